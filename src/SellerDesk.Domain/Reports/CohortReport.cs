@@ -1,0 +1,110 @@
+using SellerDesk.Domain.Ledger;
+
+namespace SellerDesk.Domain.Reports;
+
+/// <summary>Optional cohort filters (metrics.md 4.3).</summary>
+public sealed record CohortFilter(string? Marketplace = null, string? Channel = null)
+{
+    public static CohortFilter None { get; } = new();
+}
+
+/// <summary>One (marketplace, cohort month) row of metrics.md 4.3; offsets run from 0 to the as_of month.</summary>
+public sealed record CohortRow(
+    string Marketplace,
+    YearMonth Cohort,
+    int Customers,
+    decimal Spend,
+    decimal Cac,
+    IReadOnlyList<decimal> Ltv,
+    IReadOnlyList<decimal> RevenueLtv,
+    IReadOnlyList<decimal> Retention,
+    int? PaybackMonth)
+{
+    public CohortRow Rounded() => this with
+    {
+        Spend = Rounding.Money(Spend),
+        Cac = Rounding.Money(Cac),
+        Ltv = Ltv.Select(Rounding.Money).ToArray(),
+        RevenueLtv = RevenueLtv.Select(Rounding.Money).ToArray(),
+        Retention = Retention.Select(Rounding.Ratio).ToArray(),
+    };
+}
+
+/// <summary>Cumulative margin per customer by months since the first order, with payback against CAC.</summary>
+public static class CohortReport
+{
+    public static IReadOnlyList<CohortRow> Compute(
+        ReportPeriod period,
+        IReadOnlyList<Customer> customers,
+        IEnumerable<AdSpend> spend,
+        CohortFilter? filter = null)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(spend);
+        filter ??= CohortFilter.None;
+
+        var asOfMonth = YearMonth.Of(period.AsOf);
+        var spendByMonth = spend
+            .Where(s => period.Exists(s.Date)
+                        && (filter.Marketplace is null || s.Marketplace == filter.Marketplace)
+                        && (filter.Channel is null || s.Channel == filter.Channel))
+            .GroupBy(s => (s.Marketplace, YearMonth.Of(s.Date)))
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.Amount));
+
+        return customers
+            .Where(c => period.InRange(c.FirstOrder.LocalDate)
+                        && (filter.Marketplace is null || c.Marketplace == filter.Marketplace)
+                        && (filter.Channel is null || c.AcquisitionChannel == filter.Channel))
+            .GroupBy(c => (c.Marketplace, c.Cohort))
+            .OrderBy(g => g.Key.Marketplace, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Cohort)
+            .Select(g => Row(g.Key.Marketplace, g.Key.Cohort, g.ToList(), asOfMonth, spendByMonth.GetValueOrDefault(g.Key)))
+            .ToList();
+    }
+
+    private static CohortRow Row(string marketplace, YearMonth cohort, List<Customer> members, YearMonth asOfMonth, decimal spend)
+    {
+        var offsets = asOfMonth.MonthsSince(cohort) + 1;
+        var margin = new decimal[offsets];
+        var revenue = new decimal[offsets];
+        var active = new int[offsets];
+        foreach (var customer in members)
+        {
+            var lastCounted = -1;
+            foreach (var order in customer.Orders)
+            {
+                var k = YearMonth.Of(order.LocalDate).MonthsSince(cohort);
+                margin[k] += order.ContributionMargin;
+                revenue[k] += order.NetRevenue;
+                if (k != lastCounted)
+                {
+                    active[k]++;
+                    lastCounted = k;
+                }
+            }
+        }
+
+        decimal n = members.Count;
+        var cac = spend / n;
+        var ltv = new decimal[offsets];
+        var revenueLtv = new decimal[offsets];
+        var retention = new decimal[offsets];
+        decimal marginSoFar = 0, revenueSoFar = 0;
+        int? payback = null;
+        for (var k = 0; k < offsets; k++)
+        {
+            marginSoFar += margin[k];
+            revenueSoFar += revenue[k];
+            ltv[k] = marginSoFar / n;
+            revenueLtv[k] = revenueSoFar / n;
+            retention[k] = active[k] / n;
+            if (payback is null && ltv[k] >= cac)
+            {
+                payback = k;
+            }
+        }
+
+        return new CohortRow(marketplace, cohort, members.Count, spend, cac, ltv, revenueLtv, retention, payback);
+    }
+}
