@@ -1,0 +1,119 @@
+# shellcheck shell=bash
+# Sourced by scripts/run.sh and scripts/test.sh. Defines:
+#   sellerdesk_apt_install PKG...  installs Debian packages (apt-get update once per shell)
+#   sellerdesk_ensure_postgres     makes a local PostgreSQL usable and exports
+#                                  ConnectionStrings__SellerDesk
+# Safe under `set -euo pipefail` and idempotent: run it as often as you like.
+# Needs root (or passwordless sudo) only when something must be installed or started.
+
+_sd_log() { echo "[sellerdesk] $*" >&2; }
+_sd_die() { echo "[sellerdesk] ERROR: $*" >&2; return 1; }
+
+# Run a command as root: directly when we are root, else through sudo.
+_sd_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Run a command as the postgres OS user (peer authentication over the Unix socket).
+# `cd /` avoids "could not change directory to /root" noise.
+_sd_as_postgres() {
+  ( cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi )
+}
+
+sellerdesk_apt_install() {
+  local log
+  log="$(mktemp -t sellerdesk-apt.XXXXXX)"
+  if [ -z "${_SD_APT_UPDATED:-}" ]; then
+    _sd_root apt-get update -q >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; _sd_die "apt-get update failed"; return 1; }
+    _SD_APT_UPDATED=1
+  fi
+  _sd_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >"$log" 2>&1 \
+    || { cat "$log" >&2; rm -f "$log"; _sd_die "apt-get install $* failed"; return 1; }
+  rm -f "$log"
+}
+
+sellerdesk_ensure_postgres() {
+  # 1. An explicit connection string wins: touch nothing.
+  if [ -n "${ConnectionStrings__SellerDesk:-}" ]; then
+    _sd_log "Using ConnectionStrings__SellerDesk from the environment (no local PostgreSQL setup)."
+    export ConnectionStrings__SellerDesk
+    return 0
+  fi
+
+  # 2. Install the server when no server binaries exist.
+  if ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+    _sd_log "Installing PostgreSQL (first run only)..."
+    sellerdesk_apt_install postgresql || return 1
+    _sd_log "PostgreSQL installed."
+  fi
+
+  # 3. Pick the newest installed major version and a cluster of it (create 'main' if none).
+  local ver line name port status
+  ver="$(for p in /usr/lib/postgresql/*/bin/postgres; do basename "$(dirname "$(dirname "$p")")"; done | sort -n | tail -n 1)"
+  # pg_lsclusters -h columns: version cluster port status owner datadir logfile
+  line="$(pg_lsclusters -h 2>/dev/null | awk -v v="$ver" '$1 == v { print; exit }')" || true
+  if [ -z "$line" ]; then
+    _sd_log "Creating PostgreSQL $ver cluster 'main'..."
+    _sd_root pg_createcluster --locale C.UTF-8 "$ver" main >/dev/null || { _sd_die "pg_createcluster $ver main failed"; return 1; }
+    line="$(pg_lsclusters -h | awk -v v="$ver" '$1 == v && $2 == "main" { print; exit }')"
+  fi
+  name="$(awk '{ print $2 }' <<<"$line")"
+  port="$(awk '{ print $3 }' <<<"$line")"
+  status="$(awk '{ print $4 }' <<<"$line")"
+
+  # 4. Start it when down ("online" or "online,recovery" means running).
+  if [[ "$status" != online* ]]; then
+    local datadir pidfile pid
+    datadir="$(awk '{ print $6 }' <<<"$line")"
+    pidfile="$datadir/postmaster.pid"
+    # After a machine/container restart a leftover postmaster.pid may name a PID that now
+    # belongs to an unrelated process, which makes postgres refuse to start: drop it.
+    if _sd_root test -f "$pidfile"; then
+      pid="$(_sd_root head -n 1 "$pidfile")"
+      if [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" != postgres ]; then
+        _sd_log "Removing stale $pidfile"
+        _sd_root rm -f "$pidfile"
+      fi
+    fi
+    # The socket directory lives on tmpfs on real machines; recreate it if it vanished.
+    _sd_root install -d -o postgres -g postgres -m 2775 /var/run/postgresql
+    _sd_log "Starting PostgreSQL $ver/$name on port $port..."
+    _sd_root pg_ctlcluster "$ver" "$name" start \
+      || { _sd_die "pg_ctlcluster $ver $name start failed; see /var/log/postgresql/postgresql-$ver-$name.log"; return 1; }
+  fi
+
+  # 5. Wait until it accepts connections (30 s).
+  local i
+  for i in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p "$port" && break
+    if [ "$i" = 30 ]; then
+      _sd_die "PostgreSQL $ver/$name did not accept connections on 127.0.0.1:$port within 30 s; see /var/log/postgresql/postgresql-$ver-$name.log"
+      return 1
+    fi
+    sleep 1
+  done
+
+  # 6. Role and database, idempotently. CREATE DATABASE cannot run inside DO, hence \gexec.
+  _sd_as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$port" -d postgres >/dev/null <<'SQL' || { _sd_die "could not create role/database sellerdesk"; return 1; }
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sellerdesk') THEN
+    CREATE ROLE sellerdesk LOGIN CREATEDB PASSWORD 'sellerdesk';
+  ELSE
+    ALTER ROLE sellerdesk LOGIN CREATEDB PASSWORD 'sellerdesk';
+  END IF;
+END
+$$;
+SELECT 'CREATE DATABASE sellerdesk OWNER sellerdesk'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'sellerdesk')
+\gexec
+SQL
+
+  # 7. Prove password login over TCP works (Debian's pg_hba: scram-sha-256 for host lines).
+  PGPASSWORD=sellerdesk PGCONNECT_TIMEOUT=5 psql -X -q -At -h 127.0.0.1 -p "$port" -U sellerdesk -d sellerdesk \
+    -c 'select 1' >/dev/null \
+    || { _sd_die "cannot log in as sellerdesk@127.0.0.1:$port with a password (check pg_hba.conf)"; return 1; }
+
+  export ConnectionStrings__SellerDesk="Host=127.0.0.1;Port=$port;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk"
+  _sd_log "PostgreSQL $ver/$name ready on 127.0.0.1:$port (database sellerdesk)."
+}

@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SellerDesk.Data.Entities;
+
+namespace SellerDesk.Data.Configurations;
+
+internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspace>
+{
+    public void Configure(EntityTypeBuilder<Workspace> builder)
+    {
+        builder.ToTable("workspaces");
+        builder.HasKey(w => w.Id);
+        builder.HasIndex(w => w.Name).IsUnique().HasDatabaseName("ux_workspaces_name");
+        builder.Property(w => w.CreatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> builder)
+    {
+        builder.ToTable("api_tokens");
+        builder.HasKey(t => t.Id);
+        builder.HasIndex(t => t.TokenHash).IsUnique().HasDatabaseName("ux_api_tokens_hash");
+        builder.HasIndex(t => t.WorkspaceId).HasDatabaseName("ix_api_tokens_workspace");
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(t => t.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(t => t.CreatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class SalesLineConfiguration : IEntityTypeConfiguration<SalesLineRow>
+{
+    public void Configure(EntityTypeBuilder<SalesLineRow> builder)
+    {
+        builder.ToTable("sales_lines");
+        builder.HasKey(s => new { s.WorkspaceId, s.Marketplace, s.OrderId, s.LineId });
+        builder.HasIndex(s => new { s.WorkspaceId, s.OrderedAt }).HasDatabaseName("ix_sales_lines_ordered_at");
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(s => s.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ReturnConfiguration : IEntityTypeConfiguration<ReturnRow>
+{
+    public void Configure(EntityTypeBuilder<ReturnRow> builder)
+    {
+        builder.ToTable("returns");
+        builder.HasKey(r => new { r.WorkspaceId, r.Marketplace, r.OrderId, r.LineId, r.ReturnId });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(r => r.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<SalesLineRow>().WithMany()
+            .HasForeignKey(r => new { r.WorkspaceId, r.Marketplace, r.OrderId, r.LineId })
+            .OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AdSpendConfiguration : IEntityTypeConfiguration<AdSpendRow>
+{
+    public void Configure(EntityTypeBuilder<AdSpendRow> builder)
+    {
+        builder.ToTable("ad_spend");
+        builder.HasKey(a => new { a.WorkspaceId, a.Date, a.Marketplace, a.Channel });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PeriodFeeConfiguration : IEntityTypeConfiguration<PeriodFeeRow>
+{
+    public void Configure(EntityTypeBuilder<PeriodFeeRow> builder)
+    {
+        builder.ToTable("period_fees");
+        builder.HasKey(f => new { f.WorkspaceId, f.Date, f.Marketplace, f.Kind });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(f => f.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class UnitCostConfiguration : IEntityTypeConfiguration<UnitCostRow>
+{
+    public void Configure(EntityTypeBuilder<UnitCostRow> builder)
+    {
+        builder.ToTable("unit_costs");
+        builder.HasKey(c => new { c.WorkspaceId, c.Sku, c.ValidFrom });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

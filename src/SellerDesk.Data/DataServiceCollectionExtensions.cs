@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using SellerDesk.Data.Reports;
+
+namespace SellerDesk.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>One shared <see cref="NpgsqlDataSource"/>, a DbContext factory over it, the migrator and report queries.</summary>
+    public static IServiceCollection AddSellerDeskData(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddDbContextFactory<SellerDeskDbContext>((sp, options) =>
+            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ReportQueries>();
+        services.AddSingleton<ReportService>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,127 @@
+namespace SellerDesk.Data.Entities;
+
+public sealed class Workspace
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public string TimeZone { get; set; } = "Europe/Moscow";
+
+    public string Currency { get; set; } = "RUB";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class ApiToken
+{
+    public Guid Id { get; set; }
+
+    public Guid WorkspaceId { get; set; }
+
+    /// <summary>SHA-256 of the token, hex; the token itself is never stored.</summary>
+    public required string TokenHash { get; set; }
+
+    public required string Role { get; set; }
+
+    public required string Name { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public sealed class SalesLineRow
+{
+    public Guid WorkspaceId { get; set; }
+
+    public required string Marketplace { get; set; }
+
+    public required string OrderId { get; set; }
+
+    public required string LineId { get; set; }
+
+    public DateTimeOffset OrderedAt { get; set; }
+
+    public string? CustomerId { get; set; }
+
+    public required string Channel { get; set; }
+
+    public required string Sku { get; set; }
+
+    public int Quantity { get; set; }
+
+    public decimal Revenue { get; set; }
+
+    public decimal Commission { get; set; }
+
+    public decimal Logistics { get; set; }
+
+    public decimal Acquiring { get; set; }
+
+    public decimal OtherFees { get; set; }
+}
+
+public sealed class ReturnRow
+{
+    public Guid WorkspaceId { get; set; }
+
+    public required string Marketplace { get; set; }
+
+    public required string OrderId { get; set; }
+
+    public required string LineId { get; set; }
+
+    public required string ReturnId { get; set; }
+
+    public DateTimeOffset ReturnedAt { get; set; }
+
+    public int Quantity { get; set; }
+
+    public decimal Refund { get; set; }
+
+    public decimal CommissionRefund { get; set; }
+
+    public decimal ReturnLogistics { get; set; }
+
+    public bool Restockable { get; set; }
+
+    public string? Reason { get; set; }
+}
+
+public sealed class AdSpendRow
+{
+    public Guid WorkspaceId { get; set; }
+
+    public DateOnly Date { get; set; }
+
+    public required string Marketplace { get; set; }
+
+    public required string Channel { get; set; }
+
+    public decimal Amount { get; set; }
+}
+
+public sealed class PeriodFeeRow
+{
+    public Guid WorkspaceId { get; set; }
+
+    public DateOnly Date { get; set; }
+
+    public required string Marketplace { get; set; }
+
+    public required string Kind { get; set; }
+
+    public decimal Amount { get; set; }
+}
+
+public sealed class UnitCostRow
+{
+    public Guid WorkspaceId { get; set; }
+
+    public required string Sku { get; set; }
+
+    public DateOnly ValidFrom { get; set; }
+
+    public decimal UnitCost { get; set; }
+}

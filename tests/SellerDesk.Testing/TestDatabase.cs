@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SellerDesk.Data;
+
+namespace SellerDesk.Testing;
+
+/// <summary>
+/// A fresh, migrated PostgreSQL database for one test class, cloned from a template that is migrated once per
+/// schema version (CREATE DATABASE ... TEMPLATE). Needs SELLERDESK_TEST_CONNECTION (or ConnectionStrings__SellerDesk):
+/// a role allowed to create databases; scripts/test.sh sets it. Use as an xunit class fixture.
+/// </summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
+    private static string? _templateName;
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public string Name { get; } = "sellerdesk_test_" + Guid.NewGuid().ToString("N")[..12];
+
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("SELLERDESK_TEST_CONNECTION")
+        ?? Environment.GetEnvironmentVariable("ConnectionStrings__SellerDesk")
+        ?? throw new InvalidOperationException(
+            "No test database: set SELLERDESK_TEST_CONNECTION to a PostgreSQL role that may create databases (scripts/test.sh does).");
+
+    public async Task InitializeAsync()
+    {
+        var template = await EnsureTemplateAsync();
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await Execute(admin, $"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+        }
+
+        ConnectionString = WithDatabase(Name);
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await Execute(admin, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+
+    public static string WithDatabase(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    private static async Task<string> EnsureTemplateAsync()
+    {
+        await TemplateGate.WaitAsync();
+        try
+        {
+            if (_templateName is not null)
+            {
+                return _templateName;
+            }
+
+            var version = string.Join("_", Migrator.Scripts.Select(s => s.Version)).GetHashCode(StringComparison.Ordinal);
+            var checksum = Migrator.Scripts.Aggregate(17, (h, s) => (h * 31) + s.Sql.GetHashCode(StringComparison.Ordinal));
+            var name = $"sellerdesk_test_template_{(uint)version:x8}{(uint)checksum:x8}";
+            await using var admin = new NpgsqlConnection(AdminConnectionString);
+            await admin.OpenAsync();
+
+            // Test processes of several projects run at once: one of them builds the template.
+            await Execute(admin, "SELECT pg_advisory_lock(4242001)");
+            try
+            {
+                await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", admin);
+                exists.Parameters.Add(new NpgsqlParameter { Value = name });
+                if (await exists.ExecuteScalarAsync() is null)
+                {
+                    var building = name + "_building";
+                    await Execute(admin, $"DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)");
+                    await Execute(admin, $"CREATE DATABASE \"{building}\"");
+                    await using (var source = NpgsqlDataSource.Create(WithDatabase(building)))
+                    {
+                        await new Migrator(source, NullLogger<Migrator>.Instance).MigrateAsync();
+                    }
+
+                    NpgsqlConnection.ClearAllPools();
+                    await Execute(admin, $"ALTER DATABASE \"{building}\" RENAME TO \"{name}\"");
+                }
+            }
+            finally
+            {
+                await Execute(admin, "SELECT pg_advisory_unlock(4242001)");
+            }
+
+            _templateName = name;
+            return name;
+        }
+        finally
+        {
+            TemplateGate.Release();
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
