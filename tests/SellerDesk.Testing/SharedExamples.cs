@@ -8,6 +8,10 @@ public static class SharedExamples
 
     public static string Tiny(string file) => Path.Combine(TinyFolder, file);
 
+    /// <summary>examples/tiny/expected.json, parsed.</summary>
+    public static System.Text.Json.JsonElement TinyExpected() =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Tiny("expected.json"))).RootElement.Clone();
+
     private static string Find(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -9,6 +9,9 @@ public sealed record ReportInputs(
     IReadOnlyList<AdSpend> Spend,
     IReadOnlyList<PeriodFee> Fees);
 
+/// <summary>One marketplace's margin and gross revenue in one month.</summary>
+public sealed record MonthlyMargin(string Marketplace, YearMonth Month, decimal ContributionMargin, decimal Revenue);
+
 /// <summary>The three reports of metrics.md section 4 over one set of inputs, customers derived once.</summary>
 public sealed class UnitEconomicsReports
 {
@@ -33,4 +36,15 @@ public sealed class UnitEconomicsReports
 
     public IReadOnlyList<CohortRow> Cohorts(CohortFilter? filter = null) =>
         CohortReport.Compute(Period, Customers, _inputs.Spend, filter);
+
+    /// <summary>Contribution margin of orders placed in range, per marketplace and local month (the overview's chart).</summary>
+    public IReadOnlyList<MonthlyMargin> MarginByMonth() =>
+        Customers
+            .SelectMany(c => c.Orders)
+            .Where(o => Period.InRange(o.LocalDate))
+            .GroupBy(o => (o.Marketplace, Month: YearMonth.Of(o.LocalDate)))
+            .OrderBy(g => g.Key.Month)
+            .ThenBy(g => g.Key.Marketplace, StringComparer.Ordinal)
+            .Select(g => new MonthlyMargin(g.Key.Marketplace, g.Key.Month, g.Sum(o => o.ContributionMargin), g.Sum(o => o.Revenue)))
+            .ToList();
 }

@@ -1,0 +1,664 @@
+using System.Globalization;
+using SellerDesk.Domain.Ledger;
+
+namespace SellerDesk.Ingestion.Demo;
+
+/// <summary>
+/// Simulates the demo seller day by day: plans the day's orders on every marketplace, writes their
+/// lines and (later) returns, then the day's ad spend and marketplace fees. One instance builds one ledger.
+/// </summary>
+internal sealed class DemoLedgerBuilder
+{
+    // Orders a day at the start of the year, before growth and seasonality.
+    private const double WildberriesOrdersPerDay = 17;
+    private const double OzonOrdersPerDay = 9.5;
+    private const double YandexMarketOrdersPerDay = 4;
+
+    // New own-store customers a day by channel (blogger_anna comes in waves after her posts).
+    private const double OwnOrganicPerDay = 0.45;
+    private const double OwnVkPerDay = 0.55;
+    private const double OwnDirectPerDay = 0.32;
+    private const double OwnReferralPerDay = 0.22;
+    private const double BloggerFirstDayCustomers = 6;
+    private const double BloggerDecay = 0.62;
+    private const int BloggerWaveDays = 10;
+
+    // Shares of marketplace orders credited to paid channels.
+    private const double WbAdsShare = 0.38;
+    private const double OzonAdsShare = 0.30;
+    private const double OzonVkShare = 0.07;
+    private const double YmAdsShare = 0.32;
+
+    // What the seller pays per expected new customer. Sized against the first-order margins each
+    // channel brings, so that the channel report shows every verdict (see the class remarks of DemoSeller).
+    private const double WbAdsCac = 320;
+    private const double OzonAdsCac = 380;
+    private const double OzonVkCac = 1500;
+    private const double YmAdsCac = 420;
+    private const double OwnVkCac = 900;
+    private const double OwnDirectCac = 3500;
+    private const double BloggerCac = 2800;
+    private const decimal ReferralBonus = 500m;
+
+    // Share of Ozon / Yandex Market orders that carry a buyer id, and of those, how many are from a returning buyer.
+    private const double OzonIdentifiedShare = 0.22;
+    private const double OzonReturningShare = 0.30;
+    private const double YmIdentifiedShare = 0.40;
+    private const double YmReturningShare = 0.25;
+
+    // The Ozon vk_ads campaign stops bringing buyers this many days before the last day, yet keeps spending.
+    private const int OzonVkSilentDays = 62;
+
+    private static readonly double[] SeasonByMonth = [0.85, 0.9, 1.0, 0.95, 0.9, 0.85, 0.85, 0.9, 1.0, 1.1, 1.35, 1.55];
+
+    private static readonly double[] OrdersByHour =
+    [
+        2.0, 1.2, 0.6, 0.3, 0.2, 0.3, 0.6, 1.0, 1.5, 2.0, 2.5, 2.8,
+        3.0, 3.0, 2.8, 2.7, 2.7, 2.8, 3.0, 3.3, 3.6, 3.8, 3.4, 2.6,
+    ];
+
+    private static readonly double[] QuantityWeights = [0.88, 0.10, 0.02];
+    private static readonly double[] MultipackQuantityWeights = [0.60, 0.28, 0.12];
+
+    private readonly DateOnly _first;
+    private readonly DateOnly _last;
+    private readonly DateOnly _midYear;
+    private readonly DateOnly _ozonVkStops;
+    private readonly TimeZoneInfo _zone;
+    private readonly DemoRandom _random;
+
+    private readonly List<SaleLine> _sales = [];
+    private readonly List<ReturnEvent> _returns = [];
+    private readonly List<AdSpend> _spend = [];
+    private readonly List<PeriodFee> _fees = [];
+    private readonly List<UnitCost> _costs = [];
+
+    private readonly Dictionary<DateOnly, List<OwnCustomer>> _repeats = [];
+    private readonly Dictionary<DateOnly, decimal> _bloggerPosts = [];
+    private readonly HashSet<DateOnly> _wbAcceptance = [];
+    private readonly HashSet<DateOnly> _ozonAcceptance = [];
+    private readonly HashSet<DateOnly> _wbPenalties = [];
+    private readonly HashSet<DateOnly> _ozonPenalties = [];
+    private readonly Dictionary<(string Sku, string Marketplace, int Month), decimal> _prices = [];
+    private readonly List<string> _ozonBuyers = [];
+    private readonly List<string> _ymBuyers = [];
+
+    private int _plannedOrders;
+    private int _wbOrders;
+    private int _ozonOrders;
+    private int _ymOrders;
+    private int _ownOrders;
+    private int _ownCustomers;
+    private int _returnCount;
+    private int _referralsToday;
+    private decimal _ymMonthRevenue;
+
+    public DemoLedgerBuilder(DateOnly lastDay, TimeZoneInfo zone, int seed)
+    {
+        _last = lastDay;
+        _first = lastDay.AddDays(1 - DemoSeller.Days);
+        _midYear = FirstOfMonth(_first.AddMonths(6));
+        _ozonVkStops = lastDay.AddDays(-OzonVkSilentDays);
+        _zone = zone;
+        _random = new DemoRandom(seed);
+    }
+
+    public DemoLedger Build()
+    {
+        AddCosts();
+        PlanBloggerPosts();
+        PlanOccasionalFees();
+
+        for (var day = _first; day <= _last; day = day.AddDays(1))
+        {
+            var rates = Rates(day);
+            var planned = new List<PlannedOrder>();
+            _referralsToday = 0;
+            PlanWildberries(rates, planned);
+            PlanOzon(day, rates, planned);
+            PlanYandexMarket(rates, planned);
+            PlanOwnStore(day, rates, planned);
+            planned.Sort(static (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Sequence.CompareTo(b.Sequence));
+            foreach (var order in planned)
+            {
+                Write(day, order);
+            }
+
+            AddSpend(day, rates);
+            AddFees(day);
+        }
+
+        return new DemoLedger(_sales, _returns, _spend, _fees, _costs);
+    }
+
+    private static DateOnly FirstOfMonth(DateOnly date) => new(date.Year, date.Month, 1);
+
+    private static decimal Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+
+    private static decimal Money(double value) => Money((decimal)value);
+
+    private void AddCosts()
+    {
+        var listed = FirstOfMonth(_first.AddMonths(-3));
+        foreach (var product in DemoCatalog.Products)
+        {
+            if (product.Cost is { } cost)
+            {
+                _costs.Add(new UnitCost(product.Sku, listed, cost));
+            }
+
+            // The supplier raised these prices in the middle of the year.
+            if (product.RaisedCost is { } raised)
+            {
+                _costs.Add(new UnitCost(product.Sku, _midYear.AddDays(9), raised));
+            }
+        }
+    }
+
+    private void PlanBloggerPosts()
+    {
+        var expected = 0d;
+        for (var i = 0; i <= BloggerWaveDays; i++)
+        {
+            expected += BloggerFirstDayCustomers * Math.Pow(BloggerDecay, i);
+        }
+
+        for (var day = _first.AddDays(_random.Between(3, 10)); day <= _last; day = day.AddDays(_random.Between(12, 19)))
+        {
+            var fee = Math.Round(expected * BloggerCac * _random.Uniform(0.85, 1.15) / 1000) * 1000;
+            _bloggerPosts[day] = (decimal)fee;
+        }
+    }
+
+    private void PlanOccasionalFees()
+    {
+        for (var day = _first.AddDays(_random.Between(5, 20)); day <= _last; day = day.AddDays(_random.Between(10, 30)))
+        {
+            _wbAcceptance.Add(day);
+        }
+
+        for (var day = _first.AddDays(_random.Between(10, 30)); day <= _last; day = day.AddDays(_random.Between(20, 45)))
+        {
+            _ozonAcceptance.Add(day);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            _wbPenalties.Add(_first.AddDays(_random.Between(20, DemoSeller.Days - 1)));
+        }
+
+        _ozonPenalties.Add(_first.AddDays(_random.Between(20, DemoSeller.Days - 1)));
+    }
+
+    /// <summary>How busy the day is against an average day: growth, season, weekday and sales events.</summary>
+    private double Demand(DateOnly day)
+    {
+        var growth = 0.8 + (0.4 * (day.DayNumber - _first.DayNumber) / (DemoSeller.Days - 1));
+        var weekday = day.DayOfWeek switch
+        {
+            DayOfWeek.Sunday => 1.1,
+            DayOfWeek.Saturday or DayOfWeek.Monday => 1.05,
+            _ => 0.97,
+        };
+        var gifts = (day.Month == 2 && day.Day is >= 10 and <= 13) || (day.Month == 3 && day.Day is >= 4 and <= 7)
+            ? 1.3
+            : 1.0;
+        var sale = IsSaleDay(day) ? 1.7 : 1.0;
+        return growth * SeasonByMonth[day.Month - 1] * weekday * gifts * sale;
+    }
+
+    /// <summary>11.11 and the Black Friday weekend: more orders, 15% off.</summary>
+    private static bool IsSaleDay(DateOnly day)
+    {
+        if (day.Month != 11)
+        {
+            return false;
+        }
+
+        if (day.Day == 11)
+        {
+            return true;
+        }
+
+        var blackFriday = new DateOnly(day.Year, 11, 30);
+        while (blackFriday.DayOfWeek != DayOfWeek.Friday)
+        {
+            blackFriday = blackFriday.AddDays(-1);
+        }
+
+        return day >= blackFriday && day <= blackFriday.AddDays(2);
+    }
+
+    private DayRates Rates(DateOnly day)
+    {
+        var demand = Demand(day);
+        var blogger = 0d;
+        for (var i = 0; i <= BloggerWaveDays; i++)
+        {
+            if (_bloggerPosts.ContainsKey(day.AddDays(-i)))
+            {
+                blogger += BloggerFirstDayCustomers * Math.Pow(BloggerDecay, i);
+            }
+        }
+
+        return new DayRates(
+            WildberriesOrdersPerDay * demand,
+            OzonOrdersPerDay * demand,
+            YandexMarketOrdersPerDay * demand,
+            OwnOrganicPerDay * demand,
+            OwnVkPerDay * demand,
+            OwnDirectPerDay * demand,
+            OwnReferralPerDay * demand,
+            blogger);
+    }
+
+    private void PlanWildberries(DayRates rates, List<PlannedOrder> planned)
+    {
+        var count = _random.Poisson(rates.Wildberries);
+        for (var i = 0; i < count; i++)
+        {
+            // Wildberries gives sellers no buyer identity.
+            var channel = _random.Chance(WbAdsShare) ? DemoCatalog.WbAds : DemoCatalog.Organic;
+            planned.Add(Plan(DemoCatalog.WildberriesTerms, channel, null));
+        }
+    }
+
+    private void PlanOzon(DateOnly day, DayRates rates, List<PlannedOrder> planned)
+    {
+        var vkBringsBuyers = day < _ozonVkStops;
+        var count = _random.Poisson(rates.Ozon * (vkBringsBuyers ? 1 : 1 - OzonVkShare));
+        for (var i = 0; i < count; i++)
+        {
+            var roll = _random.NextDouble() * (vkBringsBuyers ? 1 : 1 - OzonVkShare);
+            var channel = roll < OzonAdsShare ? DemoCatalog.OzonAds
+                : vkBringsBuyers && roll < OzonAdsShare + OzonVkShare ? DemoCatalog.VkAds
+                : DemoCatalog.Organic;
+            var buyer = Buyer(_ozonBuyers, OzonIdentifiedShare, OzonReturningShare, 30_000_000, 97);
+            planned.Add(Plan(DemoCatalog.OzonTerms, channel, buyer));
+        }
+    }
+
+    private void PlanYandexMarket(DayRates rates, List<PlannedOrder> planned)
+    {
+        var count = _random.Poisson(rates.YandexMarket);
+        for (var i = 0; i < count; i++)
+        {
+            var channel = _random.Chance(YmAdsShare) ? DemoCatalog.YmAds : DemoCatalog.Organic;
+            var buyer = Buyer(_ymBuyers, YmIdentifiedShare, YmReturningShare, 610_000_000, 89);
+            planned.Add(Plan(DemoCatalog.YandexMarketTerms, channel, buyer));
+        }
+    }
+
+    /// <summary>Null (no buyer id), a returning buyer from <paramref name="pool"/>, or a new one added to it.</summary>
+    private string? Buyer(List<string> pool, double identifiedShare, double returningShare, long idBase, int idStep)
+    {
+        if (!_random.Chance(identifiedShare))
+        {
+            return null;
+        }
+
+        if (pool.Count > 0 && _random.Chance(returningShare))
+        {
+            return pool[_random.Between(0, pool.Count - 1)];
+        }
+
+        // Increasing ids with a random gap look issued by a real system and never collide.
+        var id = (idBase + ((long)pool.Count * idStep) + _random.Between(0, idStep - 1)).ToString(CultureInfo.InvariantCulture);
+        pool.Add(id);
+        return id;
+    }
+
+    private void PlanOwnStore(DateOnly day, DayRates rates, List<PlannedOrder> planned)
+    {
+        NewOwnCustomers(day, DemoCatalog.Organic, rates.OwnOrganic, planned);
+        NewOwnCustomers(day, DemoCatalog.VkAds, rates.OwnVk, planned);
+        NewOwnCustomers(day, DemoCatalog.YandexDirect, rates.OwnDirect, planned);
+        _referralsToday = NewOwnCustomers(day, DemoCatalog.Referral, rates.OwnReferral, planned);
+        NewOwnCustomers(day, DemoCatalog.Blogger, rates.Blogger, planned);
+
+        if (_repeats.Remove(day, out var returning))
+        {
+            foreach (var customer in returning)
+            {
+                // Repeat orders mostly come straight to the store or through a friend's referral link.
+                var roll = _random.NextDouble();
+                var channel = roll < 0.62 ? DemoCatalog.Organic : roll < 0.9 ? DemoCatalog.Referral : DemoCatalog.VkAds;
+                customer.Orders++;
+                planned.Add(Plan(DemoCatalog.OwnStoreTerms, channel, customer.Id));
+                ScheduleRepeat(day, customer);
+            }
+        }
+    }
+
+    private int NewOwnCustomers(DateOnly day, string channel, double rate, List<PlannedOrder> planned)
+    {
+        var count = _random.Poisson(rate);
+        for (var i = 0; i < count; i++)
+        {
+            var customer = new OwnCustomer(
+                string.Create(CultureInfo.InvariantCulture, $"C-{20001 + _ownCustomers++}"),
+                channel);
+            planned.Add(Plan(DemoCatalog.OwnStoreTerms, channel, customer.Id));
+            ScheduleRepeat(day, customer);
+        }
+
+        return count;
+    }
+
+    /// <summary>Whether and when an own-store customer orders again: loyal buyers come back within weeks or months.</summary>
+    private void ScheduleRepeat(DateOnly day, OwnCustomer customer)
+    {
+        var chance = customer.Orders > 1
+            ? (customer.AcquisitionChannel == DemoCatalog.Blogger ? 0.6 : 0.5)
+            : customer.AcquisitionChannel switch
+            {
+                DemoCatalog.Blogger => 0.72,
+                DemoCatalog.Referral => 0.55,
+                DemoCatalog.Organic => 0.5,
+                DemoCatalog.VkAds => 0.4,
+                _ => 0.22,
+            };
+        if (!_random.Chance(chance))
+        {
+            return;
+        }
+
+        var gap = 14 + (int)Math.Min(_random.Exponential(38), 200);
+        var next = day.AddDays(gap);
+        if (next > _last)
+        {
+            return;
+        }
+
+        if (!_repeats.TryGetValue(next, out var list))
+        {
+            list = [];
+            _repeats[next] = list;
+        }
+
+        list.Add(customer);
+    }
+
+    private PlannedOrder Plan(MarketplaceTerms terms, string channel, string? customerId)
+    {
+        var hour = _random.Pick(OrdersByHour);
+        var time = new TimeOnly(hour, _random.Between(0, 59), _random.Between(0, 59));
+        var lineCount = !_random.Chance(terms.SecondLineChance) ? 1
+            : _random.Chance(terms.ThirdLineChance / terms.SecondLineChance) ? 3
+            : 2;
+        return new PlannedOrder(terms, channel, customerId, time, _plannedOrders++, lineCount);
+    }
+
+    private void Write(DateOnly day, PlannedOrder order)
+    {
+        var terms = order.Terms;
+        var orderId = NextOrderId(terms.Code);
+        var orderedAt = At(day, order.Time);
+        var promo = IsSaleDay(day);
+        var weights = DemoCatalog.Products.Select(p => p.Weight(terms.Code, day.Month)).ToArray();
+
+        for (var line = 1; line <= order.LineCount; line++)
+        {
+            var index = _random.Pick(weights);
+            weights[index] = 0;
+            var product = DemoCatalog.Products[index];
+            var quantity = 1 + _random.Pick(product.SoldInMultiples ? MultipackQuantityWeights : QuantityWeights);
+            var unitPrice = Price(product, terms, day);
+            if (promo)
+            {
+                unitPrice = Math.Round(unitPrice * 0.85m, 0, MidpointRounding.AwayFromZero);
+            }
+
+            var revenue = unitPrice * quantity;
+            var commissionRate = terms.Commission(product.Kind)
+                + (terms.Code == DemoCatalog.Wildberries && day >= _midYear ? 0.01m : 0m);
+            var commission = Money(revenue * commissionRate);
+            var logistics = Money(terms.LogisticsPerUnit(product.Bulk) * quantity * _random.Factor(0.92, 1.08));
+            if (line == 1 && terms.OrderDelivery > 0)
+            {
+                logistics += Money(terms.OrderDelivery * _random.Factor(0.85, 1.15));
+            }
+
+            var acquiring = Money(revenue * terms.AcquiringRate);
+            var otherFees = _random.Chance(terms.OtherFeeChance) ? Money(_random.Uniform(12, 45)) : 0m;
+            var sale = new SaleLine(
+                terms.Code,
+                orderId,
+                line.ToString(CultureInfo.InvariantCulture),
+                orderedAt,
+                order.CustomerId,
+                order.Channel,
+                product.Sku,
+                quantity,
+                revenue,
+                commission,
+                logistics,
+                acquiring,
+                otherFees);
+            _sales.Add(sale);
+            if (terms.Code == DemoCatalog.YandexMarket)
+            {
+                _ymMonthRevenue += revenue;
+            }
+
+            MaybeReturn(day, sale, product, terms);
+        }
+    }
+
+    /// <summary>A price list per marketplace that moves a little every month, in "..90" roubles.</summary>
+    private decimal Price(DemoProduct product, MarketplaceTerms terms, DateOnly day)
+    {
+        var key = (product.Sku, terms.Code, (day.Year * 12) + day.Month);
+        if (!_prices.TryGetValue(key, out var price))
+        {
+            var raw = product.ListPrice * terms.PriceFactor * _random.Factor(0.96, 1.04);
+            price = (Math.Round(raw / 100m, 0, MidpointRounding.AwayFromZero) * 100m) - 10m;
+            _prices[key] = price;
+        }
+
+        return price;
+    }
+
+    private void MaybeReturn(DateOnly day, SaleLine sale, DemoProduct product, MarketplaceTerms terms)
+    {
+        if (!_random.Chance(terms.ReturnRate(product.Kind)))
+        {
+            return;
+        }
+
+        var quantity = sale.Quantity;
+        var units = quantity == 1 || !_random.Chance(0.55) ? quantity : _random.Between(1, quantity - 1);
+        var firstPart = units >= 2 && _random.Chance(0.35) ? _random.Between(1, units - 1) : units;
+        var reason = Reason(product.Kind);
+        var returnedOn = day.AddDays(3 + (int)Math.Min(_random.Exponential(7), 35));
+        var returnedSoFar = 0;
+        foreach (var part in firstPart == units ? [units] : new[] { firstPart, units - firstPart })
+        {
+            if (returnedOn > _last)
+            {
+                // Not back yet: nothing after the last day exists.
+                return;
+            }
+
+            var restockable = reason is "size" or "changed_mind";
+            var refund = Share(sale.Revenue, returnedSoFar, part, quantity);
+            var commissionRefund = Share(sale.Commission, returnedSoFar, part, quantity);
+            var returnLogistics = Money(((terms.ReturnLogisticsPerUnit * part) + terms.ReturnPickup) * _random.Factor(0.95, 1.05));
+            var time = new TimeOnly(_random.Between(9, 21), _random.Between(0, 59), _random.Between(0, 59));
+            _returns.Add(new ReturnEvent(
+                sale.Marketplace,
+                sale.OrderId,
+                sale.LineId,
+                string.Create(CultureInfo.InvariantCulture, $"RET-{++_returnCount:D7}"),
+                At(returnedOn, time),
+                part,
+                refund,
+                commissionRefund,
+                returnLogistics,
+                restockable,
+                reason));
+
+            returnedSoFar += part;
+            returnedOn = returnedOn.AddDays(_random.Between(2, 12));
+            reason = Reason(product.Kind);
+        }
+    }
+
+    /// <summary>The part of a line amount for units returnedSoFar+1..returnedSoFar+part, so that parts add up exactly.</summary>
+    private static decimal Share(decimal amount, int returnedSoFar, int part, int quantity) =>
+        Money(amount * (returnedSoFar + part) / quantity) - Money(amount * returnedSoFar / quantity);
+
+    private string Reason(ProductKind kind)
+    {
+        var roll = _random.NextDouble();
+        return kind == ProductKind.Apparel
+            ? roll < 0.45 ? "size" : roll < 0.75 ? "changed_mind" : "defect"
+            : roll < 0.55 ? "changed_mind" : roll < 0.85 ? "defect" : "damaged";
+    }
+
+    private string NextOrderId(string marketplace)
+    {
+        switch (marketplace)
+        {
+            case DemoCatalog.Wildberries:
+                // A srid-like 32-digit hex id: a bijective scramble of the counter (unique) and random noise.
+                var scrambled = unchecked((ulong)(++_wbOrders) * 0x9E3779B97F4A7C15UL);
+                return string.Create(CultureInfo.InvariantCulture, $"{scrambled:x16}{_random.NextLong():x16}");
+            case DemoCatalog.Ozon:
+                // Posting number: order number, shipment, posting.
+                var ozonOrder = 171_000_000L + ((long)_ozonOrders++ * 13) + _random.Between(0, 12);
+                return string.Create(CultureInfo.InvariantCulture, $"{ozonOrder:D10}-0001-1");
+            case DemoCatalog.YandexMarket:
+                var ymOrder = 412_000_000L + ((long)_ymOrders++ * 7) + _random.Between(0, 6);
+                return ymOrder.ToString(CultureInfo.InvariantCulture);
+            default:
+                return string.Create(CultureInfo.InvariantCulture, $"S-{10001 + _ownOrders++}");
+        }
+    }
+
+    private DateTimeOffset At(DateOnly day, TimeOnly time)
+    {
+        var local = day.ToDateTime(time);
+        if (_zone.IsInvalidTime(local))
+        {
+            local = local.AddHours(1);
+        }
+
+        return new DateTimeOffset(local, _zone.GetUtcOffset(local));
+    }
+
+    private void AddSpend(DateOnly day, DayRates rates)
+    {
+        Spend(day, DemoCatalog.Wildberries, DemoCatalog.WbAds, rates.Wildberries * WbAdsShare * WbAdsCac);
+        Spend(day, DemoCatalog.Ozon, DemoCatalog.OzonAds, rates.Ozon * OzonAdsShare * OzonAdsCac);
+
+        // Keeps spending after it stops bringing buyers: nobody checked the campaign.
+        Spend(day, DemoCatalog.Ozon, DemoCatalog.VkAds, rates.Ozon * OzonVkShare * OzonVkCac);
+
+        // Yandex Market boosts are topped up twice a week, for the days until the next top-up.
+        if (day.DayOfWeek is DayOfWeek.Monday or DayOfWeek.Thursday)
+        {
+            var days = day.DayOfWeek == DayOfWeek.Monday ? 3 : 4;
+            Spend(day, DemoCatalog.YandexMarket, DemoCatalog.YmAds, rates.YandexMarket * YmAdsShare * YmAdsCac * days);
+        }
+
+        Spend(day, DemoCatalog.OwnStore, DemoCatalog.VkAds, rates.OwnVk * OwnVkCac);
+        Spend(day, DemoCatalog.OwnStore, DemoCatalog.YandexDirect, rates.OwnDirect * OwnDirectCac);
+        if (_bloggerPosts.TryGetValue(day, out var fee))
+        {
+            _spend.Add(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Blogger, fee));
+        }
+
+        if (_referralsToday > 0)
+        {
+            _spend.Add(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Referral, _referralsToday * ReferralBonus));
+        }
+    }
+
+    private void Spend(DateOnly day, string marketplace, string channel, double expected) =>
+        _spend.Add(new AdSpend(day, marketplace, channel, Money(expected * _random.Uniform(0.85, 1.15))));
+
+    private void AddFees(DateOnly day)
+    {
+        var growth = 0.8 + (0.4 * (day.DayNumber - _first.DayNumber) / (DemoSeller.Days - 1));
+
+        // More stock in the warehouses before the winter peak.
+        var stock = day.Month is 10 or 11 or 12 ? 1.4 : 1.0;
+        if (day.DayOfWeek == DayOfWeek.Monday)
+        {
+            Fee(day, DemoCatalog.Wildberries, "storage", 2400 * growth * stock * _random.Uniform(0.9, 1.1));
+        }
+
+        if (day.DayOfWeek == DayOfWeek.Sunday)
+        {
+            Fee(day, DemoCatalog.Ozon, "storage", 850 * growth * stock * _random.Uniform(0.9, 1.1));
+        }
+
+        if (_wbAcceptance.Contains(day))
+        {
+            Fee(day, DemoCatalog.Wildberries, "acceptance", _random.Uniform(1200, 6500));
+        }
+
+        if (_ozonAcceptance.Contains(day))
+        {
+            Fee(day, DemoCatalog.Ozon, "acceptance", _random.Uniform(600, 2400));
+        }
+
+        if (_wbPenalties.Contains(day))
+        {
+            Fee(day, DemoCatalog.Wildberries, "penalty", Math.Round(_random.Uniform(500, 3000) / 100) * 100);
+        }
+
+        if (_ozonPenalties.Contains(day))
+        {
+            Fee(day, DemoCatalog.Ozon, "penalty", Math.Round(_random.Uniform(300, 1500) / 100) * 100);
+        }
+
+        if (day.Day == 1)
+        {
+            Fee(day, DemoCatalog.YandexMarket, "subscription", day >= _midYear ? 2490 : 1990);
+            Fee(day, DemoCatalog.OwnStore, "subscription", 1490);
+        }
+
+        // Placement is billed at the end of the month on that month's turnover.
+        if (day.AddDays(1).Day == 1)
+        {
+            if (_ymMonthRevenue > 0)
+            {
+                _fees.Add(new PeriodFee(day, DemoCatalog.YandexMarket, "placement", Money(_ymMonthRevenue * 0.015m)));
+            }
+
+            _ymMonthRevenue = 0;
+        }
+    }
+
+    private void Fee(DateOnly day, string marketplace, string kind, double amount) =>
+        _fees.Add(new PeriodFee(day, marketplace, kind, Money(amount)));
+
+    private readonly record struct DayRates(
+        double Wildberries,
+        double Ozon,
+        double YandexMarket,
+        double OwnOrganic,
+        double OwnVk,
+        double OwnDirect,
+        double OwnReferral,
+        double Blogger);
+
+    private sealed record PlannedOrder(
+        MarketplaceTerms Terms,
+        string Channel,
+        string? CustomerId,
+        TimeOnly Time,
+        int Sequence,
+        int LineCount);
+
+    private sealed class OwnCustomer(string id, string acquisitionChannel)
+    {
+        public string Id { get; } = id;
+
+        public string AcquisitionChannel { get; } = acquisitionChannel;
+
+        public int Orders { get; set; } = 1;
+    }
+}

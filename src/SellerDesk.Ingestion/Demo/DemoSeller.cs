@@ -1,0 +1,36 @@
+namespace SellerDesk.Ingestion.Demo;
+
+/// <summary>
+/// A small seller of home textiles and apparel on Wildberries, Ozon, Yandex Market and an own web store:
+/// a year of believable orders, returns, ad spend, marketplace fees and unit costs, used to fill an empty
+/// workspace so that every page has something real to show.
+/// </summary>
+/// <remarks>
+/// The story the reports tell: Wildberries is the biggest and returns the most (apparel sizes);
+/// wb_ads, ozon_ads, ym_ads, vk_ads on the own store and the referral program pay for themselves on
+/// the first order; blogger_anna's buyers cost more than their first order brings but come back, so the
+/// channel pays back; yandex_direct on the own store and vk_ads on Ozon cost more than their customers
+/// bring (and the Ozon vk_ads campaign stopped bringing anyone in the last two months while still
+/// spending); a supplier raised two prices mid-year; one rarely sold SKU has no unit cost.
+/// </remarks>
+public static class DemoSeller
+{
+    /// <summary>The workspace the demo ledger is meant for.</summary>
+    public const string WorkspaceName = "demo";
+
+    /// <summary>How many local days the ledger covers, ending on <c>lastDay</c>.</summary>
+    public const int Days = 365;
+
+    /// <summary>
+    /// A year of data ending on <paramref name="lastDay"/> (inclusive), dated in <paramref name="zone"/>.
+    /// The same inputs always give the same ledger: nothing depends on the clock.
+    /// </summary>
+    /// <param name="lastDay">The last local date with data; nothing is dated after it.</param>
+    /// <param name="zone">The workspace time zone (Europe/Moscow for the demo).</param>
+    /// <param name="seed">Seed of the pseudo-random sequence.</param>
+    public static DemoLedger Generate(DateOnly lastDay, TimeZoneInfo zone, int seed = 20260101)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return new DemoLedgerBuilder(lastDay, zone, seed).Build();
+    }
+}

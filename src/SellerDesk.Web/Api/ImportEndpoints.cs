@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using SellerDesk.Ingestion.Files;
+using SellerDesk.Web.Auth;
+
+namespace SellerDesk.Web.Api;
+
+/// <summary>POST /api/v1/imports/{kind}: a ledger CSV as the body or as the multipart field <c>file</c>, streamed.</summary>
+internal static class ImportEndpoints
+{
+    /// <summary>Large exports are welcome; past this the answer is a plain 413.</summary>
+    public const long MaxUploadBytes = 2L * 1024 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/imports/{kind}", async (string kind, HttpContext http, LedgerImporter importer, CancellationToken ct) =>
+        {
+            if (!LedgerFileKinds.TryParse(kind, out var fileKind))
+            {
+                return Results.Problem(
+                    title: $"'{kind}' is not a ledger file kind; use one of sales, returns, ad_spend, fees, costs.",
+                    statusCode: StatusCodes.Status404NotFound);
+            }
+
+            if (!http.User.IsInRole(ApiRoles.Owner))
+            {
+                return Results.Problem(title: "Only an Owner token may import data.", statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            var sizeLimit = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (sizeLimit is { IsReadOnly: false })
+            {
+                sizeLimit.MaxRequestBodySize = MaxUploadBytes;
+            }
+
+            if (http.Request.ContentLength > MaxUploadBytes)
+            {
+                return TooLarge();
+            }
+
+            var workspace = http.User.Workspace();
+            try
+            {
+                ImportResult result;
+                if (MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+                {
+                    var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+                    if (string.IsNullOrEmpty(boundary))
+                    {
+                        return Results.Problem(title: "The multipart form has no boundary.", statusCode: StatusCodes.Status400BadRequest);
+                    }
+
+                    var reader = new MultipartReader(boundary, http.Request.Body);
+                    MultipartSection? section;
+                    while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+                    {
+                        if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                            && HeaderUtilities.RemoveQuotes(disposition.Name).Equals("file", StringComparison.Ordinal))
+                        {
+                            break;
+                        }
+                    }
+
+                    if (section is null)
+                    {
+                        return Results.Problem(title: "The multipart form has no field named 'file'.", statusCode: StatusCodes.Status400BadRequest);
+                    }
+
+                    result = await importer.ImportAsync(workspace.Id, workspace.Zone, fileKind, section.Body, null, ct);
+                }
+                else
+                {
+                    result = await importer.ImportAsync(workspace.Id, workspace.Zone, fileKind, http.Request.Body, null, ct);
+                }
+
+                if (result.Errors.Count > 0)
+                {
+                    return Results.Problem(
+                        title: $"The {kind} file was rejected and nothing was written: {result.Errors.Count} problem(s).",
+                        statusCode: StatusCodes.Status422UnprocessableEntity,
+                        extensions: new Dictionary<string, object?>
+                        {
+                            ["errors"] = result.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }).ToList(),
+                        });
+                }
+
+                return Results.Ok(new { kind, rows = result.Rows, inserted = result.Inserted, updated = result.Updated, warnings = result.Warnings });
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TooLarge();
+            }
+        });
+        return group;
+    }
+
+    private static IResult TooLarge() => Results.Problem(
+        title: $"The file is larger than {MaxUploadBytes / (1024 * 1024 * 1024)} GB; split it by period and upload the parts.",
+        statusCode: StatusCodes.Status413PayloadTooLarge);
+}

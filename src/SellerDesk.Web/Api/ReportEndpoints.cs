@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using SellerDesk.Data.Reports;
+using SellerDesk.Web.Auth;
+using SellerDesk.Web.Features.Reports;
+using SellerDesk.Domain.Reports;
+
+namespace SellerDesk.Web.Api;
+
+/// <summary>GET /api/v1/reports/{channels|marketplaces|cohorts} (import-and-api.md).</summary>
+internal static class ReportEndpoints
+{
+    public static RouteGroupBuilder MapReportEndpoints(this RouteGroupBuilder group)
+    {
+        var reports = group.MapGroup("/reports");
+
+        reports.MapGet("/channels", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        {
+            if (!ReportQuery.TryParse(http.Request.Query, out var request, out var problem))
+            {
+                return problem;
+            }
+
+            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
+            return Results.Ok(new { channels = result.Channels().Select(ChannelDto.From) });
+        });
+
+        reports.MapGet("/marketplaces", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        {
+            if (!ReportQuery.TryParse(http.Request.Query, out var request, out var problem))
+            {
+                return problem;
+            }
+
+            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
+            return Results.Ok(new { marketplaces = result.Marketplaces().Select(MarketplaceDto.From) });
+        });
+
+        reports.MapGet("/cohorts", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        {
+            var query = http.Request.Query;
+            if (!ReportQuery.TryParse(query, out var request, out var problem))
+            {
+                return problem;
+            }
+
+            var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
+            if (format is not ("json" or "csv" or "xlsx"))
+            {
+                return ReportQuery.BadRequest($"format '{format}' is not one of json, csv, xlsx.");
+            }
+
+            var metricText = query["metric"].ToString() is { Length: > 0 } m ? m.ToLowerInvariant() : "margin";
+            if (!Enum.TryParse<CohortMetric>(metricText, ignoreCase: true, out var metric) || metricText.Any(char.IsDigit))
+            {
+                return ReportQuery.BadRequest($"metric '{metricText}' is not one of margin, revenue, retention.");
+            }
+
+            var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
+            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
+            var rows = result.Cohorts(filter);
+            var fileName = string.Create(CultureInfo.InvariantCulture, $"cohorts_{request.From:yyyy-MM-dd}_{request.To:yyyy-MM-dd}_{metricText}");
+            return format switch
+            {
+                "csv" => Results.File(Encoding.UTF8.GetBytes(CohortExport.ToCsv(rows, metric)), "text/csv; charset=utf-8", fileName + ".csv"),
+                "xlsx" => Results.File(
+                    CohortExport.ToXlsx(rows, metric, ReportQuery.Describe(result.Period, filter)),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    fileName + ".xlsx"),
+                _ => Results.Ok(new { cohorts = rows.Select(CohortDto.From) }),
+            };
+        });
+
+        return group;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>Reads <c>from</c>, <c>to</c> and <c>as_of</c>, answering a plain 400 when they are missing or malformed.</summary>
+internal static class ReportQuery
+{
+    public static bool TryParse(IQueryCollection query, out ReportRequest request, out IResult problem)
+    {
+        request = null!;
+        problem = null!;
+        if (!TryDate(query, "from", required: true, out var from, out problem)
+            || !TryDate(query, "to", required: true, out var to, out problem)
+            || !TryDate(query, "as_of", required: false, out var asOf, out problem))
+        {
+            return false;
+        }
+
+        if (to < from)
+        {
+            problem = BadRequest($"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd}).");
+            return false;
+        }
+
+        request = new ReportRequest(from!.Value, to!.Value, asOf);
+        return true;
+    }
+
+    public static IResult BadRequest(string title) => Results.Problem(title: title, statusCode: StatusCodes.Status400BadRequest);
+
+    public static IReadOnlyList<(string Name, string Value)> Describe(ReportPeriod period, CohortFilter filter) =>
+    [
+        ("from", period.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        ("to", period.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        ("as_of", period.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        ("marketplace", filter.Marketplace ?? "all"),
+        ("channel", filter.Channel ?? "all"),
+    ];
+
+    private static bool TryDate(IQueryCollection query, string name, bool required, out DateOnly? value, out IResult problem)
+    {
+        value = null;
+        problem = null!;
+        var text = query[name].ToString();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+            {
+                problem = BadRequest($"Query parameter '{name}' is required (a date, YYYY-MM-DD).");
+                return false;
+            }
+
+            return true;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            problem = BadRequest($"Query parameter '{name}': '{text}' is not a date (YYYY-MM-DD).");
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+}

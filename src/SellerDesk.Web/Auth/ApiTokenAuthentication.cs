@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SellerDesk.Data;
+using SellerDesk.Data.Workspaces;
+
+namespace SellerDesk.Web.Auth;
+
+/// <summary>Bearer tokens of the <c>api_tokens</c> table; the principal carries the workspace and the role.</summary>
+internal sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IDbContextFactory<SellerDeskDbContext> contexts) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "ApiToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = ApiTokens.Hash(header["Bearer ".Length..].Trim());
+        await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
+        var found = await db.ApiTokens
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+            .Join(db.Workspaces, t => t.WorkspaceId, w => w.Id, (t, w) => new { t.Role, w.Id, w.Name, w.TimeZone })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (found is null)
+        {
+            return AuthenticateResult.Fail("The API token is not valid.");
+        }
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Role, found.Role),
+                new Claim(WorkspaceClaims.Id, found.Id.ToString()),
+                new Claim(WorkspaceClaims.Name, found.Name),
+                new Claim(WorkspaceClaims.TimeZone, found.TimeZone),
+            ],
+            Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await Results.Problem(
+            title: "Authentication required: send 'Authorization: Bearer <token>' with a valid SellerDesk API token.",
+            statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(Context);
+    }
+}
+
+internal static class WorkspaceClaims
+{
+    public const string Id = "sellerdesk:workspace_id";
+    public const string Name = "sellerdesk:workspace";
+    public const string TimeZone = "sellerdesk:time_zone";
+
+    public static WorkspaceContext Workspace(this ClaimsPrincipal user) => new(
+        Guid.Parse(user.FindFirstValue(Id)!, CultureInfo.InvariantCulture),
+        user.FindFirstValue(Name)!,
+        user.FindFirstValue(TimeZone)!);
+}
+
+internal static class AuthExtensions
+{
+    public const string ApiPolicy = "api";
+
+    public static IServiceCollection AddSellerDeskAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(ApiTokenAuthenticationHandler.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.Scheme).RequireAuthenticatedUser());
+        return services;
+    }
+
+    public static WebApplication UseSellerDeskAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

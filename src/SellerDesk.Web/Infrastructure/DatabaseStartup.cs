@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using SellerDesk.Data;
+using SellerDesk.Data.Entities;
+using SellerDesk.Web.Auth;
+
+namespace SellerDesk.Web.Infrastructure;
+
+/// <summary>Whether start-up has migrated the database; health and pages read it.</summary>
+public sealed class DatabaseState
+{
+    private volatile string? _lastError;
+    private volatile bool _ready;
+
+    public bool Ready => _ready;
+
+    public string? LastError => _lastError;
+
+    internal void MarkReady()
+    {
+        _ready = true;
+        _lastError = null;
+    }
+
+    internal void MarkFailed(string error) => _lastError = error;
+}
+
+/// <summary>
+/// Migrates the database (under the migrator's advisory lock), ensures the bootstrap workspace and token and,
+/// when asked, loads the demo seller into an empty database. Retries until PostgreSQL answers, so the app
+/// starts and serves a plain error page while the database is down.
+/// </summary>
+internal sealed class DatabaseStartup(
+    IServiceProvider services,
+    DatabaseState state,
+    IConfiguration configuration,
+    ILogger<DatabaseStartup> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(3);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PrepareAsync(stoppingToken);
+                state.MarkReady();
+                return;
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
+            {
+                state.MarkFailed(ex.Message);
+                logger.LogError("Database not ready ({Error}); retrying in {Delay}", ex.Message, RetryDelay);
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+        }
+    }
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        var applied = await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+        logger.LogInformation("Database schema is current ({Applied} migration(s) applied now)", applied);
+
+        var factory = services.GetRequiredService<IDbContextFactory<SellerDeskDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var workspaceName = configuration["Bootstrap:Workspace"] is { Length: > 0 } named ? named : Features.Workspace.UiWorkspace.DefaultName;
+        var token = configuration["Bootstrap:ApiToken"];
+        if (!string.IsNullOrWhiteSpace(workspaceName))
+        {
+            var workspace = await EnsureWorkspaceAsync(db, workspaceName, cancellationToken);
+            if (!string.IsNullOrWhiteSpace(token))
+            {
+                await ApiTokens.EnsureAsync(db, workspace.Id, token, ApiRoles.Owner, "bootstrap", cancellationToken);
+            }
+        }
+
+        foreach (var step in services.GetServices<IStartupStep>())
+        {
+            await step.RunAsync(cancellationToken);
+        }
+    }
+
+    internal static async Task<Workspace> EnsureWorkspaceAsync(SellerDeskDbContext db, string name, CancellationToken cancellationToken)
+    {
+        var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.Name == name, cancellationToken);
+        if (workspace is null)
+        {
+            workspace = new Workspace { Id = Guid.NewGuid(), Name = name };
+            db.Workspaces.Add(workspace);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return workspace;
+    }
+}
+
+/// <summary>Work that runs once the schema is current (the demo seeder, later the scheduler).</summary>
+public interface IStartupStep
+{
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
+internal static class DatabaseStartupExtensions
+{
+    public static WebApplicationBuilder AddSellerDeskDatabase(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("SellerDesk")
+            ?? throw new InvalidOperationException(
+                "ConnectionStrings:SellerDesk is not set. Start SellerDesk with scripts/run.sh, or set ConnectionStrings__SellerDesk.");
+        builder.Services.AddSellerDeskData(connectionString);
+        builder.Services.AddSingleton<DatabaseState>();
+        builder.Services.AddHostedService<DatabaseStartup>();
+        return builder;
+    }
+}

@@ -1,0 +1,29 @@
+using SellerDesk.Data;
+
+namespace SellerDesk.Web.Infrastructure;
+
+internal static class HealthExtensions
+{
+    /// <summary><c>/health</c>: 200 when the database answers and every migration is applied, else 503 saying which.</summary>
+    public static WebApplication MapSellerDeskHealth(this WebApplication app)
+    {
+        app.MapGet("/health", async (Migrator migrator, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var pending = await migrator.PendingAsync(cancellationToken);
+                var healthy = pending.Count == 0;
+                return Results.Json(
+                    new { status = healthy ? "healthy" : "unhealthy", database = "reachable", pending_migrations = pending },
+                    statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            }
+            catch (Exception ex) when (ErrorHandlingExtensions.IsDatabaseUnavailable(ex) || ex is Npgsql.NpgsqlException)
+            {
+                return Results.Json(
+                    new { status = "unhealthy", database = "unreachable", error = ex.Message },
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).AllowAnonymous();
+        return app;
+    }
+}

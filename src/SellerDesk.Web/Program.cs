@@ -1,0 +1,25 @@
+using SellerDesk.Web.Api;
+using SellerDesk.Web.Auth;
+using SellerDesk.Web.Components;
+using SellerDesk.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSellerDeskLogging();
+builder.AddSellerDeskDatabase();
+builder.Services.AddSellerDeskAuth();
+builder.Services.AddSellerDeskApi();
+builder.Services.AddSellerDeskUi();
+
+var app = builder.Build();
+
+app.UseSellerDeskErrorHandling();
+app.UseSellerDeskAuth();
+app.MapSellerDeskHealth();
+app.MapSellerDeskApi();
+app.MapSellerDeskUi();
+
+app.Run();
+
+/// <summary>Entry point, public so integration tests can host the app.</summary>
+public partial class Program;
