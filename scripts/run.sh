@@ -12,4 +12,5 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 export Demo__Seed="${Demo__Seed:-true}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-exec dotnet run --project src/SellerDesk.Web -c Release "$@"
+# --no-launch-profile: Properties/launchSettings.json would override the URL and environment.
+exec dotnet run --project src/SellerDesk.Web -c Release --no-launch-profile "$@"

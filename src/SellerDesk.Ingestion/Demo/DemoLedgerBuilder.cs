@@ -90,7 +90,6 @@ internal sealed class DemoLedgerBuilder
     private int _ownOrders;
     private int _ownCustomers;
     private int _returnCount;
-    private int _referralsToday;
     private decimal _ymMonthRevenue;
 
     public DemoLedgerBuilder(DateOnly lastDay, TimeZoneInfo zone, int seed)
@@ -113,18 +112,17 @@ internal sealed class DemoLedgerBuilder
         {
             var rates = Rates(day);
             var planned = new List<PlannedOrder>();
-            _referralsToday = 0;
             PlanWildberries(rates, planned);
             PlanOzon(day, rates, planned);
             PlanYandexMarket(rates, planned);
-            PlanOwnStore(day, rates, planned);
+            var referrals = PlanOwnStore(day, rates, planned);
             planned.Sort(static (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Sequence.CompareTo(b.Sequence));
             foreach (var order in planned)
             {
                 Write(day, order);
             }
 
-            AddSpend(day, rates);
+            AddSpend(day, rates, referrals);
             AddFees(day);
         }
 
@@ -308,12 +306,13 @@ internal sealed class DemoLedgerBuilder
         return id;
     }
 
-    private void PlanOwnStore(DateOnly day, DayRates rates, List<PlannedOrder> planned)
+    /// <summary>Plans the own store's orders of the day; returns how many new customers came by referral.</summary>
+    private int PlanOwnStore(DateOnly day, DayRates rates, List<PlannedOrder> planned)
     {
         NewOwnCustomers(day, DemoCatalog.Organic, rates.OwnOrganic, planned);
         NewOwnCustomers(day, DemoCatalog.VkAds, rates.OwnVk, planned);
         NewOwnCustomers(day, DemoCatalog.YandexDirect, rates.OwnDirect, planned);
-        _referralsToday = NewOwnCustomers(day, DemoCatalog.Referral, rates.OwnReferral, planned);
+        var referrals = NewOwnCustomers(day, DemoCatalog.Referral, rates.OwnReferral, planned);
         NewOwnCustomers(day, DemoCatalog.Blogger, rates.Blogger, planned);
 
         if (_repeats.Remove(day, out var returning))
@@ -328,6 +327,8 @@ internal sealed class DemoLedgerBuilder
                 ScheduleRepeat(day, customer);
             }
         }
+
+        return referrals;
     }
 
     private int NewOwnCustomers(DateOnly day, string channel, double rate, List<PlannedOrder> planned)
@@ -547,7 +548,7 @@ internal sealed class DemoLedgerBuilder
         return new DateTimeOffset(local, _zone.GetUtcOffset(local));
     }
 
-    private void AddSpend(DateOnly day, DayRates rates)
+    private void AddSpend(DateOnly day, DayRates rates, int referrals)
     {
         Spend(day, DemoCatalog.Wildberries, DemoCatalog.WbAds, rates.Wildberries * WbAdsShare * WbAdsCac);
         Spend(day, DemoCatalog.Ozon, DemoCatalog.OzonAds, rates.Ozon * OzonAdsShare * OzonAdsCac);
@@ -569,9 +570,10 @@ internal sealed class DemoLedgerBuilder
             _spend.Add(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Blogger, fee));
         }
 
-        if (_referralsToday > 0)
+        // The referral program pays a bonus for every new customer it brings, on the day of the first order.
+        if (referrals > 0)
         {
-            _spend.Add(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Referral, _referralsToday * ReferralBonus));
+            _spend.Add(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Referral, referrals * ReferralBonus));
         }
     }
 

@@ -3,8 +3,7 @@ namespace SellerDesk.Ingestion.Demo;
 /// <summary>The few distributions the demo needs, over a seeded <see cref="Random"/> (never the clock).</summary>
 internal sealed class DemoRandom(int seed)
 {
-    // The demo needs a repeatable sequence, not unpredictability.
-#pragma warning disable CA5394 // Do not use insecure randomness
+    // System.Random on purpose: the demo needs a repeatable sequence, not unpredictability.
     private readonly Random _random = new(seed);
 
     public double NextDouble() => _random.NextDouble();
@@ -13,7 +12,6 @@ internal sealed class DemoRandom(int seed)
     public int Between(int min, int max) => _random.Next(min, max + 1);
 
     public long NextLong() => _random.NextInt64();
-#pragma warning restore CA5394
 
     public bool Chance(double probability) => NextDouble() < probability;
 

@@ -102,7 +102,7 @@ public static class LedgerValues
     {
         ArgumentNullException.ThrowIfNull(zone);
         value = default;
-        if (text.Length < 10 || !TryParseDate(text[..10], out var date))
+        if (text.Length < 10 || !TryParseDate(text[..10], out var date) || date.Year is < 2 or > 9998)
         {
             return TimestampError.Malformed;
         }

@@ -16,7 +16,7 @@ internal sealed class ApiTokenAuthenticationHandler(
     UrlEncoder encoder,
     IDbContextFactory<SellerDeskDbContext> contexts) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiToken";
+    public const string SchemeName = "ApiToken";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -44,8 +44,8 @@ internal sealed class ApiTokenAuthenticationHandler(
                 new Claim(WorkspaceClaims.Name, found.Name),
                 new Claim(WorkspaceClaims.TimeZone, found.TimeZone),
             ],
-            Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -76,10 +76,10 @@ internal static class AuthExtensions
 
     public static IServiceCollection AddSellerDeskAuth(this IServiceCollection services)
     {
-        services.AddAuthentication(ApiTokenAuthenticationHandler.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.Scheme, null);
+        services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.Scheme).RequireAuthenticatedUser());
+            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 

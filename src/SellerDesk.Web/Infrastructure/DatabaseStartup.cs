@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SellerDesk.Data;
 using SellerDesk.Data.Entities;
+using SellerDesk.Ingestion;
 using SellerDesk.Web.Auth;
 
 namespace SellerDesk.Web.Infrastructure;
@@ -31,6 +32,8 @@ public sealed class DatabaseState
 /// </summary>
 internal sealed class DatabaseStartup(
     IServiceProvider services,
+    Microsoft.AspNetCore.Hosting.Server.IServer server,
+    IHostApplicationLifetime lifetime,
     DatabaseState state,
     IConfiguration configuration,
     ILogger<DatabaseStartup> logger) : BackgroundService
@@ -45,6 +48,7 @@ internal sealed class DatabaseStartup(
             {
                 await PrepareAsync(stoppingToken);
                 state.MarkReady();
+                await AnnounceAsync(stoppingToken);
                 return;
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
@@ -54,6 +58,19 @@ internal sealed class DatabaseStartup(
                 await Task.Delay(RetryDelay, stoppingToken);
             }
         }
+    }
+
+    /// <summary>Says where to open SellerDesk once the server listens and the data is in place.</summary>
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(cancellationToken);
+        }
+
+        var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        logger.LogInformation("SellerDesk is ready: open {Addresses} in a browser", string.Join(", ", addresses ?? []));
     }
 
     private async Task PrepareAsync(CancellationToken cancellationToken)
@@ -109,6 +126,8 @@ internal static class DatabaseStartupExtensions
                 "ConnectionStrings:SellerDesk is not set. Start SellerDesk with scripts/run.sh, or set ConnectionStrings__SellerDesk.");
         builder.Services.AddSellerDeskData(connectionString);
         builder.Services.AddSingleton<DatabaseState>();
+        builder.Services.AddSellerDeskIngestion();
+        builder.Services.AddSingleton<IStartupStep, DemoSeedStep>();
         builder.Services.AddHostedService<DatabaseStartup>();
         return builder;
     }

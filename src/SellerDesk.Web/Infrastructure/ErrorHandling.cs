@@ -29,10 +29,10 @@ internal static class ErrorHandlingExtensions
 
             context.Response.ContentType = "text/html; charset=utf-8";
             await context.Response.WriteAsync(
-                $"""
+                $$"""
                 <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>SellerDesk</title>
-                <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;color:#222}}</style></head>
-                <body><h1>SellerDesk</h1><p>{WebUtility.HtmlEncode(title)}</p><p><a href="/">Reload</a></p></body></html>
+                <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;color:#222}</style></head>
+                <body><h1>SellerDesk</h1><p>{{WebUtility.HtmlEncode(title)}}</p><p><a href="/">Reload</a></p></body></html>
                 """);
         }));
         return app;

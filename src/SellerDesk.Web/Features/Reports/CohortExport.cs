@@ -55,11 +55,11 @@ public static class CohortExport
                 Quote(row.Marketplace),
                 row.Cohort.ToString(),
                 Invariant(row.Customers),
-                Invariant(rounded.Spend),
-                Invariant(rounded.Cac),
+                Money(rounded.Spend),
+                Money(rounded.Cac),
                 row.PaybackMonth is { } p ? Invariant(p) : string.Empty,
             };
-            cells.AddRange(Series(row, metric).Select(v => Invariant(v)));
+            cells.AddRange(Series(row, metric).Select(v => metric == CohortMetric.Retention ? Ratio(v) : Money(v)));
             while (cells.Count < header.Count)
             {
                 cells.Add(string.Empty);
@@ -142,7 +142,9 @@ public static class CohortExport
         sheets.AppendChild(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = id, Name = name });
     }
 
-    private static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Money(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Ratio(decimal value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,0 +1,372 @@
+using System.Globalization;
+using Npgsql;
+
+namespace SellerDesk.Ingestion.Files;
+
+/// <summary>
+/// Imports ledger files (import-and-api.md) and batches of ledger records into a workspace's ledger, all or
+/// nothing, in one transaction: rows stream into TEMP staging tables by binary COPY (memory stays flat for any
+/// file size), set-based checks run against staging and the stored ledger, and one
+/// <c>INSERT ... ON CONFLICT DO UPDATE</c> per table merges them (re-importing replaces, never duplicates).
+/// Ledger writes of one workspace are serialized by a transaction-scoped advisory lock.
+/// </summary>
+public sealed class LedgerImporter(NpgsqlDataSource dataSource)
+{
+    /// <summary>Rows between two progress reports.</summary>
+    public const int ProgressInterval = 10_000;
+
+    /// <summary>
+    /// Imports one ledger file. Timestamps without an offset are local to <paramref name="zone"/>. Returns the
+    /// counts, or (nothing written) up to 100 problems with line, column and a plain message.
+    /// </summary>
+    public Task<ImportResult> ImportAsync(
+        Guid workspaceId,
+        TimeZoneInfo zone,
+        LedgerFileKind kind,
+        Stream csv,
+        IProgress<ImportProgress>? progress,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(csv);
+        return kind switch
+        {
+            LedgerFileKind.Sales => ImportAsync(LedgerTables.Sales, workspaceId, zone, csv, progress, cancellationToken),
+            LedgerFileKind.Returns => ImportAsync(LedgerTables.Returns, workspaceId, zone, csv, progress, cancellationToken),
+            LedgerFileKind.AdSpend => ImportAsync(LedgerTables.AdSpend, workspaceId, zone, csv, progress, cancellationToken),
+            LedgerFileKind.Fees => ImportAsync(LedgerTables.Fees, workspaceId, zone, csv, progress, cancellationToken),
+            LedgerFileKind.Costs => ImportAsync(LedgerTables.Costs, workspaceId, zone, csv, progress, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    /// <summary>
+    /// Writes already-built records (the demo seeder's path) with the same rules, checks and merge as a file, in
+    /// one transaction for the whole batch. A problem's line is the record's 1-based position in its list, and its
+    /// <see cref="ImportProblem.Kind"/> names the list. The result's counts are totals over all kinds.
+    /// </summary>
+    public async Task<ImportResult> WriteAsync(Guid workspaceId, LedgerBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var kinds = LedgerFileKinds.WriteOrder.Where(k => CountOf(batch, k) > 0).ToList();
+        var resultKind = kinds.Count > 0 ? kinds[0] : LedgerFileKind.Sales;
+        var problems = new ImportProblemList();
+        CheckRecords(batch.Costs, LedgerFileKind.Costs, LedgerRules.Check, problems);
+        CheckRecords(batch.Sales, LedgerFileKind.Sales, LedgerRules.Check, problems);
+        CheckRecords(batch.Returns, LedgerFileKind.Returns, LedgerRules.Check, problems);
+        CheckRecords(batch.AdSpend, LedgerFileKind.AdSpend, LedgerRules.Check, problems);
+        CheckRecords(batch.Fees, LedgerFileKind.Fees, LedgerRules.Check, problems);
+        if (problems.Count > 0 || kinds.Count == 0)
+        {
+            return new ImportResult(resultKind, batch.Count, 0, 0, [], problems.ToList());
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PrepareAsync(connection, workspaceId, kinds, cancellationToken);
+        await StageAsync(connection, LedgerTables.Costs, batch.Costs, cancellationToken);
+        await StageAsync(connection, LedgerTables.Sales, batch.Sales, cancellationToken);
+        await StageAsync(connection, LedgerTables.Returns, batch.Returns, cancellationToken);
+        await StageAsync(connection, LedgerTables.AdSpend, batch.AdSpend, cancellationToken);
+        await StageAsync(connection, LedgerTables.Fees, batch.Fees, cancellationToken);
+
+        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, kinds, "item", TimeZoneInfo.Utc, true, problems, cancellationToken);
+        if (problems.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new ImportResult(resultKind, batch.Count, 0, 0, [], problems.ToList());
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new ImportResult(resultKind, batch.Count, inserted, updated, [], []);
+    }
+
+    private async Task<ImportResult> ImportAsync<T>(
+        LedgerTable<T> table, Guid workspaceId, TimeZoneInfo zone, Stream csv, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var reader = await LedgerFileReader.OpenAsync<T>(csv, zone, cancellationToken);
+        if (reader.Problems.Count > 0)
+        {
+            return Rejected(table.Kind, reader);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PrepareAsync(connection, workspaceId, [table.Kind], cancellationToken);
+
+        var nextProgress = (long)ProgressInterval;
+        await using (var copy = await connection.BeginBinaryImportAsync(table.CopySql, cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // After the first problem the file is rejected: keep reading only to list the other problems.
+                if (reader.Problems.Count == 0)
+                {
+                    var row = reader.Current;
+                    await table.WriteAsync(copy, row.Line, row.Record, cancellationToken);
+                }
+
+                if (reader.RowsRead >= nextProgress)
+                {
+                    progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
+                    nextProgress = reader.RowsRead + ProgressInterval;
+                }
+            }
+
+            if (reader.Problems.Count == 0)
+            {
+                await copy.CompleteAsync(cancellationToken);
+            }
+        }
+
+        progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
+        if (reader.Problems.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return Rejected(table.Kind, reader);
+        }
+
+        var problems = reader.Problems;
+        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, [table.Kind], "line", zone, false, problems, cancellationToken);
+        if (problems.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return Rejected(table.Kind, reader);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new ImportResult(table.Kind, checked((int)reader.RowsRead), inserted, updated, reader.Warnings, []);
+    }
+
+    private static ImportResult Rejected<T>(LedgerFileKind kind, LedgerFileReader<T> reader)
+        where T : class =>
+        new(kind, checked((int)reader.RowsRead), 0, 0, reader.Warnings, reader.Problems.ToList());
+
+    private static int CountOf(LedgerBatch batch, LedgerFileKind kind) => kind switch
+    {
+        LedgerFileKind.Sales => batch.Sales.Count,
+        LedgerFileKind.Returns => batch.Returns.Count,
+        LedgerFileKind.AdSpend => batch.AdSpend.Count,
+        LedgerFileKind.Fees => batch.Fees.Count,
+        _ => batch.Costs.Count,
+    };
+
+    private static void CheckRecords<T>(IReadOnlyList<T> records, LedgerFileKind kind, Action<T, IProblemSink> check, ImportProblemList problems)
+    {
+        var sink = new BatchProblemSink(kind, problems);
+        for (var i = 0; i < records.Count; i++)
+        {
+            sink.Item = i + 1;
+            check(records[i], sink);
+        }
+    }
+
+    /// <summary>
+    /// Checks the workspace exists and creates the staging tables: those of <paramref name="kinds"/>, and both of
+    /// sales and returns when either is staged (their checks read each other).
+    /// </summary>
+    private static async Task PrepareAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<LedgerFileKind> kinds, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM workspaces WHERE id = $1)", connection))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                throw new InvalidOperationException($"Workspace {workspaceId} does not exist.");
+            }
+        }
+
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var kind in StagedKinds(kinds))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LedgerTables.For(kind).CreateStagingSql));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static IEnumerable<LedgerFileKind> StagedKinds(IReadOnlyList<LedgerFileKind> kinds)
+    {
+        var salesOrReturns = kinds.Contains(LedgerFileKind.Sales) || kinds.Contains(LedgerFileKind.Returns);
+        return LedgerFileKinds.WriteOrder.Where(k =>
+            kinds.Contains(k) || (salesOrReturns && k is LedgerFileKind.Sales or LedgerFileKind.Returns));
+    }
+
+    private static async Task StageAsync<T>(NpgsqlConnection connection, LedgerTable<T> table, IReadOnlyList<T> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        await using var copy = await connection.BeginBinaryImportAsync(table.CopySql, cancellationToken);
+        for (var i = 0; i < records.Count; i++)
+        {
+            await table.WriteAsync(copy, i + 1, records[i], cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the set checks of the staged <paramref name="kinds"/> under the workspace's ledger lock; when they find
+    /// nothing, merges each staged table in write order. Returns the rows inserted and updated.
+    /// </summary>
+    private static async Task<(int Inserted, int Updated)> CheckAndMergeAsync(
+        NpgsqlConnection connection,
+        Guid workspaceId,
+        IReadOnlyList<LedgerFileKind> kinds,
+        string unit,
+        TimeZoneInfo zone,
+        bool batch,
+        ImportProblemList problems,
+        CancellationToken cancellationToken)
+    {
+        var staged = StagedKinds(kinds).ToList();
+        await using (var prepare = new NpgsqlBatch(connection))
+        {
+            foreach (var kind in staged)
+            {
+                // Temp tables get no autovacuum statistics; the checks and the merge join them.
+                prepare.BatchCommands.Add(new NpgsqlBatchCommand($"ANALYZE {LedgerTables.For(kind).Staging}"));
+            }
+
+            var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.ledger:' || $1::text, 0))");
+            lockCommand.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            prepare.BatchCommands.Add(lockCommand);
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var kind in kinds)
+        {
+            var table = LedgerTables.For(kind);
+            var context = new CheckContext(connection, workspaceId, batch ? kind : null, problems);
+            await context.RunAsync(table.DuplicatesSql, r =>
+            [
+                new(r.GetInt32(0), null, Invariant($"duplicates {unit} {r.GetInt32(1)} (same {table.KeyDescription})")),
+            ], cancellationToken);
+
+            if (kind == LedgerFileKind.Sales)
+            {
+                await context.RunAsync(LedgerChecks.OrderAttributesWithinFile, r => OrderProblems(
+                    r, zone, (other, orderId) => $"on {unit} {other} of the same order {orderId}"), cancellationToken);
+                await context.RunAsync(LedgerChecks.OrderAttributesAgainstLedger, r => OrderProblems(
+                    r, zone, (other, orderId) => $"stored for line_id '{other}' of the same order {orderId}"), cancellationToken);
+                await context.RunAsync(LedgerChecks.SalesBelowStoredReturns, r =>
+                [
+                    new(r.GetInt32(0), "quantity", Invariant(
+                        $"quantity {r.GetInt32(1)} is less than the {r.GetInt32(2)} units already returned for this line")),
+                ], cancellationToken);
+            }
+
+            if (kind == LedgerFileKind.Returns)
+            {
+                await context.RunAsync(LedgerChecks.ReturnsOfUnknownLines, r =>
+                [
+                    new(r.GetInt32(0), "order_id", $"no sales line {r.GetString(1)}/{r.GetString(2)}/{r.GetString(3)}"),
+                ], cancellationToken);
+                await context.RunAsync(LedgerChecks.ReturnsBeyondSold, r =>
+                [
+                    new(r.GetInt32(0), "quantity", Invariant(
+                        $"brings the units returned of sales line {r.GetString(1)}/{r.GetString(2)}/{r.GetString(3)} to {r.GetInt32(4)}, more than the {r.GetInt32(5)} sold")),
+                ], cancellationToken);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return (0, 0);
+        }
+
+        var inserted = 0;
+        var updated = 0;
+        foreach (var kind in kinds)
+        {
+            await using var merge = new NpgsqlCommand(LedgerTables.For(kind).MergeSql, connection);
+            merge.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            merge.CommandTimeout = 0;
+            await using var reader = await merge.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            inserted += reader.GetInt32(0);
+            updated += reader.GetInt32(1);
+        }
+
+        return (inserted, updated);
+    }
+
+    /// <summary>
+    /// One problem per attribute that differs, from a row of (line, other line, order_id, ordered_at, other,
+    /// customer_id, other, channel, other).
+    /// </summary>
+    private static List<ImportProblem> OrderProblems(NpgsqlDataReader r, TimeZoneInfo zone, Func<string, string, string> where)
+    {
+        var line = r.GetInt32(0);
+        var other = r.GetValue(1).ToString() ?? string.Empty;
+        var suffix = where(other, r.GetString(2));
+        var problems = new List<ImportProblem>();
+        var orderedAt = r.GetFieldValue<DateTimeOffset>(3);
+        var otherOrderedAt = r.GetFieldValue<DateTimeOffset>(4);
+        if (orderedAt != otherOrderedAt)
+        {
+            problems.Add(new(line, "ordered_at", $"ordered_at {ShowTime(orderedAt, zone)} differs from {ShowTime(otherOrderedAt, zone)} {suffix}"));
+        }
+
+        var customer = r.IsDBNull(5) ? null : r.GetString(5);
+        var otherCustomer = r.IsDBNull(6) ? null : r.GetString(6);
+        if (!string.Equals(customer, otherCustomer, StringComparison.Ordinal))
+        {
+            problems.Add(new(line, "customer_id", $"customer_id {ShowText(customer)} differs from {ShowText(otherCustomer)} {suffix}"));
+        }
+
+        var channel = r.GetString(7);
+        var otherChannel = r.GetString(8);
+        if (!string.Equals(channel, otherChannel, StringComparison.Ordinal))
+        {
+            problems.Add(new(line, "channel", $"channel {ShowText(channel)} differs from {ShowText(otherChannel)} {suffix}"));
+        }
+
+        return problems;
+    }
+
+    private static string ShowTime(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static string ShowText(string? value) => value is null ? "(empty)" : LedgerFieldReader.Show(value);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Runs set checks and adds what they find (with the batch kind, when a batch) to the problems.</summary>
+    private sealed class CheckContext(NpgsqlConnection connection, Guid workspaceId, LedgerFileKind? kind, ImportProblemList problems)
+    {
+        /// <summary>Runs <paramref name="sql"/> (workspace as $1; last column: the count of all matches) and maps each row.</summary>
+        public async Task RunAsync(string sql, Func<NpgsqlDataReader, IReadOnlyList<ImportProblem>> map, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            command.CommandTimeout = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = 0L;
+            var total = 0L;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows++;
+                total = reader.GetInt64(reader.FieldCount - 1);
+                foreach (var problem in map(reader))
+                {
+                    problems.Add(kind is null ? problem : problem with { Kind = kind });
+                }
+            }
+
+            problems.AddUnlisted((int)(total - rows));
+        }
+    }
+
+    /// <summary>Reports a batch item's rule violations with its kind and position.</summary>
+    private sealed class BatchProblemSink(LedgerFileKind kind, ImportProblemList problems) : IProblemSink
+    {
+        public int Item { get; set; }
+
+        public void Add(string column, string message) => problems.Add(new ImportProblem(Item, column, message) { Kind = kind });
+    }
+}

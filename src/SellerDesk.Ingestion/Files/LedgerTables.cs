@@ -1,0 +1,202 @@
+using NpgsqlTypes;
+using SellerDesk.Domain.Ledger;
+using Npgsql;
+
+namespace SellerDesk.Ingestion.Files;
+
+/// <summary>A column of a ledger table: its name (also in the file and the staging table), SQL type, and whether it is part of the key.</summary>
+internal sealed record LedgerTableColumn(string Name, string SqlType, bool IsKey);
+
+/// <summary>
+/// One ledger table as <see cref="LedgerImporter"/> sees it. The SQL of every step is generated from the column
+/// list, so the five tables share one path: a TEMP staging table (ON COMMIT DROP) with the source line number,
+/// binary COPY into it, the in-file duplicate check, and the merge
+/// <c>INSERT ... ON CONFLICT (key) DO UPDATE ... WHERE (values differ)</c> counting inserted and updated rows.
+/// </summary>
+internal abstract class LedgerTable
+{
+    protected LedgerTable(LedgerFileKind kind, string name, IReadOnlyList<LedgerTableColumn> columns)
+    {
+        Kind = kind;
+        Name = name;
+        Columns = columns;
+        var key = columns.Where(c => c.IsKey).Select(c => c.Name).ToList();
+        var values = columns.Where(c => !c.IsKey).Select(c => c.Name).ToList();
+        var all = string.Join(", ", columns.Select(c => c.Name));
+
+        KeyDescription = key.Count == 1 ? key[0] : string.Join(", ", key.Take(key.Count - 1)) + " and " + key[^1];
+        CreateStagingSql =
+            $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(c => $"{c.Name} {c.SqlType}"))}) ON COMMIT DROP";
+        CopySql = $"COPY {Staging} (line, {all}) FROM STDIN (FORMAT BINARY)";
+        var keyList = string.Join(", ", key);
+        DuplicatesSql = $"""
+            SELECT s.line, d.first_line, count(*) OVER () AS total
+            FROM {Staging} AS s
+            JOIN (SELECT {keyList}, min(line) AS first_line FROM {Staging} GROUP BY {keyList} HAVING count(*) > 1) AS d
+              ON {string.Join(" AND ", key.Select(k => $"d.{k} = s.{k}"))}
+            WHERE s.line <> d.first_line
+            ORDER BY s.line
+            LIMIT {ImportProblemList.Limit}
+            """;
+
+        // Rows identical to the stored ones are left out before the upsert: re-imports mostly repeat what is stored,
+        // and a hash anti-join is much cheaper than a conflicting insert per row. The WHERE of DO UPDATE stays as
+        // the rule that an identical row is neither inserted nor updated.
+        var stored = string.Join(", ", values.Select(v => $"t.{v}"));
+        MergeSql = $"""
+            WITH merged AS (
+                INSERT INTO {Name} AS t (workspace_id, {all})
+                SELECT $1, {all} FROM {Staging} AS s
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {Name} AS t
+                    WHERE t.workspace_id = $1 AND {string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"))}
+                      AND ({stored}) IS NOT DISTINCT FROM ({string.Join(", ", values.Select(v => $"s.{v}"))}))
+                ON CONFLICT (workspace_id, {keyList}) DO UPDATE
+                SET {string.Join(", ", values.Select(v => $"{v} = EXCLUDED.{v}"))}
+                WHERE ({stored}) IS DISTINCT FROM ({string.Join(", ", values.Select(v => $"EXCLUDED.{v}"))})
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM merged
+            """;
+    }
+
+    public LedgerFileKind Kind { get; }
+
+    /// <summary>The ledger table, such as <c>sales_lines</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The staging table of one transaction, such as <c>staging_sales_lines</c>.</summary>
+    public string Staging => "staging_" + Name;
+
+    public IReadOnlyList<LedgerTableColumn> Columns { get; }
+
+    /// <summary>The key columns for a message: <c>marketplace, order_id and line_id</c>.</summary>
+    public string KeyDescription { get; }
+
+    public string CreateStagingSql { get; }
+
+    public string CopySql { get; }
+
+    /// <summary>Rows whose key an earlier line of the same file has: (line, first_line, total).</summary>
+    public string DuplicatesSql { get; }
+
+    /// <summary>Merges the staging table into the ledger for workspace <c>$1</c>: (inserted, updated).</summary>
+    public string MergeSql { get; }
+}
+
+/// <summary>A <see cref="LedgerTable"/> with how a record of type <typeparamref name="T"/> fills each column.</summary>
+internal sealed class LedgerTable<T> : LedgerTable
+{
+    private readonly Func<NpgsqlBinaryImporter, T, CancellationToken, Task>[] _writers;
+
+    public LedgerTable(LedgerFileKind kind, string name, params Column<T>[] columns)
+        : base(kind, name, columns.Select(c => c.Definition).ToList())
+    {
+        _writers = columns.Select(c => c.Write).ToArray();
+    }
+
+    /// <summary>Writes one staging row: the source line, then the record's columns.</summary>
+    public async Task WriteAsync(NpgsqlBinaryImporter copy, int line, T record, CancellationToken cancellationToken)
+    {
+        await copy.StartRowAsync(cancellationToken);
+        await copy.WriteAsync(line, NpgsqlDbType.Integer, cancellationToken);
+        foreach (var write in _writers)
+        {
+            await write(copy, record, cancellationToken);
+        }
+    }
+}
+
+/// <summary>A column definition with the function that writes a record's value of it to a binary COPY.</summary>
+internal sealed record Column<T>(LedgerTableColumn Definition, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> Write)
+{
+    public static Column<T> Text(string name, Func<T, string?> value, bool key = false) =>
+        new(new(name, "text", key), (copy, r, ct) => copy.WriteAsync(NullIfEmpty(value(r)), NpgsqlDbType.Text, ct));
+
+    public static Column<T> Integer(string name, Func<T, int> value) =>
+        new(new(name, "integer", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Integer, ct));
+
+    public static Column<T> Money(string name, Func<T, decimal> value) =>
+        new(new(name, "numeric", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Numeric, ct));
+
+    public static Column<T> Boolean(string name, Func<T, bool> value) =>
+        new(new(name, "boolean", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Boolean, ct));
+
+    public static Column<T> Date(string name, Func<T, DateOnly> value, bool key = false) =>
+        new(new(name, "date", key), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Date, ct));
+
+    /// <summary>timestamptz; Npgsql writes only UTC instants to it.</summary>
+    public static Column<T> Timestamp(string name, Func<T, DateTimeOffset> value) =>
+        new(new(name, "timestamptz", false), (copy, r, ct) => copy.WriteAsync(value(r).ToUniversalTime(), NpgsqlDbType.TimestampTz, ct));
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
+
+/// <summary>The five ledger tables of 0001_ledger.sql; column names are the files' column names.</summary>
+internal static class LedgerTables
+{
+    public static LedgerTable<SaleLine> Sales { get; } = new(
+        LedgerFileKind.Sales,
+        "sales_lines",
+        Column<SaleLine>.Text("marketplace", r => r.Marketplace, key: true),
+        Column<SaleLine>.Text("order_id", r => r.OrderId, key: true),
+        Column<SaleLine>.Text("line_id", r => r.LineId, key: true),
+        Column<SaleLine>.Timestamp("ordered_at", r => r.OrderedAt),
+        Column<SaleLine>.Text("customer_id", r => r.CustomerId),
+        Column<SaleLine>.Text("channel", r => r.Channel),
+        Column<SaleLine>.Text("sku", r => r.Sku),
+        Column<SaleLine>.Integer("quantity", r => r.Quantity),
+        Column<SaleLine>.Money("revenue", r => r.Revenue),
+        Column<SaleLine>.Money("commission", r => r.Commission),
+        Column<SaleLine>.Money("logistics", r => r.Logistics),
+        Column<SaleLine>.Money("acquiring", r => r.Acquiring),
+        Column<SaleLine>.Money("other_fees", r => r.OtherFees));
+
+    public static LedgerTable<ReturnEvent> Returns { get; } = new(
+        LedgerFileKind.Returns,
+        "returns",
+        Column<ReturnEvent>.Text("marketplace", r => r.Marketplace, key: true),
+        Column<ReturnEvent>.Text("order_id", r => r.OrderId, key: true),
+        Column<ReturnEvent>.Text("line_id", r => r.LineId, key: true),
+        Column<ReturnEvent>.Text("return_id", r => r.ReturnId, key: true),
+        Column<ReturnEvent>.Timestamp("returned_at", r => r.ReturnedAt),
+        Column<ReturnEvent>.Integer("quantity", r => r.Quantity),
+        Column<ReturnEvent>.Money("refund", r => r.Refund),
+        Column<ReturnEvent>.Money("commission_refund", r => r.CommissionRefund),
+        Column<ReturnEvent>.Money("return_logistics", r => r.ReturnLogistics),
+        Column<ReturnEvent>.Boolean("restockable", r => r.Restockable),
+        Column<ReturnEvent>.Text("reason", r => r.Reason));
+
+    public static LedgerTable<AdSpend> AdSpend { get; } = new(
+        LedgerFileKind.AdSpend,
+        "ad_spend",
+        Column<AdSpend>.Date("date", r => r.Date, key: true),
+        Column<AdSpend>.Text("marketplace", r => r.Marketplace, key: true),
+        Column<AdSpend>.Text("channel", r => r.Channel, key: true),
+        Column<AdSpend>.Money("amount", r => r.Amount));
+
+    public static LedgerTable<PeriodFee> Fees { get; } = new(
+        LedgerFileKind.Fees,
+        "period_fees",
+        Column<PeriodFee>.Date("date", r => r.Date, key: true),
+        Column<PeriodFee>.Text("marketplace", r => r.Marketplace, key: true),
+        Column<PeriodFee>.Text("kind", r => r.Kind, key: true),
+        Column<PeriodFee>.Money("amount", r => r.Amount));
+
+    public static LedgerTable<UnitCost> Costs { get; } = new(
+        LedgerFileKind.Costs,
+        "unit_costs",
+        Column<UnitCost>.Text("sku", r => r.Sku, key: true),
+        Column<UnitCost>.Date("valid_from", r => r.ValidFrom, key: true),
+        Column<UnitCost>.Money("unit_cost", r => r.Cost));
+
+    public static LedgerTable For(LedgerFileKind kind) => kind switch
+    {
+        LedgerFileKind.Sales => Sales,
+        LedgerFileKind.Returns => Returns,
+        LedgerFileKind.AdSpend => AdSpend,
+        LedgerFileKind.Fees => Fees,
+        LedgerFileKind.Costs => Costs,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using SellerDesk.Data.Reports;
+using SellerDesk.Domain.Reports;
+using SellerDesk.Web.Api;
+using SellerDesk.Web.Features.Reports;
+using SellerDesk.Web.Features.Workspace;
+
+namespace SellerDesk.Web.Features.Cohorts;
+
+/// <summary>
+/// GET /export/cohorts?from&amp;to[&amp;as_of][&amp;marketplace][&amp;channel][&amp;metric][&amp;format=csv|xlsx]: the cohort
+/// page's download buttons. The same files as the API's cohort export, for the browser's workspace, so what is
+/// downloaded equals what is on screen.
+/// </summary>
+public static class CohortExportEndpoint
+{
+    public const string Path = "/export/cohorts";
+
+    public static IEndpointConventionBuilder MapCohortExport(this IEndpointRouteBuilder app) =>
+        app.MapGet(Path, async (HttpContext http, UiWorkspace workspaces, ReportService reports, CancellationToken ct) =>
+        {
+            var query = http.Request.Query;
+            if (!ReportQuery.TryParse(query, out var request, out var problem))
+            {
+                return problem;
+            }
+
+            var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "csv";
+            if (format is not ("csv" or "xlsx"))
+            {
+                return ReportQuery.BadRequest($"format '{format}' is not one of csv, xlsx.");
+            }
+
+            var metricText = query["metric"].ToString() is { Length: > 0 } m ? m.ToLowerInvariant() : "margin";
+            CohortMetric? metric = metricText switch
+            {
+                "margin" => CohortMetric.Margin,
+                "revenue" => CohortMetric.Revenue,
+                "retention" => CohortMetric.Retention,
+                _ => null,
+            };
+            if (metric is null)
+            {
+                return ReportQuery.BadRequest($"metric '{metricText}' is not one of margin, revenue, retention.");
+            }
+
+            var workspace = await workspaces.GetAsync(ct);
+            if (workspace is null)
+            {
+                return Results.Problem(title: "SellerDesk is still starting; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
+            var result = await reports.LoadAsync(workspace, request, ct);
+            var rows = result.Cohorts(filter);
+            var name = string.Create(
+                CultureInfo.InvariantCulture,
+                $"cohorts_{filter.Marketplace ?? "all"}_{result.Period.From:yyyy-MM-dd}_{result.Period.To:yyyy-MM-dd}_{metricText}");
+            return format == "xlsx"
+                ? Results.File(
+                    CohortExport.ToXlsx(rows, metric.Value, ReportQuery.Describe(result.Period, filter)),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    name + ".xlsx")
+                : Results.File(Encoding.UTF8.GetBytes(CohortExport.ToCsv(rows, metric.Value)), "text/csv; charset=utf-8", name + ".csv");
+        });
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,168 @@
+using Microsoft.AspNetCore.Components;
+using SellerDesk.Web.Infrastructure;
+
+namespace SellerDesk.Web.Features.Common;
+
+/// <summary>
+/// A page over the reports: reads <c>from</c>, <c>to</c>, <c>as_of</c> from the URL, loads once per period,
+/// and never lets a database failure end the circuit: it shows a plain message and tries again every few seconds.
+/// Pages override <see cref="OnReportLoaded"/> to build what they show.
+/// </summary>
+public abstract class ReportPageBase : ComponentBase, IDisposable
+{
+    /// <summary>How long a page waits before it tries again after a failure.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _disposed = new();
+    private (string? From, string? To, string? AsOf)? _loadedQuery;
+    private int _loadVersion;
+    private Timer? _retry;
+
+    [Inject]
+    protected ReportLoader Loader { get; set; } = null!;
+
+    [Inject]
+    protected NavigationManager Navigation { get; set; } = null!;
+
+    [Inject]
+    protected DatabaseState Database { get; set; } = null!;
+
+    [Inject]
+    protected ILogger<ReportPageBase> Logger { get; set; } = null!;
+
+    [SupplyParameterFromQuery(Name = PeriodSelection.FromKey)]
+    public string? FromText { get; set; }
+
+    [SupplyParameterFromQuery(Name = PeriodSelection.ToKey)]
+    public string? ToText { get; set; }
+
+    [SupplyParameterFromQuery(Name = PeriodSelection.AsOfKey)]
+    public string? AsOfText { get; set; }
+
+    protected PageStatus Status { get; private set; } = PageStatus.Loading;
+
+    /// <summary>True while a load runs (also when older data is still on screen).</summary>
+    protected bool Busy { get; private set; }
+
+    protected LoadedReport? Loaded { get; private set; }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _retry?.Dispose();
+            _disposed.Cancel();
+            _disposed.Dispose();
+        }
+    }
+
+    /// <summary>Builds the page's figures from freshly loaded reports.</summary>
+    protected abstract void OnReportLoaded(LoadedReport loaded);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var query = (FromText, ToText, AsOfText);
+        if (_loadedQuery == query && Status == PageStatus.Ready)
+        {
+            return;
+        }
+
+        await LoadAsync();
+    }
+
+    /// <summary>Moves to another period: the URL changes, and the page reloads from it.</summary>
+    protected void ShowPeriod(PeriodSelection period)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(period.ToQuery()));
+    }
+
+    protected async Task LoadAsync()
+    {
+        _retry?.Dispose();
+        _retry = null;
+        var version = Interlocked.Increment(ref _loadVersion);
+        var query = (FromText, ToText, AsOfText);
+        Busy = true;
+        try
+        {
+            var loaded = await Loader.LoadAsync(query.FromText, query.ToText, query.AsOfText, _disposed.Token);
+            if (version != _loadVersion)
+            {
+                return;
+            }
+
+            if (loaded is null)
+            {
+                Status = PageStatus.Starting;
+                ScheduleRetry();
+                return;
+            }
+
+            Loaded = loaded;
+            _loadedQuery = query;
+            OnReportLoaded(loaded);
+            Status = PageStatus.Ready;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+            // The page went away while loading.
+        }
+        catch (Exception ex)
+        {
+            if (version != _loadVersion)
+            {
+                return;
+            }
+
+            var unavailable = !Database.Ready || ErrorHandlingExtensions.IsDatabaseUnavailable(ex) || ex is Npgsql.NpgsqlException;
+            if (unavailable)
+            {
+                Logger.LogWarning("Report page could not reach the database ({Error}); retrying in {Delay}", ex.Message, RetryDelay);
+            }
+            else
+            {
+                Logger.LogError(ex, "Report page failed to load; retrying in {Delay}", RetryDelay);
+            }
+
+            Status = unavailable ? PageStatus.DatabaseUnavailable : PageStatus.Failed;
+            ScheduleRetry();
+        }
+        finally
+        {
+            if (version == _loadVersion)
+            {
+                Busy = false;
+            }
+        }
+    }
+
+    private void ScheduleRetry()
+    {
+        if (!RendererInfo.IsInteractive || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _retry = new Timer(
+            _ => _ = InvokeAsync(async () =>
+            {
+                if (_disposed.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                await LoadAsync();
+                StateHasChanged();
+            }),
+            null,
+            RetryDelay,
+            Timeout.InfiniteTimeSpan);
+    }
+}

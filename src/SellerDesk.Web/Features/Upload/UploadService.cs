@@ -1,0 +1,91 @@
+using SellerDesk.Ingestion.Files;
+using SellerDesk.Web.Features.Workspace;
+
+namespace SellerDesk.Web.Features.Upload;
+
+/// <summary>Imports a ledger file into the browser's workspace: the same importer as POST /api/v1/imports/{kind}.</summary>
+public sealed class UploadService(UiWorkspace workspaces, LedgerImporter importer)
+{
+    /// <summary>The largest file the page accepts (the API's limit too).</summary>
+    public const long MaxFileBytes = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Streams <paramref name="csv"/> into the ledger; null when start-up has not created the workspace yet.</summary>
+    public async Task<ImportResult?> ImportAsync(
+        LedgerFileKind kind,
+        Stream csv,
+        IProgress<ImportProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.GetAsync(cancellationToken);
+        if (workspace is null)
+        {
+            return null;
+        }
+
+        return await importer.ImportAsync(workspace.Id, workspace.Zone, kind, csv, progress, cancellationToken);
+    }
+}
+
+/// <summary>Counts the bytes read through it, so the page can show how far the upload has come.</summary>
+public sealed class CountingReadStream(Stream inner) : Stream
+{
+    private long _bytesRead;
+
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => inner.Length;
+
+    public override long Position
+    {
+        get => BytesRead;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+    public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
+
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    private int Counted(int read)
+    {
+        Interlocked.Add(ref _bytesRead, read);
+        return read;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SellerDesk.Testing;
+
+namespace SellerDesk.Integration.Tests.Api;
+
+/// <summary>The app over its own fresh database, reached through HTTP with the bootstrap Owner token.</summary>
+public sealed class ApiHost : IAsyncLifetime
+{
+    public const string Token = "test-owner-token";
+
+    private WebApplicationFactory<Program> _factory = null!;
+
+    public TestDatabase Database { get; } = new();
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:SellerDesk", Database.ConnectionString);
+            builder.UseSetting("Bootstrap:Workspace", "tiny");
+            builder.UseSetting("Bootstrap:ApiToken", Token);
+            builder.UseEnvironment("Production");
+        });
+        Client = CreateClient(Token);
+        await WaitUntilHealthyAsync();
+    }
+
+    public HttpClient CreateClient(string? token)
+    {
+        var client = _factory.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var response = await Client.GetAsync(new Uri("/health", UriKind.Relative));
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("SellerDesk did not become healthy: " + await response.Content.ReadAsStringAsync());
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
