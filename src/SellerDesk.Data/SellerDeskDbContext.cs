@@ -23,12 +23,30 @@ public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> op
 
     public DbSet<UnitCostRow> UnitCosts => Set<UnitCostRow>();
 
+    private static string SnakeCase(string name)
+    {
+        var text = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return text.ToString();
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SellerDeskDbContext).Assembly);
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {
+            // The SQL migrations name columns in snake_case (order_id); properties are PascalCase (OrderId).
+            property.SetColumnName(SnakeCase(property.Name));
             if (property.ClrType == typeof(decimal) || property.ClrType == typeof(decimal?))
             {
                 // Money is exact and unbounded in scale: rounding happens only on output.

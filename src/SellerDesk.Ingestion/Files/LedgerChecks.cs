@@ -2,13 +2,14 @@ namespace SellerDesk.Ingestion.Files;
 
 /// <summary>
 /// The set-based checks of staged sales and returns against each other and the stored ledger of workspace
-/// <c>$1</c> (metrics.md sections 2-3). Each returns at most <see cref="ImportProblemList.Limit"/> rows by line,
+/// <c>$1</c> (metrics.md sections 2-3). Each returns at most one more than <see cref="ImportProblemList.Limit"/> rows by line,
 /// with the number of all matches in the last column. When sales and returns are staged at all, both staging
 /// tables exist (one may be empty), so each check can take the other's staged rows into account.
 /// </summary>
 internal static class LedgerChecks
 {
-    private const string Limit = "100";
+    /// <summary>One more than <see cref="ImportProblemList.Limit"/>, so the "and N more" entry can name the next line.</summary>
+    private const string Limit = "101";
 
     /// <summary>Lines of one order in the file that disagree with its first line on ordered_at, customer_id or channel.</summary>
     public const string OrderAttributesWithinFile = $"""

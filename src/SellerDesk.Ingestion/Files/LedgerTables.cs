@@ -36,7 +36,7 @@ internal abstract class LedgerTable
               ON {string.Join(" AND ", key.Select(k => $"d.{k} = s.{k}"))}
             WHERE s.line <> d.first_line
             ORDER BY s.line
-            LIMIT {ImportProblemList.Limit}
+            LIMIT {ImportProblemList.Limit + 1}
             """;
 
         // Rows identical to the stored ones are left out before the upsert: re-imports mostly repeat what is stored,

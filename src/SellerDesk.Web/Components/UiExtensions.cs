@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Radzen;
 using SellerDesk.Web.Features.Cohorts;
 using SellerDesk.Web.Features.Common;
@@ -16,6 +17,7 @@ internal static class UiExtensions
         services.Configure<RequestLocalizationOptions>(UiCulture.Configure);
         services.AddSingleton<Features.Workspace.UiWorkspace>();
         services.AddSingleton<ReportLoader>();
+        services.AddSingleton<ReportHandoff>();
         services.AddSingleton<UploadService>();
         return services;
     }
@@ -24,6 +26,15 @@ internal static class UiExtensions
     {
         app.UseRequestLocalization();
         app.MapBlazorScript();
+
+        // Radzen's CSS/JS are static web assets (_content/Radzen.Blazor/...). A published app has them in wwwroot;
+        // a built one (scripts/run.sh runs `dotnet run -c Release` as Production) finds them through the build's
+        // runtime manifest, which the host reads by itself only in Development. Without that manifest this is a no-op.
+        if (!app.Environment.IsDevelopment())
+        {
+            StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
+        }
+
         app.MapStaticAssets();
         app.UseAntiforgery();
         app.MapCultureSwitch();

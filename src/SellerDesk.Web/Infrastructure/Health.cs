@@ -4,17 +4,27 @@ namespace SellerDesk.Web.Infrastructure;
 
 internal static class HealthExtensions
 {
-    /// <summary><c>/health</c>: 200 when the database answers and every migration is applied, else 503 saying which.</summary>
+    /// <summary>
+    /// <c>/health</c>: 200 when the database answers, every migration is applied and start-up (bootstrap workspace and
+    /// token, demo data) has finished; else 503 saying which.
+    /// </summary>
     public static WebApplication MapSellerDeskHealth(this WebApplication app)
     {
-        app.MapGet("/health", async (Migrator migrator, CancellationToken cancellationToken) =>
+        app.MapGet("/health", async (Migrator migrator, DatabaseState state, CancellationToken cancellationToken) =>
         {
             try
             {
                 var pending = await migrator.PendingAsync(cancellationToken);
-                var healthy = pending.Count == 0;
+                var healthy = pending.Count == 0 && state.Ready;
                 return Results.Json(
-                    new { status = healthy ? "healthy" : "unhealthy", database = "reachable", pending_migrations = pending },
+                    new
+                    {
+                        status = healthy ? "healthy" : "unhealthy",
+                        database = "reachable",
+                        pending_migrations = pending,
+                        startup = state.Ready ? "done" : "running",
+                        startup_error = state.LastError,
+                    },
                     statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             }
             catch (Exception ex) when (ErrorHandlingExtensions.IsDatabaseUnavailable(ex) || ex is Npgsql.NpgsqlException)

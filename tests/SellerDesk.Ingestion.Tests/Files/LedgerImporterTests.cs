@@ -219,6 +219,40 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_line_without_the_customer_id_its_order_has_elsewhere_in_the_file_is_rejected()
+    {
+        var workspace = await NewWorkspaceAsync();
+
+        var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
+            SalesHeader,
+            "ozon,O1,1,2026-01-05T08:00:00+03:00,,ozon_ads,MUG-01,1,600,90,80,0,0",
+            "ozon,O1,2,2026-01-05T08:00:00+03:00,k1,ozon_ads,TEE-02,1,900,90,80,0,0"));
+
+        result.Errors.Should().Equal(new ImportProblem(
+            3, "customer_id", "customer_id 'k1' differs from (empty) on line 2 of the same order O1"));
+        (await CountAsync(workspace)).Should().Be(LedgerCounts.None);
+    }
+
+    [Fact]
+    public async Task Set_checks_list_at_most_100_problems_and_count_the_rest()
+    {
+        var workspace = await NewWorkspaceAsync();
+        var text = new StringBuilder("sku,valid_from,unit_cost\n");
+        for (var i = 0; i < 151; i++)
+        {
+            text.Append("MUG-01,2025-01-01,200\n");
+        }
+
+        var result = await ImportAsync(workspace, LedgerFileKind.Costs, text.ToString());
+
+        result.Errors.Should().HaveCount(101);
+        result.Errors[0].Should().Be(new ImportProblem(3, null, "duplicates line 2 (same sku and valid_from)"));
+        result.Errors[99].Line.Should().Be(102);
+        result.Errors[100].ToString().Should().Be("line 103: and 50 more problems not listed");
+        (await CountAsync(workspace)).Should().Be(LedgerCounts.None);
+    }
+
+    [Fact]
     public async Task A_line_that_disagrees_with_a_stored_line_of_its_order_is_rejected()
     {
         var workspace = await NewWorkspaceAsync();

@@ -11,31 +11,38 @@ namespace SellerDesk.Integration.Tests.Data;
 /// The SQL that sums order lines (docs/decisions/0004) must agree with the domain's line rules on a realistic year:
 /// every kind of return, a COGS change, lines without cost, returns after as_of.
 /// </summary>
-public sealed class OrderFactsMatchTheDomainTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+public sealed class OrderFactsMatchTheDomainTests(OrderFactsMatchTheDomainTests.DemoYear year) : IClassFixture<OrderFactsMatchTheDomainTests.DemoYear>
 {
     private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
     private static readonly DateOnly LastDay = new(2026, 10, 31);
-    private readonly Guid _workspace = Guid.NewGuid();
-    private DemoLedger _ledger = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>The demo seller's year written once into a fresh database for the whole class.</summary>
+    public sealed class DemoYear : IAsyncLifetime
     {
-        await using (var command = database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, 'facts')"))
+        public TestDatabase Database { get; } = new();
+
+        public Guid Workspace { get; } = Guid.NewGuid();
+
+        public DemoLedger Ledger { get; } = DemoSeller.Generate(LastDay, Moscow);
+
+        public async Task InitializeAsync()
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = _workspace });
-            await command.ExecuteNonQueryAsync();
+            await Database.InitializeAsync();
+            await using (var command = Database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, 'facts')"))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = Workspace });
+                await command.ExecuteNonQueryAsync();
+            }
+
+            var result = await new LedgerImporter(Database.DataSource).WriteAsync(
+                Workspace,
+                new LedgerBatch { Costs = Ledger.Costs, Sales = Ledger.Sales, Returns = Ledger.Returns, AdSpend = Ledger.AdSpend, Fees = Ledger.Fees },
+                CancellationToken.None);
+            result.Errors.Should().BeEmpty();
         }
 
-        _ledger = DemoSeller.Generate(LastDay, Moscow);
-        var importer = new LedgerImporter(database.DataSource);
-        var result = await importer.WriteAsync(
-            _workspace,
-            new LedgerBatch { Costs = _ledger.Costs, Sales = _ledger.Sales, Returns = _ledger.Returns, AdSpend = _ledger.AdSpend, Fees = _ledger.Fees },
-            CancellationToken.None);
-        result.Errors.Should().BeEmpty();
+        public Task DisposeAsync() => Database.DisposeAsync();
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [InlineData("2026-10-31")]
@@ -44,10 +51,10 @@ public sealed class OrderFactsMatchTheDomainTests(TestDatabase database) : IClas
     public async Task The_database_computes_the_same_order_facts_as_the_domain(string asOfText)
     {
         var asOf = DateOnly.Parse(asOfText, System.Globalization.CultureInfo.InvariantCulture);
-        var expected = OrderFactBuilder.Build(_ledger.Sales, _ledger.Returns, _ledger.Costs, Moscow, asOf)
+        var expected = OrderFactBuilder.Build(year.Ledger.Sales, year.Ledger.Returns, year.Ledger.Costs, Moscow, asOf)
             .ToDictionary(o => (o.Marketplace, o.OrderId));
 
-        var inputs = await new ReportQueries(database.DataSource).LoadInputsAsync(_workspace, "Europe/Moscow", asOf);
+        var inputs = await new ReportQueries(year.Database.DataSource).LoadInputsAsync(year.Workspace, "Europe/Moscow", asOf);
 
         inputs.Orders.Should().HaveCount(expected.Count);
         var mismatches = inputs.Orders

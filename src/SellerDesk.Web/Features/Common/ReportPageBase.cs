@@ -17,12 +17,22 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
     private (string? From, string? To, string? AsOf)? _loadedQuery;
     private int _loadVersion;
     private Timer? _retry;
+    private PersistingComponentStateSubscription? _persisting;
+
+    /// <summary>What the prerendered page hands to its interactive self (see <see cref="ReportHandoff"/>).</summary>
+    private sealed record Handoff(string Id, string? From, string? To, string? AsOf);
 
     [Inject]
     protected ReportLoader Loader { get; set; } = null!;
 
     [Inject]
     protected NavigationManager Navigation { get; set; } = null!;
+
+    [Inject]
+    private PersistentComponentState ApplicationState { get; set; } = null!;
+
+    [Inject]
+    private ReportHandoff Handoffs { get; set; } = null!;
 
     [Inject]
     protected DatabaseState Database { get; set; } = null!;
@@ -56,6 +66,7 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
     {
         if (disposing)
         {
+            _persisting?.Dispose();
             _retry?.Dispose();
             _disposed.Cancel();
             _disposed.Dispose();
@@ -64,6 +75,26 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
 
     /// <summary>Builds the page's figures from freshly loaded reports.</summary>
     protected abstract void OnReportLoaded(LoadedReport loaded);
+
+    protected override void OnInitialized()
+    {
+        if (!RendererInfo.IsInteractive)
+        {
+            _persisting = ApplicationState.RegisterOnPersisting(PersistAsync);
+            return;
+        }
+
+        if (ApplicationState.TryTakeFromJson<Handoff>(HandoffKey, out var handoff)
+            && handoff is not null
+            && (handoff.From, handoff.To, handoff.AsOf) == (FromText, ToText, AsOfText)
+            && Handoffs.Take(handoff.Id) is { } loaded)
+        {
+            Loaded = loaded;
+            _loadedQuery = (handoff.From, handoff.To, handoff.AsOf);
+            OnReportLoaded(loaded);
+            Status = PageStatus.Ready;
+        }
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -141,6 +172,18 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
                 Busy = false;
             }
         }
+    }
+
+    private string HandoffKey => "report:" + GetType().Name;
+
+    private Task PersistAsync()
+    {
+        if (Status == PageStatus.Ready && Loaded is { } loaded && _loadedQuery is { } query)
+        {
+            ApplicationState.PersistAsJson(HandoffKey, new Handoff(Handoffs.Put(loaded), query.From, query.To, query.AsOf));
+        }
+
+        return Task.CompletedTask;
     }
 
     private void ScheduleRetry()

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace SellerDesk.Bench;
+
+/// <summary>Command line of the benchmark; every option has the default that the targets are stated for.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        SellerDesk end-to-end benchmark (docs/benchmarks.md)
+          dotnet run -c Release --project bench/SellerDesk.Bench [-- options]
+        Options:
+          --lines N          sales lines of the big import (default 1000000)
+          --small-lines N    sales lines of the first, smaller import (default 250000)
+          --warm N           warm calls per report (default 5)
+          --year YYYY        the calendar year the ledger covers (default 2025)
+          --connection CS    an admin connection string of a role with CREATEDB (default: ConnectionStrings__SellerDesk,
+                             else Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk)
+          --keep-files       keep the generated CSV files and the app logs (their folder is printed)
+        """;
+
+    public long Lines { get; private init; } = 1_000_000;
+
+    public long SmallLines { get; private init; } = 250_000;
+
+    public int WarmCalls { get; private init; } = 5;
+
+    public int Year { get; private init; } = 2025;
+
+    public string Connection { get; private init; } =
+        Environment.GetEnvironmentVariable("ConnectionStrings__SellerDesk") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : "Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk";
+
+    public bool KeepFiles { get; private init; }
+
+    public bool Help { get; private init; }
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--lines" => options with { Lines = Number(Value()) },
+                "--small-lines" => options with { SmallLines = Number(Value()) },
+                "--warm" => options with { WarmCalls = (int)Number(Value()) },
+                "--year" => options with { Year = (int)Number(Value()) },
+                "--connection" => options with { Connection = Value() },
+                "--keep-files" => options with { KeepFiles = true },
+                "-h" or "--help" => options with { Help = true },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
+            };
+        }
+
+        return options;
+    }
+
+    private static long Number(string text) =>
+        long.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"'{text}' is not a positive whole number.");
+}

@@ -1,0 +1,584 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Npgsql;
+using SellerDesk.Data.Reports;
+using SellerDesk.Domain.Reports;
+
+namespace SellerDesk.Bench;
+
+/// <summary>
+/// The whole benchmark: generate the ledger files, create a throw-away database, time PostgreSQL's own COPY of
+/// sales.csv, run the app as a child process and time the imports through the API (with its memory sampled), time
+/// the three reports over HTTP, take the report query apart, print a summary against the targets, drop the database.
+/// </summary>
+internal sealed class BenchRun(BenchOptions options)
+{
+    private const string Workspace = "bench";
+    private const string TimeZoneId = "Europe/Moscow";
+    private const double ImportTarget = 50_000;
+    private const double CopyRatioTarget = 0.25;
+    private const double MemoryGrowthLimit = 1.25;
+    private const double ReportTargetMs = 1_000;
+
+    private static readonly string[] Reports = ["channels", "marketplaces", "cohorts"];
+
+    private readonly string _token = "bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+    private readonly string _database = "sellerdesk_bench_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sellerdesk-bench-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly DateOnly _first = new(options.Year, 1, 1);
+    private readonly DateOnly _last = new(options.Year, 12, 31);
+    private string _benchConnection = string.Empty;
+
+    public async Task<int> RunAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        var machine = await MachineAsync();
+        Console.WriteLine("SellerDesk end-to-end benchmark");
+        foreach (var (name, value) in machine)
+        {
+            Console.WriteLine($"  {name,-12} {value}");
+        }
+
+        Console.WriteLine($"  {"app",-12} {AppProcess.WebDll()}");
+        Console.WriteLine($"  {"work dir",-12} {_directory}");
+
+        // 1. The files.
+        Section("1. Generating the ledger files");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+        var clock = Stopwatch.StartNew();
+        var big = new LedgerGenerator(_first, _last, zone, seed: 20250101).Write(_directory, "big-", options.Lines, full: true);
+        var small = new LedgerGenerator(_first, _last, zone, seed: 20250102).Write(_directory, "small-", options.SmallLines, full: false);
+        Console.WriteLine($"  sales.csv      {big.SalesLines,10:N0} lines, {big.Orders:N0} orders ({(double)big.SalesLines / big.Orders:0.00} lines/order), " +
+            $"{Mb(big.SalesBytes)} MB, {big.Customers:N0} identified buyers (ozon, own_store)");
+        Console.WriteLine($"  costs.csv      {big.CostRows,10:N0} rows");
+        Console.WriteLine($"  returns.csv    {big.ReturnRows,10:N0} rows ({100.0 * big.ReturnRows / big.SalesLines:0.0}% of lines)");
+        Console.WriteLine($"  ad_spend.csv   {big.AdSpendRows,10:N0} rows");
+        Console.WriteLine($"  fees.csv       {big.FeeRows,10:N0} rows");
+        Console.WriteLine($"  small sales.csv {small.SalesLines,9:N0} lines, {Mb(small.SalesBytes)} MB (a separate ledger of the same year)");
+        Console.WriteLine($"  generated in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        var builder = new NpgsqlConnectionStringBuilder(options.Connection);
+        var admin = builder.ConnectionString;
+        builder.Database = _database;
+        builder.CommandTimeout = 0;
+        _benchConnection = builder.ConnectionString;
+        await ExecuteAsync(admin, $"CREATE DATABASE {_database}");
+        Console.WriteLine($"  database {_database} created on {builder.Host}:{builder.Port}");
+
+        var result = new Results();
+        var completed = false;
+        try
+        {
+            await MeasureAsync(big, small, result);
+            completed = true;
+        }
+        finally
+        {
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+            Console.WriteLine($"\n  database {_database} dropped");
+            if (options.KeepFiles)
+            {
+                Console.WriteLine($"  files and app logs kept in {_directory}");
+            }
+            else
+            {
+                foreach (var csv in Directory.EnumerateFiles(_directory, "*.csv"))
+                {
+                    File.Delete(csv);
+                }
+
+                if (completed)
+                {
+                    Directory.Delete(_directory, recursive: true);
+                    Console.WriteLine($"  {_directory} deleted");
+                }
+                else
+                {
+                    Console.WriteLine($"  CSV files deleted; app logs kept in {_directory}");
+                }
+            }
+        }
+
+        return PrintSummary(machine, big, result);
+    }
+
+    private static void Section(string title) => Console.WriteLine($"\n== {title}");
+
+    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", CultureInfo.InvariantCulture);
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string Pass(bool ok) => ok ? "PASS" : "FAIL";
+
+    private async Task<List<(string Name, string Value)>> MachineAsync()
+    {
+        string Cpu() => File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
+        string Ram()
+        {
+            var kb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            return $"{long.Parse(kb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0:0.0} GiB";
+        }
+
+        string Os() => File.Exists("/etc/os-release")
+            ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') ?? "?"
+            : RuntimeInformation.OSDescription;
+
+        await using var connection = new NpgsqlConnection(options.Connection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT current_setting('server_version'),
+                   format('shared_buffers=%s work_mem=%s maintenance_work_mem=%s max_wal_size=%s synchronous_commit=%s wal_level=%s',
+                          current_setting('shared_buffers'), current_setting('work_mem'), current_setting('maintenance_work_mem'),
+                          current_setting('max_wal_size'), current_setting('synchronous_commit'), current_setting('wal_level'))
+            """,
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return
+        [
+            ("date", DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)),
+            ("cpu", $"{Environment.ProcessorCount} x {Cpu()} (nproc {Environment.ProcessorCount})"),
+            ("ram", Ram()),
+            ("os", $"{Os()}, {RuntimeInformation.FrameworkDescription}"),
+            ("postgresql", reader.GetString(0) + " (same machine)"),
+            ("pg settings", reader.GetString(1)),
+        ];
+    }
+
+    private async Task MeasureAsync(GeneratedLedger big, GeneratedLedger small, Results result)
+    {
+        // 2. PostgreSQL's own COPY of the same file, on the quiet database before the app starts.
+        Section("2. PostgreSQL COPY of sales.csv into a bare table (no keys, no indexes; text, timestamptz, integer, numeric)");
+        result.Copy = await CopyAsync(big);
+
+        // 3. The smaller import in a fresh app process, for its memory.
+        Section($"3. Import of {small.SalesLines:N0} sales lines through the API (fresh app process)");
+        await using (var app = await StartAppAsync("app-small.log"))
+        {
+            await ImportAsync(app, "costs", big.CostsPath!, big.CostRows, sample: false);
+            result.Small = await ImportAsync(app, "sales", small.SalesPath, small.SalesLines, sample: true);
+        }
+
+        // The big import starts from an empty ledger again.
+        await ExecuteAsync(_benchConnection, "TRUNCATE returns, sales_lines, unit_costs, ad_spend, period_fees");
+
+        Section($"4. Import of {big.SalesLines:N0} sales lines through the API (fresh app process, empty ledger)");
+        await using (var app = await StartAppAsync("app-big.log"))
+        {
+            await ImportAsync(app, "costs", big.CostsPath!, big.CostRows, sample: false);
+            result.Big = await ImportAsync(app, "sales", big.SalesPath, big.SalesLines, sample: true);
+            var rate = result.Big.LinesPerSecond;
+            Console.WriteLine($"  API import vs COPY: {rate:N0} / {result.Copy.LinesPerSecond:N0} lines/s = {rate / result.Copy.LinesPerSecond:0.00}");
+            Console.WriteLine($"  peak RSS: {Mb(result.Small.RssPeak)} MB at {result.Small.Lines:N0} lines, {Mb(result.Big.RssPeak)} MB at {result.Big.Lines:N0} lines " +
+                $"(x{(double)result.Big.RssPeak / result.Small.RssPeak:0.00})");
+
+            Section("5. The other ledger files through the API");
+            result.Others.Add(await ImportAsync(app, "returns", big.ReturnsPath!, big.ReturnRows, sample: false));
+            result.Others.Add(await ImportAsync(app, "ad_spend", big.AdSpendPath!, big.AdSpendRows, sample: false));
+            result.Others.Add(await ImportAsync(app, "fees", big.FeesPath!, big.FeeRows, sample: false));
+
+            Section($"6. Reports over HTTP for {_first:yyyy-MM-dd}..{_last:yyyy-MM-dd}, as_of {_last:yyyy-MM-dd}: 1 cold + {options.WarmCalls} warm calls each");
+            await WaitForAutovacuumAsync();
+            var before = ProcStats.Memory(app.Pid);
+            foreach (var report in Reports)
+            {
+                result.Reports.Add(await ReportAsync(app, report));
+            }
+
+            var after = ProcStats.Memory(app.Pid);
+            result.ReportRss = (before.Rss, after.Rss, after.Hwm);
+            Console.WriteLine($"  app RSS {Mb(before.Rss)} MB before the reports, {Mb(after.Rss)} MB after; peak over the app's life (VmHWM) {Mb(after.Hwm)} MB");
+
+            Section("7. Where report time goes (in-process, same database)");
+            result.Breakdown = await ReportBreakdownAsync();
+        }
+    }
+
+    private async Task<AppProcess> StartAppAsync(string log)
+    {
+        var clock = Stopwatch.StartNew();
+        var app = await AppProcess.StartAsync(_benchConnection, Workspace, _token, Path.Combine(_directory, log));
+        var (rss, _) = ProcStats.Memory(app.Pid);
+        Console.WriteLine($"  app pid {app.Pid} ready at {app.BaseAddress} in {clock.Elapsed.TotalSeconds:0.0} s, RSS {Mb(rss)} MB");
+        return app;
+    }
+
+    private async Task<CopyMeasurement> CopyAsync(GeneratedLedger big)
+    {
+        await using var connection = new NpgsqlConnection(_benchConnection);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand(
+            """
+            CREATE TABLE bare (
+                marketplace text, order_id text, line_id text, ordered_at timestamptz, customer_id text, channel text,
+                sku text, quantity integer, revenue numeric, commission numeric, logistics numeric, acquiring numeric, other_fees numeric)
+            """,
+            connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var runs = new List<(double Seconds, double PgCpu)>();
+        for (var run = 1; run <= 2; run++)
+        {
+            await using (var truncate = new NpgsqlCommand("TRUNCATE bare", connection))
+            {
+                await truncate.ExecuteNonQueryAsync();
+            }
+
+            var pg = ProcStats.PostgresCpuSeconds();
+            var clock = Stopwatch.StartNew();
+            await using (var writer = await connection.BeginTextImportAsync("COPY bare FROM STDIN (FORMAT csv, HEADER true)"))
+            {
+                using var reader = new StreamReader(big.SalesPath, System.Text.Encoding.UTF8, false, 1 << 20);
+                var buffer = new char[1 << 16];
+                int read;
+                while ((read = await reader.ReadAsync(buffer)) > 0)
+                {
+                    await writer.WriteAsync(buffer.AsMemory(0, read));
+                }
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var pgCpu = ProcStats.PostgresCpuSeconds() - pg;
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM bare", connection);
+            var rows = (long)(await count.ExecuteScalarAsync())!;
+            if (rows != big.SalesLines)
+            {
+                throw new InvalidOperationException($"COPY loaded {rows} rows, expected {big.SalesLines}.");
+            }
+
+            runs.Add((seconds, pgCpu));
+            Console.WriteLine($"  run {run}: {rows:N0} rows in {seconds:0.00} s = {rows / seconds:N0} lines/s (PostgreSQL CPU {pgCpu:0.0} s)");
+        }
+
+        await using (var drop = new NpgsqlCommand("DROP TABLE bare", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var best = runs.MinBy(r => r.Seconds);
+        Console.WriteLine($"  best: {big.SalesLines / best.Seconds:N0} lines/s (the ratio below uses the best run)");
+        return new CopyMeasurement(big.SalesLines, best.Seconds, best.PgCpu);
+    }
+
+    private async Task<ImportMeasurement> ImportAsync(AppProcess app, string kind, string path, long expectedRows, bool sample)
+    {
+        var length = new FileInfo(path).Length;
+        var clock = new Stopwatch();
+        var upload = new UploadStream(
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan),
+            clock);
+        using var content = new StreamContent(upload, 1 << 16);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        content.Headers.ContentLength = length;
+
+        var appCpu = ProcStats.CpuSeconds(app.Pid);
+        var pgCpu = ProcStats.PostgresCpuSeconds();
+        var activity = sample ? await ActivitySampler.StartAsync(_benchConnection) : null;
+        var rss = sample ? new RssSampler(app.Pid) : null;
+        string body;
+        int status;
+        clock.Start();
+        using (var response = await app.Http.PostAsync(new Uri($"/api/v1/imports/{kind}", UriKind.Relative), content))
+        {
+            body = await response.Content.ReadAsStringAsync();
+            status = (int)response.StatusCode;
+        }
+
+        var elapsed = clock.Elapsed;
+        if (rss is not null)
+        {
+            await rss.DisposeAsync();
+        }
+
+        if (activity is not null)
+        {
+            await activity.DisposeAsync();
+        }
+
+        appCpu = ProcStats.CpuSeconds(app.Pid) - appCpu;
+        pgCpu = ProcStats.PostgresCpuSeconds() - pgCpu;
+        if (status != 200)
+        {
+            throw new InvalidOperationException($"POST /api/v1/imports/{kind} answered {status}: {body[..Math.Min(body.Length, 3000)]}");
+        }
+
+        using var json = JsonDocument.Parse(body);
+        var rows = json.RootElement.GetProperty("rows").GetInt64();
+        var inserted = json.RootElement.GetProperty("inserted").GetInt64();
+        var updated = json.RootElement.GetProperty("updated").GetInt64();
+        if (rows != expectedRows || inserted != expectedRows)
+        {
+            throw new InvalidOperationException($"{kind}: expected {expectedRows} rows inserted, the answer was {body}");
+        }
+
+        var measurement = new ImportMeasurement(kind, rows, elapsed.TotalSeconds, upload.Finished?.TotalSeconds, appCpu, pgCpu)
+        {
+            RssStart = rss?.Start ?? 0,
+            RssPeak = rss?.Peak ?? 0,
+            RssEnd = rss?.End ?? 0,
+            RssByTenth = rss?.PeakByTenth() ?? [],
+        };
+        Console.WriteLine($"  {kind,-9} {rows,10:N0} rows (inserted {inserted:N0}, updated {updated:N0}) in {elapsed.TotalSeconds,7:0.00} s = {rows / elapsed.TotalSeconds,9:N0} rows/s" +
+            $"  [CPU: app {appCpu:0.0} s, PostgreSQL {pgCpu:0.0} s]");
+        if (!sample)
+        {
+            return measurement;
+        }
+
+        Console.WriteLine($"    upload body sent by {measurement.UploadSeconds:0.00} s of {elapsed.TotalSeconds:0.00} s; {Mb(length)} MB");
+        Console.WriteLine($"    app RSS: start {Mb(measurement.RssStart)} MB, peak {Mb(measurement.RssPeak)} MB, end {Mb(measurement.RssEnd)} MB; " +
+            $"peak per tenth of the import: {string.Join(" ", measurement.RssByTenth.Select(Mb))} MB");
+        Console.WriteLine($"    phases seen in pg_stat_activity (wall time, from..to seconds, wait events):");
+        foreach (var phase in activity!.Phases)
+        {
+            Console.WriteLine($"      {phase.Label,-52} {phase.Total.TotalSeconds,7:0.00} s  {phase.FirstSeen.TotalSeconds,6:0.0}..{phase.LastSeen.TotalSeconds,6:0.0}  {phase.Waits}");
+            measurement.Phases.Add((phase.Label, phase.Total.TotalSeconds));
+        }
+
+        Console.WriteLine($"      {"no statement of the app open",-52} {activity.Outside.TotalSeconds,7:0.00} s");
+        return measurement;
+    }
+
+    /// <summary>Waits (up to 3 minutes) until no autovacuum worker runs in the benchmark database, so warm calls are not disturbed.</summary>
+    private async Task WaitForAutovacuumAsync()
+    {
+        await using var connection = new NpgsqlConnection(_benchConnection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()", connection);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(3) && (long)(await command.ExecuteScalarAsync())! > 0)
+        {
+            await Task.Delay(500);
+        }
+
+        Console.WriteLine($"  waited {clock.Elapsed.TotalSeconds:0.0} s for autovacuum of the new rows to finish");
+    }
+
+    private async Task<ReportMeasurement> ReportAsync(AppProcess app, string report)
+    {
+        var uri = new Uri(string.Create(
+            CultureInfo.InvariantCulture,
+            $"/api/v1/reports/{report}?from={_first:yyyy-MM-dd}&to={_last:yyyy-MM-dd}&as_of={_last:yyyy-MM-dd}"),
+            UriKind.Relative);
+
+        async Task<(double Ms, int Bytes, int Rows)> CallAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await app.Http.GetAsync(uri);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            var ms = clock.Elapsed.TotalMilliseconds;
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"GET {uri} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(bytes)}");
+            }
+
+            using var json = JsonDocument.Parse(bytes);
+            return (ms, bytes.Length, json.RootElement.GetProperty(report).GetArrayLength());
+        }
+
+        var cold = await CallAsync();
+        var warm = new List<double>();
+        for (var i = 0; i < options.WarmCalls; i++)
+        {
+            warm.Add((await CallAsync()).Ms);
+        }
+
+        var measurement = new ReportMeasurement(report, cold.Ms, warm.Min(), Median(warm), warm.Max(), cold.Rows, cold.Bytes);
+        Console.WriteLine($"  {report,-13} cold {cold.Ms,7:0} ms; warm min {measurement.WarmMin,7:0} / median {measurement.WarmMedian,7:0} / max {measurement.WarmMax,7:0} ms" +
+            $"  ({cold.Rows} rows, {cold.Bytes:N0} bytes)  warm: {string.Join(" ", warm.Select(w => w.ToString("0", CultureInfo.InvariantCulture)))}");
+        return measurement;
+    }
+
+    /// <summary>
+    /// Takes one report call apart: the order-facts SQL alone (EXPLAIN ANALYZE), fetching and materializing the
+    /// inputs (<see cref="ReportQueries.LoadInputsAsync"/>), grouping customers, and each report's computation.
+    /// </summary>
+    private async Task<Breakdown> ReportBreakdownAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_benchConnection);
+        Guid workspaceId;
+        string zone;
+        await using (var command = dataSource.CreateCommand("SELECT id, time_zone FROM workspaces WHERE name = $1"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = Workspace });
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            workspaceId = reader.GetGuid(0);
+            zone = reader.GetString(1);
+        }
+
+        // The report SQL is private to ReportQueries; read it rather than copy it, so the two never drift apart.
+        var sql = typeof(ReportQueries).GetField("OrderFactsSql", BindingFlags.NonPublic | BindingFlags.Static)?.GetRawConstantValue() as string;
+        double? executionMs = null;
+        if (sql is not null)
+        {
+            await using var explain = dataSource.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql);
+            explain.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            explain.Parameters.Add(new NpgsqlParameter { Value = zone, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            explain.Parameters.Add(new NpgsqlParameter { Value = _last, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+            var plan = new List<string>();
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+
+            Console.WriteLine("  EXPLAIN (ANALYZE, BUFFERS) of ReportQueries' order-facts query (as_of = last day):");
+            foreach (var line in plan)
+            {
+                Console.WriteLine("    " + line);
+            }
+
+            var execution = plan.FirstOrDefault(l => l.StartsWith("Execution Time:", StringComparison.Ordinal));
+            if (execution is not null)
+            {
+                executionMs = double.Parse(execution.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+            }
+        }
+        else
+        {
+            Console.WriteLine("  (ReportQueries.OrderFactsSql not found by reflection; EXPLAIN skipped)");
+        }
+
+        var queries = new ReportQueries(dataSource);
+        var period = new ReportPeriod(_first, _last, _last);
+        var load = new List<double>();
+        var customers = new List<double>();
+        var channels = new List<double>();
+        var marketplaces = new List<double>();
+        var cohorts = new List<double>();
+        var orders = 0;
+        var customerCount = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var inputs = await queries.LoadInputsAsync(workspaceId, zone, _last);
+            load.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var reports = new UnitEconomicsReports(period, inputs);
+            customers.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            _ = reports.Channels();
+            channels.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            _ = reports.Marketplaces();
+            marketplaces.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            _ = reports.Cohorts();
+            cohorts.Add(clock.Elapsed.TotalMilliseconds);
+            orders = inputs.Orders.Count;
+            customerCount = reports.Customers.Count;
+        }
+
+        var breakdown = new Breakdown(executionMs, Median(load), Median(customers), Median(channels), Median(marketplaces), Median(cohorts), orders, customerCount);
+        Console.WriteLine($"  median of 3 in-process runs over {orders:N0} order facts, {customerCount:N0} customers:");
+        Console.WriteLine($"    order-facts SQL executing in PostgreSQL (EXPLAIN ANALYZE)   {executionMs,8:0} ms");
+        Console.WriteLine($"    ReportQueries.LoadInputsAsync (SQL + fetch + OrderFact objects) {breakdown.LoadMs,6:0} ms");
+        Console.WriteLine($"    new UnitEconomicsReports (Customer.FromOrders grouping)   {breakdown.CustomersMs,8:0} ms");
+        Console.WriteLine($"    Channels() {breakdown.ChannelsMs,6:0} ms, Marketplaces() {breakdown.MarketplacesMs,6:0} ms, Cohorts() {breakdown.CohortsMs,6:0} ms");
+        Console.WriteLine("    every API report call runs LoadInputsAsync + UnitEconomicsReports + its one report (ReportService.LoadAsync; no cache)");
+        return breakdown;
+    }
+
+    private static int PrintSummary(List<(string Name, string Value)> machine, GeneratedLedger big, Results result)
+    {
+        var copy = result.Copy!;
+        var importRate = result.Big!.LinesPerSecond;
+        var ratio = importRate / copy.LinesPerSecond;
+        var growth = (double)result.Big.RssPeak / result.Small!.RssPeak;
+        var rows = new List<(string Target, string Measured, string Goal, bool Ok)>
+        {
+            ($"Import {big.SalesLines:N0} sales lines via API", $"{importRate:N0} lines/s ({result.Big.Seconds:0.0} s)", $">= {ImportTarget:N0} lines/s", importRate >= ImportTarget),
+            ("Import rate vs PostgreSQL COPY", $"{ratio:0.00} ({importRate:N0} / {copy.LinesPerSecond:N0})", $">= {CopyRatioTarget:0.00}", ratio >= CopyRatioTarget),
+            ($"Memory flat: peak RSS {big.SalesLines / 1000:N0}k vs {result.Small.Lines / 1000:N0}k", $"{Mb(result.Big.RssPeak)} vs {Mb(result.Small.RssPeak)} MB (x{growth:0.00})", $"<= x{MemoryGrowthLimit:0.00}", growth <= MemoryGrowthLimit),
+        };
+        foreach (var report in result.Reports)
+        {
+            rows.Add(($"Report {report.Name}, full year, warm median", $"{report.WarmMedian:0} ms (max {report.WarmMax:0}, cold {report.Cold:0})", $"< {ReportTargetMs:0} ms", report.WarmMedian < ReportTargetMs));
+        }
+
+        Section("SUMMARY");
+        foreach (var (name, value) in machine)
+        {
+            Console.WriteLine($"  {name,-12} {value}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"  | {"target",-44} | {"measured",-38} | {"goal",-20} | result |");
+        Console.WriteLine($"  |{new string('-', 46)}|{new string('-', 40)}|{new string('-', 22)}|--------|");
+        foreach (var (target, measured, goal, ok) in rows)
+        {
+            Console.WriteLine($"  | {target,-44} | {measured,-38} | {goal,-20} | {Pass(ok),-6} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"  {result.Big.Lines:N0}-line import: RSS start {Mb(result.Big.RssStart)} MB -> end {Mb(result.Big.RssEnd)} MB; {result.Small.Lines:N0}-line import: peak {Mb(result.Small.RssPeak)} MB, " +
+            $"{result.Small.LinesPerSecond:N0} lines/s");
+        Console.WriteLine($"  other imports: {string.Join(", ", result.Others.Select(o => $"{o.Kind} {o.Lines:N0} rows {o.Seconds:0.00} s"))}");
+        return rows.All(r => r.Ok) ? 0 : 1;
+    }
+
+    private sealed class Results
+    {
+        public CopyMeasurement? Copy { get; set; }
+
+        public ImportMeasurement? Small { get; set; }
+
+        public ImportMeasurement? Big { get; set; }
+
+        public List<ImportMeasurement> Others { get; } = [];
+
+        public List<ReportMeasurement> Reports { get; } = [];
+
+        public (long Before, long After, long Hwm) ReportRss { get; set; }
+
+        public Breakdown? Breakdown { get; set; }
+    }
+
+    private sealed record CopyMeasurement(long Lines, double Seconds, double PgCpu)
+    {
+        public double LinesPerSecond => Lines / Seconds;
+    }
+
+    private sealed record ImportMeasurement(string Kind, long Lines, double Seconds, double? UploadSeconds, double AppCpu, double PgCpu)
+    {
+        public double LinesPerSecond => Lines / Seconds;
+
+        public long RssStart { get; init; }
+
+        public long RssPeak { get; init; }
+
+        public long RssEnd { get; init; }
+
+        public IReadOnlyList<long> RssByTenth { get; init; } = [];
+
+        public List<(string Label, double Seconds)> Phases { get; } = [];
+    }
+
+    private sealed record ReportMeasurement(string Name, double Cold, double WarmMin, double WarmMedian, double WarmMax, int Rows, int Bytes);
+
+    private sealed record Breakdown(
+        double? ExecutionMs, double LoadMs, double CustomersMs, double ChannelsMs, double MarketplacesMs, double CohortsMs, int Orders, int Customers);
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SellerDesk.Testing;
+
+namespace SellerDesk.EndToEnd.Tests.Infrastructure;
+
+/// <summary>All browser tests share one app, one database and one browser; they run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<SellerDeskApp>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>
+/// SellerDesk on real Kestrel at 127.0.0.1 (a free port) over a fresh database, with the test ledger loaded
+/// through the API, and Debian's Chromium driven by Playwright.
+/// </summary>
+public sealed class SellerDeskApp : IAsyncLifetime
+{
+    private WebApplicationFactory<Program> _factory = null!;
+    private IPlaywright _playwright = null!;
+
+    public string Token { get; } = "e2e-" + Guid.NewGuid().ToString("N");
+
+    public TestDatabase Database { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The API with the workspace's Owner token.</summary>
+    public HttpClient Api { get; private set; } = null!;
+
+    public ReportApi Reports { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        (_factory, BaseAddress) = await AppHost.StartAsync(Database.ConnectionString, Token);
+        Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Reports = new ReportApi(Api);
+        await TestLedger.LoadAsync(Api);
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies, so its own language) with a page in it.</summary>
+    public async Task<IPage> NewPageAsync(string locale = "ru-RU")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            Locale = locale,
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        Api?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+    }
+}
+
+/// <summary>Starts the app on Kestrel at 127.0.0.1 on a free port and waits until it answers.</summary>
+internal static class AppHost
+{
+    public static async Task<(WebApplicationFactory<Program> Factory, Uri Address)> StartAsync(
+        string connectionString,
+        string token,
+        bool waitForHealthy = true)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:SellerDesk", connectionString);
+            builder.UseSetting("Bootstrap:Workspace", "demo");
+            builder.UseSetting("Bootstrap:ApiToken", token);
+            builder.UseSetting("Demo:Seed", "false");
+            builder.UseEnvironment("Production");
+        });
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        if (waitForHealthy)
+        {
+            await WaitUntilHealthyAsync(baseAddress);
+        }
+
+        return (factory, baseAddress);
+    }
+
+    private static async Task WaitUntilHealthyAsync(Uri baseAddress)
+    {
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri("health", UriKind.Relative));
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("SellerDesk did not become healthy: " + await response.Content.ReadAsStringAsync());
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
