@@ -3,7 +3,7 @@ using SellerDesk.EndToEnd.Tests.Pages;
 
 namespace SellerDesk.EndToEnd.Tests;
 
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTests.Name)]
 public sealed class OverviewPageTests(SellerDeskApp app)
 {
     [Fact]
@@ -15,7 +15,7 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         await overview.OpenAsync(TestLedger.Query);
         await Screenshots.SaveAsync(overview.Page, "overview-ru");
 
-        decimal Sum(string field) => api.Sum(r => r.Decimal(field) ?? 0m);
+        decimal Sum(string field) => api.Sum(r => r.Number(field) ?? 0m);
         (await overview.CardAsync("revenue")).Should().Be(Sum("revenue"));
         (await overview.CardAsync("margin")).Should().Be(Sum("contribution_margin"));
         (await overview.CardAsync("profit")).Should().Be(Sum("profit"));
@@ -37,16 +37,16 @@ public sealed class OverviewPageTests(SellerDeskApp app)
             var code = row.Text("marketplace");
             foreach (var money in new[] { "revenue", "net_revenue", "contribution_margin", "period_fees", "ad_spend", "profit", "return_loss", "blended_cac" })
             {
-                (await overview.CellAsync(code, money)).Should().Be(row.Decimal(money), $"{code} {money}");
+                (await overview.CellAsync(code, money)).Should().Be(row.Number(money), $"{code} {money}");
             }
 
-            (await overview.CellAsync(code, "new_customers")).Should().Be(row.Decimal("new_customers"), $"{code} new_customers");
-            (await overview.CellAsync(code, "cogs_missing_lines")).Should().Be(row.Decimal("cogs_missing_lines"), $"{code} cogs_missing_lines");
+            (await overview.CellAsync(code, "new_customers")).Should().Be(row.Number("new_customers"), $"{code} new_customers");
+            (await overview.CellAsync(code, "cogs_missing_lines")).Should().Be(row.Number("cogs_missing_lines"), $"{code} cogs_missing_lines");
             foreach (var share in new[] { "return_loss_share", "return_rate", "identified_share", "cm_share" })
             {
                 // Shares are shown as percentages with one decimal.
                 (await overview.CellPercentAsync(code, share)).Should().Be(
-                    row.Decimal(share) is { } value ? Math.Round(value, 3, MidpointRounding.AwayFromZero) : null, $"{code} {share}");
+                    row.Number(share) is { } value ? Math.Round(value, 3, MidpointRounding.AwayFromZero) : null, $"{code} {share}");
             }
         }
     }
@@ -55,7 +55,7 @@ public sealed class OverviewPageTests(SellerDeskApp app)
     public async Task Order_lines_without_a_unit_cost_are_warned_about()
     {
         var api = await app.Reports.MarketplacesAsync(TestLedger.Query);
-        var missing = api.Sum(r => r.Decimal("cogs_missing_lines") ?? 0m);
+        var missing = api.Sum(r => r.Number("cogs_missing_lines") ?? 0m);
         var overview = new OverviewPage(await app.NewPageAsync());
 
         await overview.OpenAsync(TestLedger.Query);
@@ -90,7 +90,7 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         await overview.Page.WaitForURLAsync("**from=2026-02-01**");
 
         var api = await app.Reports.MarketplacesAsync($"from=2026-02-01&to={TestLedger.To}&as_of={TestLedger.AsOf}");
-        var expected = api.Sum(r => r.Decimal("revenue") ?? 0m);
+        var expected = api.Sum(r => r.Number("revenue") ?? 0m);
         expected.Should().NotBe(before);
         await Expect(() => overview.CardAsync("revenue"), expected);
         (await overview.Period.Summary.InnerTextAsync()).Should().Contain("1 февр. 2026");

@@ -29,7 +29,7 @@ public sealed class ReportApi(HttpClient api)
 
 public static class JsonValues
 {
-    public static decimal? Decimal(this JsonElement row, string name) =>
+    public static decimal? Number(this JsonElement row, string name) =>
         row.GetProperty(name).ValueKind == JsonValueKind.Null ? null : row.GetProperty(name).GetDecimal();
 
     public static string Text(this JsonElement row, string name) => row.GetProperty(name).GetString()!;

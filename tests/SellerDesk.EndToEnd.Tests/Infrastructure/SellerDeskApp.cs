@@ -12,7 +12,7 @@ namespace SellerDesk.EndToEnd.Tests.Infrastructure;
 
 /// <summary>All browser tests share one app, one database and one browser; they run one after another.</summary>
 [CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<SellerDeskApp>
+public sealed class BrowserTests : ICollectionFixture<SellerDeskApp>
 {
     public const string Name = "browser";
 }
@@ -107,7 +107,7 @@ internal static class AppHost
         });
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         if (waitForHealthy)
         {

@@ -10,7 +10,7 @@ public abstract class AppPage(IPage page)
     /// <summary>The culture the page is shown in (ru-RU or en-US), for reading numbers back.</summary>
     public string Culture { get; private set; } = "ru-RU";
 
-    protected async Task OpenAsync(string relativeUrl)
+    protected async Task GotoAsync(string relativeUrl)
     {
         await Page.GotoAsync(relativeUrl);
         await WaitUntilInteractiveAsync();

@@ -15,7 +15,7 @@ public sealed class ChannelsPage(IPage page) : AppPage(page)
 
     public async Task OpenAsync(string query)
     {
-        await OpenAsync("channels?" + query);
+        await GotoAsync("channels?" + query);
         await Page.Locator("[data-testid=channels-grid] tr[data-channel], [data-testid=empty-state]").First.WaitForAsync();
     }
 

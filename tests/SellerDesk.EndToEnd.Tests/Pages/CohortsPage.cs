@@ -10,7 +10,7 @@ public sealed class CohortsPage(IPage page) : AppPage(page)
 
     public async Task OpenAsync(string query)
     {
-        await OpenAsync("cohorts?" + query);
+        await GotoAsync("cohorts?" + query);
         await Page.Locator("[data-testid=cohort-table], [data-testid=empty-state], [data-testid=cohort-empty]").First.WaitForAsync();
     }
 

@@ -14,7 +14,7 @@ public sealed class OverviewPage(IPage page) : AppPage(page)
 
     public async Task OpenAsync(string query)
     {
-        await OpenAsync("?" + query);
+        await GotoAsync("?" + query);
         await Page.Locator("[data-testid=marketplace-table], [data-testid=empty-state]").First.WaitForAsync();
     }
 

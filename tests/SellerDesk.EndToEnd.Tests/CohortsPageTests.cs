@@ -1,0 +1,98 @@
+using SellerDesk.EndToEnd.Tests.Infrastructure;
+using SellerDesk.EndToEnd.Tests.Pages;
+
+namespace SellerDesk.EndToEnd.Tests;
+
+[Collection(BrowserTests.Name)]
+public sealed class CohortsPageTests(SellerDeskApp app)
+{
+    [Fact]
+    public async Task The_triangle_equals_the_api_and_switching_the_metric_rerenders_it()
+    {
+        var api = (await app.Reports.CohortsAsync(TestLedger.Query + "&marketplace=own_store")).ToList();
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+
+        await cohorts.OpenAsync(TestLedger.Query + "&marketplace=own_store");
+
+        (await cohorts.CohortsAsync()).Should().Equal(api.Select(r => r.Text("cohort")));
+        (await cohorts.MetricAsync()).Should().Be("margin");
+        foreach (var row in api)
+        {
+            var cohort = row.Text("cohort");
+            (await cohorts.ColumnValueAsync(cohort, "customers")).Should().Be(row.Number("customers"));
+            (await cohorts.ColumnValueAsync(cohort, "cac")).Should().Be(row.Number("cac"));
+            var ltv = row.GetProperty("ltv").EnumerateArray().Select(v => v.GetDecimal()).ToList();
+            for (var k = 0; k < ltv.Count; k++)
+            {
+                (await cohorts.CellValueAsync(cohort, k)).Should().Be(ltv[k], $"{cohort} m{k}");
+            }
+        }
+
+        await Screenshots.SaveAsync(cohorts.Page, "cohorts-margin-ru");
+
+        await cohorts.ChooseMetricAsync("Удержание", "retention");
+        cohorts.Page.Url.Should().Contain("metric=retention");
+        foreach (var row in api)
+        {
+            var retention = row.GetProperty("retention").EnumerateArray().Select(v => v.GetDecimal()).ToList();
+            for (var k = 0; k < retention.Count; k++)
+            {
+                (await cohorts.CellPercentAsync(row.Text("cohort"), k)).Should().Be(Math.Round(retention[k], 3, MidpointRounding.AwayFromZero));
+            }
+        }
+
+        await cohorts.ChooseMetricAsync("LTV по выручке", "revenue");
+        var first = api[0];
+        (await cohorts.CellValueAsync(first.Text("cohort"), 1)).Should().Be(first.GetProperty("revenue_ltv")[1].GetDecimal());
+    }
+
+    [Fact]
+    public async Task Cells_where_ltv_has_reached_cac_are_green_and_the_others_red()
+    {
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+
+        await cohorts.OpenAsync(TestLedger.Query + "&marketplace=ozon");
+
+        // Ozon's January cohort: CAC 350, margin LTV 400 from m0 on (payback in m0).
+        (await cohorts.Column("2026-01", "payback").InnerTextAsync()).Trim().Should().Be("m0");
+        (await cohorts.Cell("2026-01", 0).GetAttributeAsync("style")).Should().Contain("rgba(46, 160, 67");
+        // Own store's January cohort: CAC 2 100, LTV 912 at m0: not paid back.
+        await cohorts.ChooseMarketplaceAsync("Свой магазин", "own_store");
+        (await cohorts.Cell("2026-01", 0).GetAttributeAsync("style")).Should().Contain("rgba(229, 57, 53");
+        (await cohorts.Column("2026-01", "payback").InnerTextAsync()).Trim().Should().Be("ещё нет");
+    }
+
+    [Fact]
+    public async Task The_month_of_as_of_is_marked_immature_while_it_is_not_over()
+    {
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+
+        await cohorts.OpenAsync($"from={TestLedger.From}&to={TestLedger.To}&as_of={TestLedger.MidMonthAsOf}&marketplace=own_store");
+        await Screenshots.SaveAsync(cohorts.Page, "cohorts-immature");
+
+        (await cohorts.Cell("2026-01", 2).GetAttributeAsync("data-immature")).Should().Be("true");
+        (await cohorts.Cell("2026-01", 2).GetAttributeAsync("title")).Should().Contain("месяц не закончился");
+        (await cohorts.Cell("2026-01", 1).GetAttributeAsync("data-immature")).Should().Be("false");
+        (await cohorts.Cell("2026-02", 1).GetAttributeAsync("data-immature")).Should().Be("true");
+
+        await cohorts.OpenAsync(TestLedger.Query + "&marketplace=own_store");
+        (await cohorts.Page.Locator("td[data-immature=true]").CountAsync()).Should().Be(0, "31 March closes the month");
+    }
+
+    [Fact]
+    public async Task The_csv_export_downloads_the_rows_on_screen_as_the_api_exports_them()
+    {
+        var query = TestLedger.Query + "&marketplace=ozon&metric=revenue";
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+        await cohorts.OpenAsync(query);
+
+        var download = await cohorts.DownloadAsync("csv");
+        var path = await download.PathAsync();
+
+        download.SuggestedFilename.Should().EndWith(".csv");
+        (await File.ReadAllTextAsync(path)).Should().Be(await app.Reports.CohortsCsvAsync(query));
+        var xlsx = await cohorts.DownloadAsync("xlsx");
+        xlsx.SuggestedFilename.Should().EndWith(".xlsx");
+        new FileInfo(await xlsx.PathAsync()).Length.Should().BeGreaterThan(1000);
+    }
+}
