@@ -15,7 +15,7 @@ public sealed class UploadPage(IPage page) : AppPage(page)
 
     public ILocator NothingWritten => Page.Locator("[data-testid=nothing-written]");
 
-    public async Task OpenAsync() => await OpenAsync("upload");
+    public async Task OpenAsync() => await GotoAsync("upload");
 
     /// <summary>Picks the kind with the keyboard-reachable radio button (sales, returns, ad_spend, fees, costs).</summary>
     public async Task ChooseKindAsync(string kind) => await Page.Locator($"#kind-{kind}").CheckAsync();
