@@ -1,0 +1,90 @@
+using SellerDesk.Domain.Ledger;
+
+namespace SellerDesk.Ingestion.Connectors;
+
+/// <summary>What a connection to one marketplace account holds at pull time (credentials already unprotected).</summary>
+public sealed record ConnectionSettings(
+    Guid Id,
+    Guid WorkspaceId,
+    string Marketplace,
+    IReadOnlyDictionary<string, string> Credentials,
+    Uri? BaseUrl);
+
+/// <summary>The local dates a pull covers, inclusive.</summary>
+public sealed record PullWindow(DateOnly From, DateOnly To);
+
+/// <summary>
+/// One row as the marketplace gave it, kept whole (docs/decisions/0006): <see cref="Feed"/> names the report or
+/// endpoint (<c>wb.realization</c>), <see cref="SourceId"/> is the marketplace's own id of the row (rrd_id),
+/// <see cref="OrderKey"/> the ledger order id it feeds (srid) or null for period-level rows,
+/// <see cref="BusinessDate"/> the local date it belongs to, <see cref="Payload"/> the row's JSON.
+/// </summary>
+public sealed record SourceRow(string Feed, string SourceId, string? OrderKey, DateOnly BusinessDate, string Payload);
+
+/// <summary>One page of source rows, with how far the fetch has come (for the progress bar).</summary>
+public sealed record SourcePage(IReadOnlyList<SourceRow> Rows, int PagesRead);
+
+/// <summary>Ledger records derived from source rows, the same shapes the ledger files carry.</summary>
+public sealed record DerivedLedger(
+    IReadOnlyList<SaleLine> Sales,
+    IReadOnlyList<ReturnEvent> Returns,
+    IReadOnlyList<AdSpend> AdSpend,
+    IReadOnlyList<PeriodFee> Fees);
+
+/// <summary>
+/// A marketplace connector: fetches source rows page by page over HTTP, and maps source rows to ledger records.
+/// Mapping is pure and deterministic: it is given every source row of the orders (and dates) it must produce.
+/// </summary>
+public interface IMarketplaceConnector
+{
+    /// <summary>The marketplace code the ledger uses (<c>wildberries</c>).</summary>
+    string Marketplace { get; }
+
+    /// <summary>Streams the source rows of a window; throws <see cref="ConnectorException"/> with a plain message.</summary>
+    IAsyncEnumerable<SourcePage> FetchAsync(ConnectionSettings connection, PullWindow window, CancellationToken cancellationToken);
+
+    /// <summary>Ledger records of the given source rows (all rows of each order key they contain).</summary>
+    DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone);
+
+    /// <summary>The marketplace's own payout total over these source rows, for reconciliation; null if it gives none.</summary>
+    decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows);
+}
+
+/// <summary>Why a pull failed, so the run and the connection can say what to do.</summary>
+public enum ConnectorFailure
+{
+    /// <summary>401/403: the token was rejected; stop at once and ask for a new one.</summary>
+    Unauthorized,
+
+    /// <summary>Still throttled after waiting as the marketplace asked.</summary>
+    Throttled,
+
+    /// <summary>5xx or network errors after retries with back-off.</summary>
+    Unavailable,
+
+    /// <summary>An answer that does not have the documented shape.</summary>
+    BadResponse,
+}
+
+/// <summary>A connector failure with a message a seller can act on ("token rejected by Wildberries: paste a new one").</summary>
+public sealed class ConnectorException : Exception
+{
+    public ConnectorException(ConnectorFailure failure, string message, Exception? inner = null)
+        : base(message, inner) => Failure = failure;
+
+    public ConnectorException()
+    {
+    }
+
+    public ConnectorException(string message)
+        : base(message)
+    {
+    }
+
+    public ConnectorException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public ConnectorFailure Failure { get; }
+}
