@@ -23,6 +23,12 @@ public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> op
 
     public DbSet<UnitCostRow> UnitCosts => Set<UnitCostRow>();
 
+    public DbSet<Connection> Connections => Set<Connection>();
+
+    public DbSet<PullRun> PullRuns => Set<PullRun>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     private static string SnakeCase(string name)
     {
         var text = new System.Text.StringBuilder(name.Length + 4);

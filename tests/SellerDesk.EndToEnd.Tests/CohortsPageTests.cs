@@ -63,6 +63,25 @@ public sealed class CohortsPageTests(SellerDeskApp app)
     }
 
     [Fact]
+    public async Task Filtering_by_acquisition_channel_shows_only_that_channels_cohorts()
+    {
+        var query = TestLedger.Query + "&marketplace=ozon";
+        var api = await app.Reports.CohortsAsync(query + "&channel=ozon_ads");
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+        await cohorts.OpenAsync(query);
+        var all = await cohorts.ColumnValueAsync("2026-01", "customers");
+
+        await cohorts.ChooseChannelAsync("ozon_ads", "ozon_ads");
+
+        cohorts.Page.Url.Should().Contain("channel=ozon_ads");
+        (await cohorts.CohortsAsync()).Should().Equal(api.Select(r => r.Text("cohort")));
+        var first = api[0];
+        (await cohorts.ColumnValueAsync(first.Text("cohort"), "customers")).Should().Be(first.Number("customers")).And.NotBe(all);
+        (await cohorts.ColumnValueAsync(first.Text("cohort"), "cac")).Should().Be(first.Number("cac"));
+        (await cohorts.CellValueAsync(first.Text("cohort"), 0)).Should().Be(first.GetProperty("ltv")[0].GetDecimal());
+    }
+
+    [Fact]
     public async Task The_month_of_as_of_is_marked_immature_while_it_is_not_over()
     {
         var cohorts = new CohortsPage(await app.NewPageAsync());

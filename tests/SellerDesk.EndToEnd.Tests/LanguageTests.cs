@@ -15,7 +15,7 @@ public sealed partial class LanguageTests(SellerDeskApp app)
 
         // Russian by default, whatever the browser asks for: 4 830,00 ₽ with a no-break space and a comma.
         (await overview.Heading.InnerTextAsync()).Should().Be("Обзор");
-        var russian = await overview.CellTextAsync("own_store", "revenue");
+        var russian = await overview.Page.Locator("[data-testid='mp-own_store-revenue']").TextContentAsync();
         russian.Should().MatchRegex(RussianMoney());
         russian.Should().Be("4\u00a0830,00\u00a0₽");
 
@@ -23,7 +23,7 @@ public sealed partial class LanguageTests(SellerDeskApp app)
         await Screenshots.SaveAsync(overview.Page, "overview-en");
 
         (await overview.Heading.InnerTextAsync()).Should().Be("Overview");
-        (await overview.CellTextAsync("own_store", "revenue")).Should().Be("₽4,830.00");
+        (await overview.Page.Locator("[data-testid='mp-own_store-revenue']").TextContentAsync()).Should().Be("₽4,830.00");
         (await overview.Page.Locator("[data-testid=kpi-margin]").InnerTextAsync()).Should().Contain("Contribution margin");
         overview.Page.Url.Should().Contain(TestLedger.Query, "the switch returns to the same page and period");
 
@@ -32,6 +32,7 @@ public sealed partial class LanguageTests(SellerDeskApp app)
         await overview.Page.Locator("h1", new() { HasText = "Acquisition channels" }).WaitForAsync();
         var channels = new ChannelsPage(overview.Page);
         await channels.WaitUntilInteractiveAsync();
+        await channels.WaitForFiguresAsync();
         (await channels.RowsAsync()).Should().Contain(r => r.VerdictText == "Cut");
         await Screenshots.SaveAsync(overview.Page, "channels-en");
 

@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using SellerDesk.EndToEnd.Tests.Infrastructure;
 using SellerDesk.EndToEnd.Tests.Pages;
 
@@ -15,7 +16,7 @@ public sealed class UploadPageTests(SellerDeskApp app)
         await upload.OpenAsync();
 
         await upload.ChooseKindAsync("costs");
-        (await upload.ExpectedHeader.InnerTextAsync()).Should().Be("sku,valid_from,unit_cost");
+        await Assertions.Expect(upload.ExpectedHeader).ToHaveTextAsync("sku,valid_from,unit_cost");
         await upload.ChooseFileAsync("costs.csv", $"sku,valid_from,unit_cost\n{sku},2020-01-01,100\n{sku},2021-01-01,120\n");
         await upload.ImportAsync();
         await Screenshots.SaveAsync(upload.Page, "upload-success");
@@ -41,6 +42,7 @@ public sealed class UploadPageTests(SellerDeskApp app)
         await upload.OpenAsync();
 
         await upload.ChooseKindAsync("sales");
+        await Assertions.Expect(upload.ExpectedHeader).ToContainTextAsync("marketplace,order_id");
         await upload.ChooseFileAsync("bad-sales.csv", """
             marketplace,order_id,line_id,ordered_at,customer_id,channel,sku,quantity,revenue,commission,logistics
             own_store,E2E-1,1,2026-03-20T12:00:00+03:00,c9,vk_ads,MUG-01,1,500,0,100

@@ -81,3 +81,41 @@ internal sealed class UnitCostConfiguration : IEntityTypeConfiguration<UnitCostR
         builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connection>
+{
+    public void Configure(EntityTypeBuilder<Connection> builder)
+    {
+        builder.ToTable("connections");
+        builder.HasKey(c => c.Id);
+        builder.HasIndex(c => new { c.WorkspaceId, c.Name }).IsUnique().HasDatabaseName("ux_connections_workspace_name");
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(c => c.Status).HasDefaultValue("new");
+        builder.Property(c => c.WindowDays).HasDefaultValue(14);
+        builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+        builder.Property(c => c.UpdatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class PullRunConfiguration : IEntityTypeConfiguration<PullRun>
+{
+    public void Configure(EntityTypeBuilder<PullRun> builder)
+    {
+        builder.ToTable("pull_runs");
+        builder.HasKey(r => r.Id);
+        builder.HasIndex(r => new { r.ConnectionId, r.CreatedAt }).HasDatabaseName("ix_pull_runs_connection").IsDescending(false, true);
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(r => r.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKey> builder)
+    {
+        builder.ToTable("data_protection_keys");
+        builder.HasKey(k => k.Id);
+        builder.HasIndex(k => k.FriendlyName).IsUnique().HasDatabaseName("ux_data_protection_keys_name");
+    }
+}

@@ -125,3 +125,82 @@ public sealed class UnitCostRow
 
     public decimal UnitCost { get; set; }
 }
+
+public sealed class Connection
+{
+    public Guid Id { get; set; }
+
+    public Guid WorkspaceId { get; set; }
+
+    public required string Marketplace { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>Credentials JSON protected by Data Protection; unprotect only to pull.</summary>
+    public required string ProtectedCredentials { get; set; }
+
+    public string? BaseUrl { get; set; }
+
+    /// <summary>new, healthy, needs_token, failing.</summary>
+    public string Status { get; set; } = "new";
+
+    public string? LastError { get; set; }
+
+    public string? ScheduleCron { get; set; }
+
+    public int WindowDays { get; set; } = 14;
+
+    public bool ScheduleEnabled { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed class PullRun
+{
+    public Guid Id { get; set; }
+
+    public Guid WorkspaceId { get; set; }
+
+    public Guid ConnectionId { get; set; }
+
+    /// <summary>schedule, manual, backfill.</summary>
+    public required string Trigger { get; set; }
+
+    /// <summary>queued, running, succeeded, failed.</summary>
+    public required string Status { get; set; }
+
+    public DateOnly PeriodFrom { get; set; }
+
+    public DateOnly PeriodTo { get; set; }
+
+    public int PagesRead { get; set; }
+
+    public int RowsRead { get; set; }
+
+    public int Inserted { get; set; }
+
+    public int Updated { get; set; }
+
+    public string? Error { get; set; }
+
+    public decimal? MarketplacePayout { get; set; }
+
+    public decimal? LedgerPayout { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+}
+
+public sealed class DataProtectionKey
+{
+    public int Id { get; set; }
+
+    public required string FriendlyName { get; set; }
+
+    public required string Xml { get; set; }
+}

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Radzen;
 using SellerDesk.Web.Features.Cohorts;
@@ -36,6 +37,19 @@ internal static class UiExtensions
         }
 
         app.MapStaticAssets();
+        // An address no page or endpoint answers shows the app's own "no such page" (still a 404); API callers keep
+        // their plain answers.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+            {
+                statusCodePages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseAntiforgery();
         app.MapCultureSwitch();
         app.MapCohortExport();

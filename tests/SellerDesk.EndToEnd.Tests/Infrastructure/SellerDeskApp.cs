@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
 using SellerDesk.Testing;
 
@@ -89,23 +90,31 @@ public sealed class SellerDeskApp : IAsyncLifetime
     }
 }
 
-/// <summary>Starts the app on Kestrel at 127.0.0.1 on a free port and waits until it answers.</summary>
+/// <summary>Starts the app on Kestrel at 127.0.0.1 (on a free port unless one is given) and waits until it answers.</summary>
 internal static class AppHost
 {
     public static async Task<(WebApplicationFactory<Program> Factory, Uri Address)> StartAsync(
         string connectionString,
         string token,
-        bool waitForHealthy = true)
+        bool waitForHealthy = true,
+        int port = 0)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("ConnectionStrings:SellerDesk", connectionString);
             builder.UseSetting("Bootstrap:Workspace", "demo");
             builder.UseSetting("Bootstrap:ApiToken", token);
-            builder.UseSetting("Demo:Seed", "false");
+            foreach (var (key, value) in TestLedger.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseEnvironment("Production");
+
+            // Open circuits (browser tabs) would otherwise hold a stopping host for the default 30 seconds.
+            builder.ConfigureServices(services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1)));
         });
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");

@@ -24,6 +24,9 @@ public static class TestLedger
 
     public static string Query => $"from={From}&to={To}&as_of={AsOf}";
 
+    /// <summary>App settings that go with this ledger (the demo seller stays out: the tiny files are loaded instead).</summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Demo:Seed"] = "false" };
+
     public static async Task LoadAsync(HttpClient api)
     {
         ArgumentNullException.ThrowIfNull(api);

@@ -16,8 +16,12 @@ public sealed class ChannelsPage(IPage page) : AppPage(page)
     public async Task OpenAsync(string query)
     {
         await GotoAsync("channels?" + query);
-        await Page.Locator("[data-testid=channels-grid] tr[data-channel], [data-testid=empty-state]").First.WaitForAsync();
+        await WaitForFiguresAsync();
     }
+
+    /// <summary>Waits for the grid (or the empty state) after a load or a client-side navigation.</summary>
+    public async Task WaitForFiguresAsync() =>
+        await Page.Locator("[data-testid=channels-grid] tr[data-channel], [data-testid=empty-state]").First.WaitForAsync();
 
     public async Task<IReadOnlyList<ChannelRowView>> RowsAsync()
     {
@@ -28,7 +32,7 @@ public sealed class ChannelsPage(IPage page) : AppPage(page)
                 const verdict = r.querySelector('[data-cell=verdict]');
                 return [r.dataset.marketplace, r.dataset.channel, cell('new_customers'), cell('spend'), cell('cac'),
                         cell('first_order_margin'), cell('ltv_to_date'), cell('ltv_cac'),
-                        verdict?.dataset.verdict ?? '', (verdict?.innerText ?? '').trim()];
+                        verdict?.dataset.verdict ?? '', (verdict?.textContent ?? '').trim()];
             })
             """);
         return rows.Select(r => new ChannelRowView(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])).ToList();

@@ -29,11 +29,11 @@ public sealed class CohortsPage(IPage page) : AppPage(page)
     public async Task<IReadOnlyList<string>> CohortsAsync() =>
         (await Page.Locator("[data-testid=cohort-table] tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.cohort)")).ToList();
 
-    /// <summary>Clicks a marketplace tab by its shown name and waits for the URL to name it.</summary>
+    /// <summary>Clicks a marketplace tab by its shown name and waits for the table to show that marketplace.</summary>
     public async Task ChooseMarketplaceAsync(string shownName, string code)
     {
         await Page.Locator("[data-testid=cohort-marketplace]").GetByText(shownName, new LocatorGetByTextOptions { Exact = true }).ClickAsync();
-        await Page.WaitForURLAsync($"**marketplace={code}**");
+        await Page.Locator($"[data-testid=cohort-table][data-marketplace='{code}']").WaitForAsync();
     }
 
     /// <summary>Clicks a metric (margin, revenue, retention) by its shown name and waits for the table to show it.</summary>
@@ -41,6 +41,14 @@ public sealed class CohortsPage(IPage page) : AppPage(page)
     {
         await Page.Locator("[data-testid=cohort-metric]").GetByText(shownName, new LocatorGetByTextOptions { Exact = true }).ClickAsync();
         await Page.Locator($"[data-testid=cohort-table][data-metric={code}]").WaitForAsync();
+    }
+
+    /// <summary>Opens the channel drop-down and picks a channel by its shown name; waits for the table to show it.</summary>
+    public async Task ChooseChannelAsync(string shownName, string code)
+    {
+        await Page.Locator("[data-testid=cohort-channel]").ClickAsync();
+        await Page.Locator(".rz-dropdown-item").GetByText(shownName, new LocatorGetByTextOptions { Exact = true }).ClickAsync();
+        await Page.Locator($"[data-testid=cohort-table][data-channel='{code}'], [data-testid=cohort-empty]").First.WaitForAsync();
     }
 
     public async Task<IDownload> DownloadAsync(string format) =>

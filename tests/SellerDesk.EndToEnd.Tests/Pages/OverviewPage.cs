@@ -10,7 +10,7 @@ public sealed class OverviewPage(IPage page) : AppPage(page)
 
     public ILocator EmptyState => Page.Locator("[data-testid=empty-state]");
 
-    public ILocator Chart => Page.Locator("[data-testid=margin-chart] svg");
+    public ILocator Chart => Page.Locator("[data-testid=margin-chart] .rz-chart > svg");
 
     public async Task OpenAsync(string query)
     {

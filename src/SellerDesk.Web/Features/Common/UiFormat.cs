@@ -18,11 +18,11 @@ public static class UiFormat
     private static readonly ConcurrentDictionary<string, NumberFormatInfo> MoneyFormats = new(StringComparer.Ordinal);
 
     public static string Money(decimal? value) =>
-        value is { } v ? Rounding.Money(v).ToString("C2", MoneyFormat(CultureInfo.CurrentCulture)) : Dash;
+        value is { } v ? KeepTogether(Rounding.Money(v).ToString("C2", MoneyFormat(CultureInfo.CurrentCulture))) : Dash;
 
     /// <summary>Whole rubles for chart axes: <c>12 000 ₽</c>.</summary>
     public static string MoneyWhole(decimal value) =>
-        Math.Round(value, 0, MidpointRounding.AwayFromZero).ToString("C0", MoneyFormat(CultureInfo.CurrentCulture));
+        KeepTogether(Math.Round(value, 0, MidpointRounding.AwayFromZero).ToString("C0", MoneyFormat(CultureInfo.CurrentCulture)));
 
     /// <summary>A share (0.1234) as a percentage with one decimal: <c>12,3 %</c> / <c>12.3%</c>.</summary>
     public static string Percent(decimal? ratio) =>
@@ -49,6 +49,9 @@ public static class UiFormat
         var text = new DateOnly(month.Year, month.Month, 1).ToString("MMMM yyyy", CultureInfo.CurrentCulture);
         return text.Length == 0 ? text : char.ToUpper(text[0], CultureInfo.CurrentCulture) + text[1..];
     }
+
+    /// <summary>The sign never wraps away from its number: the space before ₽ becomes a no-break space.</summary>
+    private static string KeepTogether(string money) => money.Replace(" " + RubleSign, "\u00a0" + RubleSign, StringComparison.Ordinal);
 
     private static NumberFormatInfo MoneyFormat(CultureInfo culture) =>
         MoneyFormats.GetOrAdd(culture.Name, _ =>

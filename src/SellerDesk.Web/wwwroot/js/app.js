@@ -1,0 +1,14 @@
+// When the server no longer knows this page's circuit (it restarted), Blazor marks the reconnect modal
+// "rejected"; a fresh load is the only way back, so do it for the user, as Blazor's default UI does.
+(() => {
+    const modal = document.getElementById('components-reconnect-modal');
+    if (!modal) {
+        return;
+    }
+
+    new MutationObserver(() => {
+        if (modal.classList.contains('components-reconnect-rejected')) {
+            location.reload();
+        }
+    }).observe(modal, { attributes: true, attributeFilter: ['class'] });
+})();
