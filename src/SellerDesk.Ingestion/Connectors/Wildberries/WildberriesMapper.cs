@@ -1,0 +1,540 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using SellerDesk.Domain.Ledger;
+
+namespace SellerDesk.Ingestion.Connectors.Wildberries;
+
+/// <summary>
+/// Maps Wildberries source rows to ledger records; docs/connectors/wildberries.md explains every field. Pure and
+/// deterministic. Built so that every rouble of the report's payout lands in the ledger or in a
+/// <see cref="MappingGap"/> that says why it could not.
+/// </summary>
+internal sealed class WildberriesMapper(WildberriesOptions options)
+{
+    public const string MarketplaceCode = "wildberries";
+    public const string RealizationFeed = "wb.realization";
+    public const string AdsFeed = "wb.ads";
+    public const string AdChannel = "wb_ads";
+
+    public const string StorageKind = "storage";
+    public const string AcceptanceKind = "acceptance";
+    public const string DeductionKind = "deduction";
+    public const string PenaltyKind = "penalty";
+    public const string LogisticsKind = "logistics";
+    public const string OtherKind = "other";
+
+    private const string SaleOperation = "Продажа";
+    private const string ReturnOperation = "Возврат";
+
+    public WildberriesMapping Map(IReadOnlyList<SourceRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var state = new MapState();
+        var lines = ReadLines(rows, state);
+        var orders = new Dictionary<string, List<Line>>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var srid = line.Data.Srid?.Trim();
+            if (string.IsNullOrEmpty(srid))
+            {
+                MapWithoutSale(line, null, state);
+                continue;
+            }
+
+            if (!orders.TryGetValue(srid, out var orderLines))
+            {
+                orders[srid] = orderLines = [];
+            }
+
+            orderLines.Add(line);
+        }
+
+        foreach (var (srid, orderLines) in orders.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            MapOrder(srid, orderLines, state);
+        }
+
+        MapAds(rows, state);
+        return state.Build();
+    }
+
+    /// <summary>The report's amount to pay the seller over these rows (the reconciliation figure).</summary>
+    public static decimal? Payout(IReadOnlyList<SourceRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var lines = ReadLines(rows, new MapState());
+        if (lines.Count == 0 && !rows.Any(r => r.Feed == RealizationFeed))
+        {
+            return null;
+        }
+
+        var total = 0m;
+        foreach (var line in lines)
+        {
+            var d = line.Data;
+            total += (Sign(d) * Money(d.PpvzForPay)) - Money(d.DeliveryRub) - Money(d.Penalty) - Money(d.StorageFee)
+                - Money(d.Acceptance) - Money(d.Deduction) + Money(d.AdditionalPayment);
+        }
+
+        return total;
+    }
+
+    private static List<Line> ReadLines(IReadOnlyList<SourceRow> rows, MapState state)
+    {
+        // The same row twice (a runner handing over overlapping sets) must not count twice: the last copy wins.
+        var latest = new Dictionary<string, Line>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.Feed != RealizationFeed)
+            {
+                continue;
+            }
+
+            var data = TryRead(row.Payload, WildberriesJsonContext.Default.WbReportLine);
+            if (data is null)
+            {
+                state.Gap($"report line {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+                continue;
+            }
+
+            latest[row.SourceId] = new Line(row.SourceId, row.BusinessDate, data);
+        }
+
+        var lines = latest.Values.ToList();
+        lines.Sort((a, b) => a.Data.RrdId != b.Data.RrdId
+            ? a.Data.RrdId.CompareTo(b.Data.RrdId)
+            : string.CompareOrdinal(a.SourceId, b.SourceId));
+        return lines;
+    }
+
+    private void MapOrder(string srid, List<Line> lines, MapState state)
+    {
+        var saleRows = lines.Where(l => KindOf(l.Data) == LineKind.Sale).ToList();
+        if (saleRows.Count == 0)
+        {
+            foreach (var line in lines)
+            {
+                MapWithoutSale(line, srid, state);
+            }
+
+            return;
+        }
+
+        var orderedAt = saleRows.Min(l => Time(l, l.Data.OrderDt, l.Data.SaleDt, l.Data.RrDt));
+        var orderLines = new SortedDictionary<string, OrderLine>(StringComparer.Ordinal);
+        foreach (var sale in saleRows)
+        {
+            var id = LineIdOf(sale.Data);
+            if (!orderLines.TryGetValue(id, out var orderLine))
+            {
+                orderLines[id] = orderLine = new OrderLine(id, SkuOf(sale.Data));
+            }
+
+            orderLine.AddSale(sale.Data);
+        }
+
+        var returns = new List<ReturnPart>();
+        foreach (var line in lines.Where(l => KindOf(l.Data) == LineKind.Return))
+        {
+            var orderLine = Match(orderLines, line.Data);
+            var quantity = Math.Max(1, line.Data.Quantity ?? 1);
+            var remaining = orderLine.Quantity - orderLine.Returned;
+            var forPay = Money(line.Data.PpvzForPay);
+            if (quantity > remaining)
+            {
+                state.Gap(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"return {line.SourceId} of order {srid}: {quantity} unit(s) back but only {remaining} sold and not yet returned"),
+                    -forPay,
+                    line.SourceId);
+                continue;
+            }
+
+            orderLine.Returned += quantity;
+            var refund = Math.Max(Math.Max(Money(line.Data.RetailAmount), forPay), 0m);
+            var part = new ReturnPart(line, orderLine, quantity, refund, refund - forPay, Time(line, line.Data.SaleDt, line.Data.RrDt));
+            orderLine.Returns.Add(part);
+            returns.Add(part);
+        }
+
+        foreach (var line in lines)
+        {
+            var d = line.Data;
+            var orderLine = Match(orderLines, d);
+            var kind = KindOf(d);
+            if (kind == LineKind.Other)
+            {
+                orderLine.Extra += Sign(d) * Money(d.PpvzForPay);
+            }
+
+            var delivery = Money(d.DeliveryRub);
+            if (delivery != 0m)
+            {
+                var toReturn = IsReturnLogistics(line, kind, returns) ? ReturnFor(line, orderLine, returns) : null;
+                if (toReturn is null)
+                {
+                    orderLine.Logistics += delivery;
+                }
+                else
+                {
+                    toReturn.ReturnLogistics += delivery;
+                }
+            }
+
+            orderLine.OtherFees += Money(d.Penalty) + Money(d.Deduction);
+            orderLine.Extra += Money(d.AdditionalPayment);
+            state.Fee(line, StorageKind, Money(d.StorageFee));
+            state.Fee(line, AcceptanceKind, Money(d.Acceptance));
+        }
+
+        foreach (var orderLine in orderLines.Values)
+        {
+            orderLine.Emit(srid, orderedAt, state);
+        }
+    }
+
+    /// <summary>A line of no order, or of an order without a sale among the rows: costs become period fees.</summary>
+    private static void MapWithoutSale(Line line, string? srid, MapState state)
+    {
+        var d = line.Data;
+        var where = srid is null ? "it names no order (srid)" : $"order {srid} has no sale among the rows";
+        var forPay = Money(d.PpvzForPay);
+        switch (KindOf(d))
+        {
+            case LineKind.Sale:
+                state.Gap($"sale {line.SourceId}: {where}", forPay, line.SourceId);
+                break;
+            case LineKind.Return:
+                state.Gap($"return {line.SourceId}: {where}", -forPay, line.SourceId);
+                break;
+            default:
+                Credit(line, Sign(d) * forPay, "amount for pay", where, state);
+                break;
+        }
+
+        state.Fee(line, LogisticsKind, Money(d.DeliveryRub));
+        state.Fee(line, PenaltyKind, Money(d.Penalty));
+        state.Fee(line, DeductionKind, Money(d.Deduction));
+        state.Fee(line, StorageKind, Money(d.StorageFee));
+        state.Fee(line, AcceptanceKind, Money(d.Acceptance));
+        Credit(line, Money(d.AdditionalPayment), "additional payment", where, state);
+    }
+
+    /// <summary>Money to the seller outside any sale has no ledger row (fees are costs): a gap. A charge is a fee.</summary>
+    private static void Credit(Line line, decimal amount, string what, string where, MapState state)
+    {
+        if (amount > 0m)
+        {
+            state.Gap($"{what} of line {line.SourceId}: {where}", amount, line.SourceId);
+        }
+        else if (amount < 0m)
+        {
+            state.Fee(line, OtherKind, -amount);
+        }
+    }
+
+    private void MapAds(IReadOnlyList<SourceRow> rows, MapState state)
+    {
+        var latest = new Dictionary<string, (DateOnly Date, decimal Amount)>(StringComparer.Ordinal);
+        foreach (var row in rows.Where(r => r.Feed == AdsFeed))
+        {
+            var charge = TryRead(row.Payload, WildberriesJsonContext.Default.WbAdCharge);
+            if (charge is null)
+            {
+                state.Gap($"ad charge {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+                continue;
+            }
+
+            var date = WildberriesTime.MoscowDate(charge.UpdTime, options.UtcDesignatorIsMoscowTime) ?? row.BusinessDate;
+            latest[row.SourceId] = (date, Money(charge.UpdSum));
+        }
+
+        foreach (var group in latest.GroupBy(a => a.Value.Date))
+        {
+            var amount = group.Sum(a => a.Value.Amount);
+            if (amount > 0m)
+            {
+                state.AdSpend.Add(new AdSpend(group.Key, MarketplaceCode, AdChannel, amount));
+            }
+            else if (amount < 0m)
+            {
+                state.Gap(
+                    string.Create(CultureInfo.InvariantCulture, $"ad charges on {group.Key:yyyy-MM-dd} net to a refund"),
+                    0m,
+                    [.. group.Select(a => a.Key)]);
+            }
+        }
+    }
+
+    private static bool IsReturnLogistics(Line line, LineKind kind, List<ReturnPart> returns)
+    {
+        if (kind == LineKind.Return)
+        {
+            return true;
+        }
+
+        var d = line.Data;
+        var text = d.BonusTypeName;
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            if (text.Contains("от клиента", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("возврат", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (text.Contains("к клиенту", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        var back = d.ReturnAmount ?? 0;
+        var forth = d.DeliveryAmount ?? 0;
+        if (back > 0 && forth == 0)
+        {
+            return true;
+        }
+
+        if (forth > 0 && back == 0)
+        {
+            return false;
+        }
+
+        // Nothing tells the direction: logistics that comes after a return of the order is taken as its return leg.
+        return returns.Exists(r => r.Line.Data.RrdId < d.RrdId);
+    }
+
+    private static ReturnPart? ReturnFor(Line line, OrderLine orderLine, List<ReturnPart> returns)
+    {
+        var candidates = orderLine.Returns.Count > 0 ? orderLine.Returns : returns;
+        return candidates.LastOrDefault(r => r.Line.Data.RrdId < line.Data.RrdId) ?? candidates.FirstOrDefault();
+    }
+
+    private static OrderLine Match(SortedDictionary<string, OrderLine> orderLines, WbReportLine line) =>
+        orderLines.TryGetValue(LineIdOf(line), out var match) ? match : orderLines.Values.First();
+
+    private DateTimeOffset Time(Line line, params string?[] candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (WildberriesTime.TryParse(candidate, options.UtcDesignatorIsMoscowTime, out var instant))
+            {
+                return instant;
+            }
+        }
+
+        var midnight = line.Date.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(midnight, WildberriesTime.Moscow.GetUtcOffset(midnight));
+    }
+
+    internal static LineKind KindOf(WbReportLine line)
+    {
+        var operation = string.IsNullOrWhiteSpace(line.SupplierOperName) ? line.DocTypeName : line.SupplierOperName;
+        return operation?.Trim() switch
+        {
+            SaleOperation => LineKind.Sale,
+            ReturnOperation => LineKind.Return,
+            _ => LineKind.Other,
+        };
+    }
+
+    /// <summary>+1 when the line's amount for pay goes to the seller, -1 when it is taken back (a return).</summary>
+    internal static decimal Sign(WbReportLine line) => KindOf(line) switch
+    {
+        LineKind.Sale => 1m,
+        LineKind.Return => -1m,
+        _ => string.Equals(line.DocTypeName?.Trim(), ReturnOperation, StringComparison.Ordinal) ? -1m : 1m,
+    };
+
+    internal static decimal Money(decimal? amount) => amount ?? 0m;
+
+    private static string LineIdOf(WbReportLine line) =>
+        line.NmId is > 0 ? line.NmId.Value.ToString(CultureInfo.InvariantCulture) : "1";
+
+    private static string SkuOf(WbReportLine line) =>
+        !string.IsNullOrWhiteSpace(line.SaName) ? line.SaName.Trim()
+        : line.NmId is > 0 ? line.NmId.Value.ToString(CultureInfo.InvariantCulture)
+        : "unknown";
+
+    private static T? TryRead<T>(string payload, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    internal enum LineKind
+    {
+        Sale,
+        Return,
+        Other,
+    }
+
+    private sealed record Line(string SourceId, DateOnly Date, WbReportLine Data);
+
+    private sealed class ReturnPart(Line line, OrderLine orderLine, int quantity, decimal refund, decimal commissionRefund, DateTimeOffset at)
+    {
+        public Line Line { get; } = line;
+
+        public OrderLine OrderLine { get; } = orderLine;
+
+        public int Quantity { get; } = quantity;
+
+        public decimal Refund { get; } = refund;
+
+        public decimal CommissionRefund { get; } = commissionRefund;
+
+        public DateTimeOffset At { get; } = at;
+
+        public decimal ReturnLogistics { get; set; }
+    }
+
+    private sealed class OrderLine(string lineId, string sku)
+    {
+        private int _soldUnits;
+
+        public string LineId { get; } = lineId;
+
+        public string Sku { get; } = sku;
+
+        /// <summary>Units sold; a sale that says 0 units still counts as 1 (the ledger has no empty lines).</summary>
+        public int Quantity => Math.Max(1, _soldUnits);
+
+        public int Returned { get; set; }
+
+        public decimal Revenue { get; private set; }
+
+        public decimal Commission { get; private set; }
+
+        public decimal Acquiring { get; private set; }
+
+        public decimal Logistics { get; set; }
+
+        public decimal OtherFees { get; set; }
+
+        /// <summary>Signed money to the seller beyond the sale itself (additional payments, compensations).</summary>
+        public decimal Extra { get; set; }
+
+        public List<ReturnPart> Returns { get; } = [];
+
+        public void AddSale(WbReportLine line)
+        {
+            var forPay = Money(line.PpvzForPay);
+            var acquiring = Math.Max(Money(line.AcquiringFee), 0m);
+            var revenue = Math.Max(Math.Max(Money(line.RetailAmount), forPay + acquiring), 0m);
+            _soldUnits += line.Quantity ?? 1;
+            Revenue += revenue;
+            Commission += revenue - forPay - acquiring;
+            Acquiring += acquiring;
+        }
+
+        public void Emit(string srid, DateTimeOffset orderedAt, MapState state)
+        {
+            // Credits larger than the costs they reverse cannot be negative fees: they go to the line's revenue.
+            foreach (var part in Returns.Where(r => r.ReturnLogistics < 0m))
+            {
+                Logistics += part.ReturnLogistics;
+                part.ReturnLogistics = 0m;
+            }
+
+            var extra = Extra;
+            if (Logistics < 0m)
+            {
+                extra -= Logistics;
+                Logistics = 0m;
+            }
+
+            if (OtherFees < 0m)
+            {
+                extra -= OtherFees;
+                OtherFees = 0m;
+            }
+
+            var revenue = Revenue;
+            var otherFees = OtherFees;
+            if (extra >= 0m)
+            {
+                revenue += extra;
+            }
+            else
+            {
+                otherFees -= extra;
+            }
+
+            state.Sales.Add(new SaleLine(
+                MarketplaceCode, srid, LineId, orderedAt, null, LedgerNames.OrganicChannel, Sku, Quantity,
+                revenue, Commission, Logistics, Acquiring, otherFees));
+            foreach (var part in Returns)
+            {
+                state.Returns.Add(new ReturnEvent(
+                    MarketplaceCode, srid, LineId, part.Line.SourceId, part.At, part.Quantity,
+                    part.Refund, part.CommissionRefund, part.ReturnLogistics, Restockable: true, Reason: null));
+            }
+        }
+    }
+
+    private sealed class MapState
+    {
+        private readonly Dictionary<(DateOnly Date, string Kind), (decimal Amount, List<string> SourceIds)> _fees = [];
+        private readonly List<MappingGap> _gaps = [];
+
+        public List<SaleLine> Sales { get; } = [];
+
+        public List<ReturnEvent> Returns { get; } = [];
+
+        public List<AdSpend> AdSpend { get; } = [];
+
+        public void Gap(string reason, decimal payoutEffect, params string[] sourceIds) =>
+            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds));
+
+        public void Fee(Line line, string kind, decimal amount)
+        {
+            if (amount == 0m)
+            {
+                return;
+            }
+
+            var key = (line.Date, kind);
+            var (total, ids) = _fees.TryGetValue(key, out var found) ? found : (0m, new List<string>());
+            ids.Add(line.SourceId);
+            _fees[key] = (total + amount, ids);
+        }
+
+        public WildberriesMapping Build()
+        {
+            var fees = new List<PeriodFee>();
+            foreach (var ((date, kind), (amount, ids)) in _fees.OrderBy(f => f.Key.Date).ThenBy(f => f.Key.Kind, StringComparer.Ordinal))
+            {
+                if (amount > 0m)
+                {
+                    fees.Add(new PeriodFee(date, MarketplaceCode, kind, amount));
+                }
+                else if (amount < 0m)
+                {
+                    Gap(
+                        string.Create(CultureInfo.InvariantCulture, $"{kind} on {date:yyyy-MM-dd} nets to a credit of {-amount}"),
+                        -amount,
+                        [.. ids]);
+                }
+            }
+
+            Sales.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
+                ? byOrder
+                : string.CompareOrdinal(a.LineId, b.LineId));
+            Returns.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
+                ? byOrder
+                : string.CompareOrdinal(a.ReturnId, b.ReturnId));
+            AdSpend.Sort((a, b) => a.Date.CompareTo(b.Date));
+            return new WildberriesMapping(new DerivedLedger(Sales, Returns, AdSpend, fees), _gaps);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+
+/// <summary>
+/// One line of the v5 realization report as the fake serves it (snake_case, money as JSON numbers, Moscow times
+/// without offset). Only the fields the spec names; the real report has many more, which the connector keeps
+/// untouched in the payload anyway.
+/// </summary>
+public sealed record FakeWbReportLine
+{
+    [JsonPropertyName("realizationreport_id")]
+    public long RealizationReportId { get; init; } = 777;
+
+    [JsonPropertyName("rrd_id")]
+    public long RrdId { get; init; }
+
+    [JsonPropertyName("srid")]
+    public string Srid { get; init; } = "";
+
+    [JsonPropertyName("nm_id")]
+    public long NmId { get; init; }
+
+    [JsonPropertyName("sa_name")]
+    public string SaName { get; init; } = "";
+
+    [JsonPropertyName("doc_type_name")]
+    public string DocTypeName { get; init; } = "";
+
+    [JsonPropertyName("supplier_oper_name")]
+    public string SupplierOperName { get; init; } = "";
+
+    [JsonPropertyName("bonus_type_name")]
+    public string BonusTypeName { get; init; } = "";
+
+    [JsonPropertyName("quantity")]
+    public int Quantity { get; init; }
+
+    [JsonPropertyName("retail_price")]
+    public decimal RetailPrice { get; init; }
+
+    [JsonPropertyName("retail_amount")]
+    public decimal RetailAmount { get; init; }
+
+    [JsonPropertyName("retail_price_withdisc_rub")]
+    public decimal RetailPriceWithDiscRub { get; init; }
+
+    [JsonPropertyName("commission_percent")]
+    public decimal CommissionPercent { get; init; }
+
+    [JsonPropertyName("ppvz_sales_commission")]
+    public decimal PpvzSalesCommission { get; init; }
+
+    [JsonPropertyName("ppvz_for_pay")]
+    public decimal PpvzForPay { get; init; }
+
+    [JsonPropertyName("acquiring_fee")]
+    public decimal AcquiringFee { get; init; }
+
+    [JsonPropertyName("delivery_amount")]
+    public int DeliveryAmount { get; init; }
+
+    [JsonPropertyName("return_amount")]
+    public int ReturnAmount { get; init; }
+
+    [JsonPropertyName("delivery_rub")]
+    public decimal DeliveryRub { get; init; }
+
+    [JsonPropertyName("penalty")]
+    public decimal Penalty { get; init; }
+
+    [JsonPropertyName("additional_payment")]
+    public decimal AdditionalPayment { get; init; }
+
+    [JsonPropertyName("deduction")]
+    public decimal Deduction { get; init; }
+
+    [JsonPropertyName("storage_fee")]
+    public decimal StorageFee { get; init; }
+
+    [JsonPropertyName("acceptance")]
+    public decimal Acceptance { get; init; }
+
+    [JsonPropertyName("order_dt")]
+    public string OrderDt { get; init; } = "";
+
+    [JsonPropertyName("sale_dt")]
+    public string SaleDt { get; init; } = "";
+
+    [JsonPropertyName("rr_dt")]
+    public string RrDt { get; init; } = "";
+
+    /// <summary>The report day (Moscow) the fake filters <c>dateFrom</c>/<c>dateTo</c> on.</summary>
+    [JsonIgnore]
+    public DateOnly ReportDate => DateOnly.ParseExact(RrDt[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One charge of <c>/adv/v1/upd</c> (camelCase).</summary>
+public sealed record FakeWbAdCharge
+{
+    [JsonPropertyName("updNum")]
+    public long UpdNum { get; init; }
+
+    [JsonPropertyName("updTime")]
+    public string UpdTime { get; init; } = "";
+
+    [JsonPropertyName("updSum")]
+    public decimal UpdSum { get; init; }
+
+    [JsonPropertyName("advertId")]
+    public long AdvertId { get; init; }
+
+    [JsonPropertyName("campName")]
+    public string CampName { get; init; } = "";
+
+    [JsonPropertyName("advertType")]
+    public int AdvertType { get; init; } = 9;
+
+    [JsonIgnore]
+    public DateOnly Date => DateOnly.ParseExact(UpdTime[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What the fake Wildberries serves: realization report lines (kept ordered by <c>rrd_id</c>) and ad charges.
+/// Immutable: restate a report by serving a changed copy (<see cref="FakeWildberries.Report"/>).
+/// </summary>
+public sealed class FakeWildberriesReport
+{
+    public FakeWildberriesReport(IEnumerable<FakeWbReportLine> lines, IEnumerable<FakeWbAdCharge>? adCharges = null)
+    {
+        Lines = [.. lines.OrderBy(l => l.RrdId)];
+        AdCharges = [.. adCharges ?? []];
+    }
+
+    public IReadOnlyList<FakeWbReportLine> Lines { get; }
+
+    public IReadOnlyList<FakeWbAdCharge> AdCharges { get; }
+
+    public static FakeWildberriesReport Empty { get; } = new([]);
+
+    /// <summary>A copy with the lines <paramref name="which"/> picks changed by <paramref name="change"/> (a restatement).</summary>
+    public FakeWildberriesReport Restate(Func<FakeWbReportLine, bool> which, Func<FakeWbReportLine, FakeWbReportLine> change) =>
+        new(Lines.Select(l => which(l) ? change(l) : l), AdCharges);
+
+    /// <summary>A copy without the lines <paramref name="which"/> picks.</summary>
+    public FakeWildberriesReport Without(Func<FakeWbReportLine, bool> which) => new(Lines.Where(l => !which(l)), AdCharges);
+
+    /// <summary>
+    /// A realistic report, the same for the same arguments: each day <paramref name="ordersPerDay"/> orders of five
+    /// products sold with their delivery logistics (some at a price above WB's retail amount after WB's own discount),
+    /// about one in seven returned a day or two later with return logistics, some penalised, some with additional
+    /// payments, some cancelled (logistics both ways, no sale); daily storage, acceptance every third day,
+    /// deductions every fifth; two ad campaigns charging daily.
+    /// </summary>
+    public static FakeWildberriesReport Generate(DateOnly from, int days, int ordersPerDay, int seed = 1)
+    {
+        var random = new Random(seed);
+        var pending = new List<(DateOnly Day, int Order, FakeWbReportLine Line)>();
+        var ads = new List<FakeWbAdCharge>();
+        var sequence = 0;
+        var updNum = 9000L;
+        for (var day = 0; day < days; day++)
+        {
+            var date = from.AddDays(day);
+            for (var i = 0; i < ordersPerDay; i++)
+            {
+                AddOrder(random, date, from.AddDays(days - 1), seed, day, i, pending, ref sequence);
+            }
+
+            pending.Add((date, sequence++, Period(date, "Хранение") with { StorageFee = Money(random, 150, 900) }));
+            if (day % 3 == 0)
+            {
+                pending.Add((date, sequence++, Period(date, "Платная приемка") with { Acceptance = Money(random, 300, 2000) }));
+            }
+
+            if (day % 5 == 4)
+            {
+                pending.Add((date, sequence++, Period(date, "Удержание") with { Deduction = Money(random, 100, 1500) }));
+            }
+
+            foreach (var advertId in new[] { 501L, 502L })
+            {
+                ads.Add(new FakeWbAdCharge
+                {
+                    UpdNum = ++updNum,
+                    UpdTime = Stamp(date, 6 + random.Next(16), random.Next(60)),
+                    UpdSum = Money(random, 200, 3000),
+                    AdvertId = advertId,
+                    CampName = advertId == 501 ? "Поиск: кружки" : "Каталог: футболки",
+                });
+            }
+        }
+
+        var rrdId = 1_000_000L;
+        var lines = pending
+            .OrderBy(p => p.Day)
+            .ThenBy(p => p.Order)
+            .Select(p => p.Line with { RrdId = rrdId += 1 + (p.Order % 3) });
+        return new FakeWildberriesReport(lines, ads);
+    }
+
+    private static readonly (long NmId, string SaName, decimal Price)[] Catalog =
+    [
+        (111_001, "MUG-01", 890m),
+        (111_002, "TEE-02", 1_490m),
+        (111_003, "CAP-03", 690m),
+        (111_004, "BAG-04", 2_350m),
+        (111_005, "SOCK-05", 390m),
+    ];
+
+    private static void AddOrder(
+        Random random, DateOnly date, DateOnly last, int seed, int day, int index,
+        List<(DateOnly, int, FakeWbReportLine)> pending, ref int sequence)
+    {
+        var (nmId, saName, price) = Catalog[random.Next(Catalog.Length)];
+        var srid = string.Create(CultureInfo.InvariantCulture, $"{seed:x}{day:x3}{index:x4}.{random.Next(1 << 24):x6}");
+        var ordered = date.AddDays(-random.Next(3));
+        var orderDt = Stamp(ordered, random.Next(24), random.Next(60));
+        var quantity = random.Next(10) == 0 ? 2 : 1;
+        var baseLine = new FakeWbReportLine { Srid = srid, NmId = nmId, SaName = saName, OrderDt = orderDt };
+
+        if (random.Next(20) == 0)
+        {
+            // Cancelled: WB charges the trip to the pickup point and back, and nothing is sold.
+            pending.Add((date, sequence++, Logistics(baseLine, date, "К клиенту при отмене", toBuyer: true, Money(random, 40, 120))));
+            pending.Add((date, sequence++, Logistics(baseLine, date, "От клиента при отмене", toBuyer: false, Money(random, 40, 120))));
+            return;
+        }
+
+        var retailPrice = price * quantity;
+        var retailAmount = decimal.Round(retailPrice * (1 - (random.Next(0, 30) / 100m)), 2);
+        var acquiring = decimal.Round(retailAmount * 0.015m, 2);
+        var commissionPercent = 12m + random.Next(14);
+        var commission = decimal.Round(retailAmount * commissionPercent / 100m, 2);
+        var forPay = random.Next(8) == 0
+            ? retailAmount + Money(random, 5, 40) // WB funds its own discount: more than the retail amount reaches the seller
+            : retailAmount - commission - acquiring;
+        var sale = baseLine with
+        {
+            DocTypeName = "Продажа",
+            SupplierOperName = "Продажа",
+            Quantity = quantity,
+            RetailPrice = retailPrice,
+            RetailPriceWithDiscRub = decimal.Round(retailAmount / quantity, 2),
+            RetailAmount = retailAmount,
+            CommissionPercent = commissionPercent,
+            PpvzSalesCommission = commission,
+            PpvzForPay = forPay,
+            AcquiringFee = acquiring,
+            SaleDt = Stamp(date, 8 + random.Next(12), random.Next(60)),
+            RrDt = Day(date),
+        };
+        pending.Add((date, sequence++, sale));
+        pending.Add((date, sequence++, Logistics(baseLine, date, "К клиенту при продаже", toBuyer: true, Money(random, 45, 160))));
+
+        if (random.Next(20) == 0)
+        {
+            pending.Add((date, sequence++, baseLine with
+            {
+                SupplierOperName = "Штраф",
+                BonusTypeName = "Штраф МП. Невыполненный заказ",
+                Penalty = Money(random, 100, 600),
+                RrDt = Day(date),
+                SaleDt = Day(date),
+            }));
+        }
+
+        if (random.Next(30) == 0)
+        {
+            pending.Add((date, sequence++, baseLine with
+            {
+                SupplierOperName = "Доплаты",
+                AdditionalPayment = Money(random, 10, 80),
+                RrDt = Day(date),
+                SaleDt = Day(date),
+            }));
+        }
+
+        var returnDate = date.AddDays(1 + random.Next(2));
+        if (random.Next(7) == 0 && returnDate <= last)
+        {
+            pending.Add((returnDate, sequence++, sale with
+            {
+                DocTypeName = "Возврат",
+                SupplierOperName = "Возврат",
+                Quantity = 1,
+                RetailPrice = price,
+                RetailAmount = decimal.Round(retailAmount / quantity, 2),
+                PpvzForPay = decimal.Round(forPay / quantity, 2),
+                AcquiringFee = decimal.Round(acquiring / quantity, 2),
+                SaleDt = Stamp(returnDate, 8 + random.Next(12), random.Next(60)),
+                RrDt = Day(returnDate),
+            }));
+            pending.Add((returnDate, sequence++, Logistics(baseLine, returnDate, "От клиента при возврате", toBuyer: false, Money(random, 45, 160))));
+        }
+    }
+
+    private static FakeWbReportLine Logistics(FakeWbReportLine order, DateOnly date, string direction, bool toBuyer, decimal amount) =>
+        order with
+        {
+            SupplierOperName = "Логистика",
+            BonusTypeName = direction,
+            DeliveryAmount = toBuyer ? 1 : 0,
+            ReturnAmount = toBuyer ? 0 : 1,
+            DeliveryRub = amount,
+            SaleDt = Day(date),
+            RrDt = Day(date),
+        };
+
+    private static FakeWbReportLine Period(DateOnly date, string operation) => new()
+    {
+        SupplierOperName = operation,
+        SaleDt = Day(date),
+        RrDt = Day(date),
+    };
+
+    private static decimal Money(Random random, int min, int max) => random.Next(min * 100, max * 100) / 100m;
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Stamp(DateOnly date, int hour, int minute) =>
+        date.ToDateTime(new TimeOnly(hour, minute)).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+}

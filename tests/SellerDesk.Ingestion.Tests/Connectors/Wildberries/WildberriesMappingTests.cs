@@ -1,0 +1,225 @@
+using System.Globalization;
+using SellerDesk.Domain.Ledger;
+using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using static SellerDesk.Ingestion.Tests.Connectors.Wildberries.WildberriesFixtures;
+
+namespace SellerDesk.Ingestion.Tests.Connectors.Wildberries;
+
+/// <summary>Mapping pulled report lines to ledger records, and reconciling the report's payout with the ledger's.</summary>
+public sealed class WildberriesMappingTests
+{
+    private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+    private static readonly TimeSpan Msk = TimeSpan.FromHours(3);
+
+    [Fact]
+    public async Task The_hand_checked_report_maps_to_exactly_the_expected_ledger_records()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        var rows = await wb.FetchAsync(From, To);
+
+        var mapping = wb.Connector.MapDetailed(rows);
+        var ledger = mapping.Ledger;
+
+        mapping.Gaps.Should().BeEmpty();
+        ledger.Sales.Should().Equal(
+            new SaleLine("wildberries", "srid-a", "111", new DateTimeOffset(2026, 3, 1, 10, 15, 0, Msk), null, "organic", "MUG-01",
+                1, Revenue: 1000.00m, Commission: 164.50m, Logistics: 60.00m, Acquiring: 15.00m, OtherFees: 0m),
+            new SaleLine("wildberries", "srid-b", "222", new DateTimeOffset(2026, 3, 1, 23, 30, 0, Msk), null, "organic", "TEE-02",
+                2, Revenue: 2425.00m, Commission: 314.00m, Logistics: 110.00m, Acquiring: 36.00m, OtherFees: 300.00m),
+            new SaleLine("wildberries", "srid-c", "333", new DateTimeOffset(2026, 3, 2, 8, 0, 0, Msk), null, "organic", "CAP-03",
+                1, Revenue: 391.88m, Commission: 0m, Logistics: 0m, Acquiring: 14.89m, OtherFees: 0m));
+        ledger.Sales.Should().OnlyContain(s => s.OrderedAt.Offset == Msk);
+        ledger.Returns.Should().Equal(
+            new ReturnEvent("wildberries", "srid-a", "111", "5", new DateTimeOffset(2026, 3, 4, 9, 0, 0, Msk), 1,
+                Refund: 1000.00m, CommissionRefund: 179.50m, ReturnLogistics: 45.00m, Restockable: true, Reason: null));
+        ledger.Fees.Should().Equal(
+            new PeriodFee(new DateOnly(2026, 3, 2), "wildberries", "storage", 200.00m),
+            new PeriodFee(new DateOnly(2026, 3, 3), "wildberries", "acceptance", 500.00m),
+            new PeriodFee(new DateOnly(2026, 3, 3), "wildberries", "logistics", 55.00m),
+            new PeriodFee(new DateOnly(2026, 3, 3), "wildberries", "storage", 100.00m),
+            new PeriodFee(new DateOnly(2026, 3, 4), "wildberries", "deduction", 250.00m));
+        ledger.AdSpend.Should().Equal(
+            new AdSpend(new DateOnly(2026, 3, 2), "wildberries", "wb_ads", 1000.50m),
+            new AdSpend(new DateOnly(2026, 3, 3), "wildberries", "wb_ads", 450.00m));
+        wb.Connector.Map(rows, Moscow).Should().BeEquivalentTo(ledger);
+    }
+
+    [Fact]
+    public async Task The_report_payout_of_the_hand_checked_report_is_the_one_worked_out_by_hand_and_the_ledger_agrees()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        var rows = await wb.FetchAsync(From, To);
+
+        var payout = wb.Connector.MarketplacePayout(rows);
+
+        payout.Should().Be(HandCheckedPayout);
+        WildberriesLedgerPayout.Compute(wb.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
+    }
+
+    [Fact]
+    public async Task The_report_payout_equals_the_ledger_payout_to_the_kopeck_on_a_realistic_report()
+    {
+        var from = new DateOnly(2026, 2, 1);
+        var report = FakeWildberriesReport.Generate(from, days: 28, ordersPerDay: 40, seed: 7);
+        await using var wb = await WildberriesHarness.StartAsync(report, new WildberriesOptions { ReportLimit = 1_000 });
+        var rows = await wb.FetchAsync(from, from.AddDays(27));
+
+        var mapping = wb.Connector.MapDetailed(rows);
+
+        rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(report.Lines.Count);
+        mapping.Gaps.Should().BeEmpty();
+        var ledger = mapping.Ledger;
+        ledger.Sales.Should().HaveCountGreaterThan(900);
+        ledger.Returns.Should().HaveCountGreaterThan(50);
+        ledger.Sales.Should().Contain(s => s.OtherFees > 0).And.Contain(s => s.Commission == 0m, "WB's own discount shows up");
+        ledger.Fees.Select(f => f.Kind).Distinct().Should().BeEquivalentTo("storage", "acceptance", "deduction", "logistics");
+        wb.Connector.MarketplacePayout(rows).Should().Be(WildberriesLedgerPayout.Compute(ledger));
+        LedgerRulesHold(ledger);
+    }
+
+    [Fact]
+    public async Task Dropping_one_row_from_the_ledger_side_makes_the_payouts_differ_by_exactly_that_row()
+    {
+        var from = new DateOnly(2026, 2, 1);
+        var report = FakeWildberriesReport.Generate(from, days: 7, ordersPerDay: 10, seed: 3);
+        await using var wb = await WildberriesHarness.StartAsync(report);
+        var rows = await wb.FetchAsync(from, from.AddDays(6));
+        var logistics = report.Lines.First(l => l.SupplierOperName == "Логистика" && l.DeliveryRub > 0);
+
+        var ledger = wb.Connector.Map([.. rows.Where(r => r.SourceId != logistics.RrdId.ToString(CultureInfo.InvariantCulture))], Moscow);
+
+        var difference = wb.Connector.MarketplacePayout(rows) - WildberriesLedgerPayout.Compute(ledger);
+        difference.Should().Be(-logistics.DeliveryRub);
+    }
+
+    [Fact]
+    public async Task A_restated_report_maps_to_the_updated_figures_under_the_same_source_ids()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        var before = await wb.FetchAsync(From, To);
+        wb.Fake.Report = HandChecked
+            .Restate(l => l.RrdId == 1, l => l with { PpvzForPay = 800.00m })
+            .Restate(l => l.RrdId == 2, l => l with { DeliveryRub = 75.00m })
+            .Restate(l => l.RrdId == 11, l => l with { StorageFee = 150.00m });
+
+        var after = await wb.FetchAsync(From, To);
+
+        after.Select(r => (r.Feed, r.SourceId)).Should().Equal(before.Select(r => (r.Feed, r.SourceId)));
+        after.Where((r, i) => r.Payload != before[i].Payload).Select(r => r.SourceId).Should().Equal("1", "2", "11");
+        var ledger = wb.Connector.Map(after, Moscow);
+        ledger.Sales.Single(s => s.OrderId == "srid-a").Should().Match<SaleLine>(s =>
+            s.Revenue == 1000m && s.Commission == 185.00m && s.Logistics == 75.00m);
+        ledger.Fees.Single(f => f.Kind == "storage" && f.Date == new DateOnly(2026, 3, 2)).Amount.Should().Be(226.55m);
+        wb.Connector.MarketplacePayout(after).Should().Be(HandCheckedPayout - 20.50m - 15.00m - 26.55m)
+            .And.Be(WildberriesLedgerPayout.Compute(ledger));
+    }
+
+    [Fact]
+    public async Task A_return_whose_sale_is_not_among_the_rows_is_skipped_and_counted_not_thrown()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        var rows = (await wb.FetchAsync(From, To)).Where(r => r.SourceId != "1").ToList();
+
+        var mapping = wb.Connector.MapDetailed(rows);
+
+        mapping.SkippedRows.Should().Be(1);
+        mapping.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
+            g.Reason == "return 5: order srid-a has no sale among the rows" && g.PayoutEffect == -820.50m);
+        mapping.Ledger.Returns.Should().BeEmpty();
+        mapping.Ledger.Sales.Should().NotContain(s => s.OrderId == "srid-a");
+        mapping.Ledger.Fees.Where(f => f.Kind == "logistics").Select(f => (f.Date, f.Amount)).Should().Equal(
+            (new DateOnly(2026, 3, 2), 60.00m), (new DateOnly(2026, 3, 3), 55.00m), (new DateOnly(2026, 3, 4), 45.00m));
+        (WildberriesLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
+    }
+
+    [Fact]
+    public async Task A_return_of_more_units_than_were_sold_is_skipped_with_its_reason()
+    {
+        var report = new FakeWildberriesReport(HandChecked.Lines.Append(HandChecked.Lines.Single(l => l.RrdId == 5) with
+        {
+            RrdId = 16,
+            SaleDt = "2026-03-05T10:00:00",
+            RrDt = "2026-03-05",
+        }));
+        await using var wb = await WildberriesHarness.StartAsync(report);
+        var rows = await wb.FetchAsync(From, To);
+
+        var mapping = wb.Connector.MapDetailed(rows);
+
+        mapping.Ledger.Returns.Should().ContainSingle().Which.ReturnId.Should().Be("5");
+        mapping.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
+            g.Reason == "return 16 of order srid-a: 1 unit(s) back but only 0 sold and not yet returned"
+            && g.SourceIds.Single() == "16");
+        (WildberriesLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
+    }
+
+    [Fact]
+    public async Task An_additional_payment_on_no_order_is_a_gap_that_explains_the_payout_difference()
+    {
+        var report = new FakeWildberriesReport(HandChecked.Lines.Append(new FakeWbReportLine
+        {
+            RrdId = 16,
+            SupplierOperName = "Доплаты",
+            BonusTypeName = "Компенсация ущерба",
+            AdditionalPayment = 99.90m,
+            RrDt = "2026-03-05",
+        }));
+        await using var wb = await WildberriesHarness.StartAsync(report);
+        var rows = await wb.FetchAsync(From, To);
+
+        var mapping = wb.Connector.MapDetailed(rows);
+
+        mapping.Gaps.Should().ContainSingle().Which.PayoutEffect.Should().Be(99.90m);
+        wb.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout + 99.90m);
+        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(HandCheckedPayout);
+    }
+
+    [Fact]
+    public void Logistics_without_a_direction_after_a_return_goes_to_the_return_and_credits_never_make_a_fee_negative()
+    {
+        var lines = new[]
+        {
+            HandChecked.Lines.Single(l => l.RrdId == 1),
+            HandChecked.Lines.Single(l => l.RrdId == 5),
+            new FakeWbReportLine { RrdId = 20, Srid = "srid-a", NmId = 111, SupplierOperName = "Логистика", DeliveryRub = 40m, RrDt = "2026-03-04" },
+            new FakeWbReportLine { RrdId = 21, Srid = "srid-a", NmId = 111, SupplierOperName = "Штраф", Penalty = -70m, RrDt = "2026-03-04" },
+        };
+        var connector = new WildberriesConnector(new Ingestion.Connectors.Http.ResilientHttpSender(new HttpClient(), TimeProvider.System));
+        var rows = lines.Select(Row).ToList();
+
+        var mapping = connector.MapDetailed(rows);
+
+        mapping.Gaps.Should().BeEmpty();
+        mapping.Ledger.Returns.Single().ReturnLogistics.Should().Be(40m);
+        mapping.Ledger.Sales.Single().Should().Match<SaleLine>(s => s.OtherFees == 0m && s.Revenue == 1070m);
+        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(connector.MarketplacePayout(rows));
+    }
+
+    private static SourceRow Row(FakeWbReportLine line) => new(
+        WildberriesConnector.RealizationFeed,
+        line.RrdId.ToString(CultureInfo.InvariantCulture),
+        string.IsNullOrEmpty(line.Srid) ? null : line.Srid,
+        line.ReportDate,
+        System.Text.Json.JsonSerializer.Serialize(line));
+
+    /// <summary>What the ledger import demands of any set of records (metrics.md): it must accept what we derive.</summary>
+    private static void LedgerRulesHold(DerivedLedger ledger)
+    {
+        ledger.Sales.Should().OnlyContain(s => s.Quantity >= 1 && s.Revenue >= 0 && s.Commission >= 0 && s.Logistics >= 0
+            && s.Acquiring >= 0 && s.OtherFees >= 0 && s.CustomerId == null && s.Channel == "organic");
+        ledger.Sales.Should().OnlyHaveUniqueItems(s => (s.OrderId, s.LineId));
+        ledger.Sales.GroupBy(s => s.OrderId).Should().OnlyContain(g => g.Select(s => s.OrderedAt).Distinct().Count() == 1);
+        ledger.Returns.Should().OnlyContain(r => r.Quantity >= 1 && r.Refund >= 0 && r.CommissionRefund >= 0 && r.ReturnLogistics >= 0);
+        ledger.Returns.Should().OnlyHaveUniqueItems(r => (r.OrderId, r.ReturnId));
+        foreach (var returned in ledger.Returns.GroupBy(r => (r.OrderId, r.LineId)))
+        {
+            var sold = ledger.Sales.Single(s => (s.OrderId, s.LineId) == returned.Key).Quantity;
+            returned.Sum(r => r.Quantity).Should().BeLessThanOrEqualTo(sold);
+        }
+
+        ledger.Fees.Should().OnlyContain(f => f.Amount > 0).And.OnlyHaveUniqueItems(f => (f.Date, f.Kind));
+        ledger.AdSpend.Should().OnlyContain(a => a.Amount > 0 && a.Channel == "wb_ads").And.OnlyHaveUniqueItems(a => a.Date);
+    }
+}
