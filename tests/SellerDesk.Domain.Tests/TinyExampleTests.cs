@@ -35,7 +35,7 @@ public sealed class TinyExampleTests
         var fees = await ReadAsync<PeriodFee>("fees.csv", zone);
 
         var orders = OrderFactBuilder.Build(sales, returns, costs, zone, period.AsOf);
-        return new UnitEconomicsReports(period, new ReportInputs(orders, spend, fees));
+        return new UnitEconomicsReports(period, ReportInputs.FromOrders(orders, spend, fees, period.AsOf));
     }
 
     [Fact]
@@ -74,9 +74,11 @@ public sealed class TinyExampleTests
     [Fact]
     public async Task A_first_order_late_on_january_31_utc_is_a_february_customer_in_moscow()
     {
-        var reports = await ComputeAsync();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+        var sales = await ReadAsync<SaleLine>("sales.csv", zone);
+        var orders = OrderFactBuilder.Build(sales, [], [], zone, new DateOnly(2026, 3, 31));
 
-        var c2 = reports.Customers.Single(c => c.Key == "c2");
+        var c2 = Customer.FromOrders(orders, new DateOnly(2026, 3, 31)).Single(c => c.Key == "c2");
         c2.Cohort.Should().Be(new YearMonth(2026, 2));
         c2.AcquisitionChannel.Should().Be("blogger_anna");
     }
@@ -84,7 +86,8 @@ public sealed class TinyExampleTests
     private static IReadOnlyList<string> Compare<T>(string report, IEnumerable<T> rows) =>
         JsonAssert.Differences(
             SharedExamples.TinyExpected().GetProperty(report),
-            JsonSerializer.SerializeToElement(rows, Json));
+            JsonSerializer.SerializeToElement(rows, Json),
+            exactFields: false);
 
     private static async Task<List<T>> ReadAsync<T>(string file, TimeZoneInfo zone)
         where T : class

@@ -10,6 +10,9 @@ public sealed class Workspace
 
     public string Currency { get; set; } = "RUB";
 
+    /// <summary>Incremented by every write that changes this workspace's ledger.</summary>
+    public long LedgerVersion { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -7,13 +7,13 @@ using SellerDesk.Domain.Reports;
 namespace SellerDesk.Data.Reports;
 
 /// <summary>
-/// Reads what the reports need as aggregates: one order fact per order up to as_of, computed set-based in
-/// PostgreSQL by the same rules as <see cref="LineEconomics"/> (metrics.md section 2), plus ad spend and fees.
-/// OrderFactsMatchTheDomain tests hold the two in step.
+/// Reads what the reports need as aggregates (<see cref="OrderDay"/> rows), computed set-based in PostgreSQL by the
+/// same rules as <see cref="LineEconomics"/> (metrics.md section 2) and <see cref="Customer"/> (section 3), plus ad
+/// spend and fees. ReportAggregatesMatchTheDomainTests hold the SQL and the domain in step.
 /// </summary>
 public sealed class ReportQueries(NpgsqlDataSource dataSource)
 {
-    private const string OrderFactsSql = """
+    private const string OrderDaysSql = """
         WITH cost_ranges AS (
             SELECT sku, valid_from, unit_cost,
                    lead(valid_from) OVER (PARTITION BY sku ORDER BY valid_from) AS valid_to
@@ -49,44 +49,78 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
                   AND (c.valid_to IS NULL OR c.valid_to > (s.ordered_at AT TIME ZONE $2)::date)
             WHERE s.workspace_id = $1
               AND s.ordered_at < (($3 + 1)::timestamp AT TIME ZONE $2)
+        ), orders AS (
+            SELECT marketplace, order_id, min(customer_id) AS customer_id, min(channel) AS channel,
+                   min(ordered_at) AS ordered_at, min(local_date) AS local_date,
+                   sum(revenue) AS revenue,
+                   sum(revenue - refund) AS net_revenue,
+                   sum(revenue - refund - (sale_fees - commission_refund + return_logistics)
+                       - coalesce(unit_cost, 0) * (quantity - units + nonrestock)) AS margin,
+                   sum(CASE WHEN units = 0 THEN 0
+                            ELSE units * sale_fees / quantity - commission_refund + return_logistics
+                                 + coalesce(unit_cost, 0) * nonrestock END) AS return_loss,
+                   sum(quantity)::int AS quantity, sum(units)::int AS units,
+                   (count(*) FILTER (WHERE unit_cost IS NULL))::int AS cogs_missing
+            FROM lines
+            GROUP BY marketplace, order_id
+        ), ranked AS (
+            -- metrics.md section 3: a customer is (marketplace, customer_id), or the order itself without one;
+            -- the first order is the earliest, ties broken by the smaller order id (ordinal, hence COLLATE "C").
+            SELECT o.*,
+                   first_value(local_date) OVER customer AS first_date,
+                   first_value(channel) OVER customer AS acquisition_channel,
+                   row_number() OVER customer AS nth,
+                   lag(local_date) OVER customer AS previous_date
+            FROM orders o
+            WINDOW customer AS (PARTITION BY marketplace, coalesce(customer_id, 'order:' || order_id)
+                                ORDER BY ordered_at, order_id COLLATE "C")
         )
-        SELECT marketplace, order_id, min(customer_id), min(channel), min(ordered_at), min(local_date),
-               sum(revenue),
-               sum(revenue - refund),
-               sum(revenue - refund - (sale_fees - commission_refund + return_logistics)
-                   - coalesce(unit_cost, 0) * (quantity - units + nonrestock)),
-               sum(CASE WHEN units = 0 THEN 0
-                        ELSE units * sale_fees / quantity - commission_refund + return_logistics
-                             + coalesce(unit_cost, 0) * nonrestock END),
-               sum(quantity)::int, sum(units)::int, (count(*) FILTER (WHERE unit_cost IS NULL))::int
-        FROM lines
-        GROUP BY marketplace, order_id
+        SELECT marketplace, local_date, first_date, acquisition_channel,
+               sum(revenue), sum(net_revenue), sum(margin), sum(return_loss),
+               sum(quantity)::int, sum(units)::int, sum(cogs_missing)::int,
+               (count(*) FILTER (WHERE nth = 1))::int,
+               (count(*) FILTER (WHERE nth = 1 AND customer_id IS NOT NULL))::int,
+               coalesce(sum(margin) FILTER (WHERE nth = 1), 0),
+               (count(*) FILTER (WHERE previous_date IS NULL
+                                   OR date_trunc('month', previous_date) <> date_trunc('month', local_date)))::int
+        FROM ranked
+        GROUP BY marketplace, local_date, first_date, acquisition_channel
         """;
 
-    /// <summary>Order facts, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>.</summary>
+    /// <summary>The ledger's version: every write that changes ledger rows increments it.</summary>
+    public async Task<long> LedgerVersionAsync(Guid workspaceId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT ledger_version FROM workspaces WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        return await command.ExecuteScalarAsync(cancellationToken) is long version ? version : -1;
+    }
+
+    /// <summary>Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>.</summary>
     public async Task<ReportInputs> LoadInputsAsync(Guid workspaceId, string timeZone, DateOnly asOf, CancellationToken cancellationToken = default)
     {
-        var orders = new List<OrderFact>();
-        await using (var command = dataSource.CreateCommand(OrderFactsSql))
+        var days = new List<OrderDay>();
+        await using (var command = dataSource.CreateCommand(OrderDaysSql))
         {
             AddScope(command, workspaceId, timeZone, asOf);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                orders.Add(new OrderFact(
+                days.Add(new OrderDay(
                     reader.GetString(0),
-                    reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetFieldValue<DateOnly>(1),
+                    reader.GetFieldValue<DateOnly>(2),
                     reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4),
-                    reader.GetFieldValue<DateOnly>(5),
+                    reader.GetDecimal(4),
+                    reader.GetDecimal(5),
                     reader.GetDecimal(6),
                     reader.GetDecimal(7),
-                    reader.GetDecimal(8),
-                    reader.GetDecimal(9),
+                    reader.GetInt32(8),
+                    reader.GetInt32(9),
                     reader.GetInt32(10),
                     reader.GetInt32(11),
-                    reader.GetInt32(12)));
+                    reader.GetInt32(12),
+                    reader.GetDecimal(13),
+                    reader.GetInt32(14)));
             }
         }
 
@@ -114,7 +148,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             }
         }
 
-        return new ReportInputs(orders, spend, fees);
+        return new ReportInputs(asOf, days, spend, fees);
     }
 
     private static void AddScope(NpgsqlCommand command, Guid workspaceId, string timeZone, DateOnly asOf)

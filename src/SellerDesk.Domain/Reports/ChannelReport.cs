@@ -44,11 +44,11 @@ public static class ChannelReport
 {
     public static IReadOnlyList<ChannelRow> Compute(
         ReportPeriod period,
-        IReadOnlyList<Customer> customers,
+        IReadOnlyList<OrderDay> days,
         IEnumerable<AdSpend> spend)
     {
         ArgumentNullException.ThrowIfNull(period);
-        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(days);
         ArgumentNullException.ThrowIfNull(spend);
 
         var spendByChannel = spend
@@ -56,9 +56,10 @@ public static class ChannelReport
             .GroupBy(s => (s.Marketplace, s.Channel))
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Amount));
 
-        var newByChannel = customers
-            .Where(c => period.InRange(c.FirstOrder.LocalDate))
-            .GroupBy(c => (c.Marketplace, c.AcquisitionChannel))
+        // Every order up to as_of of the customers acquired in range: first orders and all later ones.
+        var newByChannel = days
+            .Where(d => period.InRange(d.FirstOrderDate))
+            .GroupBy(d => (d.Marketplace, d.AcquisitionChannel))
             .ToDictionary(g => g.Key, g => g.ToList());
 
         return spendByChannel.Keys
@@ -73,17 +74,17 @@ public static class ChannelReport
             .ToList();
     }
 
-    private static ChannelRow Row(string marketplace, string channel, List<Customer> newCustomers, decimal spend)
+    private static ChannelRow Row(string marketplace, string channel, List<OrderDay> ordersOfNewCustomers, decimal spend)
     {
-        var n = newCustomers.Count;
+        var n = ordersOfNewCustomers.Sum(d => d.NewCustomers);
         if (n == 0)
         {
             return new ChannelRow(marketplace, channel, 0, 0, spend, null, null, null, null, null, ChannelVerdict.NoNewCustomers);
         }
 
         var cac = spend / n;
-        var firstOrderMargin = newCustomers.Sum(c => c.FirstOrder.ContributionMargin) / n;
-        var ltv = newCustomers.Sum(c => c.MarginToDate) / n;
+        var firstOrderMargin = ordersOfNewCustomers.Sum(d => d.FirstOrderMargin) / n;
+        var ltv = ordersOfNewCustomers.Sum(d => d.ContributionMargin) / n;
         var verdict = firstOrderMargin >= cac ? ChannelVerdict.Profitable
             : ltv >= cac ? ChannelVerdict.PaysBack
             : ChannelVerdict.Cut;
@@ -92,7 +93,7 @@ public static class ChannelReport
             marketplace,
             channel,
             n,
-            newCustomers.Count(c => c.Identified),
+            ordersOfNewCustomers.Sum(d => d.NewIdentifiedCustomers),
             spend,
             cac,
             firstOrderMargin,

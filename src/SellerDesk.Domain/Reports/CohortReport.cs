@@ -35,12 +35,12 @@ public static class CohortReport
 {
     public static IReadOnlyList<CohortRow> Compute(
         ReportPeriod period,
-        IReadOnlyList<Customer> customers,
+        IReadOnlyList<OrderDay> days,
         IEnumerable<AdSpend> spend,
         CohortFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(period);
-        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(days);
         ArgumentNullException.ThrowIfNull(spend);
         filter ??= CohortFilter.None;
 
@@ -52,40 +52,33 @@ public static class CohortReport
             .GroupBy(s => (s.Marketplace, YearMonth.Of(s.Date)))
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Amount));
 
-        return customers
-            .Where(c => period.InRange(c.FirstOrder.LocalDate)
-                        && (filter.Marketplace is null || c.Marketplace == filter.Marketplace)
-                        && (filter.Channel is null || c.AcquisitionChannel == filter.Channel))
-            .GroupBy(c => (c.Marketplace, c.Cohort))
+        return days
+            .Where(d => period.InRange(d.FirstOrderDate)
+                        && (filter.Marketplace is null || d.Marketplace == filter.Marketplace)
+                        && (filter.Channel is null || d.AcquisitionChannel == filter.Channel))
+            .GroupBy(d => (d.Marketplace, Cohort: YearMonth.Of(d.FirstOrderDate)))
             .OrderBy(g => g.Key.Marketplace, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Cohort)
             .Select(g => Row(g.Key.Marketplace, g.Key.Cohort, g.ToList(), asOfMonth, spendByMonth.GetValueOrDefault(g.Key)))
             .ToList();
     }
 
-    private static CohortRow Row(string marketplace, YearMonth cohort, List<Customer> members, YearMonth asOfMonth, decimal spend)
+    private static CohortRow Row(string marketplace, YearMonth cohort, List<OrderDay> orders, YearMonth asOfMonth, decimal spend)
     {
         var offsets = asOfMonth.MonthsSince(cohort) + 1;
         var margin = new decimal[offsets];
         var revenue = new decimal[offsets];
         var active = new int[offsets];
-        foreach (var customer in members)
+        foreach (var day in orders)
         {
-            var lastCounted = -1;
-            foreach (var order in customer.Orders)
-            {
-                var k = YearMonth.Of(order.LocalDate).MonthsSince(cohort);
-                margin[k] += order.ContributionMargin;
-                revenue[k] += order.NetRevenue;
-                if (k != lastCounted)
-                {
-                    active[k]++;
-                    lastCounted = k;
-                }
-            }
+            var k = YearMonth.Of(day.OrderDate).MonthsSince(cohort);
+            margin[k] += day.ContributionMargin;
+            revenue[k] += day.NetRevenue;
+            active[k] += day.ActiveCustomers;
         }
 
-        decimal n = members.Count;
+        var customers = orders.Sum(d => d.NewCustomers);
+        decimal n = customers;
         var cac = spend / n;
         var ltv = new decimal[offsets];
         var revenueLtv = new decimal[offsets];
@@ -105,6 +98,6 @@ public static class CohortReport
             }
         }
 
-        return new CohortRow(marketplace, cohort, members.Count, spend, cac, ltv, revenueLtv, retention, payback);
+        return new CohortRow(marketplace, cohort, customers, spend, cac, ltv, revenueLtv, retention, payback);
     }
 }

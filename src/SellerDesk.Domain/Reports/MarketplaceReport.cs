@@ -18,7 +18,9 @@ public sealed record MarketplaceRow(
     decimal? BlendedCac,
     decimal? IdentifiedShare,
     decimal? CmShare,
-    int CogsMissingLines)
+    int CogsMissingLines,
+    int Quantity,
+    int ReturnedUnits)
 {
     public MarketplaceRow Rounded() => this with
     {
@@ -42,26 +44,25 @@ public static class MarketplaceReport
 {
     public static IReadOnlyList<MarketplaceRow> Compute(
         ReportPeriod period,
-        IReadOnlyList<Customer> customers,
+        IReadOnlyList<OrderDay> days,
         IEnumerable<AdSpend> spend,
         IEnumerable<PeriodFee> fees)
     {
         ArgumentNullException.ThrowIfNull(period);
-        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(days);
         ArgumentNullException.ThrowIfNull(spend);
         ArgumentNullException.ThrowIfNull(fees);
 
-        var orders = customers
-            .SelectMany(c => c.Orders)
-            .Where(o => period.InRange(o.LocalDate))
+        var orders = days
+            .Where(o => period.InRange(o.OrderDate))
             .GroupBy(o => o.Marketplace)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var spendBy = SumInRange(spend.Select(s => (s.Date, s.Marketplace, s.Amount)), period);
         var feesBy = SumInRange(fees.Select(f => (f.Date, f.Marketplace, f.Amount)), period);
-        var newBy = customers
-            .Where(c => period.InRange(c.FirstOrder.LocalDate))
-            .GroupBy(c => c.Marketplace)
-            .ToDictionary(g => g.Key, g => (All: g.Count(), Identified: g.Count(c => c.Identified)), StringComparer.Ordinal);
+        var newBy = days
+            .Where(d => period.InRange(d.FirstOrderDate))
+            .GroupBy(d => d.Marketplace)
+            .ToDictionary(g => g.Key, g => (All: g.Sum(d => d.NewCustomers), Identified: g.Sum(d => d.NewIdentifiedCustomers)), StringComparer.Ordinal);
 
         var totalMargin = orders.Values.Sum(list => list.Sum(o => o.ContributionMargin));
 
@@ -95,7 +96,9 @@ public static class MarketplaceReport
                     Rounding.Divide(adSpend, newCustomers),
                     Rounding.Divide(identified, newCustomers),
                     totalMargin > 0 ? margin / totalMargin : null,
-                    lines.Sum(o => o.CogsMissingLines));
+                    lines.Sum(o => o.CogsMissingLines),
+                    quantity,
+                    returned);
             })
             .ToList();
     }

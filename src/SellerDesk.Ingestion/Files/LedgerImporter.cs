@@ -292,6 +292,14 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             updated += reader.GetInt32(1);
         }
 
+        if (inserted + updated > 0)
+        {
+            // Report aggregates read at an older version are stale from this commit on (ReportService).
+            await using var bump = new NpgsqlCommand("UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1", connection);
+            bump.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            await bump.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return (inserted, updated);
     }
 

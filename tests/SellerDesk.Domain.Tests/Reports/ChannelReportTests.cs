@@ -9,7 +9,7 @@ public sealed class ChannelReportTests
     private static readonly ReportPeriod Q1 = new(D("2026-01-01"), D("2026-03-31"), D("2026-03-31"));
 
     private static IReadOnlyList<ChannelRow> Run(IEnumerable<SellerDesk.Domain.Economics.OrderFact> orders, params AdSpend[] spend) =>
-        ChannelReport.Compute(Q1, Customer.FromOrders(orders, Q1.AsOf), spend);
+        ChannelReport.Compute(Q1, OrderDay.FromOrders(orders, Q1.AsOf), spend);
 
     [Fact]
     public void A_channel_whose_first_orders_cover_cac_is_profitable()
@@ -83,7 +83,7 @@ public sealed class ChannelReportTests
     public void Spend_outside_the_period_or_after_as_of_is_not_counted()
     {
         var period = new ReportPeriod(D("2026-01-01"), D("2026-03-31"), D("2026-02-28"));
-        var rows = ChannelReport.Compute(period, [], [
+        var rows = ChannelReport.Compute(period, Array.Empty<OrderDay>(), [
             new AdSpend(D("2025-12-31"), "ozon", "ozon_ads", 1m),
             new AdSpend(D("2026-01-15"), "ozon", "ozon_ads", 10m),
             new AdSpend(D("2026-03-01"), "ozon", "ozon_ads", 100m),

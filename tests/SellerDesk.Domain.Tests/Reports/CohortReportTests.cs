@@ -11,7 +11,7 @@ public sealed class CohortReportTests
     [Fact]
     public void Ltv_accumulates_margin_per_customer_month_by_month_up_to_the_as_of_month()
     {
-        var customers = Customer.FromOrders(
+        var customers = OrderDay.FromOrders(
         [
             Order("A", "2026-01-10", 100m, "c1", "vk_ads"),
             Order("B", "2026-01-20", 50m, "c2", "vk_ads"),
@@ -31,7 +31,7 @@ public sealed class CohortReportTests
     [Fact]
     public void Payback_month_stays_empty_until_ltv_reaches_cac()
     {
-        var customers = Customer.FromOrders([Order("A", "2026-03-10", 10m, "c1")], Q1.AsOf);
+        var customers = OrderDay.FromOrders([Order("A", "2026-03-10", 10m, "c1")], Q1.AsOf);
         var row = CohortReport.Compute(Q1, customers, [new AdSpend(D("2026-03-01"), "own_store", "vk_ads", 100m)]).Single();
 
         row.PaybackMonth.Should().BeNull();
@@ -41,7 +41,7 @@ public sealed class CohortReportTests
     [Fact]
     public void A_channel_filter_keeps_only_customers_acquired_there_and_that_channels_spend()
     {
-        var customers = Customer.FromOrders(
+        var customers = OrderDay.FromOrders(
             [Order("A", "2026-01-10", 100m, "c1", "vk_ads"), Order("B", "2026-01-12", 40m, "c2", "blogger_anna")],
             Q1.AsOf);
         var spend = new[]

@@ -33,7 +33,7 @@ public sealed class DemoSellerTests(DemoSellerTests.Year year) : IClassFixture<D
         public UnitEconomicsReports Reports { get; }
 
         public UnitEconomicsReports ReportsFor(DateOnly from, DateOnly to) =>
-            new(new ReportPeriod(from, to, LastDay), new ReportInputs(Orders, Ledger.AdSpend, Ledger.Fees));
+            new(new ReportPeriod(from, to, LastDay), ReportInputs.FromOrders(Orders, Ledger.AdSpend, Ledger.Fees, LastDay));
     }
 
     [Fact]

@@ -103,6 +103,7 @@ public sealed class MigratedSchemaTests(TestDatabase database) : IClassFixture<T
     {
         "timestamp with time zone" => "timestamptz",
         "integer" => "int4",
+        "bigint" => "int8",
         "boolean" => "bool",
         _ => type ?? string.Empty,
     };

@@ -43,7 +43,6 @@ public sealed record OverviewSummary(
         var returnLoss = rows.Sum(r => r.ReturnLoss);
         var newCustomers = rows.Sum(r => r.NewCustomers);
         var identified = reports.Channels().Sum(c => c.IdentifiedCustomers);
-        var lines = reports.Customers.SelectMany(c => c.Orders).Where(o => reports.Period.InRange(o.LocalDate)).ToList();
         var totals = new OverviewTotals(
             Rounding.Money(revenue),
             Rounding.Money(rows.Sum(r => r.NetRevenue)),
@@ -53,7 +52,7 @@ public sealed record OverviewSummary(
             Rounding.Money(rows.Sum(r => r.Profit)),
             Rounding.Money(returnLoss),
             Rounding.Ratio(Rounding.Divide(returnLoss, revenue)),
-            Rounding.Ratio(Rounding.Divide(lines.Sum(o => o.ReturnedUnits), lines.Sum(o => o.Quantity))),
+            Rounding.Ratio(Rounding.Divide(rows.Sum(r => r.ReturnedUnits), rows.Sum(r => r.Quantity))),
             Rounding.Ratio(Rounding.Divide(margin, revenue)),
             newCustomers,
             Rounding.Money(Rounding.Divide(adSpend, newCustomers)),

@@ -1,0 +1,99 @@
+using Npgsql;
+using SellerDesk.Data.Reports;
+using SellerDesk.Domain.Economics;
+using SellerDesk.Domain.Reports;
+using SellerDesk.Ingestion.Demo;
+using SellerDesk.Ingestion.Files;
+using SellerDesk.Testing;
+
+namespace SellerDesk.Integration.Tests.Data;
+
+/// <summary>
+/// The SQL that sums the ledger into <see cref="OrderDay"/> rows (docs/decisions/0004) must agree with the domain's
+/// line and customer rules on a realistic year: every kind of return, a COGS change, lines without cost, returns
+/// after as_of, repeat buyers, orders without buyer ids.
+/// </summary>
+public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchTheDomainTests.DemoYear year) : IClassFixture<ReportAggregatesMatchTheDomainTests.DemoYear>
+{
+    private static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+    private static readonly DateOnly LastDay = new(2026, 10, 31);
+
+    /// <summary>The demo seller's year written once into a fresh database for the whole class.</summary>
+    public sealed class DemoYear : IAsyncLifetime
+    {
+        public TestDatabase Database { get; } = new();
+
+        public Guid Workspace { get; } = Guid.NewGuid();
+
+        public DemoLedger Ledger { get; } = DemoSeller.Generate(LastDay, Moscow);
+
+        public async Task InitializeAsync()
+        {
+            await Database.InitializeAsync();
+            await using (var command = Database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, 'facts')"))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = Workspace });
+                await command.ExecuteNonQueryAsync();
+            }
+
+            var result = await new LedgerImporter(Database.DataSource).WriteAsync(
+                Workspace,
+                new LedgerBatch { Costs = Ledger.Costs, Sales = Ledger.Sales, Returns = Ledger.Returns, AdSpend = Ledger.AdSpend, Fees = Ledger.Fees },
+                CancellationToken.None);
+            result.Errors.Should().BeEmpty();
+        }
+
+        public Task DisposeAsync() => Database.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("2026-10-31")]
+    [InlineData("2026-06-15")]
+    [InlineData("2026-01-31")]
+    public async Task The_database_computes_the_same_report_aggregates_as_the_domain(string asOfText)
+    {
+        var asOf = DateOnly.Parse(asOfText, System.Globalization.CultureInfo.InvariantCulture);
+        var orders = OrderFactBuilder.Build(year.Ledger.Sales, year.Ledger.Returns, year.Ledger.Costs, Moscow, asOf);
+        var expected = OrderDay.FromOrders(orders, asOf)
+            .ToDictionary(d => (d.Marketplace, d.OrderDate, d.FirstOrderDate, d.AcquisitionChannel));
+
+        var inputs = await new ReportQueries(year.Database.DataSource).LoadInputsAsync(year.Workspace, "Europe/Moscow", asOf);
+
+        inputs.Days.Should().HaveCount(expected.Count);
+        var mismatches = inputs.Days
+            .Select(actual => (actual, expected: expected.GetValueOrDefault((actual.Marketplace, actual.OrderDate, actual.FirstOrderDate, actual.AcquisitionChannel))))
+            .Where(pair => pair.expected is null || !Same(pair.actual, pair.expected))
+            .Select(pair => $"{pair.actual} <> {pair.expected}")
+            .Take(5)
+            .ToList();
+        mismatches.Should().BeEmpty();
+        inputs.Days.Should().Contain(d => d.ReturnLoss != 0 && d.OrderDate != d.FirstOrderDate, "repeat orders with returns are covered");
+        inputs.Spend.Should().OnlyContain(s => s.Date <= asOf);
+    }
+
+    [Fact]
+    public async Task Reports_read_the_ledger_afresh_after_every_import()
+    {
+        var service = new ReportService(new ReportQueries(year.Database.DataSource), TimeProvider.System);
+        var workspace = new SellerDesk.Data.Workspaces.WorkspaceContext(year.Workspace, "facts", "Europe/Moscow");
+        // After the demo year's last day, so the other tests of this class, all as of that day or earlier, never see it.
+        var request = new ReportRequest(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), new DateOnly(2026, 11, 30));
+        var before = (await service.LoadAsync(workspace, request)).Marketplaces().SingleOrDefault(m => m.Marketplace == "own_store");
+
+        var extra = new SellerDesk.Domain.Ledger.SaleLine("own_store", "S-CACHE-1", "1", new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(3)),
+            "C-CACHE", "organic", year.Ledger.Costs[0].Sku, 1, 1000m, 0m, 100m, 0m, 0m);
+        (await new LedgerImporter(year.Database.DataSource).WriteAsync(year.Workspace, new LedgerBatch { Sales = [extra] })).Errors.Should().BeEmpty();
+        var after = (await service.LoadAsync(workspace, request)).Marketplaces().Single(m => m.Marketplace == "own_store");
+
+        after.Revenue.Should().Be((before?.Revenue ?? 0m) + 1000m);
+        after.NewCustomers.Should().Be((before?.NewCustomers ?? 0) + 1);
+    }
+
+    /// <summary>Equal to 10 decimal places: PostgreSQL numeric division keeps fewer digits than decimal.</summary>
+    private static bool Same(OrderDay a, OrderDay b) =>
+        a with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, FirstOrderMargin = 0 }
+            == b with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, FirstOrderMargin = 0 }
+        && Math.Round(a.Revenue - b.Revenue, 10) == 0 && Math.Round(a.NetRevenue - b.NetRevenue, 10) == 0
+        && Math.Round(a.ContributionMargin - b.ContributionMargin, 10) == 0 && Math.Round(a.ReturnLoss - b.ReturnLoss, 10) == 0
+        && Math.Round(a.FirstOrderMargin - b.FirstOrderMargin, 10) == 0;
+}
