@@ -53,6 +53,9 @@ public interface IMarketplaceConnector
 /// <summary>Why a pull failed, so the run and the connection can say what to do.</summary>
 public enum ConnectorFailure
 {
+    /// <summary>Not classified (the default); treated as a failed run.</summary>
+    Unknown = 0,
+
     /// <summary>401/403: the token was rejected; stop at once and ask for a new one.</summary>
     Unauthorized,
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using SellerDesk.Ingestion.Connectors.Http;
 
@@ -128,17 +129,17 @@ public sealed class WildberriesConnector : IMarketplaceConnector
             }
 
             var stream = await response.ReadStreamAsync(cancellationToken);
-            await using var elements = JsonSerializer
-                .DeserializeAsyncEnumerable(stream, WildberriesJsonContext.Default.JsonElement, cancellationToken)
-                .GetAsyncEnumerator(cancellationToken);
+            var elements = new JsonArrayReader(stream);
+            var arrived = new List<SourceRow>();
+            var pageStart = requested;
+            JsonElementHandler collect = element => arrived.Add(ReportRow(element, pageStart, window));
             var linesRead = 0;
             string? failure = null;
-            while (true)
+            for (var more = true; more;)
             {
-                bool moved;
                 try
                 {
-                    moved = await elements.MoveNextAsync();
+                    more = await elements.ReadAsync(collect, cancellationToken);
                 }
                 catch (JsonException ex)
                 {
@@ -148,23 +149,22 @@ public sealed class WildberriesConnector : IMarketplaceConnector
                 catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                 {
                     failure = ex.Message;
-                    break;
+                    more = false;
                 }
 
-                if (!moved)
+                foreach (var row in arrived)
                 {
-                    break;
+                    after = long.Parse(row.SourceId, CultureInfo.InvariantCulture);
+                    linesRead++;
+                    buffer.Add(row);
+                    if (buffer.Count >= _options.RowsPerPage)
+                    {
+                        yield return buffer;
+                        buffer = [];
+                    }
                 }
 
-                var row = ReportRow(elements.Current, requested, window);
-                after = long.Parse(row.SourceId, CultureInfo.InvariantCulture);
-                linesRead++;
-                buffer.Add(row);
-                if (buffer.Count >= _options.RowsPerPage)
-                {
-                    yield return buffer;
-                    buffer = [];
-                }
+                arrived.Clear();
             }
 
             if (failure is not null)
@@ -260,34 +260,38 @@ public sealed class WildberriesConnector : IMarketplaceConnector
         return rows;
     }
 
-    private SourceRow ReportRow(JsonElement line, long requested, PullWindow window)
+    private SourceRow ReportRow(ReadOnlySpan<byte> element, long requested, PullWindow window)
     {
-        if (line.ValueKind != JsonValueKind.Object)
+        WbReportLine key;
+        try
         {
-            throw new ConnectorException(ConnectorFailure.BadResponse, "Wildberries sent a report line that is not a JSON object");
+            key = WildberriesLineReader.Read(element, keysOnly: true);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new ConnectorException(ConnectorFailure.BadResponse, $"Wildberries sent a report line of an unexpected shape: {ex.Message}", ex);
         }
 
-        var rrdId = Int64(line, "rrd_id")
-            ?? throw new ConnectorException(ConnectorFailure.BadResponse, "Wildberries sent a report line without rrd_id");
-        if (rrdId <= requested)
+        if (key.RrdId <= requested)
         {
             throw new ConnectorException(
                 ConnectorFailure.BadResponse,
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Wildberries sent report line {rrdId} on a page asked to start after line {requested}; paging would never end"));
+                key.RrdId == 0
+                    ? "Wildberries sent a report line without rrd_id"
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"Wildberries sent report line {key.RrdId} on a page asked to start after line {requested}; paging would never end"));
         }
 
-        var srid = Text(line, "srid");
-        var date = WildberriesTime.MoscowDate(Text(line, "rr_dt"), _options.UtcDesignatorIsMoscowTime)
-            ?? WildberriesTime.MoscowDate(Text(line, "sale_dt"), _options.UtcDesignatorIsMoscowTime)
+        var date = WildberriesTime.MoscowDate(key.RrDt, _options.UtcDesignatorIsMoscowTime)
+            ?? WildberriesTime.MoscowDate(key.SaleDt, _options.UtcDesignatorIsMoscowTime)
             ?? window.From;
         return new SourceRow(
             RealizationFeed,
-            rrdId.ToString(CultureInfo.InvariantCulture),
-            string.IsNullOrWhiteSpace(srid) ? null : srid.Trim(),
+            key.RrdId.ToString(CultureInfo.InvariantCulture),
+            string.IsNullOrWhiteSpace(key.Srid) ? null : key.Srid.Trim(),
             date,
-            line.GetRawText());
+            Encoding.UTF8.GetString(element));
     }
 
     private SourceRow AdRow(JsonElement charge, DateOnly from)

@@ -91,7 +91,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                 continue;
             }
 
-            var data = TryRead(row.Payload, WildberriesJsonContext.Default.WbReportLine);
+            var data = WildberriesLineReader.TryRead(row.Payload);
             if (data is null)
             {
                 state.Gap($"report line {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);

@@ -38,6 +38,12 @@ internal static class WildberriesTime
             value = value[..^1];
         }
 
+        if (TryParseLocal(value, out var fast))
+        {
+            instant = InMoscow(fast);
+            return true;
+        }
+
         if (HasOffset(value))
         {
             return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
@@ -53,10 +59,69 @@ internal static class WildberriesTime
     }
 
     /// <summary>The Moscow calendar date of a WB timestamp; a bare date is itself.</summary>
-    public static DateOnly? MoscowDate(string? text, bool utcDesignatorIsMoscowTime) =>
-        TryParse(text, utcDesignatorIsMoscowTime, out var instant)
+    public static DateOnly? MoscowDate(string? text, bool utcDesignatorIsMoscowTime)
+    {
+        // A date, or a Moscow wall-clock time, names its Moscow date in its first ten characters.
+        if (text is { Length: >= 10 } && (text.Length == 10 || (utcDesignatorIsMoscowTime ? !HasRealOffset(text) : !HasOffset(text)))
+            && TryDigits(text.AsSpan(0, 10), out var day))
+        {
+            return day;
+        }
+
+        return TryParse(text, utcDesignatorIsMoscowTime, out var instant)
             ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Moscow).DateTime)
             : null;
+    }
+
+    /// <summary><c>yyyy-MM-ddTHH:mm:ss</c> exactly, parsed without culture machinery (the common WB shape).</summary>
+    private static bool TryParseLocal(string value, out DateTime local)
+    {
+        local = default;
+        if (value.Length != 19 || value[10] is not ('T' or ' ') || value[13] != ':' || value[16] != ':'
+            || !TryDigits(value.AsSpan(0, 10), out var date)
+            || !TryNumber(value.AsSpan(11, 2), out var hour) || !TryNumber(value.AsSpan(14, 2), out var minute)
+            || !TryNumber(value.AsSpan(17, 2), out var second) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        local = date.ToDateTime(new TimeOnly(hour, minute, second));
+        return true;
+    }
+
+    /// <summary><c>yyyy-MM-dd</c>.</summary>
+    private static bool TryDigits(ReadOnlySpan<char> text, out DateOnly date)
+    {
+        date = default;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !TryNumber(text[..4], out var year) || !TryNumber(text.Slice(5, 2), out var month) || !TryNumber(text.Slice(8, 2), out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static bool TryNumber(ReadOnlySpan<char> digits, out int value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
+    }
+
+    private static bool HasRealOffset(string value) =>
+        !(value.EndsWith('Z') || value.EndsWith('z')) && HasOffset(value);
 
     private static DateTimeOffset InMoscow(DateTime local) => new(local, Moscow.GetUtcOffset(local));
 

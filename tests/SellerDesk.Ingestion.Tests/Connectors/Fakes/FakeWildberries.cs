@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,7 +30,7 @@ public sealed class FakeWildberries : IAsyncDisposable
 {
     public const string DefaultToken = "wb-test-token";
 
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly WebApplication _app;
     private readonly Lock _lock = new();
@@ -161,7 +161,22 @@ public sealed class FakeWildberries : IAsyncDisposable
 
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) && l > 0 ? Math.Min(l, 100_000) : 100_000;
         var after = long.TryParse(query["rrdid"], CultureInfo.InvariantCulture, out var r) ? r : 0;
-        var page = report.Lines.Where(x => x.RrdId > after && x.ReportDate >= from && x.ReportDate <= to).Take(limit).ToList();
+        var lines = report.Lines;
+        var first = 0;
+        while (first < lines.Count && lines[first].RrdId <= after)
+        {
+            first++;
+        }
+
+        var page = new List<int>();
+        for (var i = first; i < lines.Count && page.Count < limit; i++)
+        {
+            if (lines[i].ReportDate >= from && lines[i].ReportDate <= to)
+            {
+                page.Add(i);
+            }
+        }
+
         if (page.Count == 0)
         {
             Record(context, 204);
@@ -171,17 +186,34 @@ public sealed class FakeWildberries : IAsyncDisposable
 
         Record(context, 200);
         context.Response.ContentType = "application/json";
-        if (breakOffAfter is { } lines)
+        var json = report.LineJson;
+        var body = context.Response.BodyWriter;
+        body.Write("["u8);
+        for (var i = 0; i < page.Count; i++)
         {
-            // Start the page, then drop the connection mid-array.
-            var start = "[" + string.Join(",", page.Take(lines).Select(x => JsonSerializer.Serialize(x, Json))) + ",";
-            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(start));
-            await context.Response.Body.FlushAsync();
-            context.Abort();
-            return;
+            if (breakOffAfter is { } cut && i == cut)
+            {
+                // Drop the connection in the middle of the array.
+                await body.FlushAsync();
+                await Task.Delay(50); // let the client take in what was sent before the connection goes
+                context.Abort();
+                return;
+            }
+
+            if (i > 0)
+            {
+                body.Write(","u8);
+            }
+
+            body.Write(json[page[i]]);
+            if (i % 1_000 == 999)
+            {
+                await body.FlushAsync();
+            }
         }
 
-        await JsonSerializer.SerializeAsync(context.Response.Body, page, Json);
+        body.Write("]"u8);
+        await body.FlushAsync();
     }
 
     private async Task ServeAdsAsync(HttpContext context)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
@@ -134,6 +135,11 @@ public sealed class FakeWildberriesReport
     }
 
     public IReadOnlyList<FakeWbReportLine> Lines { get; }
+
+    /// <summary>Each line's JSON (UTF-8), made once, so a 200 000-line report costs the fake little to serve.</summary>
+    internal IReadOnlyList<byte[]> LineJson => _lineJson ??= [.. Lines.Select(l => JsonSerializer.SerializeToUtf8Bytes(l, FakeWildberries.Json))];
+
+    private byte[][]? _lineJson;
 
     public IReadOnlyList<FakeWbAdCharge> AdCharges { get; }
 

@@ -64,15 +64,18 @@ public sealed class WildberriesConnectorTests
     [Fact]
     public async Task A_page_that_breaks_off_while_streaming_is_asked_again_from_the_last_line_read()
     {
-        await using var wb = await WildberriesHarness.StartAsync(FiveDays, SmallPages);
-        wb.Fake.BreakOffNext(1, afterLines: 3);
+        var report = FakeWildberriesReport.Generate(Start, days: 5, ordersPerDay: 40);
+        await using var wb = await WildberriesHarness.StartAsync(report, new WildberriesOptions { ReportLimit = 300, RowsPerPage = 50 });
+        wb.Fake.BreakOffNext(1, afterLines: 250);
 
         var rows = await wb.FetchAsync(Start, Start.AddDays(4));
 
         rows.Where(r => r.Feed == WildberriesConnector.RealizationFeed).Select(r => r.SourceId)
-            .Should().Equal(FiveDays.Lines.Select(l => l.RrdId.ToString(CultureInfo.InvariantCulture)), "every line once, none twice");
-        var resumedAfter = long.Parse(wb.Fake.ReportRequests[1]["rrdid"]!, CultureInfo.InvariantCulture);
-        resumedAfter.Should().BeOneOf(0, FiveDays.Lines[2].RrdId);
+            .Should().Equal(report.Lines.Select(l => l.RrdId.ToString(CultureInfo.InvariantCulture)), "every line once, none twice");
+        var requests = wb.Fake.ReportRequests;
+        requests[0]["rrdid"].Should().Be("0");
+        var resumedAfter = long.Parse(requests[1]["rrdid"]!, CultureInfo.InvariantCulture);
+        resumedAfter.Should().BeInRange(report.Lines[0].RrdId, report.Lines[249].RrdId, "the lines that arrived before the break are kept");
         wb.Time.Delays.Should().ContainSingle().Which.Should().BeCloseTo(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200));
     }
 
@@ -202,5 +205,27 @@ public sealed class WildberriesConnectorTests
         var ads = rows.Where(r => r.Feed == WildberriesConnector.AdsFeed).ToList();
         ads.Should().HaveCount(report.AdCharges.Count).And.OnlyHaveUniqueItems(r => r.SourceId);
         wb.Connector.Map(ads, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).AdSpend.Sum(a => a.Amount).Should().Be(report.AdCharges.Sum(c => c.UpdSum));
+    }
+
+    [Fact]
+    public async Task Ad_spend_is_asked_for_with_the_separate_ads_token_when_the_connection_has_one()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        var connection = wb.Connection with
+        {
+            Credentials = new Dictionary<string, string> { ["token"] = FakeWildberries.DefaultToken, ["ads_token"] = "promotion-only" },
+        };
+
+        var fetch = async () =>
+        {
+            await foreach (var _ in wb.Connector.FetchAsync(connection, new PullWindow(From, To), CancellationToken.None))
+            {
+            }
+        };
+
+        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Message
+            .Should().Be("token rejected by Wildberries: paste a new one with the Promotion category");
+        wb.Fake.AdsRequests.Should().ContainSingle().Which.Authorization.Should().Be("promotion-only");
+        wb.Fake.ReportRequests.Should().OnlyContain(r => r.Authorization == FakeWildberries.DefaultToken);
     }
 }

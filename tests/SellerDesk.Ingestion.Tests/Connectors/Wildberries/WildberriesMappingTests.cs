@@ -209,17 +209,17 @@ public sealed class WildberriesMappingTests
     {
         ledger.Sales.Should().OnlyContain(s => s.Quantity >= 1 && s.Revenue >= 0 && s.Commission >= 0 && s.Logistics >= 0
             && s.Acquiring >= 0 && s.OtherFees >= 0 && s.CustomerId == null && s.Channel == "organic");
-        ledger.Sales.Should().OnlyHaveUniqueItems(s => (s.OrderId, s.LineId));
+        ledger.Sales.Should().OnlyHaveUniqueItems(s => new { s.OrderId, s.LineId });
         ledger.Sales.GroupBy(s => s.OrderId).Should().OnlyContain(g => g.Select(s => s.OrderedAt).Distinct().Count() == 1);
         ledger.Returns.Should().OnlyContain(r => r.Quantity >= 1 && r.Refund >= 0 && r.CommissionRefund >= 0 && r.ReturnLogistics >= 0);
-        ledger.Returns.Should().OnlyHaveUniqueItems(r => (r.OrderId, r.ReturnId));
+        ledger.Returns.Should().OnlyHaveUniqueItems(r => new { r.OrderId, r.ReturnId });
         foreach (var returned in ledger.Returns.GroupBy(r => (r.OrderId, r.LineId)))
         {
             var sold = ledger.Sales.Single(s => (s.OrderId, s.LineId) == returned.Key).Quantity;
             returned.Sum(r => r.Quantity).Should().BeLessThanOrEqualTo(sold);
         }
 
-        ledger.Fees.Should().OnlyContain(f => f.Amount > 0).And.OnlyHaveUniqueItems(f => (f.Date, f.Kind));
+        ledger.Fees.Should().OnlyContain(f => f.Amount > 0).And.OnlyHaveUniqueItems(f => new { f.Date, f.Kind });
         ledger.AdSpend.Should().OnlyContain(a => a.Amount > 0 && a.Channel == "wb_ads").And.OnlyHaveUniqueItems(a => a.Date);
     }
 }
