@@ -20,8 +20,11 @@ internal sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // The only scheme becomes the default one, so this runs on every request: tokens are looked up for the API
+        // alone, and pages or /health never touch the token table (nor fail when the database is down).
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (!Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.NoResult();
         }
@@ -76,7 +79,7 @@ internal static class AuthExtensions
 
     public static IServiceCollection AddSellerDeskAuth(this IServiceCollection services)
     {
-        services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());

@@ -27,8 +27,9 @@ internal static class HealthExtensions
                     },
                     statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             }
-            catch (Exception ex) when (ErrorHandlingExtensions.IsDatabaseUnavailable(ex) || ex is Npgsql.NpgsqlException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Whatever stops the check is an unhealthy answer, never a crash of the health endpoint.
                 return Results.Json(
                     new { status = "unhealthy", database = "unreachable", error = ex.Message },
                     statusCode: StatusCodes.Status503ServiceUnavailable);
