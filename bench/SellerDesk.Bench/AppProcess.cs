@@ -16,6 +16,7 @@ internal sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private volatile bool _stopping;
 
     private AppProcess(Process process, StreamWriter log, Uri baseAddress, string token)
     {
@@ -73,7 +74,7 @@ internal sealed class AppProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
 
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         if (!process.Start())
@@ -84,6 +85,13 @@ internal sealed class AppProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var app = new AppProcess(process, log, url, token);
+        process.Exited += (_, _) =>
+        {
+            if (!app._stopping)
+            {
+                Console.WriteLine($"  !! app pid {process.Id} exited on its own at {DateTimeOffset.Now:HH:mm:ss.fff} with code {process.ExitCode}; see {logPath}");
+            }
+        };
         try
         {
             await app.WaitReadyAsync(logPath);
@@ -101,6 +109,7 @@ internal sealed class AppProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        _stopping = true;
         if (!_process.HasExited)
         {
             using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))

@@ -12,10 +12,16 @@ internal sealed record BenchOptions
           --lines N          sales lines of the big import (default 1000000)
           --small-lines N    sales lines of the first, smaller import (default 250000)
           --warm N           warm calls per report (default 5)
+          --import-runs N    runs of the big import, each into an empty ledger; the fastest counts (default 2)
+          --stats-lines N    sales lines of the import into a ledger ANALYZEd while empty (step 9; default 40000)
+          --stats-timeout S  time limit of that import in seconds (default 120)
           --year YYYY        the calendar year the ledger covers (default 2025)
           --connection CS    an admin connection string of a role with CREATEDB (default: ConnectionStrings__SellerDesk,
                              else Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk)
+          --quiet-wait S     before each timed step wait up to S seconds for the machine to be quiet (<15% CPU busy);
+                             0 = do not wait (default 120)
           --keep-files       keep the generated CSV files and the app logs (their folder is printed)
+          --keep-database    do not drop the benchmark database at the end (its connection string is printed)
         """;
 
     public long Lines { get; private init; } = 1_000_000;
@@ -24,14 +30,24 @@ internal sealed record BenchOptions
 
     public int WarmCalls { get; private init; } = 5;
 
+    public int ImportRuns { get; private init; } = 2;
+
     public int Year { get; private init; } = 2025;
+
+    public long StatsLines { get; private init; } = 40_000;
+
+    public int StatsTimeoutSeconds { get; private init; } = 120;
 
     public string Connection { get; private init; } =
         Environment.GetEnvironmentVariable("ConnectionStrings__SellerDesk") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : "Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk";
 
+    public int QuietWaitSeconds { get; private init; } = 120;
+
     public bool KeepFiles { get; private init; }
+
+    public bool KeepDatabase { get; private init; }
 
     public bool Help { get; private init; }
 
@@ -47,9 +63,14 @@ internal sealed record BenchOptions
                 "--lines" => options with { Lines = Number(Value()) },
                 "--small-lines" => options with { SmallLines = Number(Value()) },
                 "--warm" => options with { WarmCalls = (int)Number(Value()) },
+                "--import-runs" => options with { ImportRuns = (int)Number(Value()) },
                 "--year" => options with { Year = (int)Number(Value()) },
+                "--stats-lines" => options with { StatsLines = Number(Value()) },
+                "--stats-timeout" => options with { StatsTimeoutSeconds = (int)Number(Value()) },
                 "--connection" => options with { Connection = Value() },
+                "--quiet-wait" => options with { QuietWaitSeconds = Value() == "0" ? 0 : (int)Number(args[i]) },
                 "--keep-files" => options with { KeepFiles = true },
+                "--keep-database" => options with { KeepDatabase = true },
                 "-h" or "--help" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };

@@ -37,8 +37,12 @@ internal static class ProcStats
     /// <summary>User + system CPU seconds of one process (all its threads), 0 when it is gone.</summary>
     public static double CpuSeconds(int pid) => Ticks(pid) / TicksPerSecond;
 
-    /// <summary>User + system CPU seconds of every running process named <c>postgres</c> (server, backends, workers).</summary>
-    public static double PostgresCpuSeconds()
+    /// <summary>
+    /// User + system CPU seconds of the PostgreSQL processes that work for <paramref name="database"/>: its client
+    /// backends and autovacuum workers (their process titles name the database) and the shared background writers
+    /// (checkpointer, walwriter, background writer). Backends of other databases are left out.
+    /// </summary>
+    public static double PostgresCpuSeconds(string database)
     {
         long total = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -51,7 +55,15 @@ internal static class ProcStats
 
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "postgres")
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "postgres")
+                {
+                    continue;
+                }
+
+                var title = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (title.Contains(" " + database + " ", StringComparison.Ordinal) || title.TrimEnd().EndsWith(" " + database, StringComparison.Ordinal)
+                    || title.Contains(": checkpointer", StringComparison.Ordinal) || title.Contains(": walwriter", StringComparison.Ordinal)
+                    || title.Contains(": background writer", StringComparison.Ordinal))
                 {
                     total += Ticks(pid);
                 }
@@ -66,6 +78,46 @@ internal static class ProcStats
 
         return total / TicksPerSecond;
     }
+
+    /// <summary>
+    /// Waits until the machine is quiet (less than 15% of all CPUs busy over one second, while the benchmark's own
+    /// processes are idle), at most <paramref name="limit"/>. Returns the seconds waited and whether it got quiet.
+    /// </summary>
+    public static async Task<(double Waited, bool Quiet, double BusyShare)> WaitForQuietAsync(TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double share;
+        do
+        {
+            var busy = MachineBusySeconds();
+            var window = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(1000);
+            share = (MachineBusySeconds() - busy) / window.Elapsed.TotalSeconds / Environment.ProcessorCount;
+            if (share < 0.15)
+            {
+                return (clock.Elapsed.TotalSeconds, true, share);
+            }
+        }
+        while (clock.Elapsed < limit);
+
+        return (clock.Elapsed.TotalSeconds, false, share);
+    }
+
+    /// <summary>Busy CPU seconds of the whole machine since boot (all CPUs; /proc/stat user+nice+system+irq+softirq+steal).</summary>
+    public static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long busy = 0;
+        foreach (var i in new[] { 1, 2, 3, 6, 7, 8 })
+        {
+            busy += long.Parse(fields[i], CultureInfo.InvariantCulture);
+        }
+
+        return busy / TicksPerSecond;
+    }
+
+    /// <summary>CPU seconds of every process except the app, PostgreSQL and this benchmark, between two readings.</summary>
+    public static double Others(double machine, double app, double postgres, double bench) => Math.Max(0, machine - app - postgres - bench);
 
     private static long Ticks(int pid)
     {
