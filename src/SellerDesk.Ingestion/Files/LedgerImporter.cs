@@ -15,6 +15,9 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     /// <summary>Rows between two progress reports.</summary>
     public const int ProgressInterval = 10_000;
 
+    /// <summary>Staged rows from which joins against the ledger are forced to hash joins.</summary>
+    private const long BulkRows = 20_000;
+
     /// <summary>
     /// Imports one ledger file. Timestamps without an offset are local to <paramref name="zone"/>. Returns the
     /// counts, or (nothing written) up to 100 problems with line, column and a plain message.
@@ -238,6 +241,20 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Statistics of the ledger tables can be far off (analyzed while empty, then bulk-loaded), and a nested loop
+        // planned on them joins every staged row to every stored one. Bulk files get hash joins; small ones keep the
+        // index lookups that suit them.
+        await using (var count = new NpgsqlCommand(
+            string.Join(" + ", staged.Select(k => $"(SELECT count(*) FROM {LedgerTables.For(k).Staging})")).Insert(0, "SELECT "),
+            connection))
+        {
+            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! > BulkRows)
+            {
+                await using var hashJoins = new NpgsqlCommand("SET LOCAL enable_nestloop = off", connection);
+                await hashJoins.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
         foreach (var kind in kinds)
         {
             var table = LedgerTables.For(kind);
@@ -283,13 +300,17 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         var updated = 0;
         foreach (var kind in kinds)
         {
-            await using var merge = new NpgsqlCommand(LedgerTables.For(kind).MergeSql, connection);
-            merge.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
-            merge.CommandTimeout = 0;
-            await using var reader = await merge.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            inserted += reader.GetInt32(0);
-            updated += reader.GetInt32(1);
+            await using var merge = new NpgsqlBatch(connection) { Timeout = 0 };
+            foreach (var sql in LedgerTables.For(kind).MergeSql)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+                merge.BatchCommands.Add(command);
+            }
+
+            await merge.ExecuteNonQueryAsync(cancellationToken);
+            updated += checked((int)merge.BatchCommands[0].RecordsAffected);
+            inserted += checked((int)merge.BatchCommands[2].RecordsAffected);
         }
 
         if (inserted + updated > 0)

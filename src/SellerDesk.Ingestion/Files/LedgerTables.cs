@@ -39,25 +39,33 @@ internal abstract class LedgerTable
             LIMIT {ImportProblemList.Limit + 1}
             """;
 
-        // Rows identical to the stored ones are left out before the upsert: re-imports mostly repeat what is stored,
-        // and a hash anti-join is much cheaper than a conflicting insert per row. The WHERE of DO UPDATE stays as
-        // the rule that an identical row is neither inserted nor updated.
+        // The merge runs in three steps under the workspace's ledger lock, none of which reads the table it is
+        // growing (a NOT EXISTS against the table being inserted into can be planned as a nested loop that rescans
+        // every row inserted so far: quadratic, see docs/benchmarks.md):
+        // 1. update stored rows whose values differ (identical rows are neither inserted nor updated);
+        // 2. drop from staging every row whose key is stored (updated or identical);
+        // 3. insert what is left, plain INSERT: those keys are new.
         var stored = string.Join(", ", values.Select(v => $"t.{v}"));
-        MergeSql = $"""
-            WITH merged AS (
-                INSERT INTO {Name} AS t (workspace_id, {all})
-                SELECT $1, {all} FROM {Staging} AS s
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {Name} AS t
-                    WHERE t.workspace_id = $1 AND {string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"))}
-                      AND ({stored}) IS NOT DISTINCT FROM ({string.Join(", ", values.Select(v => $"s.{v}"))}))
-                ON CONFLICT (workspace_id, {keyList}) DO UPDATE
-                SET {string.Join(", ", values.Select(v => $"{v} = EXCLUDED.{v}"))}
-                WHERE ({stored}) IS DISTINCT FROM ({string.Join(", ", values.Select(v => $"EXCLUDED.{v}"))})
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM merged
-            """;
+        var keyMatch = string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"));
+        MergeSql =
+        [
+            $"""
+            UPDATE {Name} AS t
+            SET {string.Join(", ", values.Select(v => $"{v} = s.{v}"))}
+            FROM {Staging} AS s
+            WHERE t.workspace_id = $1 AND {keyMatch}
+              AND ({stored}) IS DISTINCT FROM ({string.Join(", ", values.Select(v => $"s.{v}"))})
+            """,
+            $"""
+            DELETE FROM {Staging} AS s
+            USING {Name} AS t
+            WHERE t.workspace_id = $1 AND {keyMatch}
+            """,
+            $"""
+            INSERT INTO {Name} (workspace_id, {all})
+            SELECT $1, {all} FROM {Staging}
+            """,
+        ];
     }
 
     public LedgerFileKind Kind { get; }
@@ -81,7 +89,8 @@ internal abstract class LedgerTable
     public string DuplicatesSql { get; }
 
     /// <summary>Merges the staging table into the ledger for workspace <c>$1</c>: (inserted, updated).</summary>
-    public string MergeSql { get; }
+    /// <summary>The merge's three statements (update changed, drop stored keys from staging, insert new), each taking the workspace id as $1.</summary>
+    public IReadOnlyList<string> MergeSql { get; }
 }
 
 /// <summary>A <see cref="LedgerTable"/> with how a record of type <typeparamref name="T"/> fills each column.</summary>
