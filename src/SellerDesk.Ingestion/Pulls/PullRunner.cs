@@ -1,0 +1,723 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Files;
+
+namespace SellerDesk.Ingestion.Pulls;
+
+/// <summary>
+/// Runs one pull (docs/decisions/0006-marketplace-pulls.md): fetches the run's window page by page into
+/// <c>pull_staging</c> (committed per page, with live progress in <c>pull_runs</c>), merges the staging into
+/// <c>source_rows</c> in one transaction, derives the ledger from every flagged row's orders and dates, reconciles
+/// the payouts and records the outcome on the run and its connection. A run that is cancelled or killed before its
+/// merge leaves nothing but its own staging rows, which <see cref="CleanUpAbandonedAsync"/> (or the cancellation
+/// itself) deletes; a run that stops between merge and derivation is finished by the connection's next run.
+/// </summary>
+public sealed class PullRunner
+{
+    /// <summary>The error of a run whose cancellation token fired.</summary>
+    public const string CancelledMessage = "cancelled before it finished; nothing of it was kept, the next run pulls the window again";
+
+    /// <summary>The error of a run found abandoned by <see cref="CleanUpAbandonedAsync"/>.</summary>
+    public const string InterruptedMessage = "interrupted; the next run pulls the window again";
+
+    private const string StagingCopy =
+        "COPY pull_staging (run_id, feed, source_id, order_key, business_date, payload) FROM STDIN (FORMAT BINARY)";
+
+    // Advisory lock held by the process running a run, for as long as it runs: a killed process loses it with its
+    // connection, so a 'running' run whose lock is free is abandoned.
+    private const string RunLockKey = "hashtextextended('sellerdesk.pull_run:' || $1::text, 0)";
+
+    // Held from merge to the end of derivation, so two runs of one connection never derive at the same time.
+    private const string ConnectionLockKey = "hashtextextended('sellerdesk.pull_connection:' || $1::text, 0)";
+
+    private const string MergeSql = """
+        WITH staged AS (
+            SELECT DISTINCT ON (feed, source_id) feed, source_id, order_key, business_date, payload
+            FROM pull_staging
+            WHERE run_id = $1
+            ORDER BY feed, source_id, ctid DESC
+        ), merged AS (
+            INSERT INTO source_rows AS s
+                (connection_id, feed, source_id, workspace_id, order_key, business_date, payload, needs_derivation, last_run_id)
+            SELECT $2, feed, source_id, $3, order_key, business_date, payload, true, $1 FROM staged
+            ON CONFLICT (connection_id, feed, source_id) DO UPDATE
+                SET order_key = EXCLUDED.order_key,
+                    business_date = EXCLUDED.business_date,
+                    payload = EXCLUDED.payload,
+                    needs_derivation = true,
+                    last_run_id = EXCLUDED.last_run_id
+                WHERE s.payload IS DISTINCT FROM EXCLUDED.payload
+                   OR s.order_key IS DISTINCT FROM EXCLUDED.order_key
+                   OR s.business_date IS DISTINCT FROM EXCLUDED.business_date
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM merged
+        """;
+
+    // A row that moves to another order or date leaves its old order and date to be derived again without it.
+    private const string FlagVacatedSql = """
+        WITH vacated AS MATERIALIZED (
+            SELECT s.order_key, s.business_date,
+                   s.order_key IS DISTINCT FROM st.order_key AS key_moved,
+                   s.business_date <> st.business_date AS date_moved
+            FROM pull_staging AS st
+            JOIN source_rows AS s ON s.connection_id = $2 AND s.feed = st.feed AND s.source_id = st.source_id
+            WHERE st.run_id = $1 AND (s.order_key IS DISTINCT FROM st.order_key OR s.business_date <> st.business_date)
+        )
+        UPDATE source_rows AS o SET needs_derivation = true
+        WHERE o.connection_id = $2
+          AND NOT o.needs_derivation
+          AND (o.order_key IN (SELECT order_key FROM vacated WHERE key_moved)
+               OR o.business_date IN (SELECT business_date FROM vacated WHERE date_moved))
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly LedgerImporter _ledger;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, ILedgerPayoutStrategy> _payouts;
+
+    public PullRunner(
+        NpgsqlDataSource dataSource, LedgerImporter ledger, TimeProvider time, IEnumerable<ILedgerPayoutStrategy>? payoutStrategies = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(time);
+        _dataSource = dataSource;
+        _ledger = ledger;
+        _time = time;
+        _payouts = new Dictionary<string, ILedgerPayoutStrategy>(StringComparer.Ordinal);
+        foreach (var strategy in payoutStrategies ?? [new WildberriesLedgerPayoutStrategy()])
+        {
+            _payouts[strategy.Marketplace] = strategy;
+        }
+    }
+
+    /// <summary>
+    /// Runs the queued run <paramref name="runId"/> of <paramref name="connection"/> to its end and returns how it ended
+    /// (also stored in <c>pull_runs</c>). Failures of the marketplace, the mapping or the ledger end the run as failed
+    /// with a plain message rather than throwing; a run that is not queued throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public async Task<PullRunResult> RunAsync(
+        Guid runId, ConnectionSettings connection, IMarketplaceConnector connector, TimeZoneInfo zone, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(zone);
+
+        await using var session = await _dataSource.OpenConnectionAsync(ct);
+        var window = await StartAsync(session, runId, connection, ct);
+        var progress = new Progress();
+        try
+        {
+            await FetchAsync(session, runId, connection, connector, window, progress, ct);
+
+            // Runs of one connection fetch side by side, but merge and derive one at a time.
+            string? ledgerError;
+            await LockConnectionAsync(session, connection.Id, ct);
+            try
+            {
+                (progress.Inserted, progress.Updated) = await MergeAsync(session, runId, connection, ct);
+                ledgerError = await DeriveAsync(session, connection, connector, zone, ct);
+            }
+            finally
+            {
+                await UnlockConnectionAsync(session, connection.Id);
+            }
+
+            if (ledgerError is not null)
+            {
+                return await FailAsync(runId, connection, progress, ledgerError, ConnectionStatus.Failing);
+            }
+
+            var (marketplacePayout, ledgerPayout) = await ReconcileAsync(session, connection, connector, window, zone, ct);
+            var result = new PullRunResult(
+                PullRunStatus.Succeeded, progress.Pages, progress.Rows, progress.Inserted, progress.Updated, null, marketplacePayout, ledgerPayout);
+            await FinishAsync(runId, result, CancellationToken.None);
+            await SetConnectionAsync(connection.Id, ConnectionStatus.Healthy, null, CancellationToken.None);
+            return result;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return await FailAsync(runId, connection, progress, CancelledMessage, connectionStatus: null);
+        }
+        catch (ConnectorException ex)
+        {
+            var status = ex.Failure == ConnectorFailure.Unauthorized ? ConnectionStatus.NeedsToken : ConnectionStatus.Failing;
+            return await FailAsync(runId, connection, progress, ex.Message, status);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var message = $"the pull stopped on an unexpected error: {ex.Message}";
+            return await FailAsync(runId, connection, progress, message, ConnectionStatus.Failing);
+        }
+        finally
+        {
+            await ReleaseRunLockAsync(session, runId);
+        }
+    }
+
+    /// <summary>
+    /// Marks as failed every run 'running' that started more than <paramref name="olderThan"/> ago and whose process
+    /// is gone (it no longer holds the run's lock), and deletes its staging rows. Returns the runs it cleaned up.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> CleanUpAbandonedAsync(TimeSpan olderThan, CancellationToken ct)
+    {
+        var cutoff = _time.GetUtcNow() - olderThan;
+        await using var session = await _dataSource.OpenConnectionAsync(ct);
+        var candidates = new List<Guid>();
+        await using (var find = new NpgsqlCommand(
+            "SELECT id FROM pull_runs WHERE status = 'running' AND (started_at IS NULL OR started_at < $1) ORDER BY started_at", session))
+        {
+            find.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                candidates.Add(reader.GetGuid(0));
+            }
+        }
+
+        var cleaned = new List<Guid>();
+        foreach (var runId in candidates)
+        {
+            if (!await TryRunLockAsync(session, runId, ct))
+            {
+                continue; // its process is alive and still holds it
+            }
+
+            try
+            {
+                await using var transaction = await session.BeginTransactionAsync(ct);
+                var marked = await ExecuteAsync(
+                    session,
+                    "UPDATE pull_runs SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1 AND status = 'running'",
+                    ct,
+                    runId,
+                    InterruptedMessage,
+                    _time.GetUtcNow());
+                await ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", ct, runId);
+                await transaction.CommitAsync(ct);
+                if (marked > 0)
+                {
+                    cleaned.Add(runId);
+                }
+            }
+            finally
+            {
+                await ReleaseRunLockAsync(session, runId);
+            }
+        }
+
+        return cleaned;
+    }
+
+    private async Task<PullWindow> StartAsync(NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct)
+    {
+        if (!await TryRunLockAsync(session, runId, ct))
+        {
+            throw new InvalidOperationException(
+                string.Create(CultureInfo.InvariantCulture, $"Pull run {runId} is being run by another process."));
+        }
+
+        await using var start = new NpgsqlCommand(
+            """
+            UPDATE pull_runs SET status = 'running', started_at = $2, error = NULL
+            WHERE id = $1 AND status = 'queued'
+            RETURNING connection_id, period_from, period_to
+            """,
+            session);
+        start.Parameters.Add(new NpgsqlParameter { Value = runId });
+        start.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+        await using var reader = await start.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            await reader.DisposeAsync();
+            await ReleaseRunLockAsync(session, runId);
+            throw new InvalidOperationException(
+                string.Create(CultureInfo.InvariantCulture, $"Pull run {runId} does not exist or is not queued."));
+        }
+
+        var connectionId = reader.GetGuid(0);
+        var window = new PullWindow(reader.GetFieldValue<DateOnly>(1), reader.GetFieldValue<DateOnly>(2));
+        await reader.DisposeAsync();
+        if (connectionId != connection.Id)
+        {
+            await ReleaseRunLockAsync(session, runId);
+            throw new InvalidOperationException(
+                string.Create(CultureInfo.InvariantCulture, $"Pull run {runId} belongs to connection {connectionId}, not {connection.Id}."));
+        }
+
+        return window;
+    }
+
+    private static async Task FetchAsync(
+        NpgsqlConnection session,
+        Guid runId,
+        ConnectionSettings connection,
+        IMarketplaceConnector connector,
+        PullWindow window,
+        Progress progress,
+        CancellationToken ct)
+    {
+        await foreach (var page in connector.FetchAsync(connection, window, ct).WithCancellation(ct))
+        {
+            await using var transaction = await session.BeginTransactionAsync(ct);
+            if (page.Rows.Count > 0)
+            {
+                await using var copy = await session.BeginBinaryImportAsync(StagingCopy, ct);
+                foreach (var row in page.Rows)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync(row.Feed, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(row.SourceId, NpgsqlDbType.Text, ct);
+                    if (row.OrderKey is null)
+                    {
+                        await copy.WriteNullAsync(ct);
+                    }
+                    else
+                    {
+                        await copy.WriteAsync(row.OrderKey, NpgsqlDbType.Text, ct);
+                    }
+
+                    await copy.WriteAsync(row.BusinessDate, NpgsqlDbType.Date, ct);
+                    await copy.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, ct);
+                }
+
+                await copy.CompleteAsync(ct);
+            }
+
+            progress.Pages++;
+            progress.Rows += page.Rows.Count;
+            await ExecuteAsync(
+                session, "UPDATE pull_runs SET pages_read = $2, rows_read = $3 WHERE id = $1", ct, runId, progress.Pages, progress.Rows);
+            await transaction.CommitAsync(ct);
+        }
+    }
+
+    private static async Task<(int Inserted, int Updated)> MergeAsync(
+        NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct)
+    {
+        await using var transaction = await session.BeginTransactionAsync(ct);
+        await ExecuteAsync(session, FlagVacatedSql, ct, runId, connection.Id);
+        int inserted, updated;
+        await using (var merge = new NpgsqlCommand(MergeSql, session) { CommandTimeout = 0 })
+        {
+            merge.Parameters.Add(new NpgsqlParameter { Value = runId });
+            merge.Parameters.Add(new NpgsqlParameter { Value = connection.Id });
+            merge.Parameters.Add(new NpgsqlParameter { Value = connection.WorkspaceId });
+            await using var reader = await merge.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            inserted = reader.GetInt32(0);
+            updated = reader.GetInt32(1);
+        }
+
+        await ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", ct, runId);
+        await ExecuteAsync(session, "UPDATE pull_runs SET inserted = $2, updated = $3 WHERE id = $1", ct, runId, inserted, updated);
+        await transaction.CommitAsync(ct);
+        return (inserted, updated);
+    }
+
+    /// <summary>
+    /// Derives the ledger of the source rows flagged <c>needs_derivation</c>. The dates of the flagged rows are
+    /// re-derived whole: every row of those dates, and every row of every order with a row on them (an order's rows
+    /// are mapped together, wherever their dates); the orders are re-derived whole too. The mapping then carries the
+    /// complete orders and the complete dates; period fees and ad spend of the other dates it touches are partial and
+    /// are dropped (those dates are not changed). Writes the ledger, deletes what those orders and dates no longer
+    /// produce, and clears the flags. Returns the ledger's rejection in plain words, or null.
+    /// </summary>
+    private async Task<string?> DeriveAsync(
+        NpgsqlConnection session, ConnectionSettings connection, IMarketplaceConnector connector, TimeZoneInfo zone, CancellationToken ct)
+    {
+        await DropScopeAsync(session);
+        try
+        {
+            await ExecuteAsync(
+                session,
+                """
+                CREATE TEMP TABLE pull_derive_dates AS
+                SELECT DISTINCT business_date FROM source_rows WHERE connection_id = $1 AND needs_derivation
+                """,
+                ct,
+                connection.Id);
+            await ExecuteAsync(
+                session,
+                """
+                CREATE TEMP TABLE pull_derive_keys AS
+                SELECT DISTINCT order_key FROM source_rows
+                WHERE connection_id = $1 AND order_key IS NOT NULL
+                  AND (needs_derivation OR business_date IN (SELECT business_date FROM pull_derive_dates))
+                """,
+                ct,
+                connection.Id);
+            await ExecuteAsync(session, "ANALYZE pull_derive_dates", ct);
+            await ExecuteAsync(session, "ANALYZE pull_derive_keys", ct);
+
+            var dates = new HashSet<DateOnly>(await ListAsync<DateOnly>(session, "SELECT business_date FROM pull_derive_dates", ct));
+            if (dates.Count == 0)
+            {
+                return null;
+            }
+
+            var rows = await SourceRowsAsync(
+                session,
+                """
+                SELECT feed, source_id, order_key, business_date, payload::text FROM source_rows
+                WHERE connection_id = $1
+                  AND (business_date IN (SELECT business_date FROM pull_derive_dates)
+                       OR order_key IN (SELECT order_key FROM pull_derive_keys))
+                ORDER BY feed, source_id
+                """,
+                ct,
+                connection.Id);
+            var mapped = connector.Map(rows, zone);
+            var ledger = new DerivedLedger(
+                mapped.Sales,
+                mapped.Returns,
+                [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
+                [.. mapped.Fees.Where(f => dates.Contains(f.Date))]);
+            var written = await _ledger.WriteAsync(
+                connection.WorkspaceId,
+                new LedgerBatch { Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.AdSpend, Fees = ledger.Fees },
+                ct);
+            if (!written.Succeeded)
+            {
+                var shown = string.Join("; ", written.Errors.Take(5).Select(e => e.ToString()));
+                var more = written.Errors.Count > 5
+                    ? string.Create(CultureInfo.InvariantCulture, $" (and {written.Errors.Count - 5} more)")
+                    : "";
+                return $"the ledger rejected what the pulled rows map to: {shown}{more}";
+            }
+
+            await using var transaction = await session.BeginTransactionAsync(ct);
+            await DeleteStaleAsync(session, connection.WorkspaceId, connector.Marketplace, ledger, ct);
+            await ExecuteAsync(
+                session,
+                """
+                UPDATE source_rows SET needs_derivation = false
+                WHERE connection_id = $1 AND needs_derivation AND business_date IN (SELECT business_date FROM pull_derive_dates)
+                """,
+                ct,
+                connection.Id);
+            await transaction.CommitAsync(ct);
+            return null;
+        }
+        finally
+        {
+            await DropScopeAsync(session);
+        }
+    }
+
+    private static async Task DropScopeAsync(NpgsqlConnection session)
+    {
+        try
+        {
+            await ExecuteAsync(session, "DROP TABLE IF EXISTS pg_temp.pull_derive_dates, pg_temp.pull_derive_keys", CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // A broken session has lost its temporary tables with it.
+        }
+    }
+
+    /// <summary>
+    /// Deletes the ledger records of the derived orders and dates (the temporary scope tables) that the new mapping no
+    /// longer produces (a line restated to another day, an order that lost its sale), and bumps the ledger version if
+    /// it deleted any. Ad spend is only deleted for channels the mapping still produces, so ad spend loaded from
+    /// files stays. The stored keys are read (orders by index lookups, whatever the ledger's statistics say) and compared
+    /// here, so the statements stay cheap when nothing is stale.
+    /// </summary>
+    private static async Task DeleteStaleAsync(
+        NpgsqlConnection session, Guid workspaceId, string marketplace, DerivedLedger ledger, CancellationToken ct)
+    {
+        var sales = ledger.Sales.Where(l => l.Marketplace == marketplace).Select(l => Key(l.OrderId, l.LineId)).ToHashSet(StringComparer.Ordinal);
+        var returns = ledger.Returns.Where(r => r.Marketplace == marketplace)
+            .Select(r => Key(r.OrderId, r.LineId, r.ReturnId)).ToHashSet(StringComparer.Ordinal);
+        var fees = ledger.Fees.Where(f => f.Marketplace == marketplace).Select(f => Key(DateKey(f.Date), f.Kind)).ToHashSet(StringComparer.Ordinal);
+        var ads = ledger.AdSpend.Where(a => a.Marketplace == marketplace).ToList();
+        var adChannels = ads.Select(a => a.Channel).Distinct(StringComparer.Ordinal).ToArray();
+        var adKeys = ads.Select(a => Key(DateKey(a.Date), a.Channel)).ToHashSet(StringComparer.Ordinal);
+
+        var deleted = 0;
+        deleted += await DeleteAsync(
+            """
+            SELECT r.order_id, r.line_id, r.return_id FROM pull_derive_keys AS k
+            CROSS JOIN LATERAL (SELECT order_id, line_id, return_id FROM returns
+                                WHERE workspace_id = $1 AND marketplace = $2 AND order_id = k.order_key) AS r
+            """,
+            returns,
+            """
+            DELETE FROM returns AS r USING unnest($3::text[], $4::text[], $5::text[]) AS k (o, l, i)
+            WHERE r.workspace_id = $1 AND r.marketplace = $2 AND r.order_id = k.o AND r.line_id = k.l AND r.return_id = k.i
+            """,
+            3,
+            null);
+        deleted += await DeleteAsync(
+            """
+            SELECT s.order_id, s.line_id FROM pull_derive_keys AS k
+            CROSS JOIN LATERAL (SELECT order_id, line_id FROM sales_lines
+                                WHERE workspace_id = $1 AND marketplace = $2 AND order_id = k.order_key) AS s
+            """,
+            sales,
+            """
+            DELETE FROM sales_lines AS s USING unnest($3::text[], $4::text[]) AS k (o, l)
+            WHERE s.workspace_id = $1 AND s.marketplace = $2 AND s.order_id = k.o AND s.line_id = k.l
+            """,
+            2,
+            null);
+        deleted += await DeleteAsync(
+            "SELECT date::text, kind FROM period_fees WHERE workspace_id = $1 AND marketplace = $2 AND date IN (SELECT business_date FROM pull_derive_dates)",
+            fees,
+            """
+            DELETE FROM period_fees AS f USING unnest($3::text[], $4::text[]) AS k (d, kind)
+            WHERE f.workspace_id = $1 AND f.marketplace = $2 AND f.date = k.d::date AND f.kind = k.kind
+            """,
+            2,
+            null);
+        if (adChannels.Length > 0)
+        {
+            deleted += await DeleteAsync(
+                "SELECT date::text, channel FROM ad_spend WHERE workspace_id = $1 AND marketplace = $2 AND date IN (SELECT business_date FROM pull_derive_dates) AND channel = ANY($3)",
+                adKeys,
+                """
+                DELETE FROM ad_spend AS a USING unnest($3::text[], $4::text[]) AS k (d, c)
+                WHERE a.workspace_id = $1 AND a.marketplace = $2 AND a.date = k.d::date AND a.channel = k.c
+                """,
+                2,
+                adChannels);
+        }
+
+        if (deleted > 0)
+        {
+            await ExecuteAsync(session, "UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1", ct, workspaceId);
+        }
+
+        async Task<int> DeleteAsync(string select, HashSet<string> kept, string delete, int columns, string[]? filter)
+        {
+            var stale = new List<string[]>();
+            await using (var command = new NpgsqlCommand(select, session) { CommandTimeout = 0 })
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+                command.Parameters.Add(new NpgsqlParameter { Value = marketplace });
+                if (filter is not null)
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = filter });
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var values = new string[columns];
+                    for (var c = 0; c < columns; c++)
+                    {
+                        values[c] = reader.GetString(c);
+                    }
+
+                    if (!kept.Contains(Key(values)))
+                    {
+                        stale.Add(values);
+                    }
+                }
+            }
+
+            if (stale.Count == 0)
+            {
+                return 0;
+            }
+
+            await using var remove = new NpgsqlCommand(delete, session) { CommandTimeout = 0 };
+            remove.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            remove.Parameters.Add(new NpgsqlParameter { Value = marketplace });
+            for (var c = 0; c < columns; c++)
+            {
+                var column = c;
+                remove.Parameters.Add(new NpgsqlParameter { Value = stale.Select(v => v[column]).ToArray() });
+            }
+
+            return await remove.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static string Key(params string[] parts) => string.Join('\u001f', parts);
+
+    private static string DateKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private async Task<(decimal? Marketplace, decimal? Ledger)> ReconcileAsync(
+        NpgsqlConnection session,
+        ConnectionSettings connection,
+        IMarketplaceConnector connector,
+        PullWindow window,
+        TimeZoneInfo zone,
+        CancellationToken ct)
+    {
+        var rows = await SourceRowsAsync(
+            session,
+            "SELECT feed, source_id, order_key, business_date, payload::text FROM source_rows WHERE connection_id = $1 AND business_date BETWEEN $2 AND $3 ORDER BY feed, source_id",
+            ct,
+            connection.Id,
+            window.From,
+            window.To);
+        var marketplace = connector.MarketplacePayout(rows);
+        var ledger = _payouts.TryGetValue(connector.Marketplace, out var strategy) ? strategy.Compute(connector, rows, zone) : null;
+        return (marketplace, ledger);
+    }
+
+    private async Task<PullRunResult> FailAsync(
+        Guid runId, ConnectionSettings connection, Progress progress, string error, string? connectionStatus)
+    {
+        // The caller's token may have fired: the bookkeeping of a failure always completes.
+        await using (var session = await _dataSource.OpenConnectionAsync(CancellationToken.None))
+        {
+            await ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", CancellationToken.None, runId);
+        }
+
+        var result = new PullRunResult(
+            PullRunStatus.Failed, progress.Pages, progress.Rows, progress.Inserted, progress.Updated, error, null, null);
+        await FinishAsync(runId, result, CancellationToken.None);
+        if (connectionStatus is not null)
+        {
+            await SetConnectionAsync(connection.Id, connectionStatus, error, CancellationToken.None);
+        }
+
+        return result;
+    }
+
+    private async Task FinishAsync(Guid runId, PullRunResult result, CancellationToken ct)
+    {
+        await using var session = await _dataSource.OpenConnectionAsync(ct);
+        await using var finish = new NpgsqlCommand(
+            """
+            UPDATE pull_runs
+            SET status = $2, pages_read = $3, rows_read = $4, inserted = $5, updated = $6, error = $7,
+                marketplace_payout = $8, ledger_payout = $9, finished_at = $10
+            WHERE id = $1
+            """,
+            session);
+        finish.Parameters.Add(new NpgsqlParameter { Value = runId });
+        finish.Parameters.Add(new NpgsqlParameter { Value = result.Status });
+        finish.Parameters.Add(new NpgsqlParameter { Value = result.PagesRead });
+        finish.Parameters.Add(new NpgsqlParameter { Value = result.RowsRead });
+        finish.Parameters.Add(new NpgsqlParameter { Value = result.Inserted });
+        finish.Parameters.Add(new NpgsqlParameter { Value = result.Updated });
+        finish.Parameters.Add(new NpgsqlParameter { Value = (object?)result.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        finish.Parameters.Add(new NpgsqlParameter { Value = (object?)result.MarketplacePayout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+        finish.Parameters.Add(new NpgsqlParameter { Value = (object?)result.LedgerPayout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
+        finish.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+        await finish.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task SetConnectionAsync(Guid connectionId, string status, string? error, CancellationToken ct)
+    {
+        await using var session = await _dataSource.OpenConnectionAsync(ct);
+        await using var update = new NpgsqlCommand(
+            "UPDATE connections SET status = $2, last_error = $3, updated_at = $4 WHERE id = $1", session);
+        update.Parameters.Add(new NpgsqlParameter { Value = connectionId });
+        update.Parameters.Add(new NpgsqlParameter { Value = status });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<bool> TryRunLockAsync(NpgsqlConnection session, Guid runId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(" + RunLockKey + ")", session);
+        command.Parameters.Add(new NpgsqlParameter { Value = runId });
+        return await command.ExecuteScalarAsync(ct) is true;
+    }
+
+    private static async Task LockConnectionAsync(NpgsqlConnection session, Guid connectionId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(" + ConnectionLockKey + ")", session);
+        command.Parameters.Add(new NpgsqlParameter { Value = connectionId });
+        await command.ExecuteScalarAsync(ct);
+    }
+
+    private static async Task UnlockConnectionAsync(NpgsqlConnection session, Guid connectionId)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(" + ConnectionLockKey + ")", session);
+            command.Parameters.Add(new NpgsqlParameter { Value = connectionId });
+            await command.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // A broken session has lost its locks with it.
+        }
+    }
+
+    private static async Task ReleaseRunLockAsync(NpgsqlConnection session, Guid runId)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(" + RunLockKey + ")", session);
+            command.Parameters.Add(new NpgsqlParameter { Value = runId });
+            await command.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // A broken session has lost its locks with it.
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection session, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, session) { CommandTimeout = 0 };
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<List<T>> ListAsync<T>(NpgsqlConnection session, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, session);
+        var list = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return list;
+    }
+
+    private static async Task<List<SourceRow>> SourceRowsAsync(
+        NpgsqlConnection session, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, session);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        command.CommandTimeout = 0;
+        var rows = new List<SourceRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new SourceRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateOnly>(3),
+                reader.GetString(4)));
+        }
+
+        return rows;
+    }
+
+    private sealed class Progress
+    {
+        public int Pages { get; set; }
+
+        public int Rows { get; set; }
+
+        public int Inserted { get; set; }
+
+        public int Updated { get; set; }
+    }
+}

@@ -1,0 +1,336 @@
+using Npgsql;
+using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Pulls;
+using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing;
+
+namespace SellerDesk.Ingestion.Tests.Pulls;
+
+/// <summary>The pull runner against real PostgreSQL and a fake Wildberries over HTTP (docs/decisions/0006).</summary>
+public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static readonly DateOnly Start = new(2026, 2, 1);
+    private static readonly FakeWildberriesReport Week = FakeWildberriesReport.Generate(Start, days: 7, ordersPerDay: 10, seed: 3);
+
+    private static (DateOnly From, DateOnly To) WindowOf(FakeWildberriesReport report)
+    {
+        var dates = report.Lines.Select(l => l.ReportDate).Concat(report.AdCharges.Select(c => c.Date)).ToList();
+        return (dates.Min(), dates.Max());
+    }
+
+    private static int RowsOf(FakeWildberriesReport report) => report.Lines.Count + report.AdCharges.Count;
+
+    [Fact]
+    public async Task A_pull_reads_every_page_and_fills_the_ledger()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+
+        var (runId, result) = await h.PullAsync(from, to);
+
+        result.Error.Should().BeNull();
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        result.RowsRead.Should().Be(RowsOf(Week));
+        result.Inserted.Should().Be(RowsOf(Week));
+        result.Updated.Should().Be(0);
+        result.PagesRead.Should().BeGreaterThan(3, "the report comes in pages of 25 rows");
+        var run = await h.RunRowAsync(runId);
+        run.Should().BeEquivalentTo(new
+        {
+            Status = "succeeded", result.PagesRead, RowsRead = RowsOf(Week), Inserted = RowsOf(Week), Updated = 0, Error = (string?)null,
+            Started = true, Finished = true,
+        });
+        var ledger = await h.LedgerAsync();
+        ledger.Sales.Should().BeGreaterThan(0);
+        ledger.Fees.Should().BeGreaterThan(0);
+        ledger.AdSpend.Should().BeGreaterThan(0);
+        (await h.SourceRowsAsync()).Should().Be(RowsOf(Week));
+        (await h.SourceRowsAsync(pendingOnly: true)).Should().Be(0);
+        (await h.StagingRowsAsync(runId)).Should().Be(0);
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
+    }
+
+    [Fact]
+    public async Task Re_pulling_the_same_period_inserts_and_updates_nothing_and_leaves_the_ledger_as_it_was()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        await h.PullAsync(from, to);
+        var before = await h.LedgerAsync();
+
+        var (_, again) = await h.PullAsync(from, to);
+
+        again.Status.Should().Be(PullRunStatus.Succeeded);
+        again.RowsRead.Should().Be(RowsOf(Week));
+        again.Inserted.Should().Be(0);
+        again.Updated.Should().Be(0);
+        (await h.LedgerAsync()).Should().Be(before, "nothing changed, so nothing was derived or written");
+    }
+
+    [Fact]
+    public async Task A_restated_report_updates_its_rows_and_the_ledger_figures_without_duplicates()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        await h.PullAsync(from, to);
+        var before = await h.LedgerAsync();
+        var sale = Week.Lines.First(l => l.SupplierOperName == "Продажа");
+        h.Fake.Report = Week.Restate(
+            l => l.RrdId == sale.RrdId, l => l with { RetailAmount = l.RetailAmount + 100m, PpvzForPay = l.PpvzForPay + 100m });
+
+        var (_, restated) = await h.PullAsync(from, to);
+
+        restated.Status.Should().Be(PullRunStatus.Succeeded);
+        restated.Inserted.Should().Be(0);
+        restated.Updated.Should().Be(1);
+        var after = await h.LedgerAsync();
+        after.Sales.Should().Be(before.Sales, "the line is updated, not added");
+        after.Revenue.Should().Be(before.Revenue + 100m);
+        after.Figures().Should().Be(before.Figures() with { Revenue = before.Revenue + 100m });
+        restated.MarketplacePayout.Should().Be(restated.LedgerPayout);
+    }
+
+    [Fact]
+    public async Task A_revoked_token_fails_the_run_at_once_and_asks_for_a_new_token()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        h.Fake.RevokeToken();
+
+        var (runId, result) = await h.PullAsync(from, to);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error.Should().Contain("Wildberries").And.Contain("token");
+        h.Fake.Requests.Should().ContainSingle("a rejected token is not retried");
+        var run = await h.RunRowAsync(runId);
+        run.Status.Should().Be("failed");
+        run.Error.Should().Be(result.Error);
+        run.Finished.Should().BeTrue();
+        (await h.ConnectionRowAsync()).Should().Be(("needs_token", result.Error));
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.LedgerAsync()).Sales.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Repeated_server_errors_fail_the_run_with_a_clear_message_and_write_nothing()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        h.Fake.FailNext(1_000);
+
+        var (runId, result) = await h.PullAsync(from, to);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error.Should().Contain("Wildberries").And.Contain("500");
+        h.Fake.Requests.Count.Should().BeGreaterThan(1, "server errors are retried with back-off first");
+        h.Time.Delays.Should().NotBeEmpty();
+        (await h.RunRowAsync(runId)).Error.Should().Be(result.Error);
+        (await h.ConnectionRowAsync()).Should().Be(("failing", result.Error));
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.StagingRowsAsync(runId)).Should().Be(0);
+        (await h.LedgerAsync()).Figures().Should().Be(new LedgerSnapshot(0, 0m, 0m, 0, 0m, 0, 0m, 0, 0m, 0));
+
+        h.Fake.FailNext(0);
+        var (_, next) = await h.PullAsync(from, to);
+        next.Status.Should().Be(PullRunStatus.Succeeded, "the next run pulls the window again once Wildberries answers");
+    }
+
+    [Fact]
+    public async Task Cancelling_mid_fetch_keeps_nothing_and_the_next_run_completes()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        using var cancel = new CancellationTokenSource();
+        var connector = new InterferingConnector(h.Connector) { AfterPage = page => { if (page == 1) cancel.Cancel(); } };
+
+        var (runId, cancelled) = await h.PullAsync(from, to, connector, cancel.Token);
+
+        cancelled.Status.Should().Be(PullRunStatus.Failed);
+        cancelled.Error.Should().Be(PullRunner.CancelledMessage);
+        cancelled.PagesRead.Should().Be(1);
+        (await h.RunRowAsync(runId)).Should().Match<RunRow>(r => r.Status == "failed" && r.PagesRead == 1 && r.Finished);
+        (await h.StagingRowsAsync(runId)).Should().Be(0);
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.LedgerAsync()).Sales.Should().Be(0);
+
+        var (_, next) = await h.PullAsync(from, to);
+
+        next.Status.Should().Be(PullRunStatus.Succeeded);
+        next.Inserted.Should().Be(RowsOf(Week));
+        (await h.LedgerAsync()).Sales.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Rows_merged_but_not_derived_are_derived_by_the_next_run()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        var connector = new InterferingConnector(h.Connector) { MapFailures = 1 };
+
+        var (_, broken) = await h.PullAsync(from, to, connector);
+
+        broken.Status.Should().Be(PullRunStatus.Failed);
+        broken.Error.Should().Contain("the mapper fell over");
+        broken.Inserted.Should().Be(RowsOf(Week), "the merge committed before the mapping failed");
+        (await h.SourceRowsAsync(pendingOnly: true)).Should().Be(RowsOf(Week));
+        (await h.LedgerAsync()).Sales.Should().Be(0);
+
+        var (_, next) = await h.PullAsync(from, to, connector);
+
+        next.Status.Should().Be(PullRunStatus.Succeeded);
+        next.Inserted.Should().Be(0);
+        next.Updated.Should().Be(0);
+        (await h.SourceRowsAsync(pendingOnly: true)).Should().Be(0);
+
+        await using var reference = await PullHarness.StartAsync(database, Week);
+        await reference.PullAsync(from, to);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is what an unbroken pull makes");
+    }
+
+    [Fact]
+    public async Task Reconciliation_on_a_realistic_report_matches_to_the_kopeck()
+    {
+        var report = FakeWildberriesReport.Generate(new DateOnly(2026, 1, 5), days: 21, ordersPerDay: 30, seed: 7);
+        await using var h = await PullHarness.StartAsync(database, report, new WildberriesOptions { ReportLimit = 500, RowsPerPage = 200 });
+        var (from, to) = WindowOf(report);
+
+        var (runId, result) = await h.PullAsync(from, to);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        result.MarketplacePayout.Should().NotBeNull();
+        result.LedgerPayout.Should().Be(result.MarketplacePayout);
+        var mapping = h.Connector.MapDetailed(
+            [.. await FetchAllAsync(h, from, to)]);
+        mapping.UnmappedPayout.Should().Be(0m);
+        var run = await h.RunRowAsync(runId);
+        run.MarketplacePayout.Should().Be(result.MarketplacePayout);
+        run.LedgerPayout.Should().Be(result.LedgerPayout);
+    }
+
+    [Fact]
+    public async Task Progress_is_visible_in_the_run_row_while_the_fetch_goes_on()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        var seen = new List<(string Status, int Pages, int Rows)>();
+        var connector = new InterferingConnector(h.Connector);
+        var runId = await h.QueueAsync(from, to);
+        connector.AfterPage = _ =>
+        {
+            var row = h.RunRowAsync(runId).GetAwaiter().GetResult();
+            seen.Add((row.Status, row.PagesRead, row.RowsRead));
+        };
+
+        var result = await h.Runner.RunAsync(runId, h.Connection, connector, PullHarness.Moscow, CancellationToken.None);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        seen.Should().HaveCount(result.PagesRead);
+        seen.Should().OnlyContain(s => s.Status == "running");
+        seen.Select(s => s.Pages).Should().Equal(Enumerable.Range(1, result.PagesRead), "each page is committed with its progress");
+        seen.Select(s => s.Rows).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        seen[^1].Rows.Should().Be(RowsOf(Week));
+    }
+
+    [Fact]
+    public async Task Rows_of_an_order_that_arrive_in_a_later_window_join_its_ledger_line()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        var split = from.AddDays(2);
+
+        var (_, first) = await h.PullAsync(from, split);
+        var (_, second) = await h.PullAsync(split.AddDays(1), to);
+
+        first.Status.Should().Be(PullRunStatus.Succeeded);
+        second.Status.Should().Be(PullRunStatus.Succeeded);
+        (first.Inserted + second.Inserted).Should().Be(RowsOf(Week));
+        await using var reference = await PullHarness.StartAsync(database, Week);
+        await reference.PullAsync(from, to);
+        var whole = await reference.LedgerAsync();
+        whole.Returns.Should().BeGreaterThan(0);
+        (await h.LedgerAsync()).Figures().Should().Be(whole.Figures(), "returns and logistics of later days land on their orders' lines");
+    }
+
+    [Fact]
+    public async Task Reconciliation_of_a_window_that_cuts_orders_differs_by_exactly_the_mapping_gaps()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        await h.PullAsync(from, to);
+        var (middleFrom, middleTo) = (from.AddDays(2), from.AddDays(4));
+
+        var (_, result) = await h.PullAsync(middleFrom, middleTo);
+
+        var windowRows = await FetchAllAsync(h, middleFrom, middleTo);
+        var mapping = h.Connector.MapDetailed(windowRows);
+        mapping.Gaps.Should().NotBeEmpty("returns in the window whose sales are before it cannot be carried");
+        result.MarketplacePayout.Should().Be(h.Connector.MarketplacePayout(windowRows));
+        (result.MarketplacePayout - result.LedgerPayout).Should().Be(mapping.UnmappedPayout);
+    }
+
+    [Fact]
+    public async Task A_line_restated_to_another_day_leaves_both_days_fees_right()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        await h.PullAsync(from, to);
+        var storage = Week.Lines.First(l => l.StorageFee > 0m && l.ReportDate < to);
+        var moved = storage.ReportDate.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var restated = Week.Restate(l => l.RrdId == storage.RrdId, l => l with { RrDt = moved, SaleDt = moved });
+        h.Fake.Report = restated;
+
+        var (_, result) = await h.PullAsync(from, to);
+
+        result.Updated.Should().Be(1);
+        await using var reference = await PullHarness.StartAsync(database, restated);
+        await reference.PullAsync(from, to);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures());
+        result.LedgerPayout.Should().Be(result.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task An_abandoned_run_is_marked_interrupted_and_its_staging_deleted_but_a_live_one_is_left_alone()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var abandoned = await h.QueueAsync(Start, Start.AddDays(6));
+        var live = await h.QueueAsync(Start, Start.AddDays(6));
+        var longAgo = h.Time.GetUtcNow().AddHours(-2);
+        foreach (var run in new[] { abandoned, live })
+        {
+            await PullHarness.ExecuteAsync(database, "UPDATE pull_runs SET status = 'running', started_at = $2 WHERE id = $1", run, longAgo);
+            await PullHarness.ExecuteAsync(
+                database,
+                "INSERT INTO pull_staging (run_id, feed, source_id, order_key, business_date, payload) VALUES ($1, 'wb.realization', '1', 'x', '2026-02-01', '{}')",
+                run);
+        }
+
+        // The live run's process holds its lock.
+        await using var liveProcess = await database.DataSource.OpenConnectionAsync();
+        await using (var take = new NpgsqlCommand(
+            "SELECT pg_advisory_lock(hashtextextended('sellerdesk.pull_run:' || $1::text, 0))", liveProcess))
+        {
+            take.Parameters.Add(new NpgsqlParameter { Value = live });
+            await take.ExecuteScalarAsync();
+        }
+
+        var cleaned = await h.Runner.CleanUpAbandonedAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
+
+        cleaned.Should().Contain(abandoned).And.NotContain(live);
+        (await h.RunRowAsync(abandoned)).Should().Match<RunRow>(r => r.Status == "failed" && r.Error == PullRunner.InterruptedMessage && r.Finished);
+        (await h.StagingRowsAsync(abandoned)).Should().Be(0);
+        (await h.RunRowAsync(live)).Status.Should().Be("running");
+        (await h.StagingRowsAsync(live)).Should().Be(1);
+        (await h.SourceRowsAsync()).Should().Be(0);
+    }
+
+    private static async Task<List<SellerDesk.Ingestion.Connectors.SourceRow>> FetchAllAsync(PullHarness h, DateOnly from, DateOnly to)
+    {
+        var rows = new List<SellerDesk.Ingestion.Connectors.SourceRow>();
+        await foreach (var page in h.Connector.FetchAsync(h.Connection, new SellerDesk.Ingestion.Connectors.PullWindow(from, to), CancellationToken.None))
+        {
+            rows.AddRange(page.Rows);
+        }
+
+        return rows;
+    }
+}
