@@ -37,15 +37,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
                 null,
                 cancellationToken);
 
-            var applied = new Dictionary<string, string>(StringComparer.Ordinal);
-            await using (var command = new NpgsqlCommand("SELECT version, checksum FROM schema_migrations", connection))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    applied[reader.GetString(0)] = reader.GetString(1);
-                }
-            }
+            var applied = await AppliedAsync(connection, cancellationToken);
 
             var count = 0;
             foreach (var (version, sql) in Scripts)
@@ -89,21 +81,30 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
     public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var applied = new HashSet<string>(StringComparer.Ordinal);
         await using (var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection))
         {
-            if ((bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
             {
-                await using var command = new NpgsqlCommand("SELECT version FROM schema_migrations", connection);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    applied.Add(reader.GetString(0));
-                }
+                return Scripts.Select(s => s.Version).ToList();
             }
         }
 
-        return Scripts.Select(s => s.Version).Where(v => !applied.Contains(v)).ToList();
+        var applied = await AppliedAsync(connection, cancellationToken);
+        return Scripts.Select(s => s.Version).Where(v => !applied.ContainsKey(v)).ToList();
+    }
+
+    /// <summary>Applied versions with their checksums.</summary>
+    private static async Task<Dictionary<string, string>> AppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand("SELECT version, checksum FROM schema_migrations", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            applied[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return applied;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction, CancellationToken cancellationToken)

@@ -65,9 +65,11 @@ public sealed class TestDatabase : IAsyncLifetime
                 return _templateName;
             }
 
-            var version = string.Join("_", Migrator.Scripts.Select(s => s.Version)).GetHashCode(StringComparison.Ordinal);
-            var checksum = Migrator.Scripts.Aggregate(17, (h, s) => (h * 31) + s.Sql.GetHashCode(StringComparison.Ordinal));
-            var name = $"sellerdesk_test_template_{(uint)version:x8}{(uint)checksum:x8}";
+            // Named by a hash of the scripts (string.GetHashCode differs per process): every test process and every
+            // run reuses the template of the same schema.
+            var scripts = string.Join("\n", Migrator.Scripts.Select(s => s.Version + "\n" + s.Sql));
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(scripts)));
+            var name = $"sellerdesk_test_template_{hash[..16].ToLowerInvariant()}";
             await using var admin = new NpgsqlConnection(AdminConnectionString);
             await admin.OpenAsync();
 
@@ -89,6 +91,24 @@ public sealed class TestDatabase : IAsyncLifetime
 
                     NpgsqlConnection.ClearAllPools();
                     await Execute(admin, $"ALTER DATABASE \"{building}\" RENAME TO \"{name}\"");
+
+                    // Templates of older schemas are never used again.
+                    var stale = new List<string>();
+                    await using (var list = new NpgsqlCommand(
+                        "SELECT datname FROM pg_database WHERE datname LIKE 'sellerdesk\\_test\\_template\\_%' AND datname <> $1", admin))
+                    {
+                        list.Parameters.Add(new NpgsqlParameter { Value = name });
+                        await using var reader = await list.ExecuteReaderAsync();
+                        while (await reader.ReadAsync())
+                        {
+                            stale.Add(reader.GetString(0));
+                        }
+                    }
+
+                    foreach (var old in stale)
+                    {
+                        await Execute(admin, $"DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)");
+                    }
                 }
             }
             finally

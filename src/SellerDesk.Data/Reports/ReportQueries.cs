@@ -124,31 +124,30 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             }
         }
 
-        var spend = new List<AdSpend>();
-        await using (var command = dataSource.CreateCommand(
-            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $3 AND $2 = $2"))
-        {
-            AddScope(command, workspaceId, timeZone, asOf);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                spend.Add(new AdSpend(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetDecimal(3)));
-            }
-        }
-
-        var fees = new List<PeriodFee>();
-        await using (var command = dataSource.CreateCommand(
-            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $3 AND $2 = $2"))
-        {
-            AddScope(command, workspaceId, timeZone, asOf);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                fees.Add(new PeriodFee(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetDecimal(3)));
-            }
-        }
+        var spend = await ReadDatedAsync(
+            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2",
+            workspaceId, asOf, r => new AdSpend(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
+        var fees = await ReadDatedAsync(
+            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2",
+            workspaceId, asOf, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
 
         return new ReportInputs(asOf, days, spend, fees);
+    }
+
+    private async Task<List<T>> ReadDatedAsync<T>(
+        string sql, Guid workspaceId, DateOnly asOf, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = asOf, NpgsqlDbType = NpgsqlDbType.Date });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
     }
 
     private static void AddScope(NpgsqlCommand command, Guid workspaceId, string timeZone, DateOnly asOf)

@@ -42,7 +42,7 @@ internal static class ImportEndpoints
             var workspace = http.User.Workspace();
             try
             {
-                ImportResult result;
+                var body = http.Request.Body;
                 if (MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
@@ -67,12 +67,10 @@ internal static class ImportEndpoints
                         return Results.Problem(title: "The multipart form has no field named 'file'.", statusCode: StatusCodes.Status400BadRequest);
                     }
 
-                    result = await importer.ImportAsync(workspace.Id, workspace.Zone, fileKind, section.Body, null, ct);
+                    body = section.Body;
                 }
-                else
-                {
-                    result = await importer.ImportAsync(workspace.Id, workspace.Zone, fileKind, http.Request.Body, null, ct);
-                }
+
+                var result = await importer.ImportAsync(workspace.Id, workspace.Zone, fileKind, body, null, ct);
 
                 if (result.Errors.Count > 0)
                 {
