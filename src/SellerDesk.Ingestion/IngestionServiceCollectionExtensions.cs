@@ -1,17 +1,103 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Quartz;
+using SellerDesk.Ingestion.Connections;
+using SellerDesk.Ingestion.Connectors.Http;
+using SellerDesk.Ingestion.Connectors.Sandbox;
+using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Files;
+using SellerDesk.Ingestion.Pulls;
+using SellerDesk.Ingestion.Scheduling;
 
 namespace SellerDesk.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
     /// <summary>
-    /// The ledger importer (files and record batches). Needs the shared <see cref="Npgsql.NpgsqlDataSource"/>
+    /// The ledger importer (files and record batches). Needs the shared <see cref="NpgsqlDataSource"/>
     /// that <c>AddSellerDeskData</c> registers.
     /// </summary>
     public static IServiceCollection AddSellerDeskIngestion(this IServiceCollection services)
     {
         services.AddSingleton<LedgerImporter>();
         return services;
+    }
+
+    /// <summary>
+    /// Marketplace connections and pulls: credentials encrypted with Data Protection (key ring in PostgreSQL), the
+    /// connectors, the pull runner, and the clustered Quartz scheduler on the PostgreSQL store. The scheduler is
+    /// started by the app once migrations are applied (<c>SchedulerStartStep</c>), not by a hosted service.
+    /// </summary>
+    public static IServiceCollection AddSellerDeskPulls(this IServiceCollection services, string connectionString, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddTimeProvider();
+        services.AddDataProtection().SetApplicationName("SellerDesk");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
+            o => o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<NpgsqlDataSource>())));
+        services.AddSingleton<CredentialProtector>();
+
+        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(100),
+        });
+        services.AddSingleton(sp => new ResilientHttpSender(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>()));
+        var sandbox = configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
+        services.AddSingleton(new MarketplaceDefinition(
+            WildberriesConnector.MarketplaceCode,
+            "Wildberries",
+            [new CredentialField(WildberriesConnector.TokenKey, Required: true, Secret: true), new CredentialField(WildberriesConnector.AdsTokenKey, Required: false, Secret: true)],
+            sp => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>())));
+        services.AddSingleton(new MarketplaceDefinition(
+            SandboxConnector.MarketplaceCode,
+            "Sandbox",
+            [new CredentialField(SandboxConnector.SeedKey, Required: false, Secret: false)],
+            sp => new SandboxConnector(sandbox, sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<MarketplaceCatalog>();
+        services.AddSingleton<ILedgerPayoutStrategy, WildberriesLedgerPayoutStrategy>();
+        services.AddSingleton<ILedgerPayoutStrategy, SandboxLedgerPayoutStrategy>();
+        services.AddSingleton(sp => new PullRunner(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<LedgerImporter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<ILedgerPayoutStrategy>()));
+
+        services.AddSingleton<IPullScheduler, QuartzPullScheduler>();
+        services.AddSingleton<ConnectionService>();
+        services.AddSingleton<PullExecutor>();
+        services.AddQuartz(q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.UseClustering(c =>
+                {
+                    c.CheckinInterval = TimeSpan.FromSeconds(10);
+                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                });
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+            });
+            q.AddJob<QueuedPullJob>(j => j.WithIdentity(QuartzPullScheduler.QueuedJob).StoreDurably());
+            q.AddJob<PullHousekeepingJob>(j => j.WithIdentity(PullHousekeepingJob.Key).StoreDurably());
+            q.AddTrigger(t => t
+                .WithIdentity("pull-housekeeping", "system")
+                .ForJob(PullHousekeepingJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()));
+        });
+        return services;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
     }
 }

@@ -104,6 +104,7 @@ internal sealed class PullRunConfiguration : IEntityTypeConfiguration<PullRun>
         builder.ToTable("pull_runs");
         builder.HasKey(r => r.Id);
         builder.HasIndex(r => new { r.ConnectionId, r.CreatedAt }).HasDatabaseName("ix_pull_runs_connection").IsDescending(false, true);
+        builder.HasIndex(r => new { r.WorkspaceId, r.CreatedAt }).HasDatabaseName("ix_pull_runs_workspace").IsDescending(false, true);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(r => r.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");

@@ -197,6 +197,9 @@ public sealed class PullRun
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>The fire time of the schedule slot this run served; null for runs started by hand or the API.</summary>
+    public DateTimeOffset? ScheduledFor { get; set; }
 }
 
 public sealed class DataProtectionKey

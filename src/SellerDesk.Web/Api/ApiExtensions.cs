@@ -26,6 +26,7 @@ internal static class ApiExtensions
         var v1 = app.MapGroup("/api/v1").RequireAuthorization(AuthExtensions.ApiPolicy);
         v1.MapReportEndpoints();
         v1.MapImportEndpoints();
+        v1.MapConnectionEndpoints();
         return app;
     }
 }

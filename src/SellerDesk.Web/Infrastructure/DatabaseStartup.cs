@@ -127,7 +127,10 @@ internal static class DatabaseStartupExtensions
         builder.Services.AddSellerDeskData(connectionString);
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddSellerDeskIngestion();
+        builder.Services.AddSellerDeskPulls(connectionString, builder.Configuration);
+        builder.Services.AddSingleton<IStartupStep, SchedulerStartStep>();
         builder.Services.AddSingleton<IStartupStep, DemoSeedStep>();
+        builder.Services.AddHostedService<SchedulerShutdown>();
         builder.Services.AddHostedService<DatabaseStartup>();
         return builder;
     }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SellerDesk.Data;
+using SellerDesk.Ingestion.Connections;
+using SellerDesk.Ingestion.Connectors.Sandbox;
 using SellerDesk.Ingestion.Demo;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Web.Features.Workspace;
@@ -15,6 +17,7 @@ internal sealed class DemoSeedStep(
     IDbContextFactory<SellerDeskDbContext> contexts,
     UiWorkspace uiWorkspace,
     LedgerImporter importer,
+    ConnectionService connections,
     TimeProvider clock,
     ILogger<DemoSeedStep> logger) : IStartupStep
 {
@@ -47,5 +50,31 @@ internal sealed class DemoSeedStep(
         }
 
         logger.LogInformation("Loaded the demo seller into workspace {Workspace}: {Rows} ledger rows", workspace.Name, result.Rows);
+
+        if (configuration.GetValue("Demo:Sandbox", true))
+        {
+            await ConnectSandboxAsync(workspace.Id, workspace.Today(clock), cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// The demo's sandbox marketplace: a connection pulled every hour (its trailing 14 days), and a first pull of
+    /// the last 90 days, so the ops page has runs to show and the dashboards fill from scheduled pulls.
+    /// </summary>
+    private async Task ConnectSandboxAsync(Guid workspaceId, DateOnly today, CancellationToken cancellationToken)
+    {
+        var id = await connections.CreateAsync(
+            workspaceId,
+            new NewConnection(SandboxConnector.MarketplaceCode, SandboxName, new Dictionary<string, string> { [SandboxConnector.SeedKey] = "7" }, null),
+            cancellationToken);
+        await connections.SetScheduleAsync(workspaceId, id, new PullSchedule(HourlyCron, ConnectionService.DefaultWindowDays, Enabled: true), cancellationToken);
+        await connections.QueuePullAsync(workspaceId, id, today.AddDays(-89), today, ConnectionService.ManualTrigger, cancellationToken);
+        logger.LogInformation("Connected the demo's sandbox marketplace, pulled hourly; its first pull covers the last 90 days");
+    }
+
+    /// <summary>The demo sandbox connection's name.</summary>
+    public const string SandboxName = "Sandbox demo shop";
+
+    /// <summary>At the top of every hour.</summary>
+    public const string HourlyCron = "0 0 * * * ?";
 }

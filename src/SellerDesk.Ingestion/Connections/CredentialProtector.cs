@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace SellerDesk.Ingestion.Connections;
+
+/// <summary>
+/// Encrypts connection credentials at rest with ASP.NET Core Data Protection (keys in PostgreSQL, shared by every
+/// node) and decrypts them only when a pull needs them. The stored text never contains a credential in clear.
+/// </summary>
+public sealed class CredentialProtector(IDataProtectionProvider provider)
+{
+    /// <summary>The purpose string; changing it makes every stored credential unreadable.</summary>
+    public const string Purpose = "SellerDesk.Connections.Credentials.v1";
+
+    private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
+
+    public string Protect(IReadOnlyDictionary<string, string> credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        return _protector.Protect(JsonSerializer.Serialize(credentials));
+    }
+
+    /// <summary>The credentials; throws <see cref="CredentialsUnreadableException"/> when the key ring lost the key.</summary>
+    public IReadOnlyDictionary<string, string> Unprotect(string protectedCredentials)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(_protector.Unprotect(protectedCredentials))
+                ?? new Dictionary<string, string>();
+        }
+        catch (CryptographicException ex)
+        {
+            throw new CredentialsUnreadableException(ex);
+        }
+    }
+}
+
+/// <summary>The stored credentials cannot be decrypted (the Data Protection key is gone): the user must enter them again.</summary>
+public sealed class CredentialsUnreadableException : Exception
+{
+    public CredentialsUnreadableException(Exception inner)
+        : base("the stored credentials can no longer be decrypted (the encryption key is missing): enter them again", inner)
+    {
+    }
+
+    public CredentialsUnreadableException()
+    {
+    }
+
+    public CredentialsUnreadableException(string message)
+        : base(message)
+    {
+    }
+
+    public CredentialsUnreadableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,33 @@
+using SellerDesk.Ingestion.Connectors;
+
+namespace SellerDesk.Ingestion.Connections;
+
+/// <summary>One credential a marketplace needs (<c>token</c>); <see cref="Secret"/> ones are typed into password fields.</summary>
+public sealed record CredentialField(string Key, bool Required, bool Secret);
+
+/// <summary>A marketplace SellerDesk can pull from: its code, name, the credentials it needs and how to build its connector.</summary>
+public sealed record MarketplaceDefinition(
+    string Code, string DisplayName, IReadOnlyList<CredentialField> Credentials, Func<IServiceProvider, IMarketplaceConnector> Create);
+
+/// <summary>The marketplaces connections can be made to, by code.</summary>
+public sealed class MarketplaceCatalog
+{
+    private readonly Dictionary<string, MarketplaceDefinition> _byCode;
+    private readonly IServiceProvider _services;
+
+    public MarketplaceCatalog(IEnumerable<MarketplaceDefinition> definitions, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        _byCode = definitions.ToDictionary(d => d.Code, StringComparer.Ordinal);
+        _services = services;
+        All = [.. _byCode.Values.OrderBy(d => d.Code, StringComparer.Ordinal)];
+    }
+
+    public IReadOnlyList<MarketplaceDefinition> All { get; }
+
+    public MarketplaceDefinition? Find(string code) => _byCode.GetValueOrDefault(code);
+
+    /// <summary>A connector for <paramref name="code"/>; throws when the marketplace is unknown.</summary>
+    public IMarketplaceConnector Connector(string code) =>
+        Find(code)?.Create(_services) ?? throw new InvalidOperationException($"No connector for marketplace '{code}'.");
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using SellerDesk.Data;
+using SellerDesk.Ingestion.Connections;
+using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Pulls;
+
+namespace SellerDesk.Ingestion.Scheduling;
+
+/// <summary>Runs one queued pull run: reads its connection, decrypts the credentials, picks the connector and hands all to the runner.</summary>
+public sealed class PullExecutor(
+    IDbContextFactory<SellerDeskDbContext> contexts,
+    CredentialProtector protector,
+    MarketplaceCatalog catalog,
+    PullRunner runner,
+    ILogger<PullExecutor> logger)
+{
+    public async Task<PullRunResult?> ExecuteAsync(Guid runId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await db.PullRuns.AsNoTracking()
+            .Where(r => r.Id == runId)
+            .Join(db.Connections, r => r.ConnectionId, c => c.Id, (r, c) => new { Run = r, Connection = c })
+            .Join(db.Workspaces, x => x.Connection.WorkspaceId, w => w.Id, (x, w) => new { x.Run, x.Connection, w.TimeZone })
+            .SingleOrDefaultAsync(ct);
+        if (found is null || found.Run.Status != PullRunStatus.Queued)
+        {
+            logger.LogInformation("Pull run {Run} is gone or no longer queued; skipped", runId);
+            return null;
+        }
+
+        var c = found.Connection;
+        IReadOnlyDictionary<string, string> credentials;
+        try
+        {
+            credentials = protector.Unprotect(c.ProtectedCredentials);
+        }
+        catch (CredentialsUnreadableException ex)
+        {
+            await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(
+                s => s.SetProperty(r => r.Status, PullRunStatus.Failed).SetProperty(r => r.Error, ex.Message).SetProperty(r => r.FinishedAt, DateTimeOffset.UtcNow),
+                CancellationToken.None);
+            await db.Connections.Where(x => x.Id == c.Id).ExecuteUpdateAsync(
+                s => s.SetProperty(x => x.Status, ConnectionStatus.NeedsToken).SetProperty(x => x.LastError, ex.Message),
+                CancellationToken.None);
+            return null;
+        }
+
+        var settings = new ConnectionSettings(c.Id, c.WorkspaceId, c.Marketplace, credentials, c.BaseUrl is null ? null : new Uri(c.BaseUrl));
+        var result = await runner.RunAsync(runId, settings, catalog.Connector(c.Marketplace), TimeZoneInfo.FindSystemTimeZoneById(found.TimeZone), ct);
+        logger.LogInformation(
+            "Pull run {Run} of {Marketplace} connection {Connection}: {Status}, {Rows} rows read, {Inserted} new, {Updated} changed{Error}",
+            runId, c.Marketplace, c.Name, result.Status, result.RowsRead, result.Inserted, result.Updated, result.Error is null ? string.Empty : ": " + result.Error);
+        return result;
+    }
+}

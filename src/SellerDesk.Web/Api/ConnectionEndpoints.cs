@@ -1,0 +1,135 @@
+using SellerDesk.Ingestion.Connections;
+using SellerDesk.Web.Auth;
+
+namespace SellerDesk.Web.Api;
+
+/// <summary>
+/// Marketplace connections and pulls for ops scripts: create a connection, set its schedule, queue a pull of a
+/// period (202 with the run id), read a run. Credentials go in and never come out.
+/// </summary>
+internal static class ConnectionEndpoints
+{
+    public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapGet("/connections", async (HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            Results.Ok((await connections.ListAsync(http.User.Workspace().Id, ct)).Select(ConnectionDto.Of)));
+
+        group.MapGet("/connections/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await connections.GetAsync(http.User.Workspace().Id, id, ct) is { } view ? Results.Ok(ConnectionDto.Of(view)) : NotFound("connection"));
+
+        group.MapPost("/connections", async (CreateConnectionRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await OwnerOnlyAsync(http, async () =>
+            {
+                var id = await connections.CreateAsync(
+                    http.User.Workspace().Id,
+                    new NewConnection(request.Marketplace ?? string.Empty, request.Name ?? string.Empty, request.Credentials ?? [], request.BaseUrl),
+                    ct);
+                return Results.Created($"/api/v1/connections/{id}", new { id });
+            }));
+
+        group.MapPut("/connections/{id:guid}/credentials", async (Guid id, Dictionary<string, string> credentials, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await OwnerOnlyAsync(http, async () =>
+                await connections.ReplaceCredentialsAsync(http.User.Workspace().Id, id, credentials, ct) ? Results.NoContent() : NotFound("connection")));
+
+        group.MapPut("/connections/{id:guid}/schedule", async (Guid id, ScheduleRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await OwnerOnlyAsync(http, async () =>
+            {
+                var schedule = new PullSchedule(request.Cron, request.WindowDays ?? ConnectionService.DefaultWindowDays, request.Enabled ?? true);
+                return await connections.SetScheduleAsync(http.User.Workspace().Id, id, schedule, ct)
+                    ? Results.Ok(ConnectionDto.Of((await connections.GetAsync(http.User.Workspace().Id, id, ct))!))
+                    : NotFound("connection");
+            }));
+
+        group.MapPost("/connections/{id:guid}/pulls", async (Guid id, PullRequest? request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await OwnerOnlyAsync(http, async () =>
+                await connections.QueuePullAsync(http.User.Workspace().Id, id, request?.From, request?.To, ConnectionService.ApiTrigger, ct) is { } runId
+                    ? Results.Accepted($"/api/v1/pulls/{runId}", new { id = runId })
+                    : NotFound("connection")));
+
+        group.MapDelete("/connections/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await OwnerOnlyAsync(http, async () =>
+                await connections.DeleteAsync(http.User.Workspace().Id, id, ct) ? Results.NoContent() : NotFound("connection")));
+
+        group.MapGet("/connections/{id:guid}/pulls", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            Results.Ok((await connections.RunsAsync(http.User.Workspace().Id, id, 50, ct)).Select(PullRunDto.Of)));
+
+        group.MapGet("/pulls/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await connections.GetRunAsync(http.User.Workspace().Id, id, ct) is { } run ? Results.Ok(PullRunDto.Of(run)) : NotFound("pull run"));
+
+        return group;
+    }
+
+    private static async Task<IResult> OwnerOnlyAsync(HttpContext http, Func<Task<IResult>> action)
+    {
+        if (!http.User.IsInRole(ApiRoles.Owner))
+        {
+            return Results.Problem(title: "Only an Owner token may change connections or start pulls.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        try
+        {
+            return await action();
+        }
+        catch (ConnectionValidationException ex)
+        {
+            return Results.ValidationProblem(
+                ex.Errors.ToDictionary(e => e.Key, e => e.Value),
+                title: "The request cannot be carried out as it is: see errors.");
+        }
+    }
+
+    private static IResult NotFound(string what) =>
+        Results.Problem(title: $"There is no such {what} in this workspace.", statusCode: StatusCodes.Status404NotFound);
+}
+
+internal sealed record CreateConnectionRequest(string? Marketplace, string? Name, Dictionary<string, string>? Credentials, string? BaseUrl);
+
+internal sealed record ScheduleRequest(string? Cron, int? WindowDays, bool? Enabled);
+
+internal sealed record PullRequest(DateOnly? From, DateOnly? To);
+
+/// <summary>A connection on the wire: everything but the credentials (only which keys are set).</summary>
+internal sealed record ConnectionDto(
+    Guid Id,
+    string Marketplace,
+    string Name,
+    string? BaseUrl,
+    string Status,
+    string? LastError,
+    string? Cron,
+    int WindowDays,
+    bool Enabled,
+    DateTimeOffset? NextRunAt,
+    PullRunDto? LastRun,
+    IReadOnlyList<string> CredentialKeys)
+{
+    public static ConnectionDto Of(ConnectionView v) => new(
+        v.Id, v.Marketplace, v.Name, v.BaseUrl, v.Status, v.LastError, v.Schedule.Cron, v.Schedule.WindowDays, v.Schedule.Enabled,
+        v.NextRunAt, v.LastRun is null ? null : PullRunDto.Of(v.LastRun), v.CredentialKeys);
+}
+
+/// <summary>A pull run on the wire: <c>{id, status, rows_read, inserted, updated, error, started_at, finished_at}</c> and more.</summary>
+internal sealed record PullRunDto(
+    Guid Id,
+    Guid ConnectionId,
+    string Status,
+    string Trigger,
+    DateOnly From,
+    DateOnly To,
+    int PagesRead,
+    int RowsRead,
+    int Inserted,
+    int Updated,
+    string? Error,
+    decimal? MarketplacePayout,
+    decimal? LedgerPayout,
+    decimal? PayoutDifference,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset? ScheduledFor)
+{
+    public static PullRunDto Of(PullRunView r) => new(
+        r.Id, r.ConnectionId, r.Status, r.Trigger, r.From, r.To, r.PagesRead, r.RowsRead, r.Inserted, r.Updated, r.Error,
+        r.MarketplacePayout, r.LedgerPayout, r.PayoutDifference, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor);
+}
