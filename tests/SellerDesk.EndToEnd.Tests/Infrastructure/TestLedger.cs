@@ -25,7 +25,12 @@ public static class TestLedger
     public static string Query => $"from={From}&to={To}&as_of={AsOf}";
 
     /// <summary>App settings that go with this ledger (the demo seller stays out: the tiny files are loaded instead).</summary>
-    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Demo:Seed"] = "false" };
+    /// <summary>The sandbox pauses between its day pages so that a pull's progress bar can be seen.</summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Demo:Seed"] = "false",
+        ["Sandbox:PageDelay"] = "00:00:00.100",
+    };
 
     public static async Task LoadAsync(HttpClient api)
     {
