@@ -200,6 +200,9 @@ public sealed class PullRun
 
     /// <summary>The fire time of the schedule slot this run served; null for runs started by hand or the API.</summary>
     public DateTimeOffset? ScheduledFor { get; set; }
+
+    /// <summary>The scheduler instance (node) that carried the run out.</summary>
+    public string? Node { get; set; }
 }
 
 public sealed class DataProtectionKey

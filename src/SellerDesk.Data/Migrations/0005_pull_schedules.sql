@@ -2,4 +2,6 @@
 -- which scheduled slot a run served and a slot can be told apart from a manual run; Quartz's own qrtz_* tables are
 -- created by its store at scheduler start-up (SchemaProvisioning.CreateIfMissing, after these migrations).
 ALTER TABLE pull_runs ADD COLUMN scheduled_for timestamptz NULL;
+-- The scheduler instance (node) that carried the run out.
+ALTER TABLE pull_runs ADD COLUMN node text NULL;
 CREATE INDEX ix_pull_runs_workspace ON pull_runs (workspace_id, created_at DESC);

@@ -40,7 +40,8 @@ public sealed record PullRunView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    DateTimeOffset? ScheduledFor)
+    DateTimeOffset? ScheduledFor,
+    string? Node)
 {
     /// <summary>Ledger payout minus the marketplace's own, when both are known (zero: "matches").</summary>
     public decimal? PayoutDifference => MarketplacePayout is { } m && LedgerPayout is { } l ? l - m : null;

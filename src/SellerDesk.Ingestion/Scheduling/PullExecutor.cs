@@ -15,7 +15,7 @@ public sealed class PullExecutor(
     PullRunner runner,
     ILogger<PullExecutor> logger)
 {
-    public async Task<PullRunResult?> ExecuteAsync(Guid runId, CancellationToken ct)
+    public async Task<PullRunResult?> ExecuteAsync(Guid runId, string? node, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await db.PullRuns.AsNoTracking()
@@ -30,6 +30,11 @@ public sealed class PullExecutor(
         }
 
         var c = found.Connection;
+        if (node is not null)
+        {
+            await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Node, node), ct);
+        }
+
         IReadOnlyDictionary<string, string> credentials;
         try
         {

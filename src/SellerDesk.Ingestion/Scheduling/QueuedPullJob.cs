@@ -9,6 +9,6 @@ public sealed class QueuedPullJob(PullExecutor executor) : IJob
     {
         ArgumentNullException.ThrowIfNull(context);
         var runId = Guid.Parse(context.MergedJobDataMap.GetString(QuartzPullScheduler.RunIdKey)!);
-        await executor.ExecuteAsync(runId, cancellationToken);
+        await executor.ExecuteAsync(runId, context.Scheduler.SchedulerInstanceId, cancellationToken);
     }
 }

@@ -19,6 +19,6 @@ public sealed class ScheduledPullJob(ConnectionService connections, PullExecutor
             return;
         }
 
-        await executor.ExecuteAsync(runId.Value, cancellationToken);
+        await executor.ExecuteAsync(runId.Value, context.Scheduler.SchedulerInstanceId, cancellationToken);
     }
 }

@@ -127,9 +127,10 @@ internal sealed record PullRunDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    DateTimeOffset? ScheduledFor)
+    DateTimeOffset? ScheduledFor,
+    string? Node)
 {
     public static PullRunDto Of(PullRunView r) => new(
         r.Id, r.ConnectionId, r.Status, r.Trigger, r.From, r.To, r.PagesRead, r.RowsRead, r.Inserted, r.Updated, r.Error,
-        r.MarketplacePayout, r.LedgerPayout, r.PayoutDifference, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor);
+        r.MarketplacePayout, r.LedgerPayout, r.PayoutDifference, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node);
 }
