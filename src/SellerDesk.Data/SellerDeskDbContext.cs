@@ -29,6 +29,8 @@ public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> op
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<LedgerChange> LedgerChanges => Set<LedgerChange>();
+
     private static string SnakeCase(string name)
     {
         var text = new System.Text.StringBuilder(name.Length + 4);

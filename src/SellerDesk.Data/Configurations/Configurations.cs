@@ -120,3 +120,14 @@ internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(k => k.FriendlyName).IsUnique().HasDatabaseName("ux_data_protection_keys_name");
     }
 }
+
+internal sealed class LedgerChangeConfiguration : IEntityTypeConfiguration<LedgerChange>
+{
+    public void Configure(EntityTypeBuilder<LedgerChange> builder)
+    {
+        builder.ToTable("ledger_changes");
+        builder.HasKey(c => new { c.WorkspaceId, c.Version });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
+    }
+}

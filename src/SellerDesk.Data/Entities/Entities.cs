@@ -213,3 +213,24 @@ public sealed class DataProtectionKey
 
     public required string Xml { get; set; }
 }
+
+/// <summary>
+/// What one ledger version changed: <see cref="Scope"/> <c>orders</c> lists the (marketplace, order id) pairs it
+/// rewrote whole, <c>all</c> means anything may have changed. Reports patch their cached facts from these.
+/// </summary>
+public sealed class LedgerChange
+{
+    public Guid WorkspaceId { get; set; }
+
+    public long Version { get; set; }
+
+    public required string Scope { get; set; }
+
+    public string[]? Marketplaces { get; set; }
+
+    public string[]? OrderIds { get; set; }
+
+    public bool SpendOrFees { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

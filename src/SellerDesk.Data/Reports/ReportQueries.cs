@@ -13,7 +13,8 @@ namespace SellerDesk.Data.Reports;
 /// </summary>
 public sealed class ReportQueries(NpgsqlDataSource dataSource)
 {
-    private const string OrderDaysSql = """
+    // The per-order part of the report SQL, as a template: {returns} narrows returns and {lines} sales lines to some orders.
+    private const string OrdersCtes = """
         WITH cost_ranges AS (
             SELECT sku, valid_from, unit_cost,
                    lead(valid_from) OVER (PARTITION BY sku ORDER BY valid_from) AS valid_to
@@ -27,7 +28,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
                    sum(return_logistics) AS return_logistics,
                    sum(CASE WHEN restockable THEN 0 ELSE quantity END) AS nonrestock
             FROM returns
-            WHERE workspace_id = $1 AND (returned_at AT TIME ZONE $2)::date <= $3
+            WHERE workspace_id = $1 AND (returned_at AT TIME ZONE $2)::date <= $3{returns}
             GROUP BY marketplace, order_id, line_id
         ), lines AS (
             SELECT s.marketplace, s.order_id, s.ordered_at, s.customer_id, s.channel,
@@ -48,7 +49,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
                   AND c.valid_from <= (s.ordered_at AT TIME ZONE $2)::date
                   AND (c.valid_to IS NULL OR c.valid_to > (s.ordered_at AT TIME ZONE $2)::date)
             WHERE s.workspace_id = $1
-              AND s.ordered_at < (($3 + 1)::timestamp AT TIME ZONE $2)
+              AND s.ordered_at < (($3 + 1)::timestamp AT TIME ZONE $2){lines}
         ), orders AS (
             SELECT marketplace, order_id, min(customer_id) AS customer_id, min(channel) AS channel,
                    min(ordered_at) AS ordered_at, min(local_date) AS local_date,
@@ -63,7 +64,15 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
                    (count(*) FILTER (WHERE unit_cost IS NULL))::int AS cogs_missing
             FROM lines
             GROUP BY marketplace, order_id
-        ), ranked AS (
+        )
+        """;
+
+    // Of the orders given as two parallel arrays $4 (marketplaces) and $5 (order ids).
+    private const string ReturnsOfKeys = " AND (marketplace, order_id) IN (SELECT k.m, k.o FROM unnest($4::text[], $5::text[]) AS k (m, o))";
+    private const string LinesOfKeys = " AND (s.marketplace, s.order_id) IN (SELECT k.m, k.o FROM unnest($4::text[], $5::text[]) AS k (m, o))";
+
+    private static readonly string OrderDaysSql = Orders(string.Empty, string.Empty) + """
+        , ranked AS (
             -- metrics.md section 3: a customer is (marketplace, customer_id), or the order itself without one;
             -- the first order is the earliest, ties broken by the smaller order id (ordinal, hence COLLATE "C").
             SELECT o.*,
@@ -87,12 +96,120 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         GROUP BY marketplace, local_date, first_date, acquisition_channel
         """;
 
+    private static readonly string AllOrderFactsSql = Orders(string.Empty, string.Empty) + OrderFactsSelect;
+
+    private static readonly string SomeOrderFactsSql = Orders(ReturnsOfKeys, LinesOfKeys) + OrderFactsSelect;
+
+    private const string OrderFactsSelect = """
+        SELECT marketplace, order_id, customer_id, channel, ordered_at, local_date, revenue, net_revenue, margin, return_loss,
+               quantity, units, cogs_missing
+        FROM orders
+        """;
+
+    private static string Orders(string returnsFilter, string linesFilter) =>
+        OrdersCtes.Replace("{returns}", returnsFilter, StringComparison.Ordinal).Replace("{lines}", linesFilter, StringComparison.Ordinal);
+
     /// <summary>The ledger's version: every write that changes ledger rows increments it.</summary>
     public async Task<long> LedgerVersionAsync(Guid workspaceId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("SELECT ledger_version FROM workspaces WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
         return await command.ExecuteScalarAsync(cancellationToken) is long version ? version : -1;
+    }
+
+    /// <summary>
+    /// Per-order facts (metrics.md sections 2 and 3) of the workspace as of <paramref name="asOf"/>: of every order, or
+    /// only of <paramref name="keys"/> (an order among them that is gone has no row).
+    /// </summary>
+    public async Task<List<OrderFact>> LoadOrderFactsAsync(
+        Guid workspaceId, string timeZone, DateOnly asOf, IReadOnlyCollection<(string Marketplace, string OrderId)>? keys, CancellationToken cancellationToken = default)
+    {
+        var facts = new List<OrderFact>();
+        if (keys is { Count: 0 })
+        {
+            return facts;
+        }
+
+        await using var command = dataSource.CreateCommand(keys is null ? AllOrderFactsSql : SomeOrderFactsSql);
+        AddScope(command, workspaceId, timeZone, asOf);
+        if (keys is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Marketplace).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.OrderId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            facts.Add(new OrderFact(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetFieldValue<DateOnly>(5),
+                reader.GetDecimal(6),
+                reader.GetDecimal(7),
+                reader.GetDecimal(8),
+                reader.GetDecimal(9),
+                reader.GetInt32(10),
+                reader.GetInt32(11),
+                reader.GetInt32(12)));
+        }
+
+        return facts;
+    }
+
+    /// <summary>Ad spend and period fees dated on or before <paramref name="asOf"/>.</summary>
+    public async Task<(List<AdSpend> Spend, List<PeriodFee> Fees)> LoadSpendAndFeesAsync(Guid workspaceId, DateOnly asOf, CancellationToken cancellationToken = default)
+    {
+        var spend = await ReadDatedAsync(
+            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2",
+            workspaceId, asOf, r => new AdSpend(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
+        var fees = await ReadDatedAsync(
+            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2",
+            workspaceId, asOf, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
+        return (spend, fees);
+    }
+
+    /// <summary>
+    /// What the versions after <paramref name="since"/> up to <paramref name="upTo"/> changed: the orders rewritten
+    /// and whether spend or fees changed; null when any of them may have changed anything (or is not recorded).
+    /// </summary>
+    public async Task<LedgerChangeSet?> ChangesAsync(Guid workspaceId, long since, long upTo, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT version, scope, marketplaces, order_ids, spend_or_fees FROM ledger_changes
+            WHERE workspace_id = $1 AND version > $2 AND version <= $3
+            ORDER BY version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = since, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = upTo, NpgsqlDbType = NpgsqlDbType.Bigint });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new HashSet<(string, string)>();
+        var spendOrFees = false;
+        var versions = 0L;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions++;
+            if (reader.GetString(1) != "orders" || reader.IsDBNull(2) || reader.IsDBNull(3))
+            {
+                return null;
+            }
+
+            var marketplaces = reader.GetFieldValue<string[]>(2);
+            var orders = reader.GetFieldValue<string[]>(3);
+            for (var i = 0; i < orders.Length; i++)
+            {
+                keys.Add((marketplaces[i], orders[i]));
+            }
+
+            spendOrFees |= reader.GetBoolean(4);
+        }
+
+        return versions == upTo - since ? new LedgerChangeSet(keys, spendOrFees) : null;
     }
 
     /// <summary>Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>.</summary>
@@ -157,3 +274,6 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = asOf, NpgsqlDbType = NpgsqlDbType.Date });
     }
 }
+
+/// <summary>The orders some ledger versions rewrote whole, and whether they changed ad spend or fees.</summary>
+public sealed record LedgerChangeSet(IReadOnlyCollection<(string Marketplace, string OrderId)> Orders, bool SpendOrFees);

@@ -105,6 +105,9 @@ public sealed class MigratedSchemaTests(TestDatabase database) : IClassFixture<T
         "integer" => "int4",
         "bigint" => "int8",
         "boolean" => "bool",
+
+        // Arrays: information_schema's udt_name spells text[] as _text.
+        { } array when array.EndsWith("[]", StringComparison.Ordinal) => "_" + Normalize(array[..^2]),
         _ => type ?? string.Empty,
     };
 

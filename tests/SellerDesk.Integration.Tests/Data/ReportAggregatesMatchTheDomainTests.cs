@@ -71,6 +71,24 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         inputs.Spend.Should().OnlyContain(s => s.Date <= asOf);
     }
 
+    [Theory]
+    [InlineData("2026-10-31")]
+    [InlineData("2026-06-15")]
+    public async Task The_database_computes_the_same_order_facts_as_the_domain(string asOfText)
+    {
+        var asOf = DateOnly.Parse(asOfText, System.Globalization.CultureInfo.InvariantCulture);
+        var expected = OrderFactBuilder.Build(year.Ledger.Sales, year.Ledger.Returns, year.Ledger.Costs, Moscow, asOf)
+            .ToDictionary(o => (o.Marketplace, o.OrderId));
+
+        var actual = await new ReportQueries(year.Database.DataSource).LoadOrderFactsAsync(year.Workspace, "Europe/Moscow", asOf, null);
+
+        actual.Should().HaveCount(expected.Count);
+        actual.Where(a => !expected.TryGetValue((a.Marketplace, a.OrderId), out var e) || !Same(a, e)).Take(5).Should().BeEmpty();
+        var some = expected.Keys.Take(7).Append(("own_store", "NO-SUCH-ORDER")).ToList();
+        var subset = await new ReportQueries(year.Database.DataSource).LoadOrderFactsAsync(year.Workspace, "Europe/Moscow", asOf, some);
+        subset.Select(o => (o.Marketplace, o.OrderId)).Should().BeEquivalentTo(some.Take(7));
+    }
+
     [Fact]
     public async Task Reports_read_the_ledger_afresh_after_every_import()
     {
@@ -88,6 +106,13 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         after.Revenue.Should().Be((before?.Revenue ?? 0m) + 1000m);
         after.NewCustomers.Should().Be((before?.NewCustomers ?? 0) + 1);
     }
+
+    private static bool Same(OrderFact a, OrderFact b) =>
+        a with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, OrderedAt = default }
+            == b with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, OrderedAt = default }
+        && a.OrderedAt == b.OrderedAt
+        && Math.Round(a.Revenue - b.Revenue, 10) == 0 && Math.Round(a.NetRevenue - b.NetRevenue, 10) == 0
+        && Math.Round(a.ContributionMargin - b.ContributionMargin, 10) == 0 && Math.Round(a.ReturnLoss - b.ReturnLoss, 10) == 0;
 
     /// <summary>Equal to 10 decimal places: PostgreSQL numeric division keeps fewer digits than decimal.</summary>
     private static bool Same(OrderDay a, OrderDay b) =>
