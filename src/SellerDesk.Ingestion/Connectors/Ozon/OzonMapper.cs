@@ -18,7 +18,7 @@ public sealed record OzonMapping(DerivedLedger Ledger, IReadOnlyList<MappingGap>
 /// <see cref="MappingGap"/>, so that <c>Ozon payout = ledger payout + gaps</c> holds whenever the postings' prices and
 /// commissions agree with the finance operations.
 /// </summary>
-internal static class OzonMapper
+public static class OzonMapper
 {
     public const string MarketplaceCode = "ozon";
     public const string FboFeed = "ozon.fbo";
@@ -102,11 +102,11 @@ internal static class OzonMapper
         return sales - returns - fees;
     }
 
-    public static bool IsDelivered(OzonPosting posting) =>
+    internal static bool IsDelivered(OzonPosting posting) =>
         string.Equals(posting.Status, DeliveredStatus, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>What a service charge is: a leg towards the buyer, a leg back, acquiring, or anything else.</summary>
-    internal static ChargeKind ServiceKind(string name)
+    public static ChargeKind ServiceKind(string name)
     {
         var n = name.ToUpperInvariant();
         if (n.Contains("ACQUIRING", StringComparison.Ordinal))
@@ -114,7 +114,7 @@ internal static class OzonMapper
             return ChargeKind.Acquiring;
         }
 
-        if (n.Contains("RETURN", StringComparison.Ordinal) || n.Contains("REDISTRIBUTION", StringComparison.Ordinal))
+        if (n.Contains("RETURN", StringComparison.Ordinal))
         {
             return ChargeKind.ReturnLogistics;
         }
@@ -264,8 +264,19 @@ internal static class OzonMapper
 
                 if (!CarriesGoods(operation))
                 {
-                    // Compensations, write-offs and the like on the posting: money beyond the sale itself.
+                    // Compensations, write-offs and the like on the posting: money beyond the sale itself. What the
+                    // amount holds beyond its parts (acquiring comes as an operation of its own) is a charge of its type.
                     posted.Extra += operation.Accruals + operation.SaleCommission;
+                    var residual = operation.Amount - operation.Accruals - operation.SaleCommission - operation.DeliveryCharge
+                        - operation.ReturnDeliveryCharge - operation.Services.Sum(s => s.Amount);
+                    if (residual < 0m)
+                    {
+                        posted.Add(ServiceKind(operation.Type), -residual);
+                    }
+                    else
+                    {
+                        posted.Extra += residual;
+                    }
                 }
             }
         }
@@ -394,7 +405,7 @@ internal static class OzonMapper
     }
 
     /// <summary>Splits <paramref name="amount"/> in proportion to <paramref name="weights"/>, to the kopeck, the rest on the last share.</summary>
-    internal static decimal[] Spread(decimal amount, IReadOnlyList<decimal> weights)
+    public static decimal[] Spread(decimal amount, IReadOnlyList<decimal> weights)
     {
         var shares = new decimal[weights.Count];
         if (shares.Length == 0 || amount == 0m)
@@ -458,7 +469,8 @@ internal static class OzonMapper
         }
     }
 
-    internal enum ChargeKind
+    /// <summary>Where a charge lands on a sales line or a return.</summary>
+    public enum ChargeKind
     {
         Logistics,
         ReturnLogistics,
