@@ -50,6 +50,7 @@ public sealed class OzonConnector : IMarketplaceConnector
         "postings are mapped with the commission and services of their financial data; storage and other period fees are not pulled";
 
     private const string DisplayName = "Ozon";
+    private const int MaxErrorBodyLength = 2_000;
     private const string TokenHint = "(Client-Id and Api-Key from the seller account's API keys page)";
 
     private readonly ResilientHttpSender _sender;
@@ -383,11 +384,15 @@ public sealed class OzonConnector : IMarketplaceConnector
         }
     }
 
-    /// <summary>Ozon's throttling has no documented status: any 2xx or 4xx body that speaks of a rate limit is one.</summary>
-    internal static bool IsThrottledBody(HttpStatusCode status, string body) =>
-        body.Contains("rate limit", StringComparison.OrdinalIgnoreCase)
+    /// <summary>
+    /// Ozon's throttling has no documented status: any 2xx or 4xx error body (short, so a page of data whose product
+    /// names happen to say it is not one) that speaks of a rate limit is one.
+    /// </summary>
+    public static bool IsThrottledBody(HttpStatusCode status, string body) =>
+        body is not null && body.Length <= MaxErrorBodyLength
+        && (body.Contains("rate limit", StringComparison.OrdinalIgnoreCase)
         || body.Contains("too many requests", StringComparison.OrdinalIgnoreCase)
-        || body.Contains("ratelimit", StringComparison.OrdinalIgnoreCase);
+        || body.Contains("ratelimit", StringComparison.OrdinalIgnoreCase));
 
     /// <summary><c>{"code":9,"message":"obsolete method cannot be used"}</c>.</summary>
     internal static bool IsObsolete(string body)

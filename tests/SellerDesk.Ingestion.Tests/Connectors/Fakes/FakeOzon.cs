@@ -67,6 +67,7 @@ public sealed class FakeOzon : IAsyncDisposable
     private FakeOzonData _data;
     private bool _revoked;
     private bool _financeObsolete;
+    private string? _financeRejection;
     private int _throttle;
     private FakeOzonThrottle _throttleKind;
     private int _fail;
@@ -156,6 +157,15 @@ public sealed class FakeOzon : IAsyncDisposable
         }
     }
 
+    /// <summary>The finance transaction list answers 400 with <paramref name="body"/> from now on (a request Ozon refuses).</summary>
+    public void RejectFinance(string body)
+    {
+        lock (_lock)
+        {
+            _financeRejection = body;
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private async Task ServeAsync(HttpContext context, Func<JsonElement, FakeOzonData, (int Status, string Body)> serve)
@@ -209,6 +219,11 @@ public sealed class FakeOzon : IAsyncDisposable
         if (_financeObsolete && path == OzonConnector.FinancePath)
         {
             return (400, ObsoleteBody);
+        }
+
+        if (_financeRejection is not null && path == OzonConnector.FinancePath)
+        {
+            return (400, _financeRejection);
         }
 
         return null;

@@ -188,4 +188,37 @@ public sealed class OzonConnectorTests
         ozon.Fake.RequestsTo(OzonConnector.FinancePath).Should().BeEmpty();
         ozon.Connector.FinanceUnavailable.Should().BeFalse();
     }
+
+    [Fact]
+    public async Task A_finance_request_Ozon_refuses_for_another_reason_fails_the_pull_quoting_Ozon()
+    {
+        await using var ozon = await OzonHarness.StartAsync(TenDays, SmallPages);
+        ozon.Fake.RejectFinance("""{"code":3,"message":"invalid date range"}""");
+
+        var fetch = () => ozon.FetchAsync(Start, End);
+
+        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.BadResponse
+            && e.Message == "Ozon refused the request with HTTP 400: {\"code\":3,\"message\":\"invalid date range\"}");
+        ozon.Connector.FinanceUnavailable.Should().BeFalse();
+        ozon.Notices.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(FakeOzon.RateLimitBody, true)]
+    [InlineData("""{"code":8,"message":"Too Many Requests"}""", true)]
+    [InlineData("""{"code":9,"message":"obsolete method cannot be used"}""", false)]
+    [InlineData("""{"code":16,"message":"Client-Id and Api-Key headers are required"}""", false)]
+    public void An_Ozon_error_body_is_throttling_when_it_speaks_of_a_rate_limit(string body, bool throttled)
+    {
+        OzonConnector.IsThrottledBody(System.Net.HttpStatusCode.BadRequest, body).Should().Be(throttled);
+    }
+
+    [Fact]
+    public void A_page_of_data_that_mentions_a_rate_limit_in_a_product_name_is_not_throttling()
+    {
+        var page = "{\"result\":[" + string.Join(',', Enumerable.Repeat("""{"name":"Rate limit poster","posting_number":"1-1-1"}""", 100)) + "]}";
+
+        OzonConnector.IsThrottledBody(System.Net.HttpStatusCode.OK, page).Should().BeFalse();
+    }
 }
