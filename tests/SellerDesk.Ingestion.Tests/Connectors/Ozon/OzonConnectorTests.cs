@@ -221,4 +221,29 @@ public sealed class OzonConnectorTests
 
         OzonConnector.IsThrottledBody(System.Net.HttpStatusCode.OK, page).Should().BeFalse();
     }
+
+    [Fact]
+    public async Task The_fake_answers_a_request_without_the_headers_as_Ozon_does_and_the_sender_stops_on_it()
+    {
+        await using var ozon = await OzonHarness.StartAsync(TenDays);
+        using var http = new HttpClient();
+        var sender = new Ingestion.Connectors.Http.ResilientHttpSender(http, ozon.Time);
+        var uri = new Uri(ozon.Fake.BaseUrl, OzonConnector.FboPath);
+
+        using (var raw = await http.PostAsync(uri, new StringContent("{}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            ((int)raw.StatusCode).Should().Be(401);
+            (await raw.Content.ReadAsStringAsync()).Should().Contain("\"code\":16").And.Contain("Client-Id and Api-Key headers are required");
+        }
+
+        var send = () => sender.SendAsync(
+            new Ingestion.Connectors.Http.MarketplaceRequest("Ozon", () => new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent("{}") })
+            {
+                IsThrottledBody = OzonConnector.IsThrottledBody,
+            },
+            CancellationToken.None);
+
+        (await send.Should().ThrowAsync<ConnectorException>()).Which.Failure.Should().Be(ConnectorFailure.Unauthorized);
+        ozon.Fake.Requests.Should().HaveCount(2).And.OnlyContain(r => r.Status == 401 && r.ClientId == null && r.ApiKey == null);
+    }
 }
