@@ -142,4 +142,34 @@ public sealed class OzonPullTests(TestDatabase database) : IClassFixture<TestDat
         (await h.ConnectionRowAsync()).Status.Should().Be("failing");
         (await h.SourceRowsAsync()).Should().Be(0);
     }
+
+    [Fact]
+    public async Task A_posting_delivered_after_the_first_pull_becomes_a_sale_once_without_duplicates()
+    {
+        var onItsWay = Month.Fbo.First(p => p.Json.Contains("\"status\":\"delivering\"", StringComparison.Ordinal));
+        var products = JsonNode.Parse(onItsWay.Json)!["products"]!.AsArray();
+        var revenue = products.Sum(p => decimal.Parse(p!["price"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) * p["quantity"]!.GetValue<int>());
+        var commission = JsonNode.Parse(onItsWay.Json)!["financial_data"]!["products"]!.AsArray().Sum(p => p!["commission_amount"]!.GetValue<decimal>());
+        await using var h = await OzonPullHarness.StartAsync(database, Month);
+        await h.PullAsync(Start, End);
+        var before = await h.LedgerAsync();
+
+        var delivery = FakeOzonData.Operation(
+            99_000_000_001, "OperationAgentDeliveredToCustomer", onItsWay.At.AddDays(1), onItsWay.Key, accruals: revenue, commission: -commission,
+            services: [("MarketplaceServiceItemDirectFlowLogistic", -77.70m)]);
+        h.Fake.Data = (Month with { Operations = [.. Month.Operations, delivery] })
+            .WithPosting(onItsWay.Key, p => p["status"] = "delivered");
+        var second = await h.PullAsync(Start, End);
+        var third = await h.PullAsync(Start, End);
+
+        second.Status.Should().Be(PullRunStatus.Succeeded);
+        (second.Inserted, second.Updated).Should().Be((1, 1));
+        (third.Inserted, third.Updated).Should().Be((0, 0));
+        var after = await h.LedgerAsync();
+        after.Sales.Should().Be(before.Sales + products.Select(p => p!["sku"]!.GetValue<long>()).Distinct().Count());
+        after.Revenue.Should().Be(before.Revenue + revenue);
+        after.SaleCosts.Should().Be(before.SaleCosts + commission + 77.70m);
+        second.MarketplacePayout.Should().Be(Month.OperationsTotal + revenue - commission - 77.70m);
+        second.LedgerPayout.Should().Be(second.MarketplacePayout);
+    }
 }
