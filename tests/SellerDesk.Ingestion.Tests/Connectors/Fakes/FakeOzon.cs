@@ -68,6 +68,7 @@ public sealed class FakeOzon : IAsyncDisposable
     private bool _revoked;
     private bool _financeObsolete;
     private string? _financeRejection;
+    private string? _brokenPaging;
     private int _throttle;
     private FakeOzonThrottle _throttleKind;
     private int _fail;
@@ -154,6 +155,18 @@ public sealed class FakeOzon : IAsyncDisposable
         lock (_lock)
         {
             _financeObsolete = true;
+        }
+    }
+
+    /// <summary>
+    /// From now on paging of <paramref name="path"/> is broken as a faulty server might break it: FBS pages are empty
+    /// yet say <c>has_next</c>; the returns list ignores <c>last_id</c>.
+    /// </summary>
+    public void BreakPaging(string path)
+    {
+        lock (_lock)
+        {
+            _brokenPaging = path;
         }
     }
 
@@ -274,6 +287,11 @@ public sealed class FakeOzon : IAsyncDisposable
         var offset = request.GetProperty("offset").GetInt32();
         var page = all.Skip(offset).Take(limit).ToList();
         var hasNext = offset + page.Count < all.Count;
+        if (_brokenPaging == OzonConnector.FbsPath)
+        {
+            (page, hasNext) = ([], true);
+        }
+
         return (200, "{\"result\":{\"postings\":[" + string.Join(',', page.Select(p => p.Json)) + "],\"has_next\":" + (hasNext ? "true" : "false") + "}}");
     }
 
@@ -286,7 +304,7 @@ public sealed class FakeOzon : IAsyncDisposable
         }
 
         var range = request.GetProperty("filter").GetProperty("logistic_return_date");
-        var lastId = request.GetProperty("last_id").GetInt64();
+        var lastId = _brokenPaging == OzonConnector.ReturnsPath ? 0 : request.GetProperty("last_id").GetInt64();
         var all = Between(data.Returns, Time(range, "time_from"), Time(range, "time_to"))
             .Where(r => long.Parse(r.Key, CultureInfo.InvariantCulture) > lastId)
             .OrderBy(r => long.Parse(r.Key, CultureInfo.InvariantCulture))

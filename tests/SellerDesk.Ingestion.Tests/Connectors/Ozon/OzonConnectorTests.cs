@@ -246,4 +246,26 @@ public sealed class OzonConnectorTests
         (await send.Should().ThrowAsync<ConnectorException>()).Which.Failure.Should().Be(ConnectorFailure.Unauthorized);
         ozon.Fake.Requests.Should().HaveCount(2).And.OnlyContain(r => r.Status == 401 && r.ClientId == null && r.ApiKey == null);
     }
+
+    [Fact]
+    public async Task Paging_that_would_never_end_fails_the_pull_instead_of_looping()
+    {
+        await using var ozon = await OzonHarness.StartAsync(TenDays, SmallPages);
+        ozon.Fake.BreakPaging(OzonConnector.FbsPath);
+
+        var fbs = () => ozon.FetchAsync(Start, End);
+
+        (await fbs.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.BadResponse && e.Message.Contains("FBS postings that says more follow"));
+        ozon.Fake.RequestsTo(OzonConnector.FbsPath).Should().ContainSingle();
+
+        await using var returnsOnly = await OzonHarness.StartAsync(TenDays, SmallPages);
+        returnsOnly.Fake.BreakPaging(OzonConnector.ReturnsPath);
+
+        var returns = () => returnsOnly.FetchAsync(Start, End);
+
+        (await returns.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.BadResponse && e.Message.Contains("paging would never end"));
+        returnsOnly.Fake.RequestsTo(OzonConnector.ReturnsPath).Should().HaveCount(2);
+    }
 }
