@@ -181,27 +181,52 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
         while (pageToken is not null);
     }
 
-    /// <summary>Sends one page request and reads <c>result.{list}</c> and <c>result.paging.nextPageToken</c>.</summary>
+    /// <summary>
+    /// Sends one page request and reads <c>result.{list}</c> and <c>result.paging.nextPageToken</c>. A body that breaks
+    /// off while it is read is asked for again (same page token) after a back-off, up to the failure tries.
+    /// </summary>
     private async Task<(List<JsonElement> Items, string? Next)> ReadPageAsync(
         MarketplaceRequest request, string list, string what, CancellationToken cancellationToken)
     {
-        using var response = await _sender.SendAsync(request, cancellationToken);
-        JsonDocument document;
-        try
+        for (var brokenOff = 1; ; brokenOff++)
         {
-            var stream = await response.ReadStreamAsync(cancellationToken);
-            document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            throw new ConnectorException(ConnectorFailure.BadResponse, $"Yandex Market sent a page of the {what} that is not JSON: {ex.Message}", ex);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ConnectorException(
-                ConnectorFailure.Unavailable, $"Yandex Market broke off a page of the {what} ({ex.Message}); the pull will retry at the next run", ex);
-        }
+            JsonDocument? document = null;
+            using (var response = await _sender.SendAsync(request, cancellationToken))
+            {
+                try
+                {
+                    var stream = await response.ReadStreamAsync(cancellationToken);
+                    document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
+                }
+                catch (JsonException ex)
+                {
+                    throw new ConnectorException(
+                        ConnectorFailure.BadResponse, $"Yandex Market sent a page of the {what} that is not JSON: {ex.Message}", ex);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                {
+                    if (brokenOff >= _options.Resilience.MaxFailedTries)
+                    {
+                        throw new ConnectorException(
+                            ConnectorFailure.Unavailable,
+                            $"Yandex Market broke off a page of the {what} {ResilientHttpSender.Times(brokenOff)} in a row (last: {ex.Message}); the pull will retry at the next run",
+                            ex);
+                    }
+                }
+            }
 
+            if (document is null)
+            {
+                await _sender.BackOffAsync(brokenOff, _options.Resilience, cancellationToken);
+                continue;
+            }
+
+            return ReadPage(document, list, what);
+        }
+    }
+
+    private static (List<JsonElement> Items, string? Next) ReadPage(JsonDocument document, string list, string what)
+    {
         using (document)
         {
             var root = document.RootElement;

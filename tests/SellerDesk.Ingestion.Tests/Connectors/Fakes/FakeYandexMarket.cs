@@ -49,6 +49,7 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     private int _fail;
     private int _failStatus = 500;
     private int _used;
+    private int _breakOff;
 
     private FakeYandexMarket(WebApplication app, FakeYandexMarketData data)
     {
@@ -123,6 +124,15 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         {
             _fail = requests;
             _failStatus = status;
+        }
+    }
+
+    /// <summary>The next <paramref name="requests"/> pages stop half way through their body: the connection drops.</summary>
+    public void BreakOffNext(int requests)
+    {
+        lock (_lock)
+        {
+            _breakOff = requests;
         }
     }
 
@@ -213,8 +223,29 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(
-            context.Response.Body, new Dictionary<string, object> { ["status"] = "OK", ["result"] = new Dictionary<string, object> { ["paging"] = paging, [list] = page } }, Json);
+        var json = JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, object> { ["status"] = "OK", ["result"] = new Dictionary<string, object> { ["paging"] = paging, [list] = page } }, Json);
+        bool breakOff;
+        lock (_lock)
+        {
+            breakOff = _breakOff > 0;
+            if (breakOff)
+            {
+                _breakOff--;
+            }
+        }
+
+        if (breakOff)
+        {
+            // Drop the connection in the middle of the body.
+            await context.Response.Body.WriteAsync(json.AsMemory(0, json.Length / 2));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(50);
+            context.Abort();
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(json);
     }
 
     /// <summary>Decides, under the lock, whether this request misbehaves; records it if so.</summary>

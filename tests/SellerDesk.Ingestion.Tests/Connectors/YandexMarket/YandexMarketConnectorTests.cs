@@ -209,6 +209,34 @@ public sealed class YandexMarketConnectorTests
     }
 
     [Fact]
+    public async Task A_page_that_breaks_off_while_it_is_read_is_asked_for_again_with_the_same_page_token()
+    {
+        await using var ym = await YandexMarketHarness.StartAsync(FiveDays, SmallPages);
+        ym.Fake.BreakOffNext(1);
+
+        var rows = await ym.FetchAsync(Start, Start.AddDays(4));
+
+        rows.Select(r => (r.Feed, r.SourceId)).Should().OnlyHaveUniqueItems().And.HaveCount(FiveDays.Orders.Count + FiveDays.Returns.Count);
+        var requests = ym.Fake.OrderRequests;
+        requests[1]["pageToken"].Should().Be(requests[0]["pageToken"]).And.BeNull("the first page was asked for again");
+        ym.Time.Delays.Should().ContainSingle().Which.Should().BeCloseTo(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Pages_that_keep_breaking_off_fail_as_unavailable_after_five_tries()
+    {
+        await using var ym = await YandexMarketHarness.StartAsync(FiveDays, SmallPages);
+        ym.Fake.BreakOffNext(100);
+
+        var fetch = () => ym.FetchAsync(Start, Start.AddDays(4));
+
+        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.Unavailable
+            && e.Message.StartsWith("Yandex Market broke off a page of the orders report five times in a row", StringComparison.Ordinal));
+        ym.Fake.Requests.Should().HaveCount(5);
+    }
+
+    [Fact]
     public async Task Returns_are_not_asked_for_when_the_options_leave_them_out()
     {
         await using var ym = await YandexMarketHarness.StartAsync(FiveDays, new YandexMarketOptions { IncludeReturns = false });
