@@ -90,9 +90,17 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
         var serialKey = MarketplaceCode + ":" + campaignId;
         var root = (connection.BaseUrl ?? _options.BaseUrl).AbsoluteUri.TrimEnd('/');
         var pages = 0;
-        await foreach (var rows in FetchOrdersAsync(root, campaignId, apiKey, serialKey, window, cancellationToken))
+        await foreach (var rows in FetchOrdersAsync(root, campaignId, apiKey, serialKey, window, byUpdate: false, cancellationToken))
         {
             yield return new SourcePage(rows, ++pages);
+        }
+
+        if (_options.IncludeUpdatedOrders)
+        {
+            await foreach (var rows in FetchOrdersAsync(root, campaignId, apiKey, serialKey, window, byUpdate: true, cancellationToken))
+            {
+                yield return new SourcePage(rows, ++pages);
+            }
         }
 
         if (!_options.IncludeReturns)
@@ -123,12 +131,18 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
     /// </summary>
     public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => YandexMarketMapper.Payout(rows);
 
+    /// <summary>
+    /// Orders created in the window (<c>dateFrom</c>/<c>dateTo</c>), or with <paramref name="byUpdate"/> those whose
+    /// status changed in the window (<c>updateFrom</c>/<c>updateTo</c>), of which only the ones created before the
+    /// window are kept (the others were read by creation date already).
+    /// </summary>
     private async IAsyncEnumerable<IReadOnlyList<SourceRow>> FetchOrdersAsync(
-        string root, string campaignId, string apiKey, string serialKey, PullWindow window,
+        string root, string campaignId, string apiKey, string serialKey, PullWindow window, bool byUpdate,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var (fromName, toName) = byUpdate ? ("updateFrom", "updateTo") : ("dateFrom", "dateTo");
         var body = string.Create(
-            CultureInfo.InvariantCulture, $$"""{"dateFrom":"{{window.From:yyyy-MM-dd}}","dateTo":"{{window.To:yyyy-MM-dd}}"}""");
+            CultureInfo.InvariantCulture, $$"""{"{{fromName}}":"{{window.From:yyyy-MM-dd}}","{{toName}}":"{{window.To:yyyy-MM-dd}}"}""");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? pageToken = null;
         do
@@ -139,7 +153,11 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
             var rows = new List<SourceRow>(items.Count);
             foreach (var order in items)
             {
-                rows.Add(OrderRow(order, window));
+                var row = OrderRow(order, window);
+                if (!byUpdate || row.BusinessDate < window.From)
+                {
+                    rows.Add(row);
+                }
             }
 
             if (rows.Count > 0)

@@ -20,6 +20,13 @@ public sealed record YandexMarketOptions
     /// <summary>Returns asked for per <c>returns</c> page (<c>limit</c>, 1 .. 100).</summary>
     public int ReturnsLimit { get; init; } = MaxReturnsLimit;
 
+    /// <summary>
+    /// Whether to ask the orders report a second time by status change (<c>updateFrom</c>/<c>updateTo</c>) and keep the
+    /// orders created before the window: an order returned or cancelled weeks after it was placed is then restated
+    /// with its refunds and return charges, whatever the window.
+    /// </summary>
+    public bool IncludeUpdatedOrders { get; init; } = true;
+
     /// <summary>Whether to pull the returns list (without it, returns are not in the ledger).</summary>
     public bool IncludeReturns { get; init; } = true;
 

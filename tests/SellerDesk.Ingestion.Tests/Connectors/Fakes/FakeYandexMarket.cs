@@ -167,19 +167,32 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         }
 
         DateOnly from, to;
+        bool byUpdate;
         try
         {
             using var request = JsonDocument.Parse(body);
-            from = DateOnly.ParseExact(request.RootElement.GetProperty("dateFrom").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            to = DateOnly.ParseExact(request.RootElement.GetProperty("dateTo").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var root = request.RootElement;
+            byUpdate = root.TryGetProperty("updateFrom", out _);
+            if (byUpdate && root.TryGetProperty("dateFrom", out _))
+            {
+                await ErrorAsync(context, body, 400, "BAD_REQUEST", "dateFrom/dateTo and updateFrom/updateTo cannot be used together");
+                return;
+            }
+
+            var (fromName, toName) = byUpdate ? ("updateFrom", "updateTo") : ("dateFrom", "dateTo");
+            from = DateOnly.ParseExact(root.GetProperty(fromName).GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            to = DateOnly.ParseExact(root.GetProperty(toName).GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentNullException)
         {
-            await ErrorAsync(context, body, 400, "BAD_REQUEST", "dateFrom and dateTo are required");
+            await ErrorAsync(context, body, 400, "BAD_REQUEST", "dateFrom and dateTo (or updateFrom and updateTo) are required");
             return;
         }
 
-        var matching = data.Orders.Where(o => o.CreatedOn >= from && o.CreatedOn <= to).OrderBy(o => o.Id).ToList();
+        var matching = data.Orders
+            .Where(o => byUpdate ? o.UpdatedOn >= from && o.UpdatedOn <= to : o.CreatedOn >= from && o.CreatedOn <= to)
+            .OrderBy(o => o.Id)
+            .ToList();
         await PageAsync(context, body, "orders", matching, offset, limit);
     }
 

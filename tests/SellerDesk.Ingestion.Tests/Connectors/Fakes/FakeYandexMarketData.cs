@@ -43,6 +43,10 @@ public sealed record FakeYmOrder(
     [JsonIgnore]
     public DateOnly CreatedOn => DateOnly.ParseExact(CreationDate[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>The Moscow date of the last status change (the date <c>updateFrom</c>/<c>updateTo</c> filter on).</summary>
+    [JsonIgnore]
+    public DateOnly UpdatedOn => DateOnly.ParseExact(StatusUpdateDate[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     [JsonIgnore]
     public decimal Revenue => Items.Sum(i => i.Revenue);
 

@@ -28,7 +28,7 @@ public sealed class YandexMarketConnectorTests
             .Should().Equal(FiveDays.Returns.Select(r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         FiveDays.Returns.Count.Should().BeGreaterThan(2, "the returns come in several pages");
 
-        var orderRequests = ym.Fake.OrderRequests;
+        var orderRequests = ym.Fake.OrderRequests.Where(r => r.Body!.Contains("\"dateFrom\"", StringComparison.Ordinal)).ToList();
         orderRequests.Should().HaveCount((FiveDays.Orders.Count + 6) / 7);
         orderRequests[0]["pageToken"].Should().BeNull();
         orderRequests.Skip(1).Should().OnlyContain(r => r["pageToken"] != null);
@@ -40,6 +40,10 @@ public sealed class YandexMarketConnectorTests
             body.RootElement.GetProperty("dateFrom").GetString().Should().Be("2026-03-01");
             body.RootElement.GetProperty("dateTo").GetString().Should().Be("2026-03-05");
         }
+
+        var updateRequests = ym.Fake.OrderRequests.Except(orderRequests).ToList();
+        updateRequests.Should().HaveCount((FiveDays.Orders.Count(o => o.UpdatedOn <= Start.AddDays(4)) + 6) / 7, "the second pass pages too");
+        updateRequests.Should().OnlyContain(r => r.Body == """{"updateFrom":"2026-03-01","updateTo":"2026-03-05"}""" && r.Status == 200);
 
         var returnRequests = ym.Fake.ReturnRequests;
         returnRequests.Should().HaveCount((FiveDays.Returns.Count + 1) / 2);
@@ -67,6 +71,30 @@ public sealed class YandexMarketConnectorTests
         rows.Single(r => r.Feed == "ym.returns" && r.SourceId == "5002").Should().BeEquivalentTo(
             new { OrderKey = "1003", BusinessDate = new DateOnly(2026, 3, 5) });
         rows.Should().HaveCount(HandChecked.Orders.Count + HandChecked.Returns.Count);
+    }
+
+    [Fact]
+    public async Task Orders_placed_before_the_window_whose_status_changed_in_it_are_read_too_and_none_twice()
+    {
+        var old = PartlyReturned with { Id = 900, CreationDate = "2026-02-20T10:00:00+03:00", StatusUpdateDate = "2026-03-03T10:00:00+03:00" };
+        var untouched = Delivered with { Id = 901, CreationDate = "2026-02-20T11:00:00+03:00", StatusUpdateDate = "2026-02-25T10:00:00+03:00" };
+        await using var ym = await YandexMarketHarness.StartAsync(HandChecked with { Orders = [.. HandChecked.Orders, old, untouched] });
+
+        var rows = await ym.FetchAsync(From, To);
+
+        var orders = rows.Where(r => r.Feed == YandexMarketConnector.OrdersFeed).ToList();
+        orders.Select(r => r.SourceId).Should().BeEquivalentTo(["1001", "1002", "1003", "1004", "1005", "900"]);
+        orders.Single(r => r.SourceId == "900").BusinessDate.Should().Be(new DateOnly(2026, 2, 20), "an order keeps its creation date");
+    }
+
+    [Fact]
+    public async Task Orders_are_asked_for_by_creation_date_only_when_the_options_say_so()
+    {
+        await using var ym = await YandexMarketHarness.StartAsync(HandChecked, new YandexMarketOptions { IncludeUpdatedOrders = false });
+
+        await ym.FetchAsync(From, To);
+
+        ym.Fake.OrderRequests.Should().ContainSingle().Which.Body.Should().StartWith("{\"dateFrom\"");
     }
 
     [Fact]

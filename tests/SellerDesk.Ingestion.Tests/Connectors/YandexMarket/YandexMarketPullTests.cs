@@ -121,6 +121,32 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task An_order_placed_before_the_window_and_returned_inside_it_is_restated_by_a_later_pull()
+    {
+        var beforeReturn = PartlyReturned with
+        {
+            Status = "DELIVERED",
+            StatusUpdateDate = "2026-03-02T15:00:00+03:00",
+            Payments = [.. PartlyReturned.Payments.Where(p => p.Type == "PAYMENT")],
+            Commissions = [.. PartlyReturned.Commissions.Where(c => c.Type != "RETURN_PROCESSING")],
+        };
+        await using var h = await YandexMarketPullHarness.StartAsync(
+            database, HandChecked with { Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)], Returns = [Unredeemed] });
+        await h.PullAsync(From, To);
+
+        h.Fake.Data = HandChecked;
+        var (_, later) = await h.PullAsync(new DateOnly(2026, 3, 4), new DateOnly(2026, 3, 8));
+
+        later.Status.Should().Be(PullRunStatus.Succeeded);
+        h.Fake.OrderRequests.Should().Contain(r => r.Body!.Contains("updateFrom", StringComparison.Ordinal));
+        later.Updated.Should().Be(1, "order 1002, created on March 1, now carries its refund and return charge");
+        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(245m);
+        await using var reference = await YandexMarketPullHarness.StartAsync(database, HandChecked);
+        await reference.PullAsync(From, To);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is what one pull of the settled campaign makes");
+    }
+
+    [Fact]
     public async Task A_revoked_key_fails_the_run_at_once_and_asks_for_a_new_key()
     {
         await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
