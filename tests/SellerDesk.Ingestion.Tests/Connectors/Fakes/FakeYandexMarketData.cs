@@ -41,11 +41,11 @@ public sealed record FakeYmOrder(
 {
     /// <summary>The Moscow date the order was created (the date the report filters on).</summary>
     [JsonIgnore]
-    public DateOnly CreatedOn => DateOnly.ParseExact(CreationDate[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public DateOnly CreatedOn => FakeYandexMarketData.DateOf(CreationDate);
 
     /// <summary>The Moscow date of the last status change (the date <c>updateFrom</c>/<c>updateTo</c> filter on).</summary>
     [JsonIgnore]
-    public DateOnly UpdatedOn => DateOnly.ParseExact(StatusUpdateDate[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public DateOnly UpdatedOn => FakeYandexMarketData.DateOf(StatusUpdateDate);
 
     [JsonIgnore]
     public decimal Revenue => Items.Sum(i => i.Revenue);
@@ -236,6 +236,10 @@ public sealed record FakeYandexMarketData(IReadOnlyList<FakeYmOrder> Orders, IRe
     /// <summary>A Moscow time as Yandex writes it: <c>2026-03-01T10:15:00+03:00</c>.</summary>
     public static string Moscow(DateOnly date, int minuteOfDay) =>
         date.ToDateTime(TimeOnly.MinValue).AddMinutes(minuteOfDay).ToString("yyyy-MM-dd'T'HH:mm:ss'+03:00'", CultureInfo.InvariantCulture);
+
+    /// <summary>The date a Yandex time starts with (<c>yyyy-MM-dd...</c> or the older <c>dd-MM-yyyy...</c>).</summary>
+    public static DateOnly DateOf(string time) =>
+        DateOnly.ParseExact(time[..10], ["yyyy-MM-dd", "dd-MM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None);
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -152,6 +152,35 @@ public sealed class YandexMarketMappingTests
         OrderRow(PartlyReturned).BusinessDate.Should().Be(new DateOnly(2026, 3, 1), "23:30 in Moscow is still March 1 there");
     }
 
+    [Theory]
+    [InlineData("2026-03-01T23:30:00+03:00", "2026-03-01T20:30:00Z")]
+    [InlineData("2026-03-01T20:30:00Z", "2026-03-01T20:30:00Z")]
+    [InlineData("2026-03-01T23:30:00", "2026-03-01T20:30:00Z")]
+    [InlineData("2026-03-01T23:30:00.250+03:00", "2026-03-01T20:30:00.250Z")]
+    [InlineData("01-03-2026 23:30:00", "2026-03-01T20:30:00Z")]
+    [InlineData("2026-03-01", "2026-02-28T21:00:00Z")]
+    [InlineData("01-03-2026", "2026-02-28T21:00:00Z")]
+    public void Every_documented_shape_of_a_creation_time_is_read_as_Moscow_time(string creationDate, string utc)
+    {
+        var sale = MapOrders(Simple(14, "DELIVERED", []) with { CreationDate = creationDate }).Ledger.Sales.Should().ContainSingle().Subject;
+
+        sale.OrderedAt.Should().Be(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void The_workspace_zone_moves_no_instant_and_an_order_late_in_Moscow_falls_on_the_next_local_day_further_east()
+    {
+        var rows = Rows(HandChecked);
+        var yekaterinburg = TimeZoneInfo.FindSystemTimeZoneById("Asia/Yekaterinburg");
+
+        var local = Connector.Map(rows, yekaterinburg);
+
+        local.Should().BeEquivalentTo(Connector.Map(rows, Moscow));
+        var late = local.Sales.Single(s => s.OrderId == "1002");
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(late.OrderedAt, yekaterinburg).DateTime).Should().Be(new DateOnly(2026, 3, 2));
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(late.OrderedAt, Moscow).DateTime).Should().Be(new DateOnly(2026, 3, 1));
+    }
+
     [Fact]
     public void An_order_cancelled_before_shipment_is_no_sale_and_its_charges_are_period_fees_of_its_date()
     {
