@@ -127,6 +127,9 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         }
     }
 
+    /// <summary>When set, every page names the first page as the next one: paging that would never end.</summary>
+    public bool LoopPaging { get; set; }
+
     /// <summary>The next <paramref name="requests"/> pages stop half way through their body: the connection drops.</summary>
     public void BreakOffNext(int requests)
     {
@@ -221,7 +224,7 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     private async Task PageAsync<T>(HttpContext context, string? body, string list, List<T> matching, int offset, int limit)
     {
         var page = matching.Skip(offset).Take(limit).ToList();
-        var next = offset + page.Count < matching.Count ? Token(offset + page.Count) : null;
+        var next = LoopPaging ? Token(0) : offset + page.Count < matching.Count ? Token(offset + page.Count) : null;
         Record(context, body, 200);
         QuotaHeaders(context, spent: false, renewsInSeconds: 3600);
         var paging = new Dictionary<string, string?>();

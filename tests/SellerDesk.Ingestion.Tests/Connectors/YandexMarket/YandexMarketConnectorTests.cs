@@ -265,6 +265,19 @@ public sealed class YandexMarketConnectorTests
     }
 
     [Fact]
+    public async Task A_page_token_that_comes_back_again_ends_the_run_instead_of_paging_for_ever()
+    {
+        await using var ym = await YandexMarketHarness.StartAsync(FiveDays, SmallPages);
+        ym.Fake.LoopPaging = true;
+
+        var fetch = () => ym.FetchAsync(Start, Start.AddDays(4));
+
+        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.BadResponse && e.Message.Contains("a second time; paging would never end"));
+        ym.Fake.Requests.Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Returns_are_not_asked_for_when_the_options_leave_them_out()
     {
         await using var ym = await YandexMarketHarness.StartAsync(FiveDays, new YandexMarketOptions { IncludeReturns = false });
