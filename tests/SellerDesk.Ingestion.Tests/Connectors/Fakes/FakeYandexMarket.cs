@@ -1,0 +1,392 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.YandexMarket;
+
+namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+
+/// <summary>A request the fake Yandex Market got, and what it answered.</summary>
+public sealed record FakeYmRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string? ApiKey, string? Body, int Status)
+{
+    public string? this[string name] => Query.TryGetValue(name, out var value) ? value : null;
+
+    public bool IsOrders => Path.EndsWith("/stats/orders", StringComparison.Ordinal);
+
+    public bool IsReturns => Path.EndsWith("/returns", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// A local Yandex Market Partner API for tests: Kestrel on 127.0.0.1 serving the orders report
+/// (<c>POST /v2/campaigns/{id}/stats/orders</c>, limit at most 200, <c>result.paging.nextPageToken</c>) and the returns
+/// list (<c>GET /v2/campaigns/{id}/returns</c>, limit at most 100) of <see cref="Data"/> in the documented JSON, with
+/// switchable misbehaviour: HTTP 420 <c>{status:"ERROR", errors:[...]}</c> with the <c>X-RateLimit-Resource-*</c>
+/// quota headers, 5xx, a revoked key (401). It checks the <c>Api-Key</c> header and the campaign, and records every request.
+/// </summary>
+public sealed class FakeYandexMarket : IAsyncDisposable
+{
+    public const string DefaultApiKey = "ym-test-key";
+    public const string DefaultCampaignId = "21000123";
+    public const int HourlyQuota = 10_000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly WebApplication _app;
+    private readonly Lock _lock = new();
+    private readonly List<FakeYmRequest> _requests = [];
+    private FakeYandexMarketData _data;
+    private bool _revoked;
+    private int _throttle;
+    private int? _quotaRenewsInSeconds;
+    private int _fail;
+    private int _failStatus = 500;
+    private int _used;
+    private int _breakOff;
+
+    private FakeYandexMarket(WebApplication app, FakeYandexMarketData data)
+    {
+        _app = app;
+        _data = data;
+        BaseUrl = new Uri(app.Urls.First());
+    }
+
+    public static async Task<FakeYandexMarket> StartAsync(FakeYandexMarketData? data = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeYandexMarket? fake = null;
+        app.MapPost("/v2/campaigns/{campaignId}/stats/orders", (HttpContext context, string campaignId) => fake!.ServeOrdersAsync(context, campaignId));
+        app.MapGet("/v2/campaigns/{campaignId}/returns", (HttpContext context, string campaignId) => fake!.ServeReturnsAsync(context, campaignId));
+        await app.StartAsync();
+        fake = new FakeYandexMarket(app, data ?? FakeYandexMarketData.Empty);
+        return fake;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string ApiKey { get; } = DefaultApiKey;
+
+    public string CampaignId { get; } = DefaultCampaignId;
+
+    /// <summary>The clock the quota headers are written on (set it to the connector's clock).</summary>
+    public Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>What it serves; set a changed copy to restate orders between two pulls.</summary>
+    public FakeYandexMarketData Data
+    {
+        get { lock (_lock) { return _data; } }
+        set { lock (_lock) { _data = value; } }
+    }
+
+    public IReadOnlyList<FakeYmRequest> Requests
+    {
+        get { lock (_lock) { return [.. _requests]; } }
+    }
+
+    public IReadOnlyList<FakeYmRequest> OrderRequests => [.. Requests.Where(r => r.IsOrders)];
+
+    public IReadOnlyList<FakeYmRequest> ReturnRequests => [.. Requests.Where(r => r.IsReturns)];
+
+    /// <summary>A connection to this fake: API key, campaign id and the fake as base URL.</summary>
+    public ConnectionSettings Connection(Guid? id = null, string? apiKey = null) => new(
+        id ?? Guid.NewGuid(),
+        Guid.NewGuid(),
+        YandexMarketConnector.MarketplaceCode,
+        new Dictionary<string, string> { [YandexMarketConnector.ApiKeyKey] = apiKey ?? ApiKey, [YandexMarketConnector.CampaignIdKey] = CampaignId },
+        BaseUrl);
+
+    /// <summary>
+    /// The next <paramref name="requests"/> requests get 420. With <paramref name="quotaRenewsInSeconds"/> the hourly
+    /// quota is spent (<c>Remaining: 0</c>, <c>Until</c> that far ahead); without, it is the parallel-request limit.
+    /// </summary>
+    public void ThrottleNext(int requests, int? quotaRenewsInSeconds = null)
+    {
+        lock (_lock)
+        {
+            _throttle = requests;
+            _quotaRenewsInSeconds = quotaRenewsInSeconds;
+        }
+    }
+
+    public void FailNext(int requests, int status = 500)
+    {
+        lock (_lock)
+        {
+            _fail = requests;
+            _failStatus = status;
+        }
+    }
+
+    /// <summary>When set, every page names the first page as the next one: paging that would never end.</summary>
+    public bool LoopPaging { get; set; }
+
+    /// <summary>The next <paramref name="requests"/> pages stop half way through their body: the connection drops.</summary>
+    public void BreakOffNext(int requests)
+    {
+        lock (_lock)
+        {
+            _breakOff = requests;
+        }
+    }
+
+    /// <summary>From now on every request gets 401, as after the seller revoked the key.</summary>
+    public void RevokeKey()
+    {
+        lock (_lock)
+        {
+            _revoked = true;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>An order or return as this fake writes it (camelCase, nulls left out).</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    private async Task ServeOrdersAsync(HttpContext context, string campaignId)
+    {
+        var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        var (misbehaviour, data) = Begin(context, campaignId, body);
+        if (misbehaviour is not null)
+        {
+            await misbehaviour(context);
+            return;
+        }
+
+        if (!TryLimit(context, YandexMarketOptions.MaxOrdersLimit, out var limit) || !TryOffset(context, out var offset))
+        {
+            await ErrorAsync(context, body, 400, "BAD_REQUEST", "limit must be 1 .. 200 and pageToken one this server gave");
+            return;
+        }
+
+        DateOnly from, to;
+        bool byUpdate;
+        try
+        {
+            using var request = JsonDocument.Parse(body);
+            var root = request.RootElement;
+            byUpdate = root.TryGetProperty("updateFrom", out _);
+            if (byUpdate && root.TryGetProperty("dateFrom", out _))
+            {
+                await ErrorAsync(context, body, 400, "BAD_REQUEST", "dateFrom/dateTo and updateFrom/updateTo cannot be used together");
+                return;
+            }
+
+            var (fromName, toName) = byUpdate ? ("updateFrom", "updateTo") : ("dateFrom", "dateTo");
+            from = DateOnly.ParseExact(root.GetProperty(fromName).GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            to = DateOnly.ParseExact(root.GetProperty(toName).GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentNullException)
+        {
+            await ErrorAsync(context, body, 400, "BAD_REQUEST", "dateFrom and dateTo (or updateFrom and updateTo) are required");
+            return;
+        }
+
+        var matching = data.Orders
+            .Where(o => byUpdate ? o.UpdatedOn >= from && o.UpdatedOn <= to : o.CreatedOn >= from && o.CreatedOn <= to)
+            .OrderBy(o => o.Id)
+            .ToList();
+        await PageAsync(context, body, "orders", matching, offset, limit);
+    }
+
+    private async Task ServeReturnsAsync(HttpContext context, string campaignId)
+    {
+        var (misbehaviour, data) = Begin(context, campaignId, null);
+        if (misbehaviour is not null)
+        {
+            await misbehaviour(context);
+            return;
+        }
+
+        if (!TryLimit(context, YandexMarketOptions.MaxReturnsLimit, out var limit) || !TryOffset(context, out var offset))
+        {
+            await ErrorAsync(context, null, 400, "BAD_REQUEST", "limit must be 1 .. 100 and pageToken one this server gave");
+            return;
+        }
+
+        var query = context.Request.Query;
+        var from = TryDate(query["fromDate"], out var f) ? f : DateOnly.MinValue;
+        var to = TryDate(query["toDate"], out var t) ? t : DateOnly.MaxValue;
+        var matching = data.Returns.Where(r => r.CreatedOn >= from && r.CreatedOn <= to).OrderBy(r => r.Id).ToList();
+        await PageAsync(context, null, "returns", matching, offset, limit);
+    }
+
+    private async Task PageAsync<T>(HttpContext context, string? body, string list, List<T> matching, int offset, int limit)
+    {
+        var page = matching.Skip(offset).Take(limit).ToList();
+        var next = LoopPaging ? Token(0) : offset + page.Count < matching.Count ? Token(offset + page.Count) : null;
+        Record(context, body, 200);
+        QuotaHeaders(context, spent: false, renewsInSeconds: 3600);
+        var paging = new Dictionary<string, string?>();
+        if (next is not null)
+        {
+            paging["nextPageToken"] = next;
+        }
+
+        if (offset > 0)
+        {
+            paging["prevPageToken"] = Token(Math.Max(0, offset - limit));
+        }
+
+        context.Response.ContentType = "application/json";
+        var json = JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, object> { ["status"] = "OK", ["result"] = new Dictionary<string, object> { ["paging"] = paging, [list] = page } }, Json);
+        bool breakOff;
+        lock (_lock)
+        {
+            breakOff = _breakOff > 0;
+            if (breakOff)
+            {
+                _breakOff--;
+            }
+        }
+
+        if (breakOff)
+        {
+            // Drop the connection in the middle of the body.
+            await context.Response.Body.WriteAsync(json.AsMemory(0, json.Length / 2));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(50);
+            context.Abort();
+            return;
+        }
+
+        await context.Response.Body.WriteAsync(json);
+    }
+
+    /// <summary>Decides, under the lock, whether this request misbehaves; records it if so.</summary>
+    private (Func<HttpContext, Task>? Misbehaviour, FakeYandexMarketData Data) Begin(HttpContext context, string campaignId, string? body)
+    {
+        lock (_lock)
+        {
+            _used++;
+            var key = context.Request.Headers[YandexMarketConnector.ApiKeyHeader].ToString();
+            if (_revoked || key != ApiKey)
+            {
+                Record(context, body, 401);
+                return (c => ErrorAsync(c, 401, "UNAUTHORIZED", "Api-Key is invalid or revoked"), _data);
+            }
+
+            if (campaignId != CampaignId)
+            {
+                Record(context, body, 403);
+                return (c => ErrorAsync(c, 403, "FORBIDDEN", "Access denied to campaign " + campaignId), _data);
+            }
+
+            if (_throttle > 0)
+            {
+                _throttle--;
+                Record(context, body, 420);
+                var renews = _quotaRenewsInSeconds;
+                return (c =>
+                {
+                    QuotaHeaders(c, spent: renews is not null, renewsInSeconds: renews ?? 3600);
+                    return ErrorAsync(
+                        c, 420, "LIMIT_EXCEEDED",
+                        renews is null ? "Too many parallel requests for the campaign" : "Hourly request quota for the resource is exhausted");
+                }, _data);
+            }
+
+            if (_fail > 0)
+            {
+                _fail--;
+                var status = _failStatus;
+                Record(context, body, status);
+                return (c => ErrorAsync(c, status, "INTERNAL_ERROR", "fake failure"), _data);
+            }
+
+            return (null, _data);
+        }
+    }
+
+    private void QuotaHeaders(HttpContext context, bool spent, int renewsInSeconds)
+    {
+        int used;
+        lock (_lock)
+        {
+            used = _used;
+        }
+
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Resource-Limit"] = HourlyQuota.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Resource-Remaining"] = (spent ? 0 : Math.Max(1, HourlyQuota - used)).ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Resource-Until"] = (Now() + TimeSpan.FromSeconds(renewsInSeconds)).ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    private void Record(HttpContext context, string? body, int status)
+    {
+        var request = context.Request;
+        var query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        lock (_lock)
+        {
+            _requests.Add(new FakeYmRequest(
+                request.Method, request.Path.Value ?? "", query, request.Headers[YandexMarketConnector.ApiKeyHeader].ToString(), body, status));
+        }
+    }
+
+    private async Task ErrorAsync(HttpContext context, string? body, int status, string code, string message)
+    {
+        Record(context, body, status);
+        await ErrorAsync(context, status, code, message);
+    }
+
+    private static async Task ErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(
+            context.Response.Body, new { status = "ERROR", errors = new[] { new { code, message } } }, Json);
+    }
+
+    private static string Token(int offset) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture)));
+
+    private static bool TryOffset(HttpContext context, out int offset)
+    {
+        offset = 0;
+        var token = context.Request.Query["pageToken"].ToString();
+        if (token.Length == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            return text.StartsWith("offset:", StringComparison.Ordinal)
+                && int.TryParse(text["offset:".Length..], CultureInfo.InvariantCulture, out offset);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryLimit(HttpContext context, int max, out int limit)
+    {
+        var text = context.Request.Query["limit"].ToString();
+        if (text.Length == 0)
+        {
+            limit = 50;
+            return true;
+        }
+
+        return int.TryParse(text, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max;
+    }
+
+    private static bool TryDate(string? text, out DateOnly date)
+    {
+        date = default;
+        return text is { Length: 10 } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    }
+}

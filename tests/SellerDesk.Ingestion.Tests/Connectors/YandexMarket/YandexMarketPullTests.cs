@@ -1,0 +1,199 @@
+using SellerDesk.Ingestion.Pulls;
+using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Ingestion.Tests.Pulls;
+using SellerDesk.Testing;
+using static SellerDesk.Ingestion.Tests.Connectors.YandexMarket.YandexMarketFixtures;
+
+namespace SellerDesk.Ingestion.Tests.Connectors.YandexMarket;
+
+/// <summary>Yandex Market pulls through the pull runner against real PostgreSQL and a fake Yandex Market over HTTP.</summary>
+public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static readonly DateOnly Start = new(2026, 2, 2);
+    private static readonly FakeYandexMarketData Weeks = FakeYandexMarketData.Generate(Start, days: 14, ordersPerDay: 12, seed: 11);
+    private static readonly DateOnly End = Start.AddDays(13);
+
+    private static int RowsOf(FakeYandexMarketData data) => data.Orders.Count + data.Returns.Count;
+
+    [Fact]
+    public async Task A_pull_reads_every_page_of_both_feeds_fills_the_ledger_and_reconciles_to_the_kopeck()
+    {
+        var month = FakeYandexMarketData.Generate(new DateOnly(2026, 1, 5), days: 28, ordersPerDay: 30, seed: 7);
+        await using var h = await YandexMarketPullHarness.StartAsync(database, month);
+
+        var (_, result) = await h.PullAsync(new DateOnly(2026, 1, 5), new DateOnly(2026, 2, 1));
+
+        result.Error.Should().BeNull();
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        result.RowsRead.Should().Be(RowsOf(month));
+        result.Inserted.Should().Be(RowsOf(month));
+        result.PagesRead.Should().Be(((month.Orders.Count + 39) / 40) + ((month.Returns.Count + 9) / 10));
+        result.MarketplacePayout.Should().Be(month.Payout, "payments less refunds less commissions of every order");
+        result.LedgerPayout.Should().Be(result.MarketplacePayout, "the ledger accounts for every kopeck of it");
+        var ledger = await h.LedgerAsync();
+        ledger.Sales.Should().Be(month.Orders.Where(o => o.Status != "CANCELLED_BEFORE_PROCESSING").Sum(o => o.Items.Count));
+        ledger.Returns.Should().BeGreaterThan(0);
+        ledger.AdSpend.Should().Be(0);
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
+    }
+
+    [Fact]
+    public async Task Re_pulling_the_same_period_inserts_and_updates_nothing_and_leaves_the_ledger_as_it_was()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        await h.PullAsync(Start, End);
+        var before = await h.LedgerAsync();
+
+        var (_, again) = await h.PullAsync(Start, End);
+
+        again.Status.Should().Be(PullRunStatus.Succeeded);
+        again.RowsRead.Should().Be(RowsOf(Weeks));
+        again.Inserted.Should().Be(0);
+        again.Updated.Should().Be(0);
+        (await h.LedgerAsync()).Should().Be(before, "nothing changed, so nothing was derived or written");
+        (await h.SourceRowsAsync()).Should().Be(RowsOf(Weeks));
+        again.LedgerPayout.Should().Be(again.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task A_restated_order_updates_its_row_and_the_ledger_figures_without_duplicates()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        await h.PullAsync(Start, End);
+        var before = await h.LedgerAsync();
+        var order = Weeks.Orders.First(o => o.Status == "DELIVERED" && o.Items.Count == 1);
+        var item = order.Items[0];
+        var line = item.ShopSku;
+        var stored = await h.SaleAsync(order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), line);
+        h.Fake.Data = Weeks.Restate(o => o.Id == order.Id, o => o with
+        {
+            Items = [item with { Prices = [.. item.Prices.Select(p => p.Type == "BUYER" ? p with { Total = p.Total + 100m } : p)] }],
+            Payments = [.. o.Payments.Select(p => p.Source == "BUYER" ? p with { Total = p.Total + 100m } : p)],
+            Commissions = [.. o.Commissions.Select(c => c.Type == "FEE" ? c with { Actual = c.Actual + 9m } : c)],
+        });
+
+        var (_, restated) = await h.PullAsync(Start, End);
+
+        restated.Status.Should().Be(PullRunStatus.Succeeded);
+        restated.Inserted.Should().Be(0);
+        restated.Updated.Should().Be(1);
+        var after = await h.LedgerAsync();
+        after.Figures().Should().Be(before.Figures() with { Revenue = before.Revenue + 100m, SaleCosts = before.SaleCosts + 9m });
+        (await h.SaleAsync(order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), line))
+            .Should().Be((stored!.Value.Revenue + 100m, stored.Value.Fees + 9m, stored.Value.CustomerId));
+        restated.MarketplacePayout.Should().Be(h.Fake.Data.Payout).And.Be(Weeks.Payout + 91m);
+        restated.LedgerPayout.Should().Be(restated.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task A_return_that_appears_in_a_later_pull_attaches_to_the_order_pulled_before()
+    {
+        var beforeReturn = PartlyReturned with
+        {
+            Status = "DELIVERED",
+            Payments = [.. PartlyReturned.Payments.Where(p => p.Type == "PAYMENT")],
+            Commissions = [.. PartlyReturned.Commissions.Where(c => c.Type != "RETURN_PROCESSING")],
+        };
+        var first = HandChecked with
+        {
+            Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)],
+            Returns = [Unredeemed],
+        };
+        await using var h = await YandexMarketPullHarness.StartAsync(database, first);
+        var (_, early) = await h.PullAsync(From, To);
+        early.LedgerPayout.Should().Be(early.MarketplacePayout);
+        (await h.LedgerAsync()).Returns.Should().Be(1);
+
+        h.Fake.Data = HandChecked;
+        var (_, later) = await h.PullAsync(From, To);
+
+        later.Status.Should().Be(PullRunStatus.Succeeded);
+        later.Inserted.Should().Be(1, "the new return");
+        later.Updated.Should().Be(1, "the order now carries the refund and the return processing charge");
+        var ledger = await h.LedgerAsync();
+        ledger.Returns.Should().Be(2);
+        ledger.Sales.Should().Be(4);
+        ledger.ReturnMoney.Should().Be(500m + 40m + 950m + 30m);
+        later.MarketplacePayout.Should().Be(HandCheckedPayout);
+        later.LedgerPayout.Should().Be(HandCheckedPayout);
+        (await h.SaleAsync("1002", "CAP-03"))!.Value.CustomerId.Should().Be("777");
+        (await h.SaleAsync("1001", "MUG-01"))!.Value.CustomerId.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task An_order_placed_before_the_window_and_returned_inside_it_is_restated_by_a_later_pull()
+    {
+        var beforeReturn = PartlyReturned with
+        {
+            Status = "DELIVERED",
+            StatusUpdateDate = "2026-03-02T15:00:00+03:00",
+            Payments = [.. PartlyReturned.Payments.Where(p => p.Type == "PAYMENT")],
+            Commissions = [.. PartlyReturned.Commissions.Where(c => c.Type != "RETURN_PROCESSING")],
+        };
+        await using var h = await YandexMarketPullHarness.StartAsync(
+            database, HandChecked with { Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)], Returns = [Unredeemed] });
+        await h.PullAsync(From, To);
+
+        h.Fake.Data = HandChecked;
+        var (_, later) = await h.PullAsync(new DateOnly(2026, 3, 4), new DateOnly(2026, 3, 8));
+
+        later.Status.Should().Be(PullRunStatus.Succeeded);
+        h.Fake.OrderRequests.Should().Contain(r => r.Body!.Contains("updateFrom", StringComparison.Ordinal));
+        later.Updated.Should().Be(1, "order 1002, created on March 1, now carries its refund and return charge");
+        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(245m);
+        await using var reference = await YandexMarketPullHarness.StartAsync(database, HandChecked);
+        await reference.PullAsync(From, To);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is what one pull of the settled campaign makes");
+    }
+
+    [Fact]
+    public async Task A_revoked_key_fails_the_run_at_once_and_asks_for_a_new_key()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        h.Fake.RevokeKey();
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error.Should().StartWith("token rejected by Yandex Market");
+        h.Fake.Requests.Should().ContainSingle("a rejected key is not retried");
+        (await h.ConnectionRowAsync()).Should().Be(("needs_token", result.Error));
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.LedgerAsync()).Sales.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Repeated_server_errors_fail_the_run_with_a_clear_message_write_nothing_and_the_next_run_recovers()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        h.Fake.FailNext(1_000);
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error.Should().Be("Yandex Market answered 500 five times in a row; the pull will retry at the next run");
+        (await h.ConnectionRowAsync()).Should().Be(("failing", result.Error));
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.LedgerAsync()).Figures().Should().Be(new LedgerSnapshot(0, 0m, 0m, 0, 0m, 0, 0m, 0, 0m, 0));
+
+        h.Fake.FailNext(0);
+        var (_, next) = await h.PullAsync(Start, End);
+        next.Status.Should().Be(PullRunStatus.Succeeded);
+        next.LedgerPayout.Should().Be(next.MarketplacePayout);
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
+    }
+
+    [Fact]
+    public async Task Throttling_with_420_in_the_middle_of_a_pull_is_waited_out_and_the_pull_completes()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        h.Fake.ThrottleNext(3);
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        result.RowsRead.Should().Be(RowsOf(Weeks));
+        h.Fake.Requests.Count(r => r.Status == 420).Should().Be(3);
+        h.Time.Delays.Should().Equal(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+    }
+}
