@@ -7,8 +7,10 @@ using Npgsql;
 using Quartz;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Http;
+using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Connectors.Sandbox;
 using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Connectors.YandexMarket;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Scheduling;
@@ -51,15 +53,27 @@ public static class IngestionServiceCollectionExtensions
             WildberriesConnector.MarketplaceCode,
             "Wildberries",
             [new CredentialField(WildberriesConnector.TokenKey, Required: true, Secret: true), new CredentialField(WildberriesConnector.AdsTokenKey, Required: false, Secret: true)],
-            sp => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>())));
+            (sp, _) => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>())));
+        services.AddSingleton(new MarketplaceDefinition(
+            OzonConnector.MarketplaceCode,
+            "Ozon",
+            [new CredentialField(OzonConnector.ClientIdKey, Required: true, Secret: false), new CredentialField(OzonConnector.ApiKeyKey, Required: true, Secret: true)],
+            (sp, context) => new OzonConnector(sp.GetRequiredService<ResilientHttpSender>(), new OzonOptions { TimeZone = context.Zone, OnNotice = context.Notice })));
+        services.AddSingleton(new MarketplaceDefinition(
+            YandexMarketConnector.MarketplaceCode,
+            "Yandex Market",
+            [new CredentialField(YandexMarketConnector.CampaignIdKey, Required: true, Secret: false), new CredentialField(YandexMarketConnector.ApiKeyKey, Required: true, Secret: true)],
+            (sp, _) => new YandexMarketConnector(sp.GetRequiredService<ResilientHttpSender>(), time: sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(new MarketplaceDefinition(
             SandboxConnector.MarketplaceCode,
             "Sandbox",
             [new CredentialField(SandboxConnector.SeedKey, Required: false, Secret: false)],
-            sp => new SandboxConnector(sandbox, sp.GetRequiredService<TimeProvider>())));
+            (sp, _) => new SandboxConnector(sandbox, sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<MarketplaceCatalog>();
         services.AddSingleton<ILedgerPayoutStrategy, WildberriesLedgerPayoutStrategy>();
         services.AddSingleton<ILedgerPayoutStrategy, SandboxLedgerPayoutStrategy>();
+        services.AddSingleton<ILedgerPayoutStrategy, OzonLedgerPayoutStrategy>();
+        services.AddSingleton<ILedgerPayoutStrategy, YandexMarketLedgerPayoutStrategy>();
         services.AddSingleton(sp => new PullRunner(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<LedgerImporter>(),

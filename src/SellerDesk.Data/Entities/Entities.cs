@@ -203,6 +203,9 @@ public sealed class PullRun
 
     /// <summary>The scheduler instance (node) that carried the run out.</summary>
     public string? Node { get; set; }
+
+    /// <summary>What the connector said the run should know, one notice per line.</summary>
+    public string? Notices { get; set; }
 }
 
 public sealed class DataProtectionKey

@@ -4,4 +4,6 @@
 ALTER TABLE pull_runs ADD COLUMN scheduled_for timestamptz NULL;
 -- The scheduler instance (node) that carried the run out.
 ALTER TABLE pull_runs ADD COLUMN node text NULL;
+-- What the connector said a run should know ("Ozon's finance method is switched off: no fees this run").
+ALTER TABLE pull_runs ADD COLUMN notices text NULL;
 CREATE INDEX ix_pull_runs_workspace ON pull_runs (workspace_id, created_at DESC);

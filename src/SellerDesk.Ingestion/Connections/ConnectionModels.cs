@@ -41,7 +41,8 @@ public sealed record PullRunView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     DateTimeOffset? ScheduledFor,
-    string? Node)
+    string? Node,
+    string? Notices)
 {
     /// <summary>Ledger payout minus the marketplace's own, when both are known (zero: "matches").</summary>
     public decimal? PayoutDifference => MarketplacePayout is { } m && LedgerPayout is { } l ? l - m : null;

@@ -312,7 +312,7 @@ public sealed class ConnectionService(
 
     private static PullRunView ToView(PullRun r) => new(
         r.Id, r.ConnectionId, r.Trigger, r.Status, r.PeriodFrom, r.PeriodTo, r.PagesRead, r.RowsRead, r.Inserted, r.Updated, r.Error,
-        r.MarketplacePayout, r.LedgerPayout, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node);
+        r.MarketplacePayout, r.LedgerPayout, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node, r.Notices);
 
     private static async Task<TimeZoneInfo> ZoneAsync(SellerDeskDbContext db, Guid workspaceId, CancellationToken ct)
     {

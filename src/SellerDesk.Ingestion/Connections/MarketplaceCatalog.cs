@@ -5,9 +5,15 @@ namespace SellerDesk.Ingestion.Connections;
 /// <summary>One credential a marketplace needs (<c>token</c>); <see cref="Secret"/> ones are typed into password fields.</summary>
 public sealed record CredentialField(string Key, bool Required, bool Secret);
 
+/// <summary>What a connector is built for: the workspace's time zone, and where it reports notices of a run ("finance data unavailable").</summary>
+public sealed record ConnectorContext(TimeZoneInfo Zone, Action<string> Notice)
+{
+    public static ConnectorContext Default { get; } = new(TimeZoneInfo.Utc, _ => { });
+}
+
 /// <summary>A marketplace SellerDesk can pull from: its code, name, the credentials it needs and how to build its connector.</summary>
 public sealed record MarketplaceDefinition(
-    string Code, string DisplayName, IReadOnlyList<CredentialField> Credentials, Func<IServiceProvider, IMarketplaceConnector> Create);
+    string Code, string DisplayName, IReadOnlyList<CredentialField> Credentials, Func<IServiceProvider, ConnectorContext, IMarketplaceConnector> Create);
 
 /// <summary>The marketplaces connections can be made to, by code.</summary>
 public sealed class MarketplaceCatalog
@@ -28,6 +34,6 @@ public sealed class MarketplaceCatalog
     public MarketplaceDefinition? Find(string code) => _byCode.GetValueOrDefault(code);
 
     /// <summary>A connector for <paramref name="code"/>; throws when the marketplace is unknown.</summary>
-    public IMarketplaceConnector Connector(string code) =>
-        Find(code)?.Create(_services) ?? throw new InvalidOperationException($"No connector for marketplace '{code}'.");
+    public IMarketplaceConnector Connector(string code, ConnectorContext? context = null) =>
+        Find(code)?.Create(_services, context ?? ConnectorContext.Default) ?? throw new InvalidOperationException($"No connector for marketplace '{code}'.");
 }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using SellerDesk.Data;
+using SellerDesk.Data.Reports;
+using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Pulls;
@@ -13,6 +15,7 @@ public sealed class PullExecutor(
     CredentialProtector protector,
     MarketplaceCatalog catalog,
     PullRunner runner,
+    ReportService reports,
     ILogger<PullExecutor> logger)
 {
     public async Task<PullRunResult?> ExecuteAsync(Guid runId, string? node, CancellationToken ct)
@@ -52,7 +55,28 @@ public sealed class PullExecutor(
         }
 
         var settings = new ConnectionSettings(c.Id, c.WorkspaceId, c.Marketplace, credentials, c.BaseUrl is null ? null : new Uri(c.BaseUrl));
-        var result = await runner.RunAsync(runId, settings, catalog.Connector(c.Marketplace), TimeZoneInfo.FindSystemTimeZoneById(found.TimeZone), ct);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(found.TimeZone);
+        var notices = new List<string>();
+        var connector = catalog.Connector(c.Marketplace, new ConnectorContext(zone, notice =>
+        {
+            lock (notices)
+            {
+                notices.Add(notice);
+            }
+        }));
+        var result = await runner.RunAsync(runId, settings, connector, zone, ct);
+        if (notices.Count > 0)
+        {
+            var text = string.Join(Environment.NewLine, notices.Distinct(StringComparer.Ordinal));
+            await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Notices, text), CancellationToken.None);
+            logger.LogWarning("Pull run {Run} of {Connection}: {Notices}", runId, c.Name, text);
+        }
+
+        if (result.Succeeded)
+        {
+            await reports.RefreshAsync(new WorkspaceContext(c.WorkspaceId, string.Empty, found.TimeZone), CancellationToken.None);
+        }
+
         logger.LogInformation(
             "Pull run {Run} of {Marketplace} connection {Connection}: {Status}, {Rows} rows read, {Inserted} new, {Updated} changed{Error}",
             runId, c.Marketplace, c.Name, result.Status, result.RowsRead, result.Inserted, result.Updated, result.Error is null ? string.Empty : ": " + result.Error);

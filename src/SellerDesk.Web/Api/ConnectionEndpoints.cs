@@ -128,9 +128,10 @@ internal sealed record PullRunDto(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     DateTimeOffset? ScheduledFor,
-    string? Node)
+    string? Node,
+    string? Notices)
 {
     public static PullRunDto Of(PullRunView r) => new(
         r.Id, r.ConnectionId, r.Status, r.Trigger, r.From, r.To, r.PagesRead, r.RowsRead, r.Inserted, r.Updated, r.Error,
-        r.MarketplacePayout, r.LedgerPayout, r.PayoutDifference, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node);
+        r.MarketplacePayout, r.LedgerPayout, r.PayoutDifference, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node, r.Notices);
 }
