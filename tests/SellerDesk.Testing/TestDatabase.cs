@@ -32,7 +32,17 @@ public sealed class TestDatabase : IAsyncLifetime
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
             await admin.OpenAsync();
-            await Execute(admin, $"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+            try
+            {
+                await Execute(admin, $"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                // Another test run (an older checkout) dropped it meanwhile: build it again once.
+                _templateName = null;
+                template = await EnsureTemplateAsync();
+                await Execute(admin, $"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+            }
         }
 
         ConnectionString = WithDatabase(Name);
@@ -91,11 +101,18 @@ public sealed class TestDatabase : IAsyncLifetime
 
                     NpgsqlConnection.ClearAllPools();
                     await Execute(admin, $"ALTER DATABASE \"{building}\" RENAME TO \"{name}\"");
+                    await Execute(admin, $"COMMENT ON DATABASE \"{name}\" IS '{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}'");
 
-                    // Templates of older schemas are never used again.
+                    // Templates of other schemas are left for a day: another checkout's tests may be running on one.
                     var stale = new List<string>();
                     await using (var list = new NpgsqlCommand(
-                        "SELECT datname FROM pg_database WHERE datname LIKE 'sellerdesk\\_test\\_template\\_%' AND datname <> $1", admin))
+                        """
+                        SELECT d.datname FROM pg_database d
+                        WHERE d.datname LIKE 'sellerdesk\_test\_template\_%' AND d.datname <> $1
+                          AND coalesce(nullif(regexp_replace(shobj_description(d.oid, 'pg_database'), '[^0-9]', '', 'g'), '')::bigint, 0)
+                              < extract(epoch FROM now())::bigint - 86400
+                        """,
+                        admin))
                     {
                         list.Parameters.Add(new NpgsqlParameter { Value = name });
                         await using var reader = await list.ExecuteReaderAsync();

@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace SellerDesk.Ingestion.Connections;
 
@@ -14,6 +17,20 @@ public sealed class CredentialProtector(IDataProtectionProvider provider)
     public const string Purpose = "SellerDesk.Connections.Credentials.v1";
 
     private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
+
+    /// <summary>
+    /// A Data Protection provider of its own, with its key ring in PostgreSQL (shared by every node, kept across
+    /// restarts). Not the app-wide one: Blazor circuits and antiforgery must keep working while the database is
+    /// down, and they would if their keys had to come from it.
+    /// </summary>
+    public static IDataProtectionProvider CreateProvider(NpgsqlDataSource dataSource)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection().SetApplicationName("SellerDesk.Connections");
+        services.Configure<KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
+        return services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>();
+    }
 
     public string Protect(IReadOnlyDictionary<string, string> credentials)
     {
