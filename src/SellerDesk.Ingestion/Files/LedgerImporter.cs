@@ -99,27 +99,47 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await PrepareAsync(connection, workspaceId, [table.Kind], cancellationToken);
 
         var nextProgress = (long)ProgressInterval;
-        await using (var copy = await connection.BeginBinaryImportAsync(table.CopySql, cancellationToken))
+        await using (var copy = await connection.BeginRawBinaryCopyAsync(table.CopySql, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            try
             {
-                // After the first problem the file is rejected: keep reading only to list the other problems.
+                var rows = new BinaryCopyBuffer();
+                rows.Header();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    // After the first problem the file is rejected: keep reading only to list the other problems.
+                    if (reader.Problems.Count == 0)
+                    {
+                        var row = reader.Current;
+                        table.Write(rows, row.Line, row.Record);
+                        if (rows.Full)
+                        {
+                            await rows.FlushAsync(copy, cancellationToken);
+                        }
+                    }
+
+                    if (reader.RowsRead >= nextProgress)
+                    {
+                        progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
+                        nextProgress = reader.RowsRead + ProgressInterval;
+                    }
+                }
+
                 if (reader.Problems.Count == 0)
                 {
-                    var row = reader.Current;
-                    await table.WriteAsync(copy, row.Line, row.Record, cancellationToken);
+                    rows.Trailer();
+                    await rows.FlushAsync(copy, cancellationToken);
                 }
-
-                if (reader.RowsRead >= nextProgress)
+                else
                 {
-                    progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
-                    nextProgress = reader.RowsRead + ProgressInterval;
+                    await copy.CancelAsync();
                 }
             }
-
-            if (reader.Problems.Count == 0)
+            catch
             {
-                await copy.CompleteAsync(cancellationToken);
+                // Disposing the raw stream would end the COPY as complete: withdraw it instead, keep the first error.
+                await CancelQuietlyAsync(copy);
+                throw;
             }
         }
 
@@ -203,13 +223,40 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var copy = await connection.BeginBinaryImportAsync(table.CopySql, cancellationToken);
-        for (var i = 0; i < records.Count; i++)
+        await using var copy = await connection.BeginRawBinaryCopyAsync(table.CopySql, cancellationToken);
+        try
         {
-            await table.WriteAsync(copy, i + 1, records[i], cancellationToken);
-        }
+            var rows = new BinaryCopyBuffer();
+            rows.Header();
+            for (var i = 0; i < records.Count; i++)
+            {
+                table.Write(rows, i + 1, records[i]);
+                if (rows.Full)
+                {
+                    await rows.FlushAsync(copy, cancellationToken);
+                }
+            }
 
-        await copy.CompleteAsync(cancellationToken);
+            rows.Trailer();
+            await rows.FlushAsync(copy, cancellationToken);
+        }
+        catch
+        {
+            await CancelQuietlyAsync(copy);
+            throw;
+        }
+    }
+
+    private static async Task CancelQuietlyAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // The connection may be broken already; the transaction is rolled back either way.
+        }
     }
 
     /// <summary>

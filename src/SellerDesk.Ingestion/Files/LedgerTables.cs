@@ -1,6 +1,4 @@
-using NpgsqlTypes;
 using SellerDesk.Domain.Ledger;
-using Npgsql;
 
 namespace SellerDesk.Ingestion.Files;
 
@@ -96,7 +94,7 @@ internal abstract class LedgerTable
 /// <summary>A <see cref="LedgerTable"/> with how a record of type <typeparamref name="T"/> fills each column.</summary>
 internal sealed class LedgerTable<T> : LedgerTable
 {
-    private readonly Func<NpgsqlBinaryImporter, T, CancellationToken, Task>[] _writers;
+    private readonly Action<BinaryCopyBuffer, T>[] _writers;
 
     public LedgerTable(LedgerFileKind kind, string name, params Column<T>[] columns)
         : base(kind, name, columns.Select(c => c.Definition).ToList())
@@ -104,39 +102,39 @@ internal sealed class LedgerTable<T> : LedgerTable
         _writers = columns.Select(c => c.Write).ToArray();
     }
 
-    /// <summary>Writes one staging row: the source line, then the record's columns.</summary>
-    public async Task WriteAsync(NpgsqlBinaryImporter copy, int line, T record, CancellationToken cancellationToken)
+    /// <summary>Encodes one staging row: the source line, then the record's columns.</summary>
+    public void Write(BinaryCopyBuffer copy, int line, T record)
     {
-        await copy.StartRowAsync(cancellationToken);
-        await copy.WriteAsync(line, NpgsqlDbType.Integer, cancellationToken);
+        copy.StartRow(_writers.Length + 1);
+        copy.Integer(line);
         foreach (var write in _writers)
         {
-            await write(copy, record, cancellationToken);
+            write(copy, record);
         }
     }
 }
 
-/// <summary>A column definition with the function that writes a record's value of it to a binary COPY.</summary>
-internal sealed record Column<T>(LedgerTableColumn Definition, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> Write)
+/// <summary>A column definition with the function that encodes a record's value of it for a binary COPY.</summary>
+internal sealed record Column<T>(LedgerTableColumn Definition, Action<BinaryCopyBuffer, T> Write)
 {
     public static Column<T> Text(string name, Func<T, string?> value, bool key = false) =>
-        new(new(name, "text", key), (copy, r, ct) => copy.WriteAsync(NullIfEmpty(value(r)), NpgsqlDbType.Text, ct));
+        new(new(name, "text", key), (copy, r) => copy.Text(NullIfEmpty(value(r))));
 
     public static Column<T> Integer(string name, Func<T, int> value) =>
-        new(new(name, "integer", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Integer, ct));
+        new(new(name, "integer", false), (copy, r) => copy.Integer(value(r)));
 
     public static Column<T> Money(string name, Func<T, decimal> value) =>
-        new(new(name, "numeric", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Numeric, ct));
+        new(new(name, "numeric", false), (copy, r) => copy.Numeric(value(r)));
 
     public static Column<T> Boolean(string name, Func<T, bool> value) =>
-        new(new(name, "boolean", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Boolean, ct));
+        new(new(name, "boolean", false), (copy, r) => copy.Boolean(value(r)));
 
     public static Column<T> Date(string name, Func<T, DateOnly> value, bool key = false) =>
-        new(new(name, "date", key), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Date, ct));
+        new(new(name, "date", key), (copy, r) => copy.Date(value(r)));
 
-    /// <summary>timestamptz; Npgsql writes only UTC instants to it.</summary>
+    /// <summary>timestamptz: the instant.</summary>
     public static Column<T> Timestamp(string name, Func<T, DateTimeOffset> value) =>
-        new(new(name, "timestamptz", false), (copy, r, ct) => copy.WriteAsync(value(r).ToUniversalTime(), NpgsqlDbType.TimestampTz, ct));
+        new(new(name, "timestamptz", false), (copy, r) => copy.Timestamp(value(r)));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
