@@ -18,6 +18,8 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     /// <summary>Staged rows from which joins against the ledger are forced to hash joins.</summary>
     private const long BulkRows = 20_000;
 
+    private const string NewRowsSavepoint = "ledger_new_rows";
+
     /// <summary>
     /// Imports one ledger file. Timestamps without an offset are local to <paramref name="zone"/>. Returns the
     /// counts, or (nothing written) up to 100 problems with line, column and a plain message.
@@ -73,7 +75,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await StageAsync(connection, LedgerTables.AdSpend, batch.AdSpend, cancellationToken);
         await StageAsync(connection, LedgerTables.Fees, batch.Fees, cancellationToken);
 
-        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, kinds, "item", TimeZoneInfo.Utc, true, problems, cancellationToken);
+        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, kinds, batch.Count, "item", TimeZoneInfo.Utc, true, problems, cancellationToken);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -151,7 +153,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         }
 
         var problems = reader.Problems;
-        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, [table.Kind], "line", zone, false, problems, cancellationToken);
+        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, [table.Kind], reader.RowsRead, "line", zone, false, problems, cancellationToken);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -263,10 +265,18 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     /// Runs the set checks of the staged <paramref name="kinds"/> under the workspace's ledger lock; when they find
     /// nothing, merges each staged table in write order. Returns the rows inserted and updated.
     /// </summary>
+    /// <remarks>
+    /// A table that holds no row of the workspace yet (the first import of a ledger) skips the separate duplicate-key
+    /// pass over staging: its merge is a plain INSERT, so the primary key itself finds a key that the file repeats.
+    /// The INSERT then runs under a savepoint; on a unique violation it is rolled back and the duplicate check runs to
+    /// list the lines, exactly as it would have before. When another check finds problems, the duplicate check runs
+    /// as well and its problems come first, as always.
+    /// </remarks>
     private static async Task<(int Inserted, int Updated)> CheckAndMergeAsync(
         NpgsqlConnection connection,
         Guid workspaceId,
-        IReadOnlyList<LedgerFileKind> kinds,
+        List<LedgerFileKind> kinds,
+        long stagedRows,
         string unit,
         TimeZoneInfo zone,
         bool batch,
@@ -274,6 +284,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         var staged = StagedKinds(kinds).ToList();
+        var empty = new HashSet<LedgerFileKind>();
         await using (var prepare = new NpgsqlBatch(connection))
         {
             foreach (var kind in staged)
@@ -285,32 +296,46 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.ledger:' || $1::text, 0))");
             lockCommand.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
             prepare.BatchCommands.Add(lockCommand);
+
+            // Statistics of the ledger tables can be far off (analyzed while empty, then bulk-loaded), and a nested loop
+            // planned on them joins every staged row to every stored one. Bulk files get hash joins; small ones keep the
+            // index lookups that suit them.
+            if (stagedRows > BulkRows)
+            {
+                prepare.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_nestloop = off"));
+            }
+
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Statistics of the ledger tables can be far off (analyzed while empty, then bulk-loaded), and a nested loop
-        // planned on them joins every staged row to every stored one. Bulk files get hash joins; small ones keep the
-        // index lookups that suit them.
-        await using (var count = new NpgsqlCommand(
-            string.Join(" + ", staged.Select(k => $"(SELECT count(*) FROM {LedgerTables.For(k).Staging})")).Insert(0, "SELECT "),
+        // Under the lock: which of the tables to merge hold no row of the workspace yet.
+        await using (var stored = new NpgsqlCommand(
+            "SELECT " + string.Join(", ", kinds.Select(k => $"EXISTS (SELECT 1 FROM {LedgerTables.For(k).Name} WHERE workspace_id = $1)")),
             connection))
         {
-            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! > BulkRows)
+            stored.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            await using var reader = await stored.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            for (var i = 0; i < kinds.Count; i++)
             {
-                await using var hashJoins = new NpgsqlCommand("SET LOCAL enable_nestloop = off", connection);
-                await hashJoins.ExecuteNonQueryAsync(cancellationToken);
+                if (!reader.GetBoolean(i))
+                {
+                    empty.Add(kinds[i]);
+                }
             }
         }
 
         foreach (var kind in kinds)
         {
             var table = LedgerTables.For(kind);
-            var context = new CheckContext(connection, workspaceId, batch ? kind : null, problems);
-            await context.RunAsync(table.DuplicatesSql, r =>
-            [
-                new(r.GetInt32(0), null, Invariant($"duplicates {unit} {r.GetInt32(1)} (same {table.KeyDescription})")),
-            ], cancellationToken);
+            var deferDuplicates = empty.Contains(kind);
+            if (!deferDuplicates)
+            {
+                await DuplicatesAsync(connection, workspaceId, table, unit, batch, problems, cancellationToken);
+            }
 
+            var others = deferDuplicates ? new ImportProblemList() : problems;
+            var context = new CheckContext(connection, workspaceId, batch ? kind : null, others);
             if (kind == LedgerFileKind.Sales)
             {
                 await context.RunAsync(LedgerChecks.OrderAttributesWithinFile, r => OrderProblems(
@@ -336,6 +361,13 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
                         $"brings the units returned of sales line {r.GetString(1)}/{r.GetString(2)}/{r.GetString(3)} to {r.GetInt32(4)}, more than the {r.GetInt32(5)} sold")),
                 ], cancellationToken);
             }
+
+            if (deferDuplicates && others.Count > 0)
+            {
+                // The file is rejected anyway: list its duplicate keys too, before the other problems as always.
+                await DuplicatesAsync(connection, workspaceId, table, unit, batch, problems, cancellationToken);
+                problems.AddAll(others);
+            }
         }
 
         if (problems.Count > 0)
@@ -347,8 +379,41 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         var updated = 0;
         foreach (var kind in kinds)
         {
+            var table = LedgerTables.For(kind);
+            if (empty.Contains(kind))
+            {
+                // Nothing stored to update or to drop from staging: insert all, with the primary key as the duplicate check.
+                await using var savepoint = new NpgsqlCommand($"SAVEPOINT {NewRowsSavepoint}", connection);
+                await savepoint.ExecuteNonQueryAsync(cancellationToken);
+                try
+                {
+                    await using var insert = new NpgsqlCommand(table.InsertSql, connection) { CommandTimeout = 0 };
+                    insert.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+                    inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == table.Name)
+                {
+                    await using (var rollback = new NpgsqlCommand($"ROLLBACK TO SAVEPOINT {NewRowsSavepoint}", connection))
+                    {
+                        await rollback.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    await DuplicatesAsync(connection, workspaceId, table, unit, batch, problems, cancellationToken);
+                    if (problems.Count == 0)
+                    {
+                        throw;
+                    }
+
+                    return (0, 0);
+                }
+
+                await using var release = new NpgsqlCommand($"RELEASE SAVEPOINT {NewRowsSavepoint}", connection);
+                await release.ExecuteNonQueryAsync(cancellationToken);
+                continue;
+            }
+
             await using var merge = new NpgsqlBatch(connection) { Timeout = 0 };
-            foreach (var sql in LedgerTables.For(kind).MergeSql)
+            foreach (var sql in table.MergeSql)
             {
                 var command = new NpgsqlBatchCommand(sql);
                 command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
@@ -370,6 +435,14 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         return (inserted, updated);
     }
+
+    /// <summary>Lists the staged rows of <paramref name="table"/> whose key an earlier line has.</summary>
+    private static Task DuplicatesAsync(
+        NpgsqlConnection connection, Guid workspaceId, LedgerTable table, string unit, bool batch, ImportProblemList problems, CancellationToken cancellationToken) =>
+        new CheckContext(connection, workspaceId, batch ? table.Kind : null, problems).RunAsync(table.DuplicatesSql, r =>
+        [
+            new(r.GetInt32(0), null, Invariant($"duplicates {unit} {r.GetInt32(1)} (same {table.KeyDescription})")),
+        ], cancellationToken);
 
     /// <summary>
     /// One problem per attribute that differs, from a row of (line, other line, order_id, ordered_at, other,

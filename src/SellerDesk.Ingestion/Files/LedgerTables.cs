@@ -24,7 +24,7 @@ internal abstract class LedgerTable
 
         KeyDescription = key.Count == 1 ? key[0] : string.Join(", ", key.Take(key.Count - 1)) + " and " + key[^1];
         CreateStagingSql =
-            $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(c => $"{c.Name} {c.SqlType}"))}) ON COMMIT DROP";
+            $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(StagingColumn))}) ON COMMIT DROP";
         CopySql = $"COPY {Staging} (line, {all}) FROM STDIN (FORMAT BINARY)";
         var keyList = string.Join(", ", key);
         DuplicatesSql = $"""
@@ -43,6 +43,10 @@ internal abstract class LedgerTable
         // 1. update stored rows whose values differ (identical rows are neither inserted nor updated);
         // 2. drop from staging every row whose key is stored (updated or identical);
         // 3. insert what is left, plain INSERT: those keys are new.
+        InsertSql = $"""
+            INSERT INTO {Name} (workspace_id, {all})
+            SELECT $1, {all} FROM {Staging}
+            """;
         var stored = string.Join(", ", values.Select(v => $"t.{v}"));
         var keyMatch = string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"));
         MergeSql =
@@ -59,10 +63,7 @@ internal abstract class LedgerTable
             USING {Name} AS t
             WHERE t.workspace_id = $1 AND {keyMatch}
             """,
-            $"""
-            INSERT INTO {Name} (workspace_id, {all})
-            SELECT $1, {all} FROM {Staging}
-            """,
+            InsertSql,
         ];
     }
 
@@ -86,9 +87,19 @@ internal abstract class LedgerTable
     /// <summary>Rows whose key an earlier line of the same file has: (line, first_line, total).</summary>
     public string DuplicatesSql { get; }
 
-    /// <summary>Merges the staging table into the ledger for workspace <c>$1</c>: (inserted, updated).</summary>
+    /// <summary>Inserts every staged row into the ledger for workspace <c>$1</c>; the merge's last step.</summary>
+    public string InsertSql { get; }
+
     /// <summary>The merge's three statements (update changed, drop stored keys from staging, insert new), each taking the workspace id as $1.</summary>
     public IReadOnlyList<string> MergeSql { get; }
+
+    /// <summary>
+    /// A staging column. Text that is not part of the key is compared byte-wise ("C"): the checks take min/max of
+    /// such columns over every staged row, and with the database's libc collation each comparison is a strcoll call.
+    /// Key columns keep the ledger's collation, so joins on the key can still use the ledger's primary key.
+    /// </summary>
+    private static string StagingColumn(LedgerTableColumn column) =>
+        column.SqlType == "text" && !column.IsKey ? $"{column.Name} text COLLATE \"C\"" : $"{column.Name} {column.SqlType}";
 }
 
 /// <summary>A <see cref="LedgerTable"/> with how a record of type <typeparamref name="T"/> fills each column.</summary>

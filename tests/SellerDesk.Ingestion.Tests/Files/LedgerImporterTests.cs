@@ -219,6 +219,42 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_first_import_with_a_repeated_key_and_a_disagreeing_line_lists_both_duplicates_first()
+    {
+        var workspace = await NewWorkspaceAsync();
+
+        var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
+            SalesHeader,
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,organic,MUG-01,2,1000,0,150,20,0",
+            "own_store,S2,1,2026-01-11T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0"));
+
+        result.Errors.Select(e => e.ToString()).Should().Equal(
+            "line 3: duplicates line 2 (same marketplace, order_id and line_id)",
+            "line 3, column channel: channel 'organic' differs from 'vk_ads' on line 2 of the same order S1");
+        (await CountAsync(workspace)).Should().Be(LedgerCounts.None);
+    }
+
+    [Fact]
+    public async Task A_repeated_key_is_rejected_when_the_ledger_already_holds_that_key_and_nothing_is_changed()
+    {
+        var workspace = await NewWorkspaceAsync();
+        var first = await ImportAsync(workspace, LedgerFileKind.AdSpend, Lines(
+            "date,marketplace,channel,amount",
+            "2026-01-10,own_store,vk_ads,1500"));
+        first.Succeeded.Should().BeTrue();
+
+        var result = await ImportAsync(workspace, LedgerFileKind.AdSpend, Lines(
+            "date,marketplace,channel,amount",
+            "2026-01-10,own_store,vk_ads,1700",
+            "2026-01-11,own_store,vk_ads,100",
+            "10.01.2026,own_store,vk_ads,1600"));
+
+        result.Errors.Should().Equal(new ImportProblem(4, null, "duplicates line 2 (same date, marketplace and channel)"));
+        (await ScalarAsync<decimal>("SELECT sum(amount) FROM ad_spend WHERE workspace_id = $1", workspace)).Should().Be(1500m);
+    }
+
+    [Fact]
     public async Task A_line_without_the_customer_id_its_order_has_elsewhere_in_the_file_is_rejected()
     {
         var workspace = await NewWorkspaceAsync();
