@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Npgsql;
 
 namespace SellerDesk.Ingestion.Files;
@@ -19,6 +20,9 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     private const long BulkRows = 20_000;
 
     private const string NewRowsSavepoint = "ledger_new_rows";
+
+    /// <summary>Rows per batch handed from parsing to the COPY stage, and how many batches may wait between them.</summary>
+    private const int ParsedBatchRows = 1024, ParsedBatches = 4;
 
     /// <summary>
     /// Imports one ledger file. Timestamps without an offset are local to <paramref name="zone"/>. Returns the
@@ -100,33 +104,31 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PrepareAsync(connection, workspaceId, [table.Kind], cancellationToken);
 
-        var nextProgress = (long)ProgressInterval;
+        // Two stages that overlap: one task reads and parses the file into batches of rows, this one encodes them for
+        // binary COPY and sends them. The channel holds a few batches, so memory stays flat.
+        var batches = Channel.CreateBounded<ArraySegment<LedgerRow<T>>>(
+            new BoundedChannelOptions(ParsedBatches) { SingleReader = true, SingleWriter = true });
+        using var stopParsing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parsing = Task.Run(() => ParseAsync(reader, batches.Writer, progress, stopParsing.Token), CancellationToken.None);
         await using (var copy = await connection.BeginRawBinaryCopyAsync(table.CopySql, cancellationToken))
         {
             try
             {
                 var rows = new BinaryCopyBuffer();
                 rows.Header();
-                while (await reader.ReadAsync(cancellationToken))
+                await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
                 {
-                    // After the first problem the file is rejected: keep reading only to list the other problems.
-                    if (reader.Problems.Count == 0)
+                    foreach (var row in batch)
                     {
-                        var row = reader.Current;
                         table.Write(rows, row.Line, row.Record);
                         if (rows.Full)
                         {
                             await rows.FlushAsync(copy, cancellationToken);
                         }
                     }
-
-                    if (reader.RowsRead >= nextProgress)
-                    {
-                        progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
-                        nextProgress = reader.RowsRead + ProgressInterval;
-                    }
                 }
 
+                await parsing;
                 if (reader.Problems.Count == 0)
                 {
                     rows.Trailer();
@@ -139,7 +141,18 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             }
             catch
             {
-                // Disposing the raw stream would end the COPY as complete: withdraw it instead, keep the first error.
+                // Stop the parsing task and wait for it (it uses the reader); disposing the raw stream would end the
+                // COPY as complete, so withdraw it instead. The first error is the one thrown.
+                await stopParsing.CancelAsync();
+                try
+                {
+                    await parsing;
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or ChannelClosedException)
+                {
+                    // The parsing task stops with the import; its own error, if any, comes second.
+                }
+
                 await CancelQuietlyAsync(copy);
                 throw;
             }
@@ -162,6 +175,51 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return new ImportResult(table.Kind, checked((int)reader.RowsRead), inserted, updated, reader.Warnings, []);
+    }
+
+    /// <summary>
+    /// Reads the file's valid rows into batches for the COPY stage until the first problem; after it, only reads on to
+    /// list the file's other problems. Completes the channel in any case.
+    /// </summary>
+    private static async Task ParseAsync<T>(
+        LedgerFileReader<T> reader, ChannelWriter<ArraySegment<LedgerRow<T>>> batches, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            var nextProgress = (long)ProgressInterval;
+            var batch = new LedgerRow<T>[ParsedBatchRows];
+            var count = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // After the first problem the file is rejected: keep reading only to list the other problems.
+                if (reader.Problems.Count == 0)
+                {
+                    batch[count++] = reader.Current;
+                    if (count == batch.Length)
+                    {
+                        await batches.WriteAsync(batch, cancellationToken);
+                        batch = new LedgerRow<T>[ParsedBatchRows];
+                        count = 0;
+                    }
+                }
+
+                if (reader.RowsRead >= nextProgress)
+                {
+                    progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
+                    nextProgress = reader.RowsRead + ProgressInterval;
+                }
+            }
+
+            if (count > 0 && reader.Problems.Count == 0)
+            {
+                await batches.WriteAsync(new ArraySegment<LedgerRow<T>>(batch, 0, count), cancellationToken);
+            }
+        }
+        finally
+        {
+            batches.TryComplete();
+        }
     }
 
     private static ImportResult Rejected<T>(LedgerFileKind kind, LedgerFileReader<T> reader)

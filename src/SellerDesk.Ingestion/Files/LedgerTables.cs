@@ -96,7 +96,9 @@ internal abstract class LedgerTable
     /// <summary>
     /// A staging column. Text that is not part of the key is compared byte-wise ("C"): the checks take min/max of
     /// such columns over every staged row, and with the database's libc collation each comparison is a strcoll call.
-    /// Key columns keep the ledger's collation, so joins on the key can still use the ledger's primary key.
+    /// Key columns keep the default collation: joined with a ledger key column they compare in that column's
+    /// collation (the "C" of migration 0005 for sales_lines and returns, else the default), so the ledger's primary
+    /// key serves the join.
     /// </summary>
     private static string StagingColumn(LedgerTableColumn column) =>
         column.SqlType == "text" && !column.IsKey ? $"{column.Name} text COLLATE \"C\"" : $"{column.Name} {column.SqlType}";
