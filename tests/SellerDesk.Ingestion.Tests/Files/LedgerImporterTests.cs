@@ -255,6 +255,28 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Lines_of_one_order_apart_in_the_file_are_checked_against_its_first_line()
+    {
+        var workspace = await NewWorkspaceAsync();
+
+        var rejected = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
+            SalesHeader,
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S2,1,2026-01-11T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S1,2,2026-01-10T12:00:00+03:00,c1,organic,TEE-02,1,900,0,0,18,0"));
+        var accepted = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
+            SalesHeader,
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S2,1,2026-01-11T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S1,2,2026-01-10T09:00:00Z,c1,vk_ads,TEE-02,1,900,0,0,18,0"));
+
+        rejected.Errors.Select(e => e.ToString()).Should().Equal(
+            "line 4, column channel: channel 'organic' differs from 'vk_ads' on line 2 of the same order S1");
+        accepted.Succeeded.Should().BeTrue();
+        accepted.Inserted.Should().Be(3);
+    }
+
+    [Fact]
     public async Task A_line_without_the_customer_id_its_order_has_elsewhere_in_the_file_is_rejected()
     {
         var workspace = await NewWorkspaceAsync();
