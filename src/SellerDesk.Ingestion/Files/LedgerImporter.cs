@@ -146,16 +146,9 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             {
                 // Stop the parsing task and wait for it (it uses the reader); disposing the raw stream would end the
                 // COPY as complete, so withdraw it instead. The first error is the one thrown.
+                // (When parsing failed first, its error is the one caught here and rethrown, e.g. a 413 of the body.)
                 await stopParsing.CancelAsync();
-                try
-                {
-                    await parsing;
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or IOException or ChannelClosedException)
-                {
-                    // The parsing task stops with the import; its own error, if any, comes second.
-                }
-
+                await parsing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await CancelQuietlyAsync(copy);
                 throw;
             }

@@ -276,6 +276,78 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
         accepted.Inserted.Should().Be(3);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_body_that_breaks_off_mid_file_fails_with_its_own_error_and_writes_nothing(bool timesOut)
+    {
+        var workspace = await NewWorkspaceAsync();
+        var text = new StringBuilder(SalesHeader).Append('\n');
+        for (var i = 0; i < 30_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"ozon,O{i},1,2026-01-05T08:00:00+03:00,k1,ozon_ads,MUG-01,1,600,90,80,0,0\n");
+        }
+
+        await using var body = new BreakingStream(Utf8(text.ToString()), breakAfter: 1_000_000, timesOut);
+
+        var import = () => _importer.ImportAsync(workspace, TimeZoneInfo.Utc, LedgerFileKind.Sales, body, null);
+
+        var thrown = await import.Should().ThrowAsync<Exception>();
+        thrown.Which.Should().BeOfType(timesOut ? typeof(TimeoutException) : typeof(IOException));
+        thrown.Which.Message.Should().Be("the client went away");
+        (await CountAsync(workspace)).Should().Be(LedgerCounts.None);
+        var after = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(SalesHeader, "ozon,O1,1,2026-01-05T08:00:00+03:00,k1,ozon_ads,MUG-01,1,600,90,80,0,0"));
+        after.Inserted.Should().Be(1);
+    }
+
+    /// <summary>A body that throws, as a dropped connection does, after some bytes.</summary>
+    private sealed class BreakingStream(Stream inner, long breakAfter, bool timesOut) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_read >= breakAfter)
+            {
+                throw timesOut ? new TimeoutException("the client went away") : new IOException("the client went away");
+            }
+
+            var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, breakAfter - _read)], cancellationToken);
+            _read += read;
+            return read;
+        }
+
+        public override void Flush() => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
     [Fact]
     public async Task A_line_without_the_customer_id_its_order_has_elsewhere_in_the_file_is_rejected()
     {
