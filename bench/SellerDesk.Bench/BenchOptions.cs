@@ -20,6 +20,7 @@ internal sealed record BenchOptions
                              else Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk)
           --quiet-wait S     before each timed step wait up to S seconds for the machine to be quiet (<15% CPU busy);
                              0 = do not wait (default 120)
+          --skip-diagnostics skip the slow diagnostic steps 7-9 (report and merge EXPLAINs, plan stability)
           --keep-files       keep the generated CSV files and the app logs (their folder is printed)
           --keep-database    do not drop the benchmark database at the end (its connection string is printed)
         """;
@@ -45,6 +46,8 @@ internal sealed record BenchOptions
 
     public int QuietWaitSeconds { get; private init; } = 120;
 
+    public bool SkipDiagnostics { get; private init; }
+
     public bool KeepFiles { get; private init; }
 
     public bool KeepDatabase { get; private init; }
@@ -69,6 +72,7 @@ internal sealed record BenchOptions
                 "--stats-timeout" => options with { StatsTimeoutSeconds = (int)Number(Value()) },
                 "--connection" => options with { Connection = Value() },
                 "--quiet-wait" => options with { QuietWaitSeconds = Value() == "0" ? 0 : (int)Number(args[i]) },
+                "--skip-diagnostics" => options with { SkipDiagnostics = true },
                 "--keep-files" => options with { KeepFiles = true },
                 "--keep-database" => options with { KeepDatabase = true },
                 "-h" or "--help" => options with { Help = true },

@@ -312,8 +312,11 @@ internal sealed class BenchRun(BenchOptions options)
             result.ReportRss = (before.Rss, after.Rss, after.Hwm);
             Console.WriteLine($"  app RSS {Mb(before.Rss)} MB before the reports, {Mb(after.Rss)} MB after; peak over the app's life (VmHWM) {Mb(after.Hwm)} MB");
 
-            Section("7. Where report time goes (in-process, same database)");
-            result.Breakdown = await ReportBreakdownAsync();
+            if (!options.SkipDiagnostics)
+            {
+                Section("7. Where report time goes (in-process, same database)");
+                result.Breakdown = await ReportBreakdownAsync();
+            }
         }
         finally
         {
@@ -321,6 +324,12 @@ internal sealed class BenchRun(BenchOptions options)
             {
                 await app.DisposeAsync();
             }
+        }
+
+        if (options.SkipDiagnostics)
+        {
+            Console.WriteLine("\n  steps 7-9 skipped (--skip-diagnostics)");
+            return;
         }
 
         Section("8. Where the sales merge time goes (EXPLAIN ANALYZE in rolled-back transactions: the same sales lines again, for an empty workspace)");

@@ -24,7 +24,7 @@ internal static class MergeDiagnostics
         var tables = typeof(LedgerImporter).Assembly.GetType("SellerDesk.Ingestion.Files.LedgerTables");
         var sales = tables?.GetProperty("Sales", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         var createStaging = sales?.GetType().GetProperty("CreateStagingSql")?.GetValue(sales) as string;
-        var mergeSql = sales?.GetType().GetProperty("MergeSql")?.GetValue(sales) as string;
+        var mergeSql = sales?.GetType().GetProperty("InsertSql")?.GetValue(sales) as string;
         if (createStaging is null || mergeSql is null)
         {
             Console.WriteLine("  (LedgerTables.Sales not found by reflection; merge diagnostics skipped)");
@@ -35,8 +35,8 @@ internal static class MergeDiagnostics
         (string Name, string Sql)[] experiments =
         [
             ("INSERT into a bare copy of sales_lines (heap only, no index, no FK)", $"INSERT INTO bench_heap (workspace_id, {Columns}) SELECT $1, {Columns} FROM staging_sales_lines"),
-            ("plain INSERT into sales_lines (PK + ordered_at index + FK trigger)", $"INSERT INTO sales_lines (workspace_id, {Columns}) SELECT $1, {Columns} FROM staging_sales_lines"),
-            ("the importer's merge (anti-join + INSERT ... ON CONFLICT DO UPDATE)", mergeSql),
+            ("plain INSERT into sales_lines (as migrated: PK only since 0004, C-collated keys since 0005)", $"INSERT INTO sales_lines (workspace_id, {Columns}) SELECT $1, {Columns} FROM staging_sales_lines"),
+            ("the importer's INSERT of new keys (LedgerTable.InsertSql; the whole merge when the workspace has no rows yet)", mergeSql),
         ];
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -96,7 +96,7 @@ internal static class MergeDiagnostics
         var tables = typeof(LedgerImporter).Assembly.GetType("SellerDesk.Ingestion.Files.LedgerTables");
         var sales = tables?.GetProperty("Sales", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         var createStaging = sales?.GetType().GetProperty("CreateStagingSql")?.GetValue(sales) as string;
-        var mergeSql = sales?.GetType().GetProperty("MergeSql")?.GetValue(sales) as string;
+        var mergeSql = sales?.GetType().GetProperty("InsertSql")?.GetValue(sales) as string;
         if (createStaging is null || mergeSql is null)
         {
             Console.WriteLine("  (LedgerTables.Sales not found by reflection; no plan)");

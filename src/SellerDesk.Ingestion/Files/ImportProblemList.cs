@@ -29,6 +29,20 @@ public sealed class ImportProblemList
         }
     }
 
+    /// <summary>Appends the problems of <paramref name="other"/> (those kept and the count of all).</summary>
+    internal void AddAll(ImportProblemList other)
+    {
+        foreach (var problem in other._kept)
+        {
+            if (_kept.Count < Retained)
+            {
+                _kept.Add(problem);
+            }
+        }
+
+        Count += other.Count;
+    }
+
     /// <summary>Counts problems that a set check found beyond the ones it returned.</summary>
     public void AddUnlisted(int count) => Count += count;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Npgsql;
+using SellerDesk.Domain.Ledger;
 
 namespace SellerDesk.Ingestion.Files;
 
@@ -17,6 +19,11 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
     /// <summary>Staged rows from which joins against the ledger are forced to hash joins.</summary>
     private const long BulkRows = 20_000;
+
+    private const string NewRowsSavepoint = "ledger_new_rows";
+
+    /// <summary>Rows per batch handed from parsing to the COPY stage, and how many batches may wait between them.</summary>
+    private const int ParsedBatchRows = 1024, ParsedBatches = 4;
 
     /// <summary>
     /// Imports one ledger file. Timestamps without an offset are local to <paramref name="zone"/>. Returns the
@@ -73,7 +80,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await StageAsync(connection, LedgerTables.AdSpend, batch.AdSpend, cancellationToken);
         await StageAsync(connection, LedgerTables.Fees, batch.Fees, cancellationToken);
 
-        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, kinds, "item", TimeZoneInfo.Utc, true, problems, cancellationToken);
+        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, kinds, batch.Count, false, "item", TimeZoneInfo.Utc, true, problems, cancellationToken);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -98,28 +105,52 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PrepareAsync(connection, workspaceId, [table.Kind], cancellationToken);
 
-        var nextProgress = (long)ProgressInterval;
-        await using (var copy = await connection.BeginBinaryImportAsync(table.CopySql, cancellationToken))
+        // Two stages that overlap: one task reads and parses the file into batches of rows, this one encodes them for
+        // binary COPY and sends them. The channel holds a few batches, so memory stays flat.
+        var batches = Channel.CreateBounded<ArraySegment<LedgerRow<T>>>(
+            new BoundedChannelOptions(ParsedBatches) { SingleReader = true, SingleWriter = true });
+        using var stopParsing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parsing = Task.Run(() => ParseAsync(reader, batches.Writer, progress, stopParsing.Token), CancellationToken.None);
+        var orderRuns = table.Kind == LedgerFileKind.Sales ? new SalesOrderRuns() : null;
+        await using (var copy = await connection.BeginRawBinaryCopyAsync(table.CopySql, cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            try
             {
-                // After the first problem the file is rejected: keep reading only to list the other problems.
+                var rows = new BinaryCopyBuffer();
+                rows.Header();
+                await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                {
+                    foreach (var row in batch)
+                    {
+                        orderRuns?.Add((SaleLine)(object)row.Record);
+                        table.Write(rows, row.Line, row.Record);
+                        if (rows.Full)
+                        {
+                            await rows.FlushAsync(copy, cancellationToken);
+                        }
+                    }
+                }
+
+                await parsing;
                 if (reader.Problems.Count == 0)
                 {
-                    var row = reader.Current;
-                    await table.WriteAsync(copy, row.Line, row.Record, cancellationToken);
+                    rows.Trailer();
+                    await rows.FlushAsync(copy, cancellationToken);
                 }
-
-                if (reader.RowsRead >= nextProgress)
+                else
                 {
-                    progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
-                    nextProgress = reader.RowsRead + ProgressInterval;
+                    await copy.CancelAsync();
                 }
             }
-
-            if (reader.Problems.Count == 0)
+            catch
             {
-                await copy.CompleteAsync(cancellationToken);
+                // Stop the parsing task and wait for it (it uses the reader); disposing the raw stream would end the
+                // COPY as complete, so withdraw it instead. The first error is the one thrown.
+                // (When parsing failed first, its error is the one caught here and rethrown, e.g. a 413 of the body.)
+                await stopParsing.CancelAsync();
+                await parsing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await CancelQuietlyAsync(copy);
+                throw;
             }
         }
 
@@ -131,7 +162,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         }
 
         var problems = reader.Problems;
-        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, [table.Kind], "line", zone, false, problems, cancellationToken);
+        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, [table.Kind], reader.RowsRead, orderRuns?.Verified == true, "line", zone, false, problems, cancellationToken);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -140,6 +171,51 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return new ImportResult(table.Kind, checked((int)reader.RowsRead), inserted, updated, reader.Warnings, []);
+    }
+
+    /// <summary>
+    /// Reads the file's valid rows into batches for the COPY stage until the first problem; after it, only reads on to
+    /// list the file's other problems. Completes the channel in any case.
+    /// </summary>
+    private static async Task ParseAsync<T>(
+        LedgerFileReader<T> reader, ChannelWriter<ArraySegment<LedgerRow<T>>> batches, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            var nextProgress = (long)ProgressInterval;
+            var batch = new LedgerRow<T>[ParsedBatchRows];
+            var count = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // After the first problem the file is rejected: keep reading only to list the other problems.
+                if (reader.Problems.Count == 0)
+                {
+                    batch[count++] = reader.Current;
+                    if (count == batch.Length)
+                    {
+                        await batches.WriteAsync(batch, cancellationToken);
+                        batch = new LedgerRow<T>[ParsedBatchRows];
+                        count = 0;
+                    }
+                }
+
+                if (reader.RowsRead >= nextProgress)
+                {
+                    progress?.Report(new ImportProgress(reader.RowsRead, reader.BytesRead));
+                    nextProgress = reader.RowsRead + ProgressInterval;
+                }
+            }
+
+            if (count > 0 && reader.Problems.Count == 0)
+            {
+                await batches.WriteAsync(new ArraySegment<LedgerRow<T>>(batch, 0, count), cancellationToken);
+            }
+        }
+        finally
+        {
+            batches.TryComplete();
+        }
     }
 
     private static ImportResult Rejected<T>(LedgerFileKind kind, LedgerFileReader<T> reader)
@@ -203,23 +279,61 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             return;
         }
 
-        await using var copy = await connection.BeginBinaryImportAsync(table.CopySql, cancellationToken);
-        for (var i = 0; i < records.Count; i++)
+        await using var copy = await connection.BeginRawBinaryCopyAsync(table.CopySql, cancellationToken);
+        try
         {
-            await table.WriteAsync(copy, i + 1, records[i], cancellationToken);
-        }
+            var rows = new BinaryCopyBuffer();
+            rows.Header();
+            for (var i = 0; i < records.Count; i++)
+            {
+                table.Write(rows, i + 1, records[i]);
+                if (rows.Full)
+                {
+                    await rows.FlushAsync(copy, cancellationToken);
+                }
+            }
 
-        await copy.CompleteAsync(cancellationToken);
+            rows.Trailer();
+            await rows.FlushAsync(copy, cancellationToken);
+        }
+        catch
+        {
+            await CancelQuietlyAsync(copy);
+            throw;
+        }
+    }
+
+    private static async Task CancelQuietlyAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // The connection may be broken already; the transaction is rolled back either way.
+        }
     }
 
     /// <summary>
     /// Runs the set checks of the staged <paramref name="kinds"/> under the workspace's ledger lock; when they find
     /// nothing, merges each staged table in write order. Returns the rows inserted and updated.
     /// </summary>
+    /// <remarks>
+    /// A table that holds no row of the workspace yet (the first import of a ledger) skips the separate duplicate-key
+    /// pass over staging: its merge is a plain INSERT, so the primary key itself finds a key that the file repeats.
+    /// The INSERT then runs under a savepoint; on a unique violation it is rolled back and the duplicate check runs to
+    /// list the lines, exactly as it would have before. When another check finds problems, the duplicate check runs
+    /// as well and its problems come first, as always. When <paramref name="salesOrdersVerified"/>, the file's orders
+    /// were seen to be one agreeing run each while it streamed (<see cref="SalesOrderRuns"/>), and the set check of
+    /// orders within the file, which could then find nothing, is skipped.
+    /// </remarks>
     private static async Task<(int Inserted, int Updated)> CheckAndMergeAsync(
         NpgsqlConnection connection,
         Guid workspaceId,
-        IReadOnlyList<LedgerFileKind> kinds,
+        List<LedgerFileKind> kinds,
+        long stagedRows,
+        bool salesOrdersVerified,
         string unit,
         TimeZoneInfo zone,
         bool batch,
@@ -227,8 +341,12 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         var staged = StagedKinds(kinds).ToList();
+        var empty = new HashSet<LedgerFileKind>();
         await using (var prepare = new NpgsqlBatch(connection))
         {
+            // A sample of 3,000 rows (not 30,000) is plenty for the checks' and the merge's estimates, and ANALYZE of a
+            // million staged rows then reads a tenth of the table instead of all of it.
+            prepare.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL default_statistics_target = 10"));
             foreach (var kind in staged)
             {
                 // Temp tables get no autovacuum statistics; the checks and the merge join them.
@@ -238,36 +356,53 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.ledger:' || $1::text, 0))");
             lockCommand.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
             prepare.BatchCommands.Add(lockCommand);
+
+            // Statistics of the ledger tables can be far off (analyzed while empty, then bulk-loaded), and a nested loop
+            // planned on them joins every staged row to every stored one. Bulk files get hash joins; small ones keep the
+            // index lookups that suit them.
+            if (stagedRows > BulkRows)
+            {
+                prepare.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_nestloop = off"));
+            }
+
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Statistics of the ledger tables can be far off (analyzed while empty, then bulk-loaded), and a nested loop
-        // planned on them joins every staged row to every stored one. Bulk files get hash joins; small ones keep the
-        // index lookups that suit them.
-        await using (var count = new NpgsqlCommand(
-            string.Join(" + ", staged.Select(k => $"(SELECT count(*) FROM {LedgerTables.For(k).Staging})")).Insert(0, "SELECT "),
+        // Under the lock: which of the tables to merge hold no row of the workspace yet.
+        await using (var stored = new NpgsqlCommand(
+            "SELECT " + string.Join(", ", kinds.Select(k => $"EXISTS (SELECT 1 FROM {LedgerTables.For(k).Name} WHERE workspace_id = $1)")),
             connection))
         {
-            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! > BulkRows)
+            stored.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            await using var reader = await stored.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            for (var i = 0; i < kinds.Count; i++)
             {
-                await using var hashJoins = new NpgsqlCommand("SET LOCAL enable_nestloop = off", connection);
-                await hashJoins.ExecuteNonQueryAsync(cancellationToken);
+                if (!reader.GetBoolean(i))
+                {
+                    empty.Add(kinds[i]);
+                }
             }
         }
 
         foreach (var kind in kinds)
         {
             var table = LedgerTables.For(kind);
-            var context = new CheckContext(connection, workspaceId, batch ? kind : null, problems);
-            await context.RunAsync(table.DuplicatesSql, r =>
-            [
-                new(r.GetInt32(0), null, Invariant($"duplicates {unit} {r.GetInt32(1)} (same {table.KeyDescription})")),
-            ], cancellationToken);
+            var deferDuplicates = empty.Contains(kind);
+            if (!deferDuplicates)
+            {
+                await DuplicatesAsync(connection, workspaceId, table, unit, batch, problems, cancellationToken);
+            }
 
+            var others = deferDuplicates ? new ImportProblemList() : problems;
+            var context = new CheckContext(connection, workspaceId, batch ? kind : null, others);
             if (kind == LedgerFileKind.Sales)
             {
-                await context.RunAsync(LedgerChecks.OrderAttributesWithinFile, r => OrderProblems(
-                    r, zone, (other, orderId) => $"on {unit} {other} of the same order {orderId}"), cancellationToken);
+                if (!salesOrdersVerified)
+                {
+                    await context.RunAsync(LedgerChecks.OrderAttributesWithinFile, r => OrderProblems(
+                        r, zone, (other, orderId) => $"on {unit} {other} of the same order {orderId}"), cancellationToken);
+                }
                 await context.RunAsync(LedgerChecks.OrderAttributesAgainstLedger, r => OrderProblems(
                     r, zone, (other, orderId) => $"stored for line_id '{other}' of the same order {orderId}"), cancellationToken);
                 await context.RunAsync(LedgerChecks.SalesBelowStoredReturns, r =>
@@ -289,6 +424,13 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
                         $"brings the units returned of sales line {r.GetString(1)}/{r.GetString(2)}/{r.GetString(3)} to {r.GetInt32(4)}, more than the {r.GetInt32(5)} sold")),
                 ], cancellationToken);
             }
+
+            if (deferDuplicates && others.Count > 0)
+            {
+                // The file is rejected anyway: list its duplicate keys too, before the other problems as always.
+                await DuplicatesAsync(connection, workspaceId, table, unit, batch, problems, cancellationToken);
+                problems.AddAll(others);
+            }
         }
 
         if (problems.Count > 0)
@@ -300,8 +442,41 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         var updated = 0;
         foreach (var kind in kinds)
         {
+            var table = LedgerTables.For(kind);
+            if (empty.Contains(kind))
+            {
+                // Nothing stored to update or to drop from staging: insert all, with the primary key as the duplicate check.
+                await using var savepoint = new NpgsqlCommand($"SAVEPOINT {NewRowsSavepoint}", connection);
+                await savepoint.ExecuteNonQueryAsync(cancellationToken);
+                try
+                {
+                    await using var insert = new NpgsqlCommand(table.InsertSql, connection) { CommandTimeout = 0 };
+                    insert.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+                    inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == table.Name)
+                {
+                    await using (var rollback = new NpgsqlCommand($"ROLLBACK TO SAVEPOINT {NewRowsSavepoint}", connection))
+                    {
+                        await rollback.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    await DuplicatesAsync(connection, workspaceId, table, unit, batch, problems, cancellationToken);
+                    if (problems.Count == 0)
+                    {
+                        throw;
+                    }
+
+                    return (0, 0);
+                }
+
+                await using var release = new NpgsqlCommand($"RELEASE SAVEPOINT {NewRowsSavepoint}", connection);
+                await release.ExecuteNonQueryAsync(cancellationToken);
+                continue;
+            }
+
             await using var merge = new NpgsqlBatch(connection) { Timeout = 0 };
-            foreach (var sql in LedgerTables.For(kind).MergeSql)
+            foreach (var sql in table.MergeSql)
             {
                 var command = new NpgsqlBatchCommand(sql);
                 command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
@@ -323,6 +498,14 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         return (inserted, updated);
     }
+
+    /// <summary>Lists the staged rows of <paramref name="table"/> whose key an earlier line has.</summary>
+    private static Task DuplicatesAsync(
+        NpgsqlConnection connection, Guid workspaceId, LedgerTable table, string unit, bool batch, ImportProblemList problems, CancellationToken cancellationToken) =>
+        new CheckContext(connection, workspaceId, batch ? table.Kind : null, problems).RunAsync(table.DuplicatesSql, r =>
+        [
+            new(r.GetInt32(0), null, Invariant($"duplicates {unit} {r.GetInt32(1)} (same {table.KeyDescription})")),
+        ], cancellationToken);
 
     /// <summary>
     /// One problem per attribute that differs, from a row of (line, other line, order_id, ordered_at, other,

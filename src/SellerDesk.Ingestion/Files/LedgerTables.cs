@@ -1,6 +1,4 @@
-using NpgsqlTypes;
 using SellerDesk.Domain.Ledger;
-using Npgsql;
 
 namespace SellerDesk.Ingestion.Files;
 
@@ -26,7 +24,7 @@ internal abstract class LedgerTable
 
         KeyDescription = key.Count == 1 ? key[0] : string.Join(", ", key.Take(key.Count - 1)) + " and " + key[^1];
         CreateStagingSql =
-            $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(c => $"{c.Name} {c.SqlType}"))}) ON COMMIT DROP";
+            $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(StagingColumn))}) ON COMMIT DROP";
         CopySql = $"COPY {Staging} (line, {all}) FROM STDIN (FORMAT BINARY)";
         var keyList = string.Join(", ", key);
         DuplicatesSql = $"""
@@ -45,6 +43,10 @@ internal abstract class LedgerTable
         // 1. update stored rows whose values differ (identical rows are neither inserted nor updated);
         // 2. drop from staging every row whose key is stored (updated or identical);
         // 3. insert what is left, plain INSERT: those keys are new.
+        InsertSql = $"""
+            INSERT INTO {Name} (workspace_id, {all})
+            SELECT $1, {all} FROM {Staging}
+            """;
         var stored = string.Join(", ", values.Select(v => $"t.{v}"));
         var keyMatch = string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"));
         MergeSql =
@@ -61,10 +63,7 @@ internal abstract class LedgerTable
             USING {Name} AS t
             WHERE t.workspace_id = $1 AND {keyMatch}
             """,
-            $"""
-            INSERT INTO {Name} (workspace_id, {all})
-            SELECT $1, {all} FROM {Staging}
-            """,
+            InsertSql,
         ];
     }
 
@@ -88,15 +87,27 @@ internal abstract class LedgerTable
     /// <summary>Rows whose key an earlier line of the same file has: (line, first_line, total).</summary>
     public string DuplicatesSql { get; }
 
-    /// <summary>Merges the staging table into the ledger for workspace <c>$1</c>: (inserted, updated).</summary>
+    /// <summary>Inserts every staged row into the ledger for workspace <c>$1</c>; the merge's last step.</summary>
+    public string InsertSql { get; }
+
     /// <summary>The merge's three statements (update changed, drop stored keys from staging, insert new), each taking the workspace id as $1.</summary>
     public IReadOnlyList<string> MergeSql { get; }
+
+    /// <summary>
+    /// A staging column. Text that is not part of the key is compared byte-wise ("C"): the checks take min/max of
+    /// such columns over every staged row, and with the database's libc collation each comparison is a strcoll call.
+    /// Key columns keep the default collation: joined with a ledger key column they compare in that column's
+    /// collation (the "C" of migration 0005 for sales_lines and returns, else the default), so the ledger's primary
+    /// key serves the join.
+    /// </summary>
+    private static string StagingColumn(LedgerTableColumn column) =>
+        column.SqlType == "text" && !column.IsKey ? $"{column.Name} text COLLATE \"C\"" : $"{column.Name} {column.SqlType}";
 }
 
 /// <summary>A <see cref="LedgerTable"/> with how a record of type <typeparamref name="T"/> fills each column.</summary>
 internal sealed class LedgerTable<T> : LedgerTable
 {
-    private readonly Func<NpgsqlBinaryImporter, T, CancellationToken, Task>[] _writers;
+    private readonly Action<BinaryCopyBuffer, T>[] _writers;
 
     public LedgerTable(LedgerFileKind kind, string name, params Column<T>[] columns)
         : base(kind, name, columns.Select(c => c.Definition).ToList())
@@ -104,39 +115,39 @@ internal sealed class LedgerTable<T> : LedgerTable
         _writers = columns.Select(c => c.Write).ToArray();
     }
 
-    /// <summary>Writes one staging row: the source line, then the record's columns.</summary>
-    public async Task WriteAsync(NpgsqlBinaryImporter copy, int line, T record, CancellationToken cancellationToken)
+    /// <summary>Encodes one staging row: the source line, then the record's columns.</summary>
+    public void Write(BinaryCopyBuffer copy, int line, T record)
     {
-        await copy.StartRowAsync(cancellationToken);
-        await copy.WriteAsync(line, NpgsqlDbType.Integer, cancellationToken);
+        copy.StartRow(_writers.Length + 1);
+        copy.Integer(line);
         foreach (var write in _writers)
         {
-            await write(copy, record, cancellationToken);
+            write(copy, record);
         }
     }
 }
 
-/// <summary>A column definition with the function that writes a record's value of it to a binary COPY.</summary>
-internal sealed record Column<T>(LedgerTableColumn Definition, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> Write)
+/// <summary>A column definition with the function that encodes a record's value of it for a binary COPY.</summary>
+internal sealed record Column<T>(LedgerTableColumn Definition, Action<BinaryCopyBuffer, T> Write)
 {
     public static Column<T> Text(string name, Func<T, string?> value, bool key = false) =>
-        new(new(name, "text", key), (copy, r, ct) => copy.WriteAsync(NullIfEmpty(value(r)), NpgsqlDbType.Text, ct));
+        new(new(name, "text", key), (copy, r) => copy.Text(NullIfEmpty(value(r))));
 
     public static Column<T> Integer(string name, Func<T, int> value) =>
-        new(new(name, "integer", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Integer, ct));
+        new(new(name, "integer", false), (copy, r) => copy.Integer(value(r)));
 
     public static Column<T> Money(string name, Func<T, decimal> value) =>
-        new(new(name, "numeric", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Numeric, ct));
+        new(new(name, "numeric", false), (copy, r) => copy.Numeric(value(r)));
 
     public static Column<T> Boolean(string name, Func<T, bool> value) =>
-        new(new(name, "boolean", false), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Boolean, ct));
+        new(new(name, "boolean", false), (copy, r) => copy.Boolean(value(r)));
 
     public static Column<T> Date(string name, Func<T, DateOnly> value, bool key = false) =>
-        new(new(name, "date", key), (copy, r, ct) => copy.WriteAsync(value(r), NpgsqlDbType.Date, ct));
+        new(new(name, "date", key), (copy, r) => copy.Date(value(r)));
 
-    /// <summary>timestamptz; Npgsql writes only UTC instants to it.</summary>
+    /// <summary>timestamptz: the instant.</summary>
     public static Column<T> Timestamp(string name, Func<T, DateTimeOffset> value) =>
-        new(new(name, "timestamptz", false), (copy, r, ct) => copy.WriteAsync(value(r).ToUniversalTime(), NpgsqlDbType.TimestampTz, ct));
+        new(new(name, "timestamptz", false), (copy, r) => copy.Timestamp(value(r)));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -219,6 +219,136 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_first_import_with_a_repeated_key_and_a_disagreeing_line_lists_both_duplicates_first()
+    {
+        var workspace = await NewWorkspaceAsync();
+
+        var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
+            SalesHeader,
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,organic,MUG-01,2,1000,0,150,20,0",
+            "own_store,S2,1,2026-01-11T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0"));
+
+        result.Errors.Select(e => e.ToString()).Should().Equal(
+            "line 3: duplicates line 2 (same marketplace, order_id and line_id)",
+            "line 3, column channel: channel 'organic' differs from 'vk_ads' on line 2 of the same order S1");
+        (await CountAsync(workspace)).Should().Be(LedgerCounts.None);
+    }
+
+    [Fact]
+    public async Task A_repeated_key_is_rejected_when_the_ledger_already_holds_that_key_and_nothing_is_changed()
+    {
+        var workspace = await NewWorkspaceAsync();
+        var first = await ImportAsync(workspace, LedgerFileKind.AdSpend, Lines(
+            "date,marketplace,channel,amount",
+            "2026-01-10,own_store,vk_ads,1500"));
+        first.Succeeded.Should().BeTrue();
+
+        var result = await ImportAsync(workspace, LedgerFileKind.AdSpend, Lines(
+            "date,marketplace,channel,amount",
+            "2026-01-10,own_store,vk_ads,1700",
+            "2026-01-11,own_store,vk_ads,100",
+            "10.01.2026,own_store,vk_ads,1600"));
+
+        result.Errors.Should().Equal(new ImportProblem(4, null, "duplicates line 2 (same date, marketplace and channel)"));
+        (await ScalarAsync<decimal>("SELECT sum(amount) FROM ad_spend WHERE workspace_id = $1", workspace)).Should().Be(1500m);
+    }
+
+    [Fact]
+    public async Task Lines_of_one_order_apart_in_the_file_are_checked_against_its_first_line()
+    {
+        var workspace = await NewWorkspaceAsync();
+
+        var rejected = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
+            SalesHeader,
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S2,1,2026-01-11T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S1,2,2026-01-10T12:00:00+03:00,c1,organic,TEE-02,1,900,0,0,18,0"));
+        var accepted = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
+            SalesHeader,
+            "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S2,1,2026-01-11T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000,0,150,20,0",
+            "own_store,S1,2,2026-01-10T09:00:00Z,c1,vk_ads,TEE-02,1,900,0,0,18,0"));
+
+        rejected.Errors.Select(e => e.ToString()).Should().Equal(
+            "line 4, column channel: channel 'organic' differs from 'vk_ads' on line 2 of the same order S1");
+        accepted.Succeeded.Should().BeTrue();
+        accepted.Inserted.Should().Be(3);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_body_that_breaks_off_mid_file_fails_with_its_own_error_and_writes_nothing(bool timesOut)
+    {
+        var workspace = await NewWorkspaceAsync();
+        var text = new StringBuilder(SalesHeader).Append('\n');
+        for (var i = 0; i < 30_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"ozon,O{i},1,2026-01-05T08:00:00+03:00,k1,ozon_ads,MUG-01,1,600,90,80,0,0\n");
+        }
+
+        await using var body = new BreakingStream(Utf8(text.ToString()), breakAfter: 1_000_000, timesOut);
+
+        var import = () => _importer.ImportAsync(workspace, TimeZoneInfo.Utc, LedgerFileKind.Sales, body, null);
+
+        var thrown = await import.Should().ThrowAsync<Exception>();
+        thrown.Which.Should().BeOfType(timesOut ? typeof(TimeoutException) : typeof(IOException));
+        thrown.Which.Message.Should().Be("the client went away");
+        (await CountAsync(workspace)).Should().Be(LedgerCounts.None);
+        var after = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(SalesHeader, "ozon,O1,1,2026-01-05T08:00:00+03:00,k1,ozon_ads,MUG-01,1,600,90,80,0,0"));
+        after.Inserted.Should().Be(1);
+    }
+
+    /// <summary>A body that throws, as a dropped connection does, after some bytes.</summary>
+    private sealed class BreakingStream(Stream inner, long breakAfter, bool timesOut) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_read >= breakAfter)
+            {
+                throw timesOut ? new TimeoutException("the client went away") : new IOException("the client went away");
+            }
+
+            var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, breakAfter - _read)], cancellationToken);
+            _read += read;
+            return read;
+        }
+
+        public override void Flush() => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
     public async Task A_line_without_the_customer_id_its_order_has_elsewhere_in_the_file_is_rejected()
     {
         var workspace = await NewWorkspaceAsync();

@@ -1,0 +1,60 @@
+using Npgsql;
+using SellerDesk.Testing;
+
+namespace SellerDesk.Ingestion.Tests.Files;
+
+/// <summary>Migration 0005: the key text columns of sales_lines and returns compare byte-wise, and keys of default-collation text still find rows through the primary key.</summary>
+public sealed class LedgerKeyCollationTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task The_key_text_columns_of_sales_lines_and_returns_use_the_C_collation()
+    {
+        await using var command = database.DataSource.CreateCommand(
+            """
+            SELECT table_name || '.' || column_name || ' ' || coalesce(collation_name, 'default')
+            FROM information_schema.columns
+            WHERE table_name IN ('sales_lines', 'returns') AND data_type = 'text'
+            ORDER BY table_name, ordinal_position
+            """);
+        var columns = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        columns.Should().Equal(
+            "returns.marketplace C", "returns.order_id C", "returns.line_id C", "returns.return_id C", "returns.reason default",
+            "sales_lines.marketplace C", "sales_lines.order_id C", "sales_lines.line_id C",
+            "sales_lines.customer_id default", "sales_lines.channel default", "sales_lines.sku default");
+    }
+
+    [Fact]
+    public async Task A_join_from_default_collation_text_uses_the_primary_key()
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            CREATE TEMP TABLE probe (marketplace text, order_id text, line_id text) ON COMMIT DROP;
+            SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
+            EXPLAIN SELECT l.line_id FROM probe AS p
+            JOIN sales_lines AS l ON l.workspace_id = gen_random_uuid() AND l.marketplace = p.marketplace
+                AND l.order_id = p.order_id AND l.line_id = p.line_id
+            """,
+            connection,
+            transaction);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        plan.Should().Contain(line => line.Contains("Index", StringComparison.Ordinal) && line.Contains("sales_lines_pkey", StringComparison.Ordinal));
+    }
+}
