@@ -80,7 +80,8 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await StageAsync(connection, LedgerTables.AdSpend, batch.AdSpend, cancellationToken);
         await StageAsync(connection, LedgerTables.Fees, batch.Fees, cancellationToken);
 
-        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, kinds, batch.Count, false, "item", TimeZoneInfo.Utc, true, problems, cancellationToken);
+        var (inserted, updated) = await CheckAndMergeAsync(
+            connection, workspaceId, kinds, batch.Count, false, "item", TimeZoneInfo.Utc, true, problems, ChangeOf(batch), cancellationToken);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -162,7 +163,8 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         }
 
         var problems = reader.Problems;
-        var (inserted, updated) = await CheckAndMergeAsync(connection, workspaceId, [table.Kind], reader.RowsRead, orderRuns?.Verified == true, "line", zone, false, problems, cancellationToken);
+        var (inserted, updated) = await CheckAndMergeAsync(
+            connection, workspaceId, [table.Kind], reader.RowsRead, orderRuns?.Verified == true, "line", zone, false, problems, LedgerChange.All, cancellationToken);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -338,6 +340,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         TimeZoneInfo zone,
         bool batch,
         ImportProblemList problems,
+        LedgerChange change,
         CancellationToken cancellationToken)
     {
         var staged = StagedKinds(kinds).ToList();
@@ -490,13 +493,48 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         if (inserted + updated > 0)
         {
-            // Report aggregates read at an older version are stale from this commit on (ReportService).
-            await using var bump = new NpgsqlCommand("UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1", connection);
+            // Report aggregates read at an older version are stale from this commit on; the change log says what
+            // changed, so cached facts can be patched rather than read afresh (ReportService, decision 0009).
+            await using var bump = new NpgsqlCommand(
+                """
+                WITH bumped AS (UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1 RETURNING ledger_version)
+                INSERT INTO ledger_changes (workspace_id, version, scope, marketplaces, order_ids, spend_or_fees)
+                SELECT $1, ledger_version, $2, $3, $4, $5 FROM bumped
+                """,
+                connection);
             bump.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            bump.Parameters.Add(new NpgsqlParameter { Value = change.Orders is null ? "all" : "orders" });
+            bump.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Orders?.Select(k => k.Marketplace).ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            bump.Parameters.Add(new NpgsqlParameter { Value = (object?)change.Orders?.Select(k => k.OrderId).ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            bump.Parameters.Add(new NpgsqlParameter { Value = change.SpendOrFees });
             await bump.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return (inserted, updated);
+    }
+
+    /// <summary>
+    /// What a batch changes, for the change log: whole orders (a pull derives every row of each order it writes)
+    /// and whether spend or fees moved; unit costs may change any order, so they count as everything.
+    /// </summary>
+    private static LedgerChange ChangeOf(LedgerBatch batch)
+    {
+        if (batch.Costs.Count > 0)
+        {
+            return LedgerChange.All;
+        }
+
+        var orders = batch.Sales.Select(s => (s.Marketplace, s.OrderId))
+            .Concat(batch.Returns.Select(r => (r.Marketplace, r.OrderId)))
+            .Distinct()
+            .ToList();
+        return new LedgerChange(orders, batch.AdSpend.Count > 0 || batch.Fees.Count > 0);
+    }
+
+    /// <summary>A write's change: the (marketplace, order id) pairs it rewrote, or null for anything.</summary>
+    private sealed record LedgerChange(IReadOnlyList<(string Marketplace, string OrderId)>? Orders, bool SpendOrFees)
+    {
+        public static LedgerChange All { get; } = new(null, true);
     }
 
     /// <summary>Lists the staged rows of <paramref name="table"/> whose key an earlier line has.</summary>

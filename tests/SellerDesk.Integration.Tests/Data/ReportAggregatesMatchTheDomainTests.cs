@@ -114,6 +114,51 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         && Math.Round(a.Revenue - b.Revenue, 10) == 0 && Math.Round(a.NetRevenue - b.NetRevenue, 10) == 0
         && Math.Round(a.ContributionMargin - b.ContributionMargin, 10) == 0 && Math.Round(a.ReturnLoss - b.ReturnLoss, 10) == 0;
 
+    [Fact]
+    public async Task A_write_of_some_orders_is_patched_into_todays_facts_and_reports_equal_reading_everything_afresh()
+    {
+        // "Today" is in December 2026, after the demo year and after every other test's dates in this class.
+        var clock = new FixedClock(new DateTimeOffset(2026, 12, 15, 12, 0, 0, TimeSpan.FromHours(3)));
+        var queries = new ReportQueries(year.Database.DataSource);
+        var service = new ReportService(queries, clock);
+        var workspace = new SellerDesk.Data.Workspaces.WorkspaceContext(year.Workspace, "facts", "Europe/Moscow");
+        var request = new ReportRequest(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31));
+        var before = await service.LoadAsync(workspace, request);
+
+        // A known own-store customer orders again, a new customer orders twice, a demo order gets a late return, ad spend.
+        var known = year.Ledger.Sales.First(s => s.Marketplace == "own_store" && s.CustomerId is not null);
+        var returned = year.Ledger.Sales.First(s => s.Marketplace == "wildberries" && year.Ledger.Returns.All(r => r.OrderId != s.OrderId));
+        var at = new DateTimeOffset(2026, 12, 10, 12, 0, 0, TimeSpan.FromHours(3));
+        var batch = new LedgerBatch
+        {
+            Sales =
+            [
+                known with { OrderId = "FRESH-1", LineId = "1", OrderedAt = at },
+                known with { OrderId = "FRESH-2", LineId = "1", OrderedAt = at, CustomerId = "C-FRESH", Channel = "vk_ads" },
+                known with { OrderId = "FRESH-3", LineId = "1", OrderedAt = at.AddDays(1), CustomerId = "C-FRESH", Channel = "referral" },
+            ],
+            Returns = [new SellerDesk.Domain.Ledger.ReturnEvent(returned.Marketplace, returned.OrderId, returned.LineId, "LATE-1", at.AddDays(-5), 1, returned.Revenue / returned.Quantity, 0m, 60m, false, "late")],
+            AdSpend = [new SellerDesk.Domain.Ledger.AdSpend(new DateOnly(2026, 12, 10), "own_store", "vk_ads", 777m)],
+        };
+        (await new LedgerImporter(year.Database.DataSource).WriteAsync(year.Workspace, batch)).Errors.Should().BeEmpty();
+
+        var refresh = await service.RefreshAsync(workspace);
+        var patched = await service.LoadAsync(workspace, request);
+        var afresh = await new ReportService(queries, clock).LoadAsync(workspace, request);
+
+        refresh.Should().Be(new FactsRefresh(FactsRefreshKind.Patched, 4), "three new orders and the returned one were read again, nothing else");
+        patched.Marketplaces().Should().BeEquivalentTo(afresh.Marketplaces());
+        patched.Channels().Should().BeEquivalentTo(afresh.Channels());
+        patched.Cohorts().Should().BeEquivalentTo(afresh.Cohorts());
+        patched.Marketplaces().Single(m => m.Marketplace == "own_store").Revenue
+            .Should().Be(before.Marketplaces().Single(m => m.Marketplace == "own_store").Revenue + (3 * known.Revenue));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
+    }
+
     /// <summary>Equal to 10 decimal places: PostgreSQL numeric division keeps fewer digits than decimal.</summary>
     private static bool Same(OrderDay a, OrderDay b) =>
         a with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, FirstOrderMargin = 0 }
