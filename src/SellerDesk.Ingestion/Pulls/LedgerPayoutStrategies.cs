@@ -15,6 +15,14 @@ public interface ILedgerPayoutStrategy
 
     /// <summary>The payout computed from the ledger records of <paramref name="rows"/>; null if it cannot say.</summary>
     decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, TimeZoneInfo zone);
+
+    /// <summary>
+    /// The same, given <paramref name="mapped"/>, what <see cref="IMarketplaceConnector.Map"/> made of exactly
+    /// <paramref name="rows"/> (the pull runner has it from its derivation): a strategy that computes from the mapping
+    /// need not map again.
+    /// </summary>
+    decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, DerivedLedger mapped, TimeZoneInfo zone) =>
+        Compute(connector, rows, zone);
 }
 
 /// <summary>Wildberries: <see cref="WildberriesLedgerPayout.Compute"/> over the mapping of the rows.</summary>
@@ -26,5 +34,12 @@ public sealed class WildberriesLedgerPayoutStrategy : ILedgerPayoutStrategy
     {
         ArgumentNullException.ThrowIfNull(connector);
         return WildberriesLedgerPayout.Compute(connector.Map(rows, zone), connector.Marketplace);
+    }
+
+    public decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, DerivedLedger mapped, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(mapped);
+        return WildberriesLedgerPayout.Compute(mapped, connector.Marketplace);
     }
 }
