@@ -17,12 +17,11 @@ public interface ILedgerPayoutStrategy
     decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, TimeZoneInfo zone);
 
     /// <summary>
-    /// The same, given <paramref name="mapped"/>, what <see cref="IMarketplaceConnector.Map"/> made of exactly
-    /// <paramref name="rows"/> (the pull runner has it from its derivation): a strategy that computes from the mapping
-    /// need not map again.
+    /// The same payout from <paramref name="mapped"/>, what <see cref="IMarketplaceConnector.Map"/> made of the rows
+    /// (the pull runner streams rows through a mapping and no longer holds them); null when the strategy needs the
+    /// rows themselves, which is the default.
     /// </summary>
-    decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, DerivedLedger mapped, TimeZoneInfo zone) =>
-        Compute(connector, rows, zone);
+    decimal? ComputeFromMapping(IMarketplaceConnector connector, DerivedLedger mapped) => null;
 }
 
 /// <summary>Wildberries: <see cref="WildberriesLedgerPayout.Compute"/> over the mapping of the rows.</summary>
@@ -36,7 +35,7 @@ public sealed class WildberriesLedgerPayoutStrategy : ILedgerPayoutStrategy
         return WildberriesLedgerPayout.Compute(connector.Map(rows, zone), connector.Marketplace);
     }
 
-    public decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, DerivedLedger mapped, TimeZoneInfo zone)
+    public decimal? ComputeFromMapping(IMarketplaceConnector connector, DerivedLedger mapped)
     {
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(mapped);

@@ -119,6 +119,18 @@ public sealed class PullRunner
     public Action<string, TimeSpan>? PhaseTimed { get; init; }
 
     /// <summary>
+    /// Rows handed to a connector's mapping at a time when it maps in parts (<see cref="IStreamingLedgerMapper"/>): a
+    /// part ends at the first new order after this many rows. Bounds the rows a derivation holds; at least 1.
+    /// </summary>
+    public int MappingPartRows
+    {
+        get => _mappingPartRows;
+        init => _mappingPartRows = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one row.");
+    }
+
+    private readonly int _mappingPartRows = 10_000;
+
+    /// <summary>
     /// Runs the queued run <paramref name="runId"/> of <paramref name="connection"/> to its end and returns how it ended
     /// (also stored in <c>pull_runs</c>). Failures of the marketplace, the mapping or the ledger end the run as failed
     /// with a plain message rather than throwing; a run that is not queued throws <see cref="InvalidOperationException"/>.
@@ -149,7 +161,7 @@ public sealed class PullRunner
                 PhaseTimed?.Invoke("merge", Stopwatch.GetElapsedTime(merging));
                 try
                 {
-                    derivation = await DeriveAsync(session, connection, connector, zone, ct);
+                    derivation = await DeriveAsync(session, connection, connector, zone, window, ct);
                 }
                 catch
                 {
@@ -392,7 +404,12 @@ public sealed class PullRunner
     /// flags. Returns the ledger's rejection in plain words, or the rows it read and their mapping (for reconciliation).
     /// </summary>
     private async Task<Derivation> DeriveAsync(
-        NpgsqlConnection session, ConnectionSettings connection, IMarketplaceConnector connector, TimeZoneInfo zone, CancellationToken ct)
+        NpgsqlConnection session,
+        ConnectionSettings connection,
+        IMarketplaceConnector connector,
+        TimeZoneInfo zone,
+        PullWindow reconcileWindow,
+        CancellationToken ct)
     {
         var deriving = Stopwatch.GetTimestamp();
         await DropScopeAsync(session);
@@ -427,18 +444,23 @@ public sealed class PullRunner
                 return Derivation.None;
             }
 
-            var rows = await SourceRowsAsync(
+            // Read in order of order key, so each order's rows come together and the mapping takes them part by part.
+            var mapping = StartMapping(connector, zone);
+            var window = new WindowCheck(reconcileWindow);
+            await StreamAsync(
                 session,
                 """
                 SELECT feed, source_id, order_key, business_date, payload FROM source_rows
                 WHERE connection_id = $1
                   AND (business_date IN (SELECT business_date FROM pull_derive_dates)
                        OR order_key IN (SELECT order_key FROM pull_derive_keys))
-                ORDER BY feed, source_id
+                ORDER BY order_key
                 """,
+                mapping,
+                window.See,
                 ct,
                 connection.Id);
-            var mapped = connector.Map(rows, zone);
+            var mapped = mapping.Finish();
             var ledger = new DerivedLedger(
                 mapped.Sales,
                 mapped.Returns,
@@ -456,7 +478,7 @@ public sealed class PullRunner
                 var more = written.Errors.Count > 5
                     ? string.Create(CultureInfo.InvariantCulture, $" (and {written.Errors.Count - 5} more)")
                     : "";
-                return new Derivation($"the ledger rejected what the pulled rows map to: {shown}{more}", null, null, null);
+                return new Derivation($"the ledger rejected what the pulled rows map to: {shown}{more}", null);
             }
 
             PhaseTimed?.Invoke("write", Stopwatch.GetElapsedTime(writing));
@@ -478,7 +500,8 @@ public sealed class PullRunner
                 connection.Id);
             await transaction.CommitAsync(ct);
             PhaseTimed?.Invoke("clean", Stopwatch.GetElapsedTime(cleaning));
-            return new Derivation(null, rows, mapped, dates);
+            // The reconciliation of the window can take this mapping when its rows were exactly the window's rows.
+            return window.AllInside && Covers(dates, reconcileWindow) ? new Derivation(null, mapping) : Derivation.None;
         }
         finally
         {
@@ -655,60 +678,94 @@ public sealed class PullRunner
         Derivation derivation,
         CancellationToken ct)
     {
-        // When the derivation re-derived every date of the window, it read every row of the window (and maybe rows of
-        // other dates of the same orders): those are the window's rows, in the same order, without reading them again.
-        // When they are exactly the window's rows, their mapping is the one the ledger payout needs too.
-        IReadOnlyList<SourceRow> rows;
-        DerivedLedger? mapped = null;
-        if (derivation.Rows is { } derived && derivation.Dates is { } dates && Covers(dates, window))
+        var mapping = derivation.WindowMapping;
+        if (mapping is null)
         {
-            var inWindow = derived.Where(r => r.BusinessDate >= window.From && r.BusinessDate <= window.To).ToList();
-            if (inWindow.Count == derived.Count)
-            {
-                rows = derived;
-                mapped = derivation.Mapped;
-            }
-            else
-            {
-                rows = inWindow;
-            }
-        }
-        else
-        {
-            rows = await SourceRowsAsync(
+            mapping = StartMapping(connector, zone);
+            await StreamAsync(
                 session,
-                "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND business_date BETWEEN $2 AND $3 ORDER BY feed, source_id",
+                "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND business_date BETWEEN $2 AND $3 ORDER BY order_key",
+                mapping,
+                null,
                 ct,
                 connection.Id,
                 window.From,
                 window.To);
         }
 
-        var marketplace = connector.MarketplacePayout(rows);
+        var marketplace = mapping.MarketplacePayout;
         decimal? ledger = null;
         if (_payouts.TryGetValue(connector.Marketplace, out var strategy))
         {
-            ledger = mapped is null ? strategy.Compute(connector, rows, zone) : strategy.Compute(connector, rows, mapped, zone);
+            ledger = strategy.ComputeFromMapping(connector, mapping.Finish());
+            if (ledger is null && mapping is CollectingMappingSession collected)
+            {
+                ledger = strategy.Compute(connector, collected.Rows, zone);
+            }
         }
 
         return (marketplace, ledger);
+    }
 
-        static bool Covers(HashSet<DateOnly> dates, PullWindow window)
+    private static ILedgerMappingSession StartMapping(IMarketplaceConnector connector, TimeZoneInfo zone) =>
+        connector is IStreamingLedgerMapper streaming ? streaming.StartMapping(zone) : new CollectingMappingSession(connector, zone);
+
+    private static bool Covers(HashSet<DateOnly> dates, PullWindow window)
+    {
+        for (var day = window.From; day <= window.To; day = day.AddDays(1))
         {
-            for (var day = window.From; day <= window.To; day = day.AddDays(1))
+            if (!dates.Contains(day))
             {
-                if (!dates.Contains(day))
-                {
-                    return false;
-                }
-
-                if (day == DateOnly.MaxValue)
-                {
-                    break;
-                }
+                return false;
             }
 
-            return true;
+            if (day == DateOnly.MaxValue)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads source rows (feed, source id, order key, date, payload) ordered by order key and hands them to
+    /// <paramref name="mapping"/> in parts of about <see cref="MappingPartRows"/> rows, never splitting an order.
+    /// </summary>
+    private async Task StreamAsync(
+        NpgsqlConnection session, string sql, ILedgerMappingSession mapping, Action<SourceRow>? seen, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, session) { CommandTimeout = 0 };
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        var part = new List<SourceRow>(Math.Min(_mappingPartRows, 100_000) + 16);
+        string? lastKey = null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var row = new SourceRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateOnly>(3),
+                reader.GetString(4));
+            if (part.Count >= _mappingPartRows && (row.OrderKey is null || !string.Equals(row.OrderKey, lastKey, StringComparison.Ordinal)))
+            {
+                mapping.Add(part);
+                part.Clear();
+            }
+
+            part.Add(row);
+            lastKey = row.OrderKey;
+            seen?.Invoke(row);
+        }
+
+        if (part.Count > 0)
+        {
+            mapping.Add(part);
         }
     }
 
@@ -834,31 +891,6 @@ public sealed class PullRunner
         return list;
     }
 
-    private static async Task<List<SourceRow>> SourceRowsAsync(
-        NpgsqlConnection session, string sql, CancellationToken ct, params object[] values)
-    {
-        await using var command = new NpgsqlCommand(sql, session);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        command.CommandTimeout = 0;
-        var rows = new List<SourceRow>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new SourceRow(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetFieldValue<DateOnly>(3),
-                reader.GetString(4)));
-        }
-
-        return rows;
-    }
-
     private sealed class Progress
     {
         public int Pages { get; set; }
@@ -880,10 +912,27 @@ public sealed class PullRunner
         public bool MaybeDuplicates { get; set; }
     }
 
-    /// <summary>What a derivation ended with: the ledger's rejection, or the rows it read, their mapping and its dates.</summary>
-    private sealed record Derivation(string? Error, List<SourceRow>? Rows, DerivedLedger? Mapped, HashSet<DateOnly>? Dates)
+    /// <summary>
+    /// What a derivation ended with: the ledger's rejection, or (when the rows it mapped were exactly the rows of the
+    /// run's window) its mapping, which the reconciliation takes instead of reading and mapping the window again.
+    /// </summary>
+    private sealed record Derivation(string? Error, ILedgerMappingSession? WindowMapping)
     {
-        public static Derivation None { get; } = new(null, null, null, null);
+        public static Derivation None { get; } = new(null, null);
+    }
+
+    /// <summary>Whether every row seen lies in the window.</summary>
+    private sealed class WindowCheck(PullWindow window)
+    {
+        public bool AllInside { get; private set; } = true;
+
+        public void See(SourceRow row)
+        {
+            if (row.BusinessDate < window.From || row.BusinessDate > window.To)
+            {
+                AllInside = false;
+            }
+        }
     }
 
     /// <summary>FNV-1a over the feed, a separator and the source id.</summary>
