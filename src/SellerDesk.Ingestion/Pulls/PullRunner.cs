@@ -112,7 +112,8 @@ public sealed class PullRunner
     /// <summary>
     /// Optional: told how long each phase of a run took, once per phase and run (<c>fetch</c>: waiting for the
     /// connector's pages, which includes the HTTP transfer and the JSON parse; <c>stage</c>: COPY of the pages into
-    /// pull_staging; <c>merge</c>; <c>derive</c>: scope, read and map the rows; <c>write</c>: the ledger write;
+    /// pull_staging; <c>vacate</c>: rows moving to another order or date; <c>merge</c>: staging into source_rows;
+    /// <c>unstage</c>: staging deleted and the merge committed; <c>derive</c>: scope, read and map the rows; <c>write</c>: the ledger write;
     /// <c>clean</c>: stale ledger records and pending dates; <c>reconcile</c>). Phases follow each other, none
     /// contains another. For benchmarks and diagnostics; null costs nothing.
     /// </summary>
@@ -156,9 +157,7 @@ public sealed class PullRunner
             await LockConnectionAsync(session, connection.Id, ct);
             try
             {
-                var merging = Stopwatch.GetTimestamp();
                 (progress.Inserted, progress.Updated) = await MergeAsync(session, runId, connection, progress.MaybeDuplicates, ct);
-                PhaseTimed?.Invoke("merge", Stopwatch.GetElapsedTime(merging));
                 try
                 {
                     derivation = await DeriveAsync(session, connection, connector, zone, window, ct);
@@ -363,18 +362,41 @@ public sealed class PullRunner
 
             progress.Pages++;
             progress.Rows += page.Rows.Count;
-            await ExecuteAsync(
+            // Updating the run locks its row until the page commits: it stands for the foreign key staging has not.
+            var running = await ExecuteAsync(
                 session, "UPDATE pull_runs SET pages_read = $2, rows_read = $3 WHERE id = $1", ct, runId, progress.Pages, progress.Rows);
+            if (running == 0)
+            {
+                throw new InvalidOperationException(
+                    string.Create(CultureInfo.InvariantCulture, $"Pull run {runId} was deleted while it ran."));
+            }
+
             await transaction.CommitAsync(ct);
             progress.Stage += Stopwatch.GetElapsedTime(staged);
         }
     }
 
-    private static async Task<(int Inserted, int Updated)> MergeAsync(
+    private async Task<(int Inserted, int Updated)> MergeAsync(
         NpgsqlConnection session, Guid runId, ConnectionSettings connection, bool maybeDuplicates, CancellationToken ct)
     {
+        var vacating = Stopwatch.GetTimestamp();
         await using var transaction = await session.BeginTransactionAsync(ct);
+
+        // What the foreign keys of source_rows checked row by row, once: the connection exists and stays until commit.
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM connections WHERE id = $1 AND workspace_id = $2 FOR KEY SHARE", session))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = connection.Id });
+            exists.Parameters.Add(new NpgsqlParameter { Value = connection.WorkspaceId });
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                throw new InvalidOperationException(
+                    string.Create(CultureInfo.InvariantCulture, $"Connection {connection.Id} of workspace {connection.WorkspaceId} no longer exists."));
+            }
+        }
+
         await ExecuteAsync(session, FlagVacatedSql, ct, runId, connection.Id);
+        PhaseTimed?.Invoke("vacate", Stopwatch.GetElapsedTime(vacating));
+        var merging = Stopwatch.GetTimestamp();
         int inserted, updated;
         var sql = MergeSql.Replace("STAGED", maybeDuplicates ? StagedLatest : StagedAll, StringComparison.Ordinal);
         await using (var merge = new NpgsqlCommand(sql, session) { CommandTimeout = 0 })
@@ -388,9 +410,12 @@ public sealed class PullRunner
             updated = reader.GetInt32(1);
         }
 
+        PhaseTimed?.Invoke("merge", Stopwatch.GetElapsedTime(merging));
+        var unstaging = Stopwatch.GetTimestamp();
         await ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", ct, runId);
         await ExecuteAsync(session, "UPDATE pull_runs SET inserted = $2, updated = $3 WHERE id = $1", ct, runId, inserted, updated);
         await transaction.CommitAsync(ct);
+        PhaseTimed?.Invoke("unstage", Stopwatch.GetElapsedTime(unstaging));
         return (inserted, updated);
     }
 
