@@ -60,8 +60,8 @@ internal sealed class PullBench(BenchOptions options)
         Console.WriteLine($"  big pull: best {best.LinesPerSecond:N0} lines/s ({best.Seconds:0.00} s), median {median:N0} lines/s over {results.Count} runs" +
             $" -> target {Target:N0} lines/s: {(best.LinesPerSecond >= Target ? "PASS" : "FAIL")}");
         Console.WriteLine($"  memory over the idle process: {smallRun.Lines:N0} lines +{Mb(smallRun.RssPeak - smallRun.RssBefore)} MB RSS, " +
-            $"+{Mb(smallRun.ManagedPeak - smallRun.ManagedBefore)} MB managed; {best.Lines:N0} lines +{Mb(best.RssPeak - best.RssBefore)} MB RSS, " +
-            $"+{Mb(best.ManagedPeak - best.ManagedBefore)} MB managed");
+            $"+{Mb(smallRun.ManagedPeak - smallRun.ManagedBefore)} MB managed live; {best.Lines:N0} lines +{Mb(best.RssPeak - best.RssBefore)} MB RSS, " +
+            $"+{Mb(best.ManagedPeak - best.ManagedBefore)} MB managed live (the first run of a size grows the heap; compare the live figures)");
         Console.WriteLine($"  best run's phases: {string.Join(", ", best.Phases.Select(p => $"{p.Name} {p.Seconds:0.00} s"))}");
         return best.LinesPerSecond >= Target ? 0 : 1;
     }
@@ -131,6 +131,14 @@ internal sealed class PullBench(BenchOptions options)
                     window.From,
                     window.To);
 
+                if (options.QuietWaitSeconds > 0)
+                {
+                    var (waited, quiet, share) = await ProcStats.WaitForQuietAsync(TimeSpan.FromSeconds(options.QuietWaitSeconds));
+                    Console.WriteLine(quiet
+                        ? $"  (machine quiet after {waited:0} s)"
+                        : $"  (machine still {share:P0} busy after waiting {waited:0} s; timing anyway)");
+                }
+
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 GC.Collect();
@@ -138,14 +146,17 @@ internal sealed class PullBench(BenchOptions options)
                 var managedBefore = GC.GetTotalMemory(false);
                 var pgCpu = ProcStats.PostgresCpuSeconds(database);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var machine = ProcStats.MachineBusySeconds();
+                var liveBefore = Live();
                 using var sampling = new CancellationTokenSource();
-                long rssPeak = rssBefore, managedPeak = managedBefore;
+                long rssPeak = rssBefore, managedPeak = managedBefore, livePeak = liveBefore;
                 var sampler = Task.Run(async () =>
                 {
                     while (!sampling.IsCancellationRequested)
                     {
                         rssPeak = Math.Max(rssPeak, ProcStats.Memory(Environment.ProcessId).Rss);
                         managedPeak = Math.Max(managedPeak, GC.GetTotalMemory(false));
+                        livePeak = Math.Max(livePeak, Live());
                         try
                         {
                             await Task.Delay(20, sampling.Token);
@@ -164,19 +175,22 @@ internal sealed class PullBench(BenchOptions options)
                 await sampler;
                 var appCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
                 pgCpu = ProcStats.PostgresCpuSeconds(database) - pgCpu;
+                var others = ProcStats.Others(ProcStats.MachineBusySeconds() - machine, appCpu, pgCpu, 0);
                 if (!result.Succeeded)
                 {
                     throw new InvalidOperationException($"The pull failed: {result.Error}");
                 }
 
                 var lines = result.RowsRead;
-                var m = new Measurement(label, lines, clock.Elapsed.TotalSeconds, rssBefore, rssPeak, managedBefore, managedPeak, [.. phases]);
+                var m = new Measurement(label, lines, clock.Elapsed.TotalSeconds, rssBefore, rssPeak, liveBefore, livePeak, [.. phases]);
                 Console.WriteLine($"  {lines:N0} rows ({result.Inserted:N0} inserted, {result.Updated:N0} updated, {result.PagesRead} pages) in " +
-                    $"{m.Seconds:0.00} s = {m.LinesPerSecond:N0} lines/s; CPU: this process {appCpu:0.0} s, PostgreSQL {pgCpu:0.0} s");
+                    $"{m.Seconds:0.00} s = {m.LinesPerSecond:N0} lines/s; CPU: this process (pull + fake server) {appCpu:0.0} s, " +
+                    $"PostgreSQL {pgCpu:0.0} s, other processes {others:0.0} s");
                 Console.WriteLine($"  payout: marketplace {result.MarketplacePayout:N2}, ledger {result.LedgerPayout:N2}" +
                     $" ({(result.MarketplacePayout == result.LedgerPayout ? "equal to the kopeck" : "DIFFERENT")})");
                 Console.WriteLine($"  memory: RSS {Mb(rssBefore)} -> peak {Mb(rssPeak)} MB (+{Mb(rssPeak - rssBefore)}), " +
-                    $"managed {Mb(managedBefore)} -> peak {Mb(managedPeak)} MB (+{Mb(managedPeak - managedBefore)})");
+                    $"managed live after a GC {Mb(liveBefore)} -> peak {Mb(livePeak)} MB (+{Mb(livePeak - liveBefore)}), " +
+                    $"managed heap with garbage peak {Mb(managedPeak)} MB (+{Mb(managedPeak - managedBefore)})");
                 Console.WriteLine($"  phases: {string.Join(", ", phases.Select(p => $"{p.Name} {p.Seconds:0.00} s"))}" +
                     $" (other {m.Seconds - phases.Sum(p => p.Seconds):0.00} s)");
                 return m;
@@ -185,8 +199,22 @@ internal sealed class PullBench(BenchOptions options)
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            if (options.KeepDatabase)
+            {
+                Console.WriteLine($"  database {database} kept (--keep-database)");
+            }
+            else
+            {
+                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            }
         }
+    }
+
+    /// <summary>The managed heap as the last collection left it, without its fragmentation: live objects, not garbage.</summary>
+    private static long Live()
+    {
+        var info = GC.GetGCMemoryInfo();
+        return info.HeapSizeBytes - info.FragmentedBytes;
     }
 
     private static string Cpu() =>
