@@ -8,6 +8,11 @@ internal sealed record BenchOptions
     public const string Usage = """
         SellerDesk end-to-end benchmark (docs/benchmarks.md)
           dotnet run -c Release --project bench/SellerDesk.Bench [-- options]
+          dotnet run -c Release --project bench/SellerDesk.Bench -- pull [pull options]   (the Wildberries pull alone)
+        Pull options:
+          --pull-lines N     report lines of the big pull (default 200000)
+          --pull-small N     report lines of the smaller pull, to show memory stays flat (default 50000)
+          --pull-runs N      runs of the big pull, each into a fresh database; best and median are shown (default 3)
         Options:
           --lines N          sales lines of the big import (default 1000000)
           --small-lines N    sales lines of the first, smaller import (default 250000)
@@ -54,6 +59,15 @@ internal sealed record BenchOptions
 
     public bool Help { get; private init; }
 
+    /// <summary>Only the Wildberries pull benchmark (<c>pull</c> sub-command).</summary>
+    public bool Pull { get; private init; }
+
+    public int PullLines { get; private init; } = 200_000;
+
+    public int PullSmallLines { get; private init; } = 50_000;
+
+    public int PullRuns { get; private init; } = 3;
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -75,6 +89,10 @@ internal sealed record BenchOptions
                 "--skip-diagnostics" => options with { SkipDiagnostics = true },
                 "--keep-files" => options with { KeepFiles = true },
                 "--keep-database" => options with { KeepDatabase = true },
+                "pull" when i == 0 => options with { Pull = true },
+                "--pull-lines" => options with { PullLines = (int)Number(Value()) },
+                "--pull-small" => options with { PullSmallLines = (int)Number(Value()) },
+                "--pull-runs" => options with { PullRuns = (int)Number(Value()) },
                 "-h" or "--help" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };

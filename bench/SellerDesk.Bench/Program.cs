@@ -24,4 +24,4 @@ if (options.Help)
     return 0;
 }
 
-return await new BenchRun(options).RunAsync();
+return options.Pull ? await new PullBench(options).RunAsync() : await new BenchRun(options).RunAsync();

@@ -15,6 +15,13 @@ public interface ILedgerPayoutStrategy
 
     /// <summary>The payout computed from the ledger records of <paramref name="rows"/>; null if it cannot say.</summary>
     decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, TimeZoneInfo zone);
+
+    /// <summary>
+    /// The same payout from <paramref name="mapped"/>, what <see cref="IMarketplaceConnector.Map"/> made of the rows
+    /// (the pull runner streams rows through a mapping and no longer holds them); null when the strategy needs the
+    /// rows themselves, which is the default.
+    /// </summary>
+    decimal? ComputeFromMapping(IMarketplaceConnector connector, DerivedLedger mapped) => null;
 }
 
 /// <summary>Wildberries: <see cref="WildberriesLedgerPayout.Compute"/> over the mapping of the rows.</summary>
@@ -26,5 +33,12 @@ public sealed class WildberriesLedgerPayoutStrategy : ILedgerPayoutStrategy
     {
         ArgumentNullException.ThrowIfNull(connector);
         return WildberriesLedgerPayout.Compute(connector.Map(rows, zone), connector.Marketplace);
+    }
+
+    public decimal? ComputeFromMapping(IMarketplaceConnector connector, DerivedLedger mapped)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(mapped);
+        return WildberriesLedgerPayout.Compute(mapped, connector.Marketplace);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
@@ -32,31 +33,44 @@ public sealed class PullRunner
     // Held from merge to the end of derivation, so two runs of one connection never derive at the same time.
     private const string ConnectionLockKey = "hashtextextended('sellerdesk.pull_connection:' || $1::text, 0)";
 
+    // The merge, with STAGED the run's staged rows: the last copy of each source id (staged twice: a page sent again),
+    // or all of them when the fetch saw no source id twice (no sort of the whole staging then). Changed rows are not
+    // flagged one by one: their dates go to source_pending_dates in the same statement, so each row is written once.
     private const string MergeSql = """
         WITH staged AS (
-            SELECT DISTINCT ON (feed, source_id) feed, source_id, order_key, business_date, payload
-            FROM pull_staging
-            WHERE run_id = $1
-            ORDER BY feed, source_id, ctid DESC
+            STAGED
         ), merged AS (
             INSERT INTO source_rows AS s
                 (connection_id, feed, source_id, workspace_id, order_key, business_date, payload, needs_derivation, last_run_id)
-            SELECT $2, feed, source_id, $3, order_key, business_date, payload, true, $1 FROM staged
+            SELECT $2, feed, source_id, $3, order_key, business_date, payload, false, $1 FROM staged
             ON CONFLICT (connection_id, feed, source_id) DO UPDATE
                 SET order_key = EXCLUDED.order_key,
                     business_date = EXCLUDED.business_date,
                     payload = EXCLUDED.payload,
-                    needs_derivation = true,
                     last_run_id = EXCLUDED.last_run_id
-                WHERE s.payload IS DISTINCT FROM EXCLUDED.payload
+                WHERE (s.payload <> EXCLUDED.payload AND s.payload::jsonb <> EXCLUDED.payload::jsonb)
                    OR s.order_key IS DISTINCT FROM EXCLUDED.order_key
                    OR s.business_date IS DISTINCT FROM EXCLUDED.business_date
-            RETURNING (xmax = 0) AS inserted
+            RETURNING (xmax = 0) AS inserted, business_date
+        ), pending AS (
+            INSERT INTO source_pending_dates (connection_id, business_date)
+            SELECT DISTINCT $2::uuid, business_date FROM merged
+            ON CONFLICT DO NOTHING
         )
         SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM merged
         """;
 
-    // A row that moves to another order or date leaves its old order and date to be derived again without it.
+    private const string StagedLatest = """
+        SELECT DISTINCT ON (feed, source_id) feed, source_id, order_key, business_date, payload
+        FROM pull_staging
+        WHERE run_id = $1
+        ORDER BY feed, source_id, ctid DESC
+        """;
+
+    private const string StagedAll = "SELECT feed, source_id, order_key, business_date, payload FROM pull_staging WHERE run_id = $1";
+
+    // A row that moves to another order or date leaves its old order and date to be derived again without it: the old
+    // date, and every date of the old order, become pending.
     private const string FlagVacatedSql = """
         WITH vacated AS MATERIALIZED (
             SELECT s.order_key, s.business_date,
@@ -66,11 +80,12 @@ public sealed class PullRunner
             JOIN source_rows AS s ON s.connection_id = $2 AND s.feed = st.feed AND s.source_id = st.source_id
             WHERE st.run_id = $1 AND (s.order_key IS DISTINCT FROM st.order_key OR s.business_date <> st.business_date)
         )
-        UPDATE source_rows AS o SET needs_derivation = true
-        WHERE o.connection_id = $2
-          AND NOT o.needs_derivation
-          AND (o.order_key IN (SELECT order_key FROM vacated WHERE key_moved)
-               OR o.business_date IN (SELECT business_date FROM vacated WHERE date_moved))
+        INSERT INTO source_pending_dates (connection_id, business_date)
+        SELECT $2, o.business_date FROM source_rows AS o
+        WHERE o.connection_id = $2 AND o.order_key IN (SELECT order_key FROM vacated WHERE key_moved)
+        UNION
+        SELECT $2, business_date FROM vacated WHERE date_moved
+        ON CONFLICT DO NOTHING
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -95,6 +110,28 @@ public sealed class PullRunner
     }
 
     /// <summary>
+    /// Optional: told how long each phase of a run took, once per phase and run (<c>fetch</c>: waiting for the
+    /// connector's pages, which includes the HTTP transfer and the JSON parse; <c>stage</c>: COPY of the pages into
+    /// pull_staging; <c>vacate</c>: rows moving to another order or date; <c>merge</c>: staging into source_rows;
+    /// <c>unstage</c>: staging deleted and the merge committed; <c>derive</c>: scope, read and map the rows; <c>write</c>: the ledger write;
+    /// <c>clean</c>: stale ledger records and pending dates; <c>reconcile</c>). Phases follow each other, none
+    /// contains another. For benchmarks and diagnostics; null costs nothing.
+    /// </summary>
+    public Action<string, TimeSpan>? PhaseTimed { get; init; }
+
+    /// <summary>
+    /// Rows handed to a connector's mapping at a time when it maps in parts (<see cref="IStreamingLedgerMapper"/>): a
+    /// part ends at the first new order after this many rows. Bounds the rows a derivation holds; at least 1.
+    /// </summary>
+    public int MappingPartRows
+    {
+        get => _mappingPartRows;
+        init => _mappingPartRows = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one row.");
+    }
+
+    private readonly int _mappingPartRows = 10_000;
+
+    /// <summary>
     /// Runs the queued run <paramref name="runId"/> of <paramref name="connection"/> to its end and returns how it ended
     /// (also stored in <c>pull_runs</c>). Failures of the marketplace, the mapping or the ledger end the run as failed
     /// with a plain message rather than throwing; a run that is not queued throws <see cref="InvalidOperationException"/>.
@@ -112,26 +149,44 @@ public sealed class PullRunner
         try
         {
             await FetchAsync(session, runId, connection, connector, window, progress, ct);
+            PhaseTimed?.Invoke("fetch", progress.Fetch);
+            PhaseTimed?.Invoke("stage", progress.Stage);
 
             // Runs of one connection fetch side by side, but merge and derive one at a time.
-            string? ledgerError;
+            Derivation derivation;
             await LockConnectionAsync(session, connection.Id, ct);
             try
             {
-                (progress.Inserted, progress.Updated) = await MergeAsync(session, runId, connection, ct);
-                ledgerError = await DeriveAsync(session, connection, connector, zone, ct);
+                (progress.Inserted, progress.Updated) = await MergeAsync(session, runId, connection, progress.MaybeDuplicates, ct);
+                try
+                {
+                    derivation = await DeriveAsync(session, connection, connector, zone, window, ct);
+                }
+                catch
+                {
+                    await FlagPendingAsync(connection.Id);
+                    throw;
+                }
+
+                if (derivation.Error is not null)
+                {
+                    await FlagPendingAsync(connection.Id);
+                }
             }
             finally
             {
                 await UnlockConnectionAsync(session, connection.Id);
             }
 
-            if (ledgerError is not null)
+            if (derivation.Error is not null)
             {
-                return await FailAsync(runId, connection, progress, ledgerError, ConnectionStatus.Failing);
+                return await FailAsync(runId, connection, progress, derivation.Error, ConnectionStatus.Failing);
             }
 
-            var (marketplacePayout, ledgerPayout) = await ReconcileAsync(session, connection, connector, window, zone, ct);
+            var reconciling = Stopwatch.GetTimestamp();
+            var (marketplacePayout, ledgerPayout) = await ReconcileAsync(session, connection, connector, window, zone, derivation, ct);
+            derivation = Derivation.None; // its rows may be many: let them go before the bookkeeping
+            PhaseTimed?.Invoke("reconcile", Stopwatch.GetElapsedTime(reconciling));
             var result = new PullRunResult(
                 PullRunStatus.Succeeded, progress.Pages, progress.Rows, progress.Inserted, progress.Updated, null, marketplacePayout, ledgerPayout);
             await FinishAsync(runId, result, CancellationToken.None);
@@ -260,14 +315,31 @@ public sealed class PullRunner
         Progress progress,
         CancellationToken ct)
     {
-        await foreach (var page in connector.FetchAsync(connection, window, ct).WithCancellation(ct))
+        await using var pages = connector.FetchAsync(connection, window, ct).GetAsyncEnumerator(ct);
+        while (true)
         {
+            var waited = Stopwatch.GetTimestamp();
+            var more = await pages.MoveNextAsync();
+            progress.Fetch += Stopwatch.GetElapsedTime(waited);
+            if (!more)
+            {
+                break;
+            }
+
+            ct.ThrowIfCancellationRequested();
+            var page = pages.Current;
+            var staged = Stopwatch.GetTimestamp();
             await using var transaction = await session.BeginTransactionAsync(ct);
             if (page.Rows.Count > 0)
             {
                 await using var copy = await session.BeginBinaryImportAsync(StagingCopy, ct);
                 foreach (var row in page.Rows)
                 {
+                    if (!progress.Seen.Add(KeyHash(row.Feed, row.SourceId)))
+                    {
+                        progress.MaybeDuplicates = true;
+                    }
+
                     await copy.StartRowAsync(ct);
                     await copy.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
                     await copy.WriteAsync(row.Feed, NpgsqlDbType.Text, ct);
@@ -282,7 +354,7 @@ public sealed class PullRunner
                     }
 
                     await copy.WriteAsync(row.BusinessDate, NpgsqlDbType.Date, ct);
-                    await copy.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(row.Payload, NpgsqlDbType.Text, ct);
                 }
 
                 await copy.CompleteAsync(ct);
@@ -290,19 +362,44 @@ public sealed class PullRunner
 
             progress.Pages++;
             progress.Rows += page.Rows.Count;
-            await ExecuteAsync(
+            // Updating the run locks its row until the page commits: it stands for the foreign key staging has not.
+            var running = await ExecuteAsync(
                 session, "UPDATE pull_runs SET pages_read = $2, rows_read = $3 WHERE id = $1", ct, runId, progress.Pages, progress.Rows);
+            if (running == 0)
+            {
+                throw new InvalidOperationException(
+                    string.Create(CultureInfo.InvariantCulture, $"Pull run {runId} was deleted while it ran."));
+            }
+
             await transaction.CommitAsync(ct);
+            progress.Stage += Stopwatch.GetElapsedTime(staged);
         }
     }
 
-    private static async Task<(int Inserted, int Updated)> MergeAsync(
-        NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct)
+    private async Task<(int Inserted, int Updated)> MergeAsync(
+        NpgsqlConnection session, Guid runId, ConnectionSettings connection, bool maybeDuplicates, CancellationToken ct)
     {
+        var vacating = Stopwatch.GetTimestamp();
         await using var transaction = await session.BeginTransactionAsync(ct);
+
+        // What the foreign keys of source_rows checked row by row, once: the connection exists and stays until commit.
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM connections WHERE id = $1 AND workspace_id = $2 FOR KEY SHARE", session))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = connection.Id });
+            exists.Parameters.Add(new NpgsqlParameter { Value = connection.WorkspaceId });
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                throw new InvalidOperationException(
+                    string.Create(CultureInfo.InvariantCulture, $"Connection {connection.Id} of workspace {connection.WorkspaceId} no longer exists."));
+            }
+        }
+
         await ExecuteAsync(session, FlagVacatedSql, ct, runId, connection.Id);
+        PhaseTimed?.Invoke("vacate", Stopwatch.GetElapsedTime(vacating));
+        var merging = Stopwatch.GetTimestamp();
         int inserted, updated;
-        await using (var merge = new NpgsqlCommand(MergeSql, session) { CommandTimeout = 0 })
+        var sql = MergeSql.Replace("STAGED", maybeDuplicates ? StagedLatest : StagedAll, StringComparison.Ordinal);
+        await using (var merge = new NpgsqlCommand(sql, session) { CommandTimeout = 0 })
         {
             merge.Parameters.Add(new NpgsqlParameter { Value = runId });
             merge.Parameters.Add(new NpgsqlParameter { Value = connection.Id });
@@ -313,23 +410,33 @@ public sealed class PullRunner
             updated = reader.GetInt32(1);
         }
 
+        PhaseTimed?.Invoke("merge", Stopwatch.GetElapsedTime(merging));
+        var unstaging = Stopwatch.GetTimestamp();
         await ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", ct, runId);
         await ExecuteAsync(session, "UPDATE pull_runs SET inserted = $2, updated = $3 WHERE id = $1", ct, runId, inserted, updated);
         await transaction.CommitAsync(ct);
+        PhaseTimed?.Invoke("unstage", Stopwatch.GetElapsedTime(unstaging));
         return (inserted, updated);
     }
 
     /// <summary>
-    /// Derives the ledger of the source rows flagged <c>needs_derivation</c>. The dates of the flagged rows are
-    /// re-derived whole: every row of those dates, and every row of every order with a row on them (an order's rows
-    /// are mapped together, wherever their dates); the orders are re-derived whole too. The mapping then carries the
-    /// complete orders and the complete dates; period fees and ad spend of the other dates it touches are partial and
-    /// are dropped (those dates are not changed). Writes the ledger, deletes what those orders and dates no longer
-    /// produce, and clears the flags. Returns the ledger's rejection in plain words, or null.
+    /// Derives the ledger of the connection's pending dates (<c>source_pending_dates</c>, filled by the merges, and the
+    /// dates of rows flagged <c>needs_derivation</c>). The dates are re-derived whole: every row of those dates, and
+    /// every row of every order with a row on them (an order's rows are mapped together, wherever their dates); the
+    /// orders are re-derived whole too. The mapping then carries the complete orders and the complete dates; period
+    /// fees and ad spend of the other dates it touches are partial and are dropped (those dates are not changed).
+    /// Writes the ledger, deletes what those orders and dates no longer produce, and clears the pending dates and
+    /// flags. Returns the ledger's rejection in plain words, or the rows it read and their mapping (for reconciliation).
     /// </summary>
-    private async Task<string?> DeriveAsync(
-        NpgsqlConnection session, ConnectionSettings connection, IMarketplaceConnector connector, TimeZoneInfo zone, CancellationToken ct)
+    private async Task<Derivation> DeriveAsync(
+        NpgsqlConnection session,
+        ConnectionSettings connection,
+        IMarketplaceConnector connector,
+        TimeZoneInfo zone,
+        PullWindow reconcileWindow,
+        CancellationToken ct)
     {
+        var deriving = Stopwatch.GetTimestamp();
         await DropScopeAsync(session);
         try
         {
@@ -337,7 +444,9 @@ public sealed class PullRunner
                 session,
                 """
                 CREATE TEMP TABLE pull_derive_dates AS
-                SELECT DISTINCT business_date FROM source_rows WHERE connection_id = $1 AND needs_derivation
+                SELECT business_date FROM source_pending_dates WHERE connection_id = $1
+                UNION
+                SELECT business_date FROM source_rows WHERE connection_id = $1 AND needs_derivation
                 """,
                 ct,
                 connection.Id);
@@ -347,7 +456,7 @@ public sealed class PullRunner
                 CREATE TEMP TABLE pull_derive_keys AS
                 SELECT DISTINCT order_key FROM source_rows
                 WHERE connection_id = $1 AND order_key IS NOT NULL
-                  AND (needs_derivation OR business_date IN (SELECT business_date FROM pull_derive_dates))
+                  AND business_date IN (SELECT business_date FROM pull_derive_dates)
                 """,
                 ct,
                 connection.Id);
@@ -357,26 +466,33 @@ public sealed class PullRunner
             var dates = new HashSet<DateOnly>(await ListAsync<DateOnly>(session, "SELECT business_date FROM pull_derive_dates", ct));
             if (dates.Count == 0)
             {
-                return null;
+                return Derivation.None;
             }
 
-            var rows = await SourceRowsAsync(
+            // Read in order of order key, so each order's rows come together and the mapping takes them part by part.
+            var mapping = StartMapping(connector, zone);
+            var window = new WindowCheck(reconcileWindow);
+            await StreamAsync(
                 session,
                 """
-                SELECT feed, source_id, order_key, business_date, payload::text FROM source_rows
+                SELECT feed, source_id, order_key, business_date, payload FROM source_rows
                 WHERE connection_id = $1
                   AND (business_date IN (SELECT business_date FROM pull_derive_dates)
                        OR order_key IN (SELECT order_key FROM pull_derive_keys))
-                ORDER BY feed, source_id
+                ORDER BY order_key
                 """,
+                mapping,
+                window.See,
                 ct,
                 connection.Id);
-            var mapped = connector.Map(rows, zone);
+            var mapped = mapping.Finish();
             var ledger = new DerivedLedger(
                 mapped.Sales,
                 mapped.Returns,
                 [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
                 [.. mapped.Fees.Where(f => dates.Contains(f.Date))]);
+            PhaseTimed?.Invoke("derive", Stopwatch.GetElapsedTime(deriving));
+            var writing = Stopwatch.GetTimestamp();
             var written = await _ledger.WriteAsync(
                 connection.WorkspaceId,
                 new LedgerBatch { Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.AdSpend, Fees = ledger.Fees },
@@ -387,11 +503,18 @@ public sealed class PullRunner
                 var more = written.Errors.Count > 5
                     ? string.Create(CultureInfo.InvariantCulture, $" (and {written.Errors.Count - 5} more)")
                     : "";
-                return $"the ledger rejected what the pulled rows map to: {shown}{more}";
+                return new Derivation($"the ledger rejected what the pulled rows map to: {shown}{more}", null);
             }
 
+            PhaseTimed?.Invoke("write", Stopwatch.GetElapsedTime(writing));
+            var cleaning = Stopwatch.GetTimestamp();
             await using var transaction = await session.BeginTransactionAsync(ct);
             await DeleteStaleAsync(session, connection.WorkspaceId, connector.Marketplace, ledger, ct);
+            await ExecuteAsync(
+                session,
+                "DELETE FROM source_pending_dates WHERE connection_id = $1 AND business_date IN (SELECT business_date FROM pull_derive_dates)",
+                ct,
+                connection.Id);
             await ExecuteAsync(
                 session,
                 """
@@ -401,11 +524,39 @@ public sealed class PullRunner
                 ct,
                 connection.Id);
             await transaction.CommitAsync(ct);
-            return null;
+            PhaseTimed?.Invoke("clean", Stopwatch.GetElapsedTime(cleaning));
+            // The reconciliation of the window can take this mapping when its rows were exactly the window's rows.
+            return window.AllInside && Covers(dates, reconcileWindow) ? new Derivation(null, mapping) : Derivation.None;
         }
         finally
         {
             await DropScopeAsync(session);
+        }
+    }
+
+    /// <summary>
+    /// After a derivation that failed or was cancelled, flags the rows of the pending dates <c>needs_derivation</c>,
+    /// so what waits for the next run shows on the rows themselves (the pending dates alone already make the next run
+    /// derive them, so this is best effort).
+    /// </summary>
+    private async Task FlagPendingAsync(Guid connectionId)
+    {
+        try
+        {
+            await using var session = await _dataSource.OpenConnectionAsync(CancellationToken.None);
+            await ExecuteAsync(
+                session,
+                """
+                UPDATE source_rows SET needs_derivation = true
+                WHERE connection_id = $1 AND NOT needs_derivation
+                  AND business_date IN (SELECT business_date FROM source_pending_dates WHERE connection_id = $1)
+                """,
+                CancellationToken.None,
+                connectionId);
+        }
+        catch (NpgsqlException)
+        {
+            // The pending dates stay, and the next run derives them all the same.
         }
     }
 
@@ -549,18 +700,98 @@ public sealed class PullRunner
         IMarketplaceConnector connector,
         PullWindow window,
         TimeZoneInfo zone,
+        Derivation derivation,
         CancellationToken ct)
     {
-        var rows = await SourceRowsAsync(
-            session,
-            "SELECT feed, source_id, order_key, business_date, payload::text FROM source_rows WHERE connection_id = $1 AND business_date BETWEEN $2 AND $3 ORDER BY feed, source_id",
-            ct,
-            connection.Id,
-            window.From,
-            window.To);
-        var marketplace = connector.MarketplacePayout(rows);
-        var ledger = _payouts.TryGetValue(connector.Marketplace, out var strategy) ? strategy.Compute(connector, rows, zone) : null;
+        var mapping = derivation.WindowMapping;
+        if (mapping is null)
+        {
+            mapping = StartMapping(connector, zone);
+            await StreamAsync(
+                session,
+                "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND business_date BETWEEN $2 AND $3 ORDER BY order_key",
+                mapping,
+                null,
+                ct,
+                connection.Id,
+                window.From,
+                window.To);
+        }
+
+        var marketplace = mapping.MarketplacePayout;
+        decimal? ledger = null;
+        if (_payouts.TryGetValue(connector.Marketplace, out var strategy))
+        {
+            ledger = strategy.ComputeFromMapping(connector, mapping.Finish());
+            if (ledger is null && mapping is CollectingMappingSession collected)
+            {
+                ledger = strategy.Compute(connector, collected.Rows, zone);
+            }
+        }
+
         return (marketplace, ledger);
+    }
+
+    private static ILedgerMappingSession StartMapping(IMarketplaceConnector connector, TimeZoneInfo zone) =>
+        connector is IStreamingLedgerMapper streaming ? streaming.StartMapping(zone) : new CollectingMappingSession(connector, zone);
+
+    private static bool Covers(HashSet<DateOnly> dates, PullWindow window)
+    {
+        for (var day = window.From; day <= window.To; day = day.AddDays(1))
+        {
+            if (!dates.Contains(day))
+            {
+                return false;
+            }
+
+            if (day == DateOnly.MaxValue)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads source rows (feed, source id, order key, date, payload) ordered by order key and hands them to
+    /// <paramref name="mapping"/> in parts of about <see cref="MappingPartRows"/> rows, never splitting an order.
+    /// </summary>
+    private async Task StreamAsync(
+        NpgsqlConnection session, string sql, ILedgerMappingSession mapping, Action<SourceRow>? seen, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, session) { CommandTimeout = 0 };
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        var part = new List<SourceRow>(Math.Min(_mappingPartRows, 100_000) + 16);
+        string? lastKey = null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var row = new SourceRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateOnly>(3),
+                reader.GetString(4));
+            if (part.Count >= _mappingPartRows && (row.OrderKey is null || !string.Equals(row.OrderKey, lastKey, StringComparison.Ordinal)))
+            {
+                mapping.Add(part);
+                part.Clear();
+            }
+
+            part.Add(row);
+            lastKey = row.OrderKey;
+            seen?.Invoke(row);
+        }
+
+        if (part.Count > 0)
+        {
+            mapping.Add(part);
+        }
     }
 
     private async Task<PullRunResult> FailAsync(
@@ -685,31 +916,6 @@ public sealed class PullRunner
         return list;
     }
 
-    private static async Task<List<SourceRow>> SourceRowsAsync(
-        NpgsqlConnection session, string sql, CancellationToken ct, params object[] values)
-    {
-        await using var command = new NpgsqlCommand(sql, session);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        command.CommandTimeout = 0;
-        var rows = new List<SourceRow>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new SourceRow(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetFieldValue<DateOnly>(3),
-                reader.GetString(4)));
-        }
-
-        return rows;
-    }
-
     private sealed class Progress
     {
         public int Pages { get; set; }
@@ -719,5 +925,56 @@ public sealed class PullRunner
         public int Inserted { get; set; }
 
         public int Updated { get; set; }
+
+        public TimeSpan Fetch { get; set; }
+
+        public TimeSpan Stage { get; set; }
+
+        /// <summary>64-bit hashes of the (feed, source id) staged so far, to know whether the merge must deduplicate.</summary>
+        public HashSet<ulong> Seen { get; } = [];
+
+        /// <summary>Whether a (feed, source id) may have been staged twice (or two hashes collided).</summary>
+        public bool MaybeDuplicates { get; set; }
+    }
+
+    /// <summary>
+    /// What a derivation ended with: the ledger's rejection, or (when the rows it mapped were exactly the rows of the
+    /// run's window) its mapping, which the reconciliation takes instead of reading and mapping the window again.
+    /// </summary>
+    private sealed record Derivation(string? Error, ILedgerMappingSession? WindowMapping)
+    {
+        public static Derivation None { get; } = new(null, null);
+    }
+
+    /// <summary>Whether every row seen lies in the window.</summary>
+    private sealed class WindowCheck(PullWindow window)
+    {
+        public bool AllInside { get; private set; } = true;
+
+        public void See(SourceRow row)
+        {
+            if (row.BusinessDate < window.From || row.BusinessDate > window.To)
+            {
+                AllInside = false;
+            }
+        }
+    }
+
+    /// <summary>FNV-1a over the feed, a separator and the source id.</summary>
+    private static ulong KeyHash(string feed, string sourceId)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in feed)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash = (hash ^ 0x1F) * 1099511628211UL;
+        foreach (var c in sourceId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 }

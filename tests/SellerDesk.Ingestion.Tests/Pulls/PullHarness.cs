@@ -212,6 +212,9 @@ internal sealed class InterferingConnector(IMarketplaceConnector inner) : IMarke
     /// <summary>Called after the runner has taken each page (with the page number).</summary>
     public Action<int>? AfterPage { get; set; }
 
+    /// <summary>The page (1-based) the connector sends twice in a row, as a marketplace repeating itself might; 0: none.</summary>
+    public int RepeatPage { get; set; }
+
     /// <summary>How many of the next <see cref="Map"/> calls throw.</summary>
     public int MapFailures { get; set; }
 
@@ -224,7 +227,14 @@ internal sealed class InterferingConnector(IMarketplaceConnector inner) : IMarke
         await foreach (var page in inner.FetchAsync(connection, window, cancellationToken))
         {
             yield return page;
-            AfterPage?.Invoke(++pages);
+            pages++;
+            AfterPage?.Invoke(pages);
+            if (pages == RepeatPage)
+            {
+                yield return page;
+                pages++;
+                AfterPage?.Invoke(pages);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using SellerDesk.Testing;
@@ -320,6 +321,69 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
         (await h.StagingRowsAsync(abandoned)).Should().Be(0);
         (await h.RunRowAsync(live)).Status.Should().Be("running");
         (await h.StagingRowsAsync(live)).Should().Be(1);
+        (await h.SourceRowsAsync()).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_runner_that_maps_in_small_parts_makes_the_same_ledger_and_reconciliation_as_one_part()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        var small = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), h.Time) { MappingPartRows = 3 };
+        await using var reference = await PullHarness.StartAsync(database, Week);
+
+        var whole = await PullWithAsync(h, small, from, to);
+        var expected = (await reference.PullAsync(from, to)).Result;
+        var cut = await PullWithAsync(h, small, from.AddDays(2), from.AddDays(4));
+        var expectedCut = (await reference.PullAsync(from.AddDays(2), from.AddDays(4))).Result;
+
+        whole.Status.Should().Be(PullRunStatus.Succeeded);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures());
+        (whole.MarketplacePayout, whole.LedgerPayout).Should().Be((expected.MarketplacePayout, expected.LedgerPayout));
+        whole.LedgerPayout.Should().Be(whole.MarketplacePayout);
+        (cut.MarketplacePayout, cut.LedgerPayout).Should().Be((expectedCut.MarketplacePayout, expectedCut.LedgerPayout));
+        cut.LedgerPayout.Should().NotBe(cut.MarketplacePayout, "the window cuts orders, so the mapping has gaps");
+
+        static async Task<PullRunResult> PullWithAsync(PullHarness h, PullRunner runner, DateOnly from, DateOnly to) =>
+            await runner.RunAsync(await h.QueueAsync(from, to), h.Connection, h.Connector, PullHarness.Moscow, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_page_sent_twice_is_merged_once()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        var connector = new InterferingConnector(h.Connector) { RepeatPage = 2 };
+
+        var (runId, result) = await h.PullAsync(from, to, connector);
+
+        result.Error.Should().BeNull();
+        result.RowsRead.Should().BeGreaterThan(RowsOf(Week), "the repeated page was read twice");
+        result.Inserted.Should().Be(RowsOf(Week));
+        (await h.SourceRowsAsync()).Should().Be(RowsOf(Week));
+        (await h.StagingRowsAsync(runId)).Should().Be(0);
+        await using var reference = await PullHarness.StartAsync(database, Week);
+        await reference.PullAsync(from, to);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures());
+    }
+
+    [Fact]
+    public async Task Deleting_a_connection_deletes_its_source_rows_and_deleting_a_run_its_staging()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        await h.PullAsync(from, to);
+        var staged = await h.QueueAsync(from, to);
+        await PullHarness.ExecuteAsync(
+            database,
+            "INSERT INTO pull_staging (run_id, feed, source_id, order_key, business_date, payload) VALUES ($1, 'wb.realization', '1', 'x', '2026-02-01', '{}')",
+            staged);
+        (await h.SourceRowsAsync()).Should().Be(RowsOf(Week));
+
+        await PullHarness.ExecuteAsync(database, "DELETE FROM pull_runs WHERE id = $1", staged);
+        (await h.StagingRowsAsync(staged)).Should().Be(0);
+
+        await PullHarness.ExecuteAsync(database, "DELETE FROM connections WHERE id = $1", h.Connection.Id);
         (await h.SourceRowsAsync()).Should().Be(0);
     }
 

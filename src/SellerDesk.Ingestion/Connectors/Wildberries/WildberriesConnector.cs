@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using SellerDesk.Ingestion.Connectors.Http;
+using SellerDesk.Ingestion.Pulls;
 
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
 
@@ -13,7 +14,7 @@ namespace SellerDesk.Ingestion.Connectors.Wildberries;
 /// and ad spend from the promotion API (<c>/adv/v1/upd</c>, feed <c>wb.ads</c>). The mapping is documented field by
 /// field in docs/connectors/wildberries.md.
 /// </summary>
-public sealed class WildberriesConnector : IMarketplaceConnector
+public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedgerMapper
 {
     /// <summary>The ledger's marketplace code.</summary>
     public const string MarketplaceCode = WildberriesMapper.MarketplaceCode;
@@ -99,6 +100,13 @@ public sealed class WildberriesConnector : IMarketplaceConnector
         // Dates come from the source (Moscow report days; see the docs), so the workspace zone changes nothing here.
         ArgumentNullException.ThrowIfNull(zone);
         return MapDetailed(rows).Ledger;
+    }
+
+    /// <summary>Maps rows given in parts of whole orders, keeping only ledger records and totals between parts.</summary>
+    public ILedgerMappingSession StartMapping(TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return new MappingSession(new WildberriesMapper.Session(_mapper));
     }
 
     /// <summary>The ledger records of the rows, and the money it could not carry with the reason (skipped rows).</summary>
@@ -363,5 +371,14 @@ public sealed class WildberriesConnector : IMarketplaceConnector
             JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
             _ => null,
         };
+    }
+
+    private sealed class MappingSession(WildberriesMapper.Session session) : ILedgerMappingSession
+    {
+        public decimal? MarketplacePayout => session.Payout;
+
+        public void Add(IReadOnlyList<SourceRow> rows) => session.Add(rows);
+
+        public DerivedLedger Finish() => session.Finish().Ledger;
     }
 }

@@ -30,33 +30,9 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     public WildberriesMapping Map(IReadOnlyList<SourceRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var state = new MapState();
-        var lines = ReadLines(rows, state);
-        var orders = new Dictionary<string, List<Line>>(StringComparer.Ordinal);
-        foreach (var line in lines)
-        {
-            var srid = line.Data.Srid?.Trim();
-            if (string.IsNullOrEmpty(srid))
-            {
-                MapWithoutSale(line, null, state);
-                continue;
-            }
-
-            if (!orders.TryGetValue(srid, out var orderLines))
-            {
-                orders[srid] = orderLines = [];
-            }
-
-            orderLines.Add(line);
-        }
-
-        foreach (var (srid, orderLines) in orders.OrderBy(o => o.Key, StringComparer.Ordinal))
-        {
-            MapOrder(srid, orderLines, state);
-        }
-
-        MapAds(rows, state);
-        return state.Build();
+        var session = new Session(this);
+        session.Add(rows);
+        return session.Finish();
     }
 
     /// <summary>The report's amount to pay the seller over these rows (the reconciliation figure).</summary>
@@ -69,6 +45,11 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             return null;
         }
 
+        return PayoutOf(lines);
+    }
+
+    private static decimal PayoutOf(List<Line> lines)
+    {
         var total = 0m;
         foreach (var line in lines)
         {
@@ -78,6 +59,72 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Maps rows given in parts, each part holding every row of each order it names (rows without an order can go in
+    /// any part), with the same result as <see cref="Map"/> of all of them at once, and the report's payout of them
+    /// (<see cref="Payout"/>) from the same parse. Only the ledger records and the period totals are kept between
+    /// parts, not the rows.
+    /// </summary>
+    internal sealed class Session(WildberriesMapper mapper)
+    {
+        private readonly MapState _state = new();
+        private readonly Dictionary<string, (DateOnly Date, decimal Amount)> _ads = new(StringComparer.Ordinal);
+        private decimal _payout;
+        private bool _anyReportRow;
+        private WildberriesMapping? _result;
+
+        /// <summary>The report's payout of the rows added so far; null while no report row came.</summary>
+        public decimal? Payout => _anyReportRow ? _payout : null;
+
+        public void Add(IReadOnlyList<SourceRow> rows)
+        {
+            ArgumentNullException.ThrowIfNull(rows);
+            if (_result is not null)
+            {
+                throw new InvalidOperationException("The mapping is finished.");
+            }
+
+            var lines = ReadLines(rows, _state);
+            _anyReportRow |= lines.Count > 0 || rows.Any(r => r.Feed == RealizationFeed);
+            _payout += PayoutOf(lines);
+            var orders = new Dictionary<string, List<Line>>(StringComparer.Ordinal);
+            foreach (var line in lines)
+            {
+                var srid = line.Data.Srid?.Trim();
+                if (string.IsNullOrEmpty(srid))
+                {
+                    MapWithoutSale(line, null, _state);
+                    continue;
+                }
+
+                if (!orders.TryGetValue(srid, out var orderLines))
+                {
+                    orders[srid] = orderLines = [];
+                }
+
+                orderLines.Add(line);
+            }
+
+            foreach (var (srid, orderLines) in orders.OrderBy(o => o.Key, StringComparer.Ordinal))
+            {
+                mapper.MapOrder(srid, orderLines, _state);
+            }
+
+            mapper.ReadAds(rows, _ads, _state);
+        }
+
+        public WildberriesMapping Finish()
+        {
+            if (_result is null)
+            {
+                MapAds(_ads, _state);
+                _result = _state.Build();
+            }
+
+            return _result;
+        }
     }
 
     private static List<Line> ReadLines(IReadOnlyList<SourceRow> rows, MapState state)
@@ -235,9 +282,8 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
     }
 
-    private void MapAds(IReadOnlyList<SourceRow> rows, MapState state)
+    private void ReadAds(IReadOnlyList<SourceRow> rows, Dictionary<string, (DateOnly Date, decimal Amount)> latest, MapState state)
     {
-        var latest = new Dictionary<string, (DateOnly Date, decimal Amount)>(StringComparer.Ordinal);
         foreach (var row in rows.Where(r => r.Feed == AdsFeed))
         {
             var charge = TryRead(row.Payload, WildberriesJsonContext.Default.WbAdCharge);
@@ -250,7 +296,10 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             var date = WildberriesTime.MoscowDate(charge.UpdTime, options.UtcDesignatorIsMoscowTime) ?? row.BusinessDate;
             latest[row.SourceId] = (date, Money(charge.UpdSum));
         }
+    }
 
+    private static void MapAds(Dictionary<string, (DateOnly Date, decimal Amount)> latest, MapState state)
+    {
         foreach (var group in latest.GroupBy(a => a.Value.Date))
         {
             var amount = group.Sum(a => a.Value.Amount);

@@ -197,6 +197,65 @@ public sealed class WildberriesMappingTests
         WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(connector.MarketplacePayout(rows));
     }
 
+    [Fact]
+    public async Task A_mapping_given_in_parts_of_whole_orders_equals_the_mapping_of_all_rows_at_once()
+    {
+        var report = FakeWildberriesReport.Generate(new DateOnly(2026, 2, 1), days: 12, ordersPerDay: 25, seed: 11);
+        await using var wb = await WildberriesHarness.StartAsync(report);
+        var rows = await wb.FetchAsync(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 12));
+        rows.Should().Contain(r => r.Feed == WildberriesConnector.AdsFeed).And.Contain(r => r.OrderKey == null && r.Feed == WildberriesConnector.RealizationFeed);
+
+        var whole = wb.Connector.Map(rows, Moscow);
+        var wholePayout = wb.Connector.MarketplacePayout(rows);
+
+        // Parts as the pull runner makes them: rows by order key (rows without one last), cut only between orders.
+        var ordered = rows.OrderBy(r => r.OrderKey ?? "\uffff", StringComparer.Ordinal).ThenBy(r => r.SourceId, StringComparer.Ordinal).ToList();
+        foreach (var partRows in new[] { 1, 7, 50, 10_000 })
+        {
+            var session = wb.Connector.StartMapping(Moscow);
+            var part = new List<SourceRow>();
+            var parts = 0;
+            foreach (var row in ordered)
+            {
+                if (part.Count >= partRows && (row.OrderKey is null || row.OrderKey != part[^1].OrderKey))
+                {
+                    session.Add([.. part]);
+                    part.Clear();
+                    parts++;
+                }
+
+                part.Add(row);
+            }
+
+            session.Add(part);
+            parts++;
+            if (partRows < 10_000)
+            {
+                parts.Should().BeGreaterThan(10);
+            }
+
+            var inParts = session.Finish();
+            inParts.Sales.Should().Equal(whole.Sales, $"parts of {partRows} rows");
+            inParts.Returns.Should().Equal(whole.Returns);
+            inParts.Fees.Should().Equal(whole.Fees);
+            inParts.AdSpend.Should().Equal(whole.AdSpend);
+            session.MarketplacePayout.Should().Be(wholePayout);
+            WildberriesLedgerPayout.Compute(inParts).Should().Be(WildberriesLedgerPayout.Compute(whole));
+        }
+    }
+
+    [Fact]
+    public void A_mapping_of_no_report_row_has_no_payout_and_a_finished_one_takes_no_more_rows()
+    {
+        var connector = new WildberriesConnector(new SellerDesk.Ingestion.Connectors.Http.ResilientHttpSender(new HttpClient(), TimeProvider.System));
+        var session = connector.StartMapping(Moscow);
+        session.Add([]);
+
+        session.MarketplacePayout.Should().BeNull();
+        session.Finish().Sales.Should().BeEmpty();
+        session.Invoking(s => s.Add([])).Should().Throw<InvalidOperationException>();
+    }
+
     private static SourceRow Row(FakeWbReportLine line) => new(
         WildberriesConnector.RealizationFeed,
         line.RrdId.ToString(CultureInfo.InvariantCulture),
