@@ -591,6 +591,8 @@ public sealed class PullRunner
         var adKeys = ads.Select(a => Key(DateKey(a.Date), a.Channel)).ToHashSet(StringComparer.Ordinal);
 
         var deleted = 0;
+        var touchedOrders = new HashSet<string>(StringComparer.Ordinal);
+        var orderDeletes = 0;
         deleted += await DeleteAsync(
             """
             SELECT r.order_id, r.line_id, r.return_id FROM pull_derive_keys AS k
@@ -603,7 +605,8 @@ public sealed class PullRunner
             WHERE r.workspace_id = $1 AND r.marketplace = $2 AND r.order_id = k.o AND r.line_id = k.l AND r.return_id = k.i
             """,
             3,
-            null);
+            null,
+            byOrder: true);
         deleted += await DeleteAsync(
             """
             SELECT s.order_id, s.line_id FROM pull_derive_keys AS k
@@ -616,7 +619,9 @@ public sealed class PullRunner
             WHERE s.workspace_id = $1 AND s.marketplace = $2 AND s.order_id = k.o AND s.line_id = k.l
             """,
             2,
-            null);
+            null,
+            byOrder: true);
+        orderDeletes = deleted;
         deleted += await DeleteAsync(
             "SELECT date::text, kind FROM period_fees WHERE workspace_id = $1 AND marketplace = $2 AND date IN (SELECT business_date FROM pull_derive_dates)",
             fees,
@@ -641,10 +646,23 @@ public sealed class PullRunner
 
         if (deleted > 0)
         {
-            await ExecuteAsync(session, "UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1", ct, workspaceId);
+            // The change log names the orders that lost rows, so reports patch just those (decision 0009).
+            await using var bump = new NpgsqlCommand(
+                """
+                WITH bumped AS (UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1 RETURNING ledger_version)
+                INSERT INTO ledger_changes (workspace_id, version, scope, marketplaces, order_ids, spend_or_fees)
+                SELECT $1, ledger_version, 'orders', $2, $3, $4 FROM bumped
+                """,
+                session);
+            bump.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            bump.Parameters.Add(new NpgsqlParameter { Value = touchedOrders.Select(_ => marketplace).ToArray() });
+            bump.Parameters.Add(new NpgsqlParameter { Value = touchedOrders.ToArray() });
+            bump.Parameters.Add(new NpgsqlParameter { Value = deleted > orderDeletes });
+            await bump.ExecuteNonQueryAsync(ct);
         }
 
-        async Task<int> DeleteAsync(string select, HashSet<string> kept, string delete, int columns, string[]? filter)
+        // byOrder: the first key column is an order id (sales lines and returns), recorded for the change log.
+        async Task<int> DeleteAsync(string select, HashSet<string> kept, string delete, int columns, string[]? filter, bool byOrder = false)
         {
             var stale = new List<string[]>();
             await using (var command = new NpgsqlCommand(select, session) { CommandTimeout = 0 })
@@ -675,6 +693,11 @@ public sealed class PullRunner
             if (stale.Count == 0)
             {
                 return 0;
+            }
+
+            if (byOrder)
+            {
+                touchedOrders.UnionWith(stale.Select(v => v[0]));
             }
 
             await using var remove = new NpgsqlCommand(delete, session) { CommandTimeout = 0 };
