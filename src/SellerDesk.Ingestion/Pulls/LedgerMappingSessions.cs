@@ -25,6 +25,13 @@ public interface ILedgerMappingSession
     /// <summary>The ledger records of every row added (what <see cref="IMarketplaceConnector.Map"/> of them all gives).</summary>
     DerivedLedger Finish();
 
+    /// <summary>
+    /// Hands over the sales lines and returns mapped so far and forgets them (a later <see cref="Finish"/> gives only
+    /// what came after, plus every period fee and ad spend), so a long derivation can be written in parts and memory
+    /// stays flat; null when this session cannot.
+    /// </summary>
+    DerivedLedger? TakeOrders() => null;
+
     /// <summary>The marketplace's payout over every row added (<see cref="IMarketplaceConnector.MarketplacePayout"/>).</summary>
     decimal? MarketplacePayout { get; }
 }

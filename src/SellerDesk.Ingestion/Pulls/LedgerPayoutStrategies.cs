@@ -22,6 +22,9 @@ public interface ILedgerPayoutStrategy
     /// rows themselves, which is the default.
     /// </summary>
     decimal? ComputeFromMapping(IMarketplaceConnector connector, DerivedLedger mapped) => null;
+
+    /// <summary>Whether <see cref="ComputeFromMapping"/> of parts adds up to that of the whole (a plain sum of records).</summary>
+    bool Additive => false;
 }
 
 /// <summary>Wildberries: <see cref="WildberriesLedgerPayout.Compute"/> over the mapping of the rows.</summary>
@@ -41,4 +44,6 @@ public sealed class WildberriesLedgerPayoutStrategy : ILedgerPayoutStrategy
         ArgumentNullException.ThrowIfNull(mapped);
         return WildberriesLedgerPayout.Compute(mapped, connector.Marketplace);
     }
+
+    public bool Additive => true;
 }

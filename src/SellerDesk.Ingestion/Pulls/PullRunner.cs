@@ -132,6 +132,19 @@ public sealed class PullRunner
     private readonly int _mappingPartRows = 10_000;
 
     /// <summary>
+    /// Source rows mapped between two writes of a derivation's orders, when the connector's mapping can hand its orders
+    /// over part by part (<see cref="ILedgerMappingSession.TakeOrders"/>) and its payout adds up over parts: bounds
+    /// the ledger records a derivation holds, so memory stays flat however big the pull; at least 1.
+    /// </summary>
+    public int WritePartRows
+    {
+        get => _writePartRows;
+        init => _writePartRows = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one row.");
+    }
+
+    private readonly int _writePartRows = 50_000;
+
+    /// <summary>
     /// Runs the queued run <paramref name="runId"/> of <paramref name="connection"/> to its end and returns how it ended
     /// (also stored in <c>pull_runs</c>). Failures of the marketplace, the mapping or the ledger end the run as failed
     /// with a plain message rather than throwing; a run that is not queued throws <see cref="InvalidOperationException"/>.
@@ -469,47 +482,58 @@ public sealed class PullRunner
                 return Derivation.None;
             }
 
-            // Read in order of order key, so each order's rows come together and the mapping takes them part by part.
+            // Read in order of order key, so each order's rows come together and the mapping takes them part by part;
+            // a session that can hand its orders over has them written every WritePartRows rows (memory stays flat:
+            // each part is whole orders, written idempotently, and the pending dates stay until the end, so a run
+            // that stops half-way is completed by the next one).
             var mapping = StartMapping(connector, zone);
             var window = new WindowCheck(reconcileWindow);
-            await StreamAsync(
-                session,
-                """
-                SELECT feed, source_id, order_key, business_date, payload FROM source_rows
-                WHERE connection_id = $1
-                  AND (business_date IN (SELECT business_date FROM pull_derive_dates)
-                       OR order_key IN (SELECT order_key FROM pull_derive_keys))
-                ORDER BY order_key
-                """,
-                mapping,
-                window.See,
-                ct,
-                connection.Id);
-            var mapped = mapping.Finish();
-            var ledger = new DerivedLedger(
-                mapped.Sales,
-                mapped.Returns,
-                [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
-                [.. mapped.Fees.Where(f => dates.Contains(f.Date))]);
-            PhaseTimed?.Invoke("derive", Stopwatch.GetElapsedTime(deriving));
-            var writing = Stopwatch.GetTimestamp();
-            var written = await _ledger.WriteAsync(
-                connection.WorkspaceId,
-                new LedgerBatch { Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.AdSpend, Fees = ledger.Fees },
-                ct);
-            if (!written.Succeeded)
+            var parts = new PartWriter(this, connection.WorkspaceId, connector, mapping, _payouts.GetValueOrDefault(connector.Marketplace));
+            try
             {
-                var shown = string.Join("; ", written.Errors.Take(5).Select(e => e.ToString()));
-                var more = written.Errors.Count > 5
-                    ? string.Create(CultureInfo.InvariantCulture, $" (and {written.Errors.Count - 5} more)")
-                    : "";
-                return new Derivation($"the ledger rejected what the pulled rows map to: {shown}{more}", null);
+                await StreamAsync(
+                    session,
+                    """
+                    SELECT feed, source_id, order_key, business_date, payload FROM source_rows
+                    WHERE connection_id = $1
+                      AND (business_date IN (SELECT business_date FROM pull_derive_dates)
+                           OR order_key IN (SELECT order_key FROM pull_derive_keys))
+                    ORDER BY order_key
+                    """,
+                    mapping,
+                    window.See,
+                    parts.AfterPartAsync,
+                    ct,
+                    connection.Id);
+                var mapped = mapping.Finish();
+                parts.Count(mapped);
+                PhaseTimed?.Invoke("derive", Stopwatch.GetElapsedTime(deriving));
+                var writing = Stopwatch.GetTimestamp();
+                await parts.WriteAsync(
+                    new DerivedLedger(
+                        mapped.Sales,
+                        mapped.Returns,
+                        [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
+                        [.. mapped.Fees.Where(f => dates.Contains(f.Date))]),
+                    ct);
+                PhaseTimed?.Invoke("write", Stopwatch.GetElapsedTime(writing));
+            }
+            catch (LedgerRejectedException)
+            {
+                return new Derivation(parts.Rejection, null, null);
             }
 
-            PhaseTimed?.Invoke("write", Stopwatch.GetElapsedTime(writing));
+            var ledger = mapping.Finish();
             var cleaning = Stopwatch.GetTimestamp();
             await using var transaction = await session.BeginTransactionAsync(ct);
-            await DeleteStaleAsync(session, connection.WorkspaceId, connector.Marketplace, ledger, ct);
+            await DeleteStaleAsync(
+                session,
+                connection.WorkspaceId,
+                connector.Marketplace,
+                parts.SalesKeys,
+                parts.ReturnKeys,
+                new DerivedLedger([], [], [.. ledger.AdSpend.Where(a => dates.Contains(a.Date))], [.. ledger.Fees.Where(f => dates.Contains(f.Date))]),
+                ct);
             await ExecuteAsync(
                 session,
                 "DELETE FROM source_pending_dates WHERE connection_id = $1 AND business_date IN (SELECT business_date FROM pull_derive_dates)",
@@ -526,7 +550,7 @@ public sealed class PullRunner
             await transaction.CommitAsync(ct);
             PhaseTimed?.Invoke("clean", Stopwatch.GetElapsedTime(cleaning));
             // The reconciliation of the window can take this mapping when its rows were exactly the window's rows.
-            return window.AllInside && Covers(dates, reconcileWindow) ? new Derivation(null, mapping) : Derivation.None;
+            return window.AllInside && Covers(dates, reconcileWindow) ? new Derivation(null, mapping, parts.LedgerPayout) : Derivation.None;
         }
         finally
         {
@@ -580,11 +604,14 @@ public sealed class PullRunner
     /// here, so the statements stay cheap when nothing is stale.
     /// </summary>
     private static async Task DeleteStaleAsync(
-        NpgsqlConnection session, Guid workspaceId, string marketplace, DerivedLedger ledger, CancellationToken ct)
+        NpgsqlConnection session,
+        Guid workspaceId,
+        string marketplace,
+        HashSet<string> sales,
+        HashSet<string> returns,
+        DerivedLedger ledger,
+        CancellationToken ct)
     {
-        var sales = ledger.Sales.Where(l => l.Marketplace == marketplace).Select(l => Key(l.OrderId, l.LineId)).ToHashSet(StringComparer.Ordinal);
-        var returns = ledger.Returns.Where(r => r.Marketplace == marketplace)
-            .Select(r => Key(r.OrderId, r.LineId, r.ReturnId)).ToHashSet(StringComparer.Ordinal);
         var fees = ledger.Fees.Where(f => f.Marketplace == marketplace).Select(f => Key(DateKey(f.Date), f.Kind)).ToHashSet(StringComparer.Ordinal);
         var ads = ledger.AdSpend.Where(a => a.Marketplace == marketplace).ToList();
         var adChannels = ads.Select(a => a.Channel).Distinct(StringComparer.Ordinal).ToArray();
@@ -727,14 +754,40 @@ public sealed class PullRunner
         CancellationToken ct)
     {
         var mapping = derivation.WindowMapping;
+        var strategy = _payouts.GetValueOrDefault(connector.Marketplace);
+        if (mapping is not null && derivation.LedgerPayout is { } derived)
+        {
+            return (mapping.MarketplacePayout, derived);
+        }
+
+        decimal? drained = null;
         if (mapping is null)
         {
             mapping = StartMapping(connector, zone);
+            var counting = mapping;
+
+            // With an additive strategy the orders are summed part by part and let go (memory stays flat).
+            Func<int, CancellationToken, Task>? afterPart = null;
+            if (strategy is { Additive: true })
+            {
+                drained = 0m;
+                afterPart = (_, _) =>
+                {
+                    if (counting.TakeOrders() is { } part)
+                    {
+                        drained += strategy.ComputeFromMapping(connector, part) ?? 0m;
+                    }
+
+                    return Task.CompletedTask;
+                };
+            }
+
             await StreamAsync(
                 session,
                 "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND business_date BETWEEN $2 AND $3 ORDER BY order_key",
                 mapping,
                 null,
+                afterPart,
                 ct,
                 connection.Id,
                 window.From,
@@ -743,9 +796,9 @@ public sealed class PullRunner
 
         var marketplace = mapping.MarketplacePayout;
         decimal? ledger = null;
-        if (_payouts.TryGetValue(connector.Marketplace, out var strategy))
+        if (strategy is not null)
         {
-            ledger = strategy.ComputeFromMapping(connector, mapping.Finish());
+            ledger = strategy.ComputeFromMapping(connector, mapping.Finish()) + (drained ?? 0m);
             if (ledger is null && mapping is CollectingMappingSession collected)
             {
                 ledger = strategy.Compute(connector, collected.Rows, zone);
@@ -781,7 +834,13 @@ public sealed class PullRunner
     /// <paramref name="mapping"/> in parts of about <see cref="MappingPartRows"/> rows, never splitting an order.
     /// </summary>
     private async Task StreamAsync(
-        NpgsqlConnection session, string sql, ILedgerMappingSession mapping, Action<SourceRow>? seen, CancellationToken ct, params object[] values)
+        NpgsqlConnection session,
+        string sql,
+        ILedgerMappingSession mapping,
+        Action<SourceRow>? seen,
+        Func<int, CancellationToken, Task>? afterPart,
+        CancellationToken ct,
+        params object[] values)
     {
         await using var command = new NpgsqlCommand(sql, session) { CommandTimeout = 0 };
         foreach (var value in values)
@@ -803,7 +862,12 @@ public sealed class PullRunner
             if (part.Count >= _mappingPartRows && (row.OrderKey is null || !string.Equals(row.OrderKey, lastKey, StringComparison.Ordinal)))
             {
                 mapping.Add(part);
+                var added = part.Count;
                 part.Clear();
+                if (afterPart is not null)
+                {
+                    await afterPart(added, ct);
+                }
             }
 
             part.Add(row);
@@ -814,6 +878,103 @@ public sealed class PullRunner
         if (part.Count > 0)
         {
             mapping.Add(part);
+        }
+    }
+
+    /// <summary>
+    /// Writes the orders a mapping session hands over every <see cref="WritePartRows"/> source rows (when it can and
+    /// the payout strategy adds up over parts), keeping only their keys for the stale-row check and the running
+    /// ledger payout. A rejection by the ledger stops the stream.
+    /// </summary>
+    private sealed class PartWriter(PullRunner runner, Guid workspaceId, IMarketplaceConnector connector, ILedgerMappingSession mapping, ILedgerPayoutStrategy? strategy)
+    {
+        private int _rowsSinceWrite;
+
+        public bool Enabled { get; } = strategy is null || strategy.Additive;
+
+        public HashSet<string> SalesKeys { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> ReturnKeys { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The ledger payout of the orders written so far (null without an additive strategy).</summary>
+        public decimal? LedgerPayout { get; private set; } = strategy is { Additive: true } ? 0m : null;
+
+        public string? Rejection { get; private set; }
+
+        public async Task AfterPartAsync(int rows, CancellationToken ct)
+        {
+            _rowsSinceWrite += rows;
+            if (!Enabled || _rowsSinceWrite < runner._writePartRows)
+            {
+                return;
+            }
+
+            _rowsSinceWrite = 0;
+            if (mapping.TakeOrders() is { } part)
+            {
+                Count(part);
+                await WriteAsync(part, ct);
+            }
+        }
+
+        /// <summary>Writes a part (or the last of the orders with the period rows) and remembers its keys.</summary>
+        public async Task WriteAsync(DerivedLedger part, CancellationToken ct)
+        {
+            foreach (var sale in part.Sales.Where(s => s.Marketplace == connector.Marketplace))
+            {
+                SalesKeys.Add(Key(sale.OrderId, sale.LineId));
+            }
+
+            foreach (var r in part.Returns.Where(r => r.Marketplace == connector.Marketplace))
+            {
+                ReturnKeys.Add(Key(r.OrderId, r.LineId, r.ReturnId));
+            }
+
+            if (part.Sales.Count + part.Returns.Count + part.AdSpend.Count + part.Fees.Count == 0)
+            {
+                return;
+            }
+
+            var written = await runner._ledger.WriteAsync(
+                workspaceId,
+                new LedgerBatch { Sales = part.Sales, Returns = part.Returns, AdSpend = part.AdSpend, Fees = part.Fees },
+                ct);
+            if (!written.Succeeded)
+            {
+                var shown = string.Join("; ", written.Errors.Take(5).Select(e => e.ToString()));
+                var more = written.Errors.Count > 5
+                    ? string.Create(CultureInfo.InvariantCulture, $" (and {written.Errors.Count - 5} more)")
+                    : "";
+                Rejection = $"the ledger rejected what the pulled rows map to: {shown}{more}";
+                throw new LedgerRejectedException();
+            }
+        }
+
+        /// <summary>Adds a part's records to the running ledger payout (orders taken, or what the session finished with).</summary>
+        public void Count(DerivedLedger mapped)
+        {
+            if (LedgerPayout is { } sum && strategy is not null)
+            {
+                LedgerPayout = sum + (strategy.ComputeFromMapping(connector, mapped) ?? 0m);
+            }
+        }
+    }
+
+    /// <summary>Stops a derivation's stream when the ledger rejected a part.</summary>
+    private sealed class LedgerRejectedException : Exception
+    {
+        public LedgerRejectedException()
+        {
+        }
+
+        public LedgerRejectedException(string message)
+            : base(message)
+        {
+        }
+
+        public LedgerRejectedException(string message, Exception innerException)
+            : base(message, innerException)
+        {
         }
     }
 
@@ -964,9 +1125,9 @@ public sealed class PullRunner
     /// What a derivation ended with: the ledger's rejection, or (when the rows it mapped were exactly the rows of the
     /// run's window) its mapping, which the reconciliation takes instead of reading and mapping the window again.
     /// </summary>
-    private sealed record Derivation(string? Error, ILedgerMappingSession? WindowMapping)
+    private sealed record Derivation(string? Error, ILedgerMappingSession? WindowMapping, decimal? LedgerPayout)
     {
-        public static Derivation None { get; } = new(null, null);
+        public static Derivation None { get; } = new(null, null, null);
     }
 
     /// <summary>Whether every row seen lies in the window.</summary>

@@ -349,6 +349,35 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
     }
 
     [Fact]
+    public async Task A_runner_that_writes_the_ledger_in_small_parts_makes_the_same_ledger_and_reconciliation_and_a_re_pull_changes_nothing()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        var parts = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), h.Time) { MappingPartRows = 3, WritePartRows = 7 };
+        await using var reference = await PullHarness.StartAsync(database, Week);
+
+        var whole = await PullWithAsync(h, parts, from, to);
+        var expected = (await reference.PullAsync(from, to)).Result;
+        var writes = await CountAsync("SELECT count(*) FROM ledger_changes WHERE workspace_id = $1", h.WorkspaceId);
+        var before = await h.LedgerAsync();
+        var again = await PullWithAsync(h, parts, from, to);
+        var cut = await PullWithAsync(h, parts, from.AddDays(2), from.AddDays(4));
+        var expectedCut = (await reference.PullAsync(from.AddDays(2), from.AddDays(4))).Result;
+
+        whole.Status.Should().Be(PullRunStatus.Succeeded);
+        writes.Should().BeGreaterThan(3, "the derivation was written in several parts");
+        before.Figures().Should().Be((await reference.LedgerAsync()).Figures());
+        (whole.MarketplacePayout, whole.LedgerPayout).Should().Be((expected.MarketplacePayout, expected.LedgerPayout));
+        whole.LedgerPayout.Should().Be(whole.MarketplacePayout);
+        (again.Inserted, again.Updated).Should().Be((0, 0));
+        (await h.LedgerAsync()).Should().Be(before);
+        (cut.MarketplacePayout, cut.LedgerPayout).Should().Be((expectedCut.MarketplacePayout, expectedCut.LedgerPayout));
+
+        static async Task<PullRunResult> PullWithAsync(PullHarness h, PullRunner runner, DateOnly from, DateOnly to) =>
+            await runner.RunAsync(await h.QueueAsync(from, to), h.Connection, h.Connector, PullHarness.Moscow, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_page_sent_twice_is_merged_once()
     {
         await using var h = await PullHarness.StartAsync(database, Week);
@@ -396,5 +425,12 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
         }
 
         return rows;
+    }
+
+    private async Task<long> CountAsync(string sql, Guid id)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

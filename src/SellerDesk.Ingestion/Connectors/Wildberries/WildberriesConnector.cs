@@ -380,5 +380,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         public void Add(IReadOnlyList<SourceRow> rows) => session.Add(rows);
 
         public DerivedLedger Finish() => session.Finish().Ledger;
+
+        public DerivedLedger? TakeOrders() => session.TakeOrders();
     }
 }

@@ -115,6 +115,20 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             mapper.ReadAds(rows, _ads, _state);
         }
 
+        /// <summary>The sales lines and returns of the orders mapped so far, handed over and forgotten.</summary>
+        public DerivedLedger TakeOrders()
+        {
+            if (_result is not null)
+            {
+                throw new InvalidOperationException("The mapping is finished.");
+            }
+
+            var taken = new DerivedLedger([.. _state.Sales], [.. _state.Returns], [], []);
+            _state.Sales.Clear();
+            _state.Returns.Clear();
+            return taken;
+        }
+
         public WildberriesMapping Finish()
         {
             if (_result is null)
