@@ -79,6 +79,8 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
             (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "amazon", Name = "A", Credentials = new Dictionary<string, string>() }, "marketplace", "unknown marketplace 'amazon'"),
             (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "wildberries", Name = "No token", Credentials = new Dictionary<string, string>() }, "credentials.token", "Wildberries needs 'token'"),
             (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "", Credentials = new Dictionary<string, string>() }, "name", "name of 1 to 100 characters"),
+            (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "Typo", Credentials = new Dictionary<string, string> { ["sed"] = "1" } }, "credentials.sed", "Sandbox takes no 'sed'"),
+            (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "Sandbox for bad requests", Credentials = new Dictionary<string, string>() }, "name", "already exists"),
             (HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = "every morning", WindowDays = 14, Enabled = true }, "cron", "is not a Quartz cron expression"),
             (HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = (string?)null, WindowDays = 14, Enabled = true }, "cron", "needs a cron expression"),
             (HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = "0 0 6 * * ?", WindowDays = 0, Enabled = true }, "window_days", "1 to 366 days"),
@@ -103,7 +105,45 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
         var (_, connection, _) = await SendAsync(host.Client, HttpMethod.Get, $"/api/v1/connections/{id}");
         connection.GetProperty("enabled").GetBoolean().Should().BeFalse("no bad schedule was saved");
         (await CountAsync("SELECT count(*) FROM pull_runs WHERE connection_id = $1", id)).Should().Be(0, "no bad pull was queued");
-        (await CountAsync("SELECT count(*) FROM connections WHERE name IN ('A', 'No token', '') AND $1::uuid IS NOT NULL", id)).Should().Be(0);
+        (await CountAsync("SELECT count(*) FROM connections WHERE name IN ('A', 'No token', '', 'Typo') AND $1::uuid IS NOT NULL", id)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task New_credentials_replace_the_old_ones_and_are_stored_encrypted_too()
+    {
+        var id = await CreateAsync(host.Client, "wildberries", "WB with a new token", new() { [WildberriesConnector.TokenKey] = "wb-old-token-0a1b2c3d4e" });
+
+        var (status, _, raw) = await SendAsync(host.Client, HttpMethod.Put, $"/api/v1/connections/{id}/credentials", new Dictionary<string, string>
+        {
+            [WildberriesConnector.TokenKey] = "wb-new-token-9f8e7d6c5b",
+            [WildberriesConnector.AdsTokenKey] = "wb-new-ads-token-1122334455",
+        });
+        var missing = await SendAsync(host.Client, HttpMethod.Put, $"/api/v1/connections/{id}/credentials", new Dictionary<string, string> { [WildberriesConnector.AdsTokenKey] = "x" });
+
+        status.Should().Be(HttpStatusCode.NoContent, raw);
+        missing.Status.Should().Be(HttpStatusCode.BadRequest, "the token is required: " + missing.Raw);
+        var (_, connection, connectionRaw) = await SendAsync(host.Client, HttpMethod.Get, $"/api/v1/connections/{id}");
+        connection.GetProperty("credential_keys").EnumerateArray().Select(k => k.GetString()).Should().Equal("ads_token", "token");
+        connection.GetProperty("status").GetString().Should().Be("new");
+        connectionRaw.Should().NotContain("wb-new-token").And.NotContain("wb-new-ads-token").And.NotContain("wb-old-token");
+        await using var command = host.Database.DataSource.CreateCommand("SELECT c::text FROM connections c WHERE c.id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        var row = (string)(await command.ExecuteScalarAsync())!;
+        row.Should().NotContain("wb-new-token").And.NotContain("wb-new-ads-token").And.NotContain("wb-old-token");
+    }
+
+    [Fact]
+    public async Task Creating_the_same_name_many_times_at_once_gives_one_connection_and_400s_never_a_500()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(host.Client, HttpMethod.Post, "/api/v1/connections", new
+        {
+            Marketplace = "sandbox",
+            Name = "Sandbox created at once",
+            Credentials = new Dictionary<string, string>(),
+        })));
+
+        answers.Select(a => a.Status).Should().OnlyContain(s => s == HttpStatusCode.Created || s == HttpStatusCode.BadRequest, string.Join("\n", answers.Select(a => $"{a.Status} {a.Raw}")));
+        answers.Should().ContainSingle(a => a.Status == HttpStatusCode.Created);
     }
 
     [Fact]

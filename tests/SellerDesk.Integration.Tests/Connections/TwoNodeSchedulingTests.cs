@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Npgsql;
 using SellerDesk.Testing;
 using Xunit.Abstractions;
@@ -25,21 +26,33 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
     {
         await _database.InitializeAsync();
 
-        // One after the other, so each node's Quartz instance id can be told from the scheduler state table.
-        foreach (var name in new[] { "a", "b" })
+        // Both at once, as a cluster restarting together would: they race to provision Quartz's tables and the key ring.
+        var started = await Task.WhenAll(new[] { "a", "b" }.Select(async name =>
         {
             var logPath = Path.Combine(Path.GetTempPath(), "sellerdesk-test-logs", $"{_database.Name}-node-{name}.log");
-            var known = await InstancesAsync();
             var node = await AppProcess.StartAsync(WebDll(), _database.ConnectionString, "two-nodes", Token, logPath, new Dictionary<string, string>
             {
                 ["Demo__Seed"] = "false",
                 ["Scheduler__Enabled"] = "true",
             });
-            _nodes.Add(node);
-            var instance = (await InstancesAsync()).Except(known).Should().ContainSingle($"node {name} joined the cluster").Subject;
+            lock (_nodes)
+            {
+                _nodes.Add(node);
+            }
+
+            return (Name: name, Node: node);
+        }));
+        _nodes.Clear();
+        _nodes.AddRange(started.Select(s => s.Node));
+
+        foreach (var (name, node) in started)
+        {
+            var instance = await QuartzInstanceAsync(node);
             _byInstance[instance] = node;
-            output.WriteLine($"node {name}: pid {node.Pid}, {node.BaseAddress}, Quartz instance {instance}, log {logPath}");
+            output.WriteLine($"node {name}: pid {node.Pid}, {node.BaseAddress}, Quartz instance {instance}, log {node.LogPath}");
         }
+
+        (await InstancesAsync()).Should().BeEquivalentTo(_byInstance.Keys, "both nodes checked into the cluster");
     }
 
     public async Task DisposeAsync()
@@ -82,8 +95,8 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
 
         // Phase 2: resume, then kill the node that carried the latest run; the other must keep the schedule going.
         await ScheduleAsync(b.Http, id, EveryTwoSeconds, windowDays: 1, enabled: true);
-        var resumedAt = DateTimeOffset.UtcNow;
-        (await EventuallyAsync(async () => (await ScheduledRunsAsync(_database.DataSource, id)).Count(r => r.ScheduledFor >= resumedAt.AddSeconds(-2) && r.Status == "succeeded") >= 2, TimeSpan.FromSeconds(60)))
+        output.WriteLine($"resumed at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
+        (await EventuallyAsync(async () => (await ScheduledRunsAsync(_database.DataSource, id)).Count(r => r.ScheduledFor > phase1[^1].ScheduledFor && r.Status == "succeeded") >= 2, TimeSpan.FromSeconds(60)))
             .Should().BeTrue("the resumed schedule fires");
         var latest = (await ScheduledRunsAsync(_database.DataSource, id)).Last(r => r.Status == "succeeded");
         var victim = _byInstance[latest.Node!];
@@ -138,6 +151,27 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
         }
 
         output.WriteLine("  " + Describe(runs));
+    }
+
+    /// <summary>The node's Quartz instance id, as its log announces it ("... with instanceId 'X' initialized").</summary>
+    private static async Task<string> QuartzInstanceAsync(AppProcess node)
+    {
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            await using (var stream = new FileStream(node.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            using (var reader = new StreamReader(stream))
+            {
+                var match = Regex.Match(await reader.ReadToEndAsync(), "with instanceId '([^']+)' initialized");
+                if (match.Success)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new InvalidOperationException($"No Quartz instance id in {node.LogPath}");
     }
 
     private async Task<List<string>> InstancesAsync()
