@@ -12,6 +12,7 @@ namespace SellerDesk.Integration.Tests.Connections;
 /// Two real app processes on one database (issue 3, point 5): the clustered Quartz store hands each scheduled slot
 /// to exactly one node, and when a node dies the other keeps the schedule going.
 /// </summary>
+[Collection(nameof(RunAlone))]
 public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Token = "two-nodes-owner-token";
@@ -195,3 +196,10 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
         }
     }
 }
+
+/// <summary>
+/// Tests that start app processes of their own and time 2-second slots: run after the others, on their own, so they
+/// neither starve nor are starved by the rest of the assembly on a small machine.
+/// </summary>
+[CollectionDefinition(nameof(RunAlone), DisableParallelization = true)]
+public sealed class RunAlone;
