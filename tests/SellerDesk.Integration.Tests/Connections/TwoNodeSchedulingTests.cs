@@ -25,6 +25,20 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task InitializeAsync()
     {
+        // xunit does not call DisposeAsync when InitializeAsync fails: clean up here, or processes and a database stay.
+        try
+        {
+            await StartNodesAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartNodesAsync()
+    {
         await _database.InitializeAsync();
 
         // Both at once, as a cluster restarting together would: they race to provision Quartz's tables and the key ring.
@@ -58,7 +72,14 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task DisposeAsync()
     {
-        foreach (var node in _nodes)
+        List<AppProcess> nodes;
+        lock (_nodes)
+        {
+            nodes = [.. _nodes];
+            _nodes.Clear();
+        }
+
+        foreach (var node in nodes)
         {
             await node.DisposeAsync();
         }
