@@ -28,20 +28,21 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var template = await EnsureTemplateAsync();
-        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        for (var attempt = 1; ; attempt++)
         {
-            await admin.OpenAsync();
+            var template = await EnsureTemplateAsync();
             try
             {
+                await using var admin = new NpgsqlConnection(AdminConnectionString);
+                await admin.OpenAsync();
                 await Execute(admin, $"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+                break;
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName && attempt < 3)
             {
-                // Another test run (an older checkout) dropped it meanwhile: build it again once.
-                _templateName = null;
-                template = await EnsureTemplateAsync();
-                await Execute(admin, $"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+                // A test run of another checkout (another schema) on the same server dropped our template as stale:
+                // build it again.
+                await ForgetTemplateAsync(template);
             }
         }
 
@@ -64,6 +65,22 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public static string WithDatabase(string database) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    private static async Task ForgetTemplateAsync(string template)
+    {
+        await TemplateGate.WaitAsync();
+        try
+        {
+            if (_templateName == template)
+            {
+                _templateName = null;
+            }
+        }
+        finally
+        {
+            TemplateGate.Release();
+        }
+    }
 
     private static async Task<string> EnsureTemplateAsync()
     {

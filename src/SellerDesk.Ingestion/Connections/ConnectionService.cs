@@ -71,7 +71,16 @@ public sealed class ConnectionService(
             UpdatedAt = now,
         };
         db.Connections.Add(connection);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_connections_workspace_name" })
+        {
+            // Another request created the same name between the check above and this insert.
+            throw new ConnectionValidationException("name", $"a connection named '{name}' already exists: choose another name");
+        }
+
         return connection.Id;
     }
 

@@ -51,8 +51,10 @@ internal sealed class DatabaseStartup(
                 await AnnounceAsync(stoppingToken);
                 return;
             }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException or DbUpdateException)
             {
+                // DbUpdateException: nodes starting together on a new database both inserting the bootstrap workspace
+                // or token; the next attempt finds the other node's row.
                 state.MarkFailed(ex.Message);
                 logger.LogError("Database not ready ({Error}); retrying in {Delay}", ex.Message, RetryDelay);
                 await Task.Delay(RetryDelay, stoppingToken);

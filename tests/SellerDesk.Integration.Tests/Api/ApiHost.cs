@@ -43,8 +43,12 @@ public sealed class ApiHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
-        await _factory.DisposeAsync();
+        Client?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
         await Database.DisposeAsync();
     }
 

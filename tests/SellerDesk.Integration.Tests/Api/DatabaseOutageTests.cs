@@ -36,6 +36,10 @@ public sealed class DatabaseOutageTests(TestDatabase database) : IClassFixture<T
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "outage-token");
         (await EventuallyAsync(client, Report, HttpStatusCode.OK)).Should().BeTrue("the app starts against a reachable database");
 
+        // Reports answer once the bootstrap token exists, before the start-up steps (the scheduler) are done; /health
+        // only once they are. An outage in the middle of starting the scheduler is another story (it stops the app).
+        (await EventuallyAsync(client, "/health", HttpStatusCode.OK)).Should().BeTrue("the app finishes starting");
+
         proxy.Cut();
 
         (await EventuallyAsync(client, Report, HttpStatusCode.ServiceUnavailable)).Should().BeTrue();
