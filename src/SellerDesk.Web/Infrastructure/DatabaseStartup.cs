@@ -130,6 +130,7 @@ internal static class DatabaseStartupExtensions
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddSellerDeskIngestion();
         builder.Services.AddSellerDeskPulls(connectionString, builder.Configuration);
+        builder.Services.AddSingleton<SchedulerState>();
         builder.Services.AddSingleton<IStartupStep, SchedulerStartStep>();
         builder.Services.AddSingleton<IStartupStep, DemoSeedStep>();
         builder.Services.AddHostedService<SchedulerShutdown>();

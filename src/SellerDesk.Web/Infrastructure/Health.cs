@@ -10,7 +10,7 @@ internal static class HealthExtensions
     /// </summary>
     public static WebApplication MapSellerDeskHealth(this WebApplication app)
     {
-        app.MapGet("/health", async (Migrator migrator, DatabaseState state, CancellationToken cancellationToken) =>
+        app.MapGet("/health", async (Migrator migrator, DatabaseState state, SchedulerState scheduler, CancellationToken cancellationToken) =>
         {
             try
             {
@@ -24,6 +24,7 @@ internal static class HealthExtensions
                         pending_migrations = pending,
                         startup = state.Ready ? "done" : "running",
                         startup_error = state.LastError,
+                        scheduler = scheduler.Status,
                     },
                     statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             }

@@ -14,6 +14,7 @@ internal sealed class SchedulerStartStep(
     ISchedulerFactory factory,
     NpgsqlDataSource dataSource,
     ConnectionService connections,
+    SchedulerState state,
     IConfiguration configuration,
     ILogger<SchedulerStartStep> logger) : IStartupStep
 {
@@ -23,6 +24,7 @@ internal sealed class SchedulerStartStep(
     {
         if (!configuration.GetValue("Scheduler:Enabled", true))
         {
+            state.Off();
             logger.LogInformation("Scheduler:Enabled is false: this node runs no pulls");
             return;
         }
@@ -37,7 +39,25 @@ internal sealed class SchedulerStartStep(
             try
             {
                 var scheduler = await factory.GetScheduler(cancellationToken);
+                if (scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown)
+                {
+                    // Quartz builds one scheduler per process and shuts it down when its start fails (the database
+                    // went away while it started); it cannot be built again. Serve pages and the API, run no pulls.
+                    state.Fail("the scheduler stopped while starting (the database went away); this node runs no pulls until it is restarted");
+                    logger.LogError("The pull scheduler could not start and this node runs no pulls until it is restarted");
+                    return;
+                }
+
                 await scheduler.Start(cancellationToken);
+                state.Started();
+            }
+            catch (SchedulerException ex)
+            {
+                // A failed start shuts Quartz's one scheduler down for good: retrying the start-up would only stop
+                // the app. Keep serving; /health says why this node runs no pulls.
+                state.Fail(ex.Message + "; this node runs no pulls until it is restarted");
+                logger.LogError(ex, "The pull scheduler could not start; this node runs no pulls until it is restarted");
+                return;
             }
             finally
             {
@@ -66,4 +86,18 @@ internal sealed class SchedulerShutdown(ISchedulerFactory factory) : IHostedServ
             }
         }
     }
+}
+
+/// <summary>Whether this node's pull scheduler runs (for /health): starting, running, off by configuration, or failed.</summary>
+public sealed class SchedulerState
+{
+    private volatile string _status = "starting";
+
+    public string Status => _status;
+
+    internal void Started() => _status = "running";
+
+    internal void Off() => _status = "off (Scheduler:Enabled is false)";
+
+    internal void Fail(string reason) => _status = "failed: " + reason;
 }
