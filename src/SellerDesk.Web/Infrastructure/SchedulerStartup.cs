@@ -72,18 +72,27 @@ internal sealed class SchedulerStartStep(
 }
 
 /// <summary>Stops the scheduler with the app, letting running pulls see their cancellation and record it.</summary>
-internal sealed class SchedulerShutdown(ISchedulerFactory factory) : IHostedService
+internal sealed class SchedulerShutdown(ISchedulerFactory factory, ILogger<SchedulerShutdown> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var scheduler in await factory.GetAllSchedulers(cancellationToken))
+        try
         {
-            if (scheduler.Status is SchedulerStatus.Running or SchedulerStatus.Standby)
+            foreach (var scheduler in await factory.GetAllSchedulers(cancellationToken))
             {
-                await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+                if (scheduler.Status is SchedulerStatus.Running or SchedulerStatus.Standby)
+                {
+                    await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+                }
             }
+        }
+        catch (ObjectDisposedException ex)
+        {
+            // Quartz's cluster manager may reach for the container while the host is already tearing it down (seen
+            // when the database was unreachable at shutdown): the scheduler is stopping anyway, and a stop must not throw.
+            logger.LogWarning("The pull scheduler stopped while the app was already shutting down: {Error}", ex.Message);
         }
     }
 }
