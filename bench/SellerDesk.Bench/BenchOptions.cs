@@ -13,6 +13,9 @@ internal sealed record BenchOptions
           --pull-lines N     report lines of the big pull (default 200000)
           --pull-small N     report lines of the smaller pull, to show memory stays flat (default 50000)
           --pull-runs N      runs of the big pull, each into a fresh database; best and median are shown (default 3)
+          --pull-huge N      report lines of a third size pulled in the memory runs only (default 400000; 0 = none)
+        Each size is then pulled once more, untimed, with a full collection every 50 ms to read the live managed
+        memory; the pull's working memory is flat when the huge report needs at most 1.25 times the big one's.
         Options:
           --lines N          sales lines of the big import (default 1000000)
           --small-lines N    sales lines of the first, smaller import (default 250000)
@@ -68,6 +71,8 @@ internal sealed record BenchOptions
 
     public int PullRuns { get; private init; } = 3;
 
+    public int PullHugeLines { get; private init; } = 400_000;
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -93,6 +98,7 @@ internal sealed record BenchOptions
                 "--pull-lines" => options with { PullLines = (int)Number(Value()) },
                 "--pull-small" => options with { PullSmallLines = (int)Number(Value()) },
                 "--pull-runs" => options with { PullRuns = (int)Number(Value()) },
+                "--pull-huge" => options with { PullHugeLines = Value() == "0" ? 0 : (int)Number(args[i]) },
                 "-h" or "--help" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };

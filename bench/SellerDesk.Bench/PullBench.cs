@@ -6,6 +6,7 @@ using Npgsql;
 using SellerDesk.Data;
 using SellerDesk.Data.Reports;
 using SellerDesk.Data.Workspaces;
+using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Files;
@@ -23,8 +24,7 @@ namespace SellerDesk.Bench;
 internal sealed class PullBench(BenchOptions options)
 {
     private const double Target = 20_000;
-    private static readonly DateOnly From = new(2026, 1, 1);
-    private const int Days = 31;
+    private const int SampleMs = 50;
 
     public async Task<int> RunAsync()
     {
@@ -33,26 +33,44 @@ internal sealed class PullBench(BenchOptions options)
         Console.WriteLine($"  cpu         {Environment.ProcessorCount} x {Cpu()}");
         Console.WriteLine($"  load avg    {File.ReadAllText("/proc/loadavg").Trim()} (at start)");
         Console.WriteLine($"  runtime     {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}");
-
-        var small = Report(options.PullSmallLines, seed: 50);
-        var big = Report(options.PullLines, seed: 200);
-        await using var fake = await FakeWildberries.StartAsync(small);
-        Console.WriteLine($"  fake        {fake.BaseUrl} (in this process)");
+        Console.WriteLine("  fakes       each report served by a child process of its own (fake-wb), so no report is in this process's memory");
 
         var results = new List<Measurement>();
-        Console.WriteLine("\n== warm-up (2 000 lines, not counted)");
-        fake.Report = Report(2_000, seed: 1);
-        await PullAsync(fake, "warm-up", repull: false);
-
-        Console.WriteLine($"\n== small pull ({small.Lines.Count:N0} report lines)");
-        fake.Report = small;
-        var smallRun = await PullAsync(fake, "small", repull: false);
-
-        fake.Report = big;
-        for (var run = 1; run <= options.PullRuns; run++)
+        await using (var warmUp = await FakeWildberriesProcess.StartAsync(2_000, seed: 1))
         {
-            Console.WriteLine($"\n== big pull {run}/{options.PullRuns} ({big.Lines.Count:N0} report lines)");
-            results.Add(await PullAsync(fake, $"big {run}", repull: run == options.PullRuns));
+            Console.WriteLine("\n== warm-up (2 000 lines, not counted)");
+            await PullAsync(warmUp, "warm-up", repull: false, memory: false);
+        }
+
+        Measurement smallRun;
+        await using (var small = await FakeWildberriesProcess.StartAsync(options.PullSmallLines, seed: 50))
+        {
+            Console.WriteLine($"\n== small pull ({small.Lines:N0} lines)");
+            smallRun = await PullAsync(small, "small", repull: false, memory: false);
+        }
+
+        await using (var big = await FakeWildberriesProcess.StartAsync(options.PullLines, seed: 200))
+        {
+            for (var run = 1; run <= options.PullRuns; run++)
+            {
+                Console.WriteLine($"\n== big pull {run}/{options.PullRuns} ({big.Lines:N0} lines)");
+                results.Add(await PullAsync(big, $"big {run}", repull: run == options.PullRuns, memory: false));
+            }
+        }
+
+        // Memory: each size pulled once more into a fresh database while a sampler makes a full blocking collection
+        // every SampleMs and reads the live managed heap (not timed: the collections slow the pull down).
+        var memory = new List<Measurement>();
+        foreach (var (name, lines, seed) in new[] { ("small", options.PullSmallLines, 50), ("big", options.PullLines, 200), ("huge", options.PullHugeLines, 400) })
+        {
+            if (lines <= 0)
+            {
+                continue;
+            }
+
+            await using var fake = await FakeWildberriesProcess.StartAsync(lines, seed);
+            Console.WriteLine($"\n== memory run, {name} ({fake.Lines:N0} lines, full collection every {SampleMs} ms)");
+            memory.Add(await PullAsync(fake, $"memory {name}", repull: false, memory: true));
         }
 
         var rates = results.Select(r => r.LinesPerSecond).Order().ToList();
@@ -61,25 +79,32 @@ internal sealed class PullBench(BenchOptions options)
         Console.WriteLine("\n== summary");
         Console.WriteLine($"  big pull: best {best.LinesPerSecond:N0} lines/s ({best.Seconds:0.00} s), median {median:N0} lines/s over {results.Count} runs" +
             $" -> target {Target:N0} lines/s: {(best.LinesPerSecond >= Target ? "PASS" : "FAIL")}");
-        Console.WriteLine($"  memory over the idle process: {smallRun.Lines:N0} lines +{Mb(smallRun.RssPeak - smallRun.RssBefore)} MB RSS, " +
-            $"+{Mb(smallRun.ManagedPeak - smallRun.ManagedBefore)} MB managed live; {best.Lines:N0} lines +{Mb(best.RssPeak - best.RssBefore)} MB RSS, " +
-            $"+{Mb(best.ManagedPeak - best.ManagedBefore)} MB managed live (the first run of a size grows the heap; compare the live figures)");
+        Console.WriteLine($"  small pull: {smallRun.LinesPerSecond:N0} lines/s; RSS over idle: small +{Mb(smallRun.RssPeak - smallRun.RssBefore)} MB, " +
+            $"best big +{Mb(best.RssPeak - best.RssBefore)} MB");
+        Console.WriteLine("  live managed memory over the idle process (MB): lines | pull peak | refresh peak | kept after (report facts) | bytes kept per order");
+        foreach (var m in memory)
+        {
+            Console.WriteLine($"    {m.Lines,9:N0} | {Mb(m.PullPeak - m.ManagedBefore),9} | {Mb(m.RefreshPeak - m.ManagedBefore),12} | " +
+                $"{Mb(m.ManagedAfter - m.ManagedBefore),25} | {(m.Orders > 0 ? (m.ManagedAfter - m.ManagedBefore) / m.Orders : 0),6:N0} ({m.Orders:N0} orders)");
+        }
+
+        // Flat: a report twice the big one's size (or more) needs no more working memory than the big one (within x1.25).
+        // A report smaller than the pull's buffers (one 100,000-line page, 50,000-row write parts) needs less; it is shown.
+        var flat = true;
+        var reference = memory.FirstOrDefault(m => m.Label == "memory big");
+        foreach (var m in memory.Where(m => reference is not null && m.Lines > reference.Lines))
+        {
+            var ratio = (double)Math.Max(1, m.PullPeak - m.ManagedBefore) / Math.Max(1, reference!.PullPeak - reference.ManagedBefore);
+            var ok = ratio <= 1.25;
+            flat &= ok;
+            Console.WriteLine($"  pull working memory, {m.Lines:N0} vs {reference.Lines:N0} lines: x{ratio:0.00} -> flat (<= x1.25): {(ok ? "PASS" : "FAIL")}");
+        }
+
         Console.WriteLine($"  best run's phases: {string.Join(", ", best.Phases.Select(p => $"{p.Name} {p.Seconds:0.00} s"))}");
-        return best.LinesPerSecond >= Target ? 0 : 1;
+        return best.LinesPerSecond >= Target && flat ? 0 : 1;
     }
 
-    private static FakeWildberriesReport Report(int lines, int seed)
-    {
-        // Lines per order of the generator, measured on a sample, so the report comes out near the size asked for.
-        var probe = FakeWildberriesReport.Generate(From, days: 3, ordersPerDay: 500, seed: seed);
-        var perOrder = probe.Lines.Count / 1_500.0;
-        var ordersPerDay = Math.Max(1, (int)Math.Round(lines / perOrder / Days));
-        var report = FakeWildberriesReport.Generate(From, Days, ordersPerDay, seed);
-        _ = report.LineJson; // serialised once here, not while timed
-        return report;
-    }
-
-    private async Task<Measurement> PullAsync(FakeWildberries fake, string label, bool repull)
+    private async Task<Measurement> PullAsync(FakeWildberriesProcess fake, string label, bool repull, bool memory)
     {
         var database = "sellerdesk_pullbench_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         var admin = new NpgsqlConnectionStringBuilder(options.Connection).ConnectionString;
@@ -101,8 +126,13 @@ internal sealed class PullBench(BenchOptions options)
 
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             var connector = new WildberriesConnector(new ResilientHttpSender(http, TimeProvider.System), new WildberriesOptions());
-            var connection = fake.Connection(connectionId) with { WorkspaceId = workspaceId };
-            var window = (From: fake.Report.Lines.Min(l => l.ReportDate), To: fake.Report.Lines.Max(l => l.ReportDate));
+            var connection = new ConnectionSettings(
+                connectionId,
+                workspaceId,
+                WildberriesConnector.MarketplaceCode,
+                new Dictionary<string, string> { [WildberriesConnector.TokenKey] = FakeWildberries.DefaultToken },
+                fake.BaseUrl);
+            var window = (From: fake.First, To: fake.Last);
             var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
             var phases = new List<(string Name, double Seconds)>();
             var runner = new PullRunner(dataSource, new LedgerImporter(dataSource), TimeProvider.System)
@@ -126,6 +156,7 @@ internal sealed class PullBench(BenchOptions options)
                     $"phases {string.Join(", ", again.Phases.Select(p => $"{p.Name} {p.Seconds:0.00}"))}");
             }
 
+            GC.KeepAlive(reports);
             return measurement;
 
             async Task<Measurement> TimedAsync()
@@ -140,7 +171,7 @@ internal sealed class PullBench(BenchOptions options)
                     window.From,
                     window.To);
 
-                if (options.QuietWaitSeconds > 0)
+                if (options.QuietWaitSeconds > 0 && !memory)
                 {
                     var (waited, quiet, share) = await ProcStats.WaitForQuietAsync(TimeSpan.FromSeconds(options.QuietWaitSeconds));
                     Console.WriteLine(quiet
@@ -148,27 +179,36 @@ internal sealed class PullBench(BenchOptions options)
                         : $"  (machine still {share:P0} busy after waiting {waited:0} s; timing anyway)");
                 }
 
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                GC.Collect();
+                var managedBefore = LiveAfterFullCollection();
                 var rssBefore = ProcStats.Memory(Environment.ProcessId).Rss;
-                var managedBefore = GC.GetTotalMemory(false);
                 var pgCpu = ProcStats.PostgresCpuSeconds(database);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var fakeCpu = ProcStats.CpuSeconds(fake.ProcessId);
                 var machine = ProcStats.MachineBusySeconds();
-                var liveBefore = Live();
                 using var sampling = new CancellationTokenSource();
-                long rssPeak = rssBefore, managedPeak = managedBefore, livePeak = liveBefore;
+                long rssPeak = rssBefore, pullPeak = managedBefore, refreshPeak = managedBefore;
+                var refreshing = false;
                 var sampler = Task.Run(async () =>
                 {
                     while (!sampling.IsCancellationRequested)
                     {
                         rssPeak = Math.Max(rssPeak, ProcStats.Memory(Environment.ProcessId).Rss);
-                        managedPeak = Math.Max(managedPeak, GC.GetTotalMemory(false));
-                        livePeak = Math.Max(livePeak, Live());
+                        if (memory)
+                        {
+                            var live = LiveAfterFullCollection();
+                            if (Volatile.Read(ref refreshing))
+                            {
+                                refreshPeak = Math.Max(refreshPeak, live);
+                            }
+                            else
+                            {
+                                pullPeak = Math.Max(pullPeak, live);
+                            }
+                        }
+
                         try
                         {
-                            await Task.Delay(20, sampling.Token);
+                            await Task.Delay(memory ? SampleMs : 20, sampling.Token);
                         }
                         catch (OperationCanceledException)
                         {
@@ -180,32 +220,37 @@ internal sealed class PullBench(BenchOptions options)
                 var clock = Stopwatch.StartNew();
                 var result = await runner.RunAsync(runId, connection, connector, zone, CancellationToken.None);
                 var refreshStart = clock.Elapsed;
+                Volatile.Write(ref refreshing, true);
                 var refresh = await reports.RefreshAsync(workspace);
                 phases.Add(("refresh", (clock.Elapsed - refreshStart).TotalSeconds));
                 clock.Stop();
-                var marketplaces = (await reports.LoadAsync(workspace, new ReportRequest(window.From, window.To))).Marketplaces();
-                Console.WriteLine($"  reports refreshed ({refresh.Kind}, {refresh.OrdersRead:N0} orders read): revenue " +
-                    $"{marketplaces.Sum(m => m.Revenue):N2} over {marketplaces.Count} marketplace(s)");
                 await sampling.CancelAsync();
                 await sampler;
                 var appCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                fakeCpu = ProcStats.CpuSeconds(fake.ProcessId) - fakeCpu;
                 pgCpu = ProcStats.PostgresCpuSeconds(database) - pgCpu;
-                var others = ProcStats.Others(ProcStats.MachineBusySeconds() - machine, appCpu, pgCpu, 0);
+                var others = ProcStats.Others(ProcStats.MachineBusySeconds() - machine, appCpu, pgCpu, fakeCpu);
+                var managedAfter = LiveAfterFullCollection();
+                var marketplaces = (await reports.LoadAsync(workspace, new ReportRequest(window.From, window.To))).Marketplaces();
+                Console.WriteLine($"  reports refreshed ({refresh.Kind}, {refresh.OrdersRead:N0} orders read): revenue " +
+                    $"{marketplaces.Sum(m => m.Revenue):N2} over {marketplaces.Count} marketplace(s)");
                 if (!result.Succeeded)
                 {
                     throw new InvalidOperationException($"The pull failed: {result.Error}");
                 }
 
                 var lines = result.RowsRead;
-                var m = new Measurement(label, lines, clock.Elapsed.TotalSeconds, rssBefore, rssPeak, liveBefore, livePeak, [.. phases]);
+                var m = new Measurement(label, lines, clock.Elapsed.TotalSeconds, rssBefore, rssPeak, managedBefore, pullPeak, refreshPeak, managedAfter,
+                    refresh.OrdersRead, [.. phases]);
                 Console.WriteLine($"  {lines:N0} rows ({result.Inserted:N0} inserted, {result.Updated:N0} updated, {result.PagesRead} pages) in " +
-                    $"{m.Seconds:0.00} s = {m.LinesPerSecond:N0} lines/s; CPU: this process (pull + fake server) {appCpu:0.0} s, " +
-                    $"PostgreSQL {pgCpu:0.0} s, other processes {others:0.0} s");
+                    $"{m.Seconds:0.00} s = {m.LinesPerSecond:N0} lines/s{(memory ? " (slowed by the memory sampler)" : "")}; CPU: pull {appCpu:0.0} s, " +
+                    $"fake {fakeCpu:0.0} s, PostgreSQL {pgCpu:0.0} s, other processes {others:0.0} s");
                 Console.WriteLine($"  payout: marketplace {result.MarketplacePayout:N2}, ledger {result.LedgerPayout:N2}" +
                     $" ({(result.MarketplacePayout == result.LedgerPayout ? "equal to the kopeck" : "DIFFERENT")})");
-                Console.WriteLine($"  memory: RSS {Mb(rssBefore)} -> peak {Mb(rssPeak)} MB (+{Mb(rssPeak - rssBefore)}), " +
-                    $"managed live after a GC {Mb(liveBefore)} -> peak {Mb(livePeak)} MB (+{Mb(livePeak - liveBefore)}), " +
-                    $"managed heap with garbage peak {Mb(managedPeak)} MB (+{Mb(managedPeak - managedBefore)})");
+                Console.WriteLine($"  memory: RSS {Mb(rssBefore)} -> peak {Mb(rssPeak)} MB (+{Mb(rssPeak - rssBefore)})" + (memory
+                    ? $"; live managed {Mb(managedBefore)} MB before, pull peak +{Mb(pullPeak - managedBefore)}, refresh peak +{Mb(refreshPeak - managedBefore)}, " +
+                      $"kept after +{Mb(managedAfter - managedBefore)} MB (the report facts of {refresh.OrdersRead:N0} orders)"
+                    : $"; live managed kept after +{Mb(managedAfter - managedBefore)} MB"));
                 Console.WriteLine($"  phases: {string.Join(", ", phases.Select(p => $"{p.Name} {p.Seconds:0.00} s"))}" +
                     $" (other {m.Seconds - phases.Sum(p => p.Seconds):0.00} s)");
                 return m;
@@ -220,15 +265,41 @@ internal sealed class PullBench(BenchOptions options)
             }
             else
             {
-                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                await DropDatabaseAsync(admin, database);
             }
         }
     }
 
-    /// <summary>The managed heap as the last collection left it, without its fragmentation: live objects, not garbage.</summary>
-    private static long Live()
+    /// <summary>
+    /// Drops a benchmark database. Right after a big pull an autovacuum worker (a superuser's backend, which the
+    /// benchmark's role may not terminate: 42501) is often still analysing it, so this waits for it, up to two minutes.
+    /// </summary>
+    private static async Task DropDatabaseAsync(string admin, string database)
     {
-        var info = GC.GetGCMemoryInfo();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 60)
+            {
+                if (attempt == 1)
+                {
+                    Console.WriteLine($"  (dropping {database} waits for another backend, most likely autovacuum: {ex.MessageText})");
+                }
+
+                await Task.Delay(2000);
+            }
+        }
+    }
+
+    /// <summary>Live managed bytes: a full blocking collection, then the heap without its free space.</summary>
+    private static long LiveAfterFullCollection()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         return info.HeapSizeBytes - info.FragmentedBytes;
     }
 
@@ -257,8 +328,8 @@ internal sealed class PullBench(BenchOptions options)
     }
 
     private sealed record Measurement(
-        string Label, int Lines, double Seconds, long RssBefore, long RssPeak, long ManagedBefore, long ManagedPeak,
-        IReadOnlyList<(string Name, double Seconds)> Phases)
+        string Label, int Lines, double Seconds, long RssBefore, long RssPeak, long ManagedBefore, long PullPeak, long RefreshPeak, long ManagedAfter,
+        int Orders, IReadOnlyList<(string Name, double Seconds)> Phases)
     {
         public double LinesPerSecond => Lines / Seconds;
     }

@@ -14,7 +14,7 @@ namespace SellerDesk.Data.Reports;
 public sealed class LedgerFacts
 {
     private readonly Dictionary<(string Marketplace, string OrderId), OrderFact> _orders = [];
-    private readonly Dictionary<(string Marketplace, string Customer), List<OrderFact>> _customers = [];
+    private readonly Dictionary<(string Marketplace, string Id, bool Anonymous), List<OrderFact>> _customers = [];
     private readonly Dictionary<(string, DateOnly, DateOnly, string), (OrderDay Day, int Orders)> _days = [];
     private ReportInputs? _inputs;
 
@@ -44,7 +44,7 @@ public sealed class LedgerFacts
         foreach (var order in orders.Where(o => o.LocalDate <= asOf))
         {
             facts._orders[(order.Marketplace, order.OrderId)] = order;
-            facts.CustomerOrders((order.Marketplace, order.CustomerKey)).Add(order);
+            facts.CustomerOrders(CustomerOf(order)).Add(order);
         }
 
         foreach (var (key, list) in facts._customers)
@@ -69,21 +69,21 @@ public sealed class LedgerFacts
         ArgumentNullException.ThrowIfNull(changed);
         ArgumentNullException.ThrowIfNull(reloaded);
         var fresh = reloaded.Where(o => o.LocalDate <= AsOf).ToList();
-        var affected = new HashSet<(string, string)>();
+        var affected = new HashSet<(string, string, bool)>();
         foreach (var key in changed)
         {
             if (_orders.TryGetValue(key, out var old))
             {
-                affected.Add((old.Marketplace, old.CustomerKey));
+                affected.Add(CustomerOf(old));
             }
         }
 
         foreach (var order in fresh)
         {
-            affected.Add((order.Marketplace, order.CustomerKey));
+            affected.Add(CustomerOf(order));
             if (_orders.TryGetValue((order.Marketplace, order.OrderId), out var old))
             {
-                affected.Add((old.Marketplace, old.CustomerKey));
+                affected.Add(CustomerOf(old));
             }
         }
 
@@ -97,7 +97,7 @@ public sealed class LedgerFacts
 
         foreach (var key in changed.Concat(fresh.Select(o => (o.Marketplace, o.OrderId))))
         {
-            if (_orders.Remove(key, out var old) && _customers.TryGetValue((old.Marketplace, old.CustomerKey), out var list))
+            if (_orders.Remove(key, out var old) && _customers.TryGetValue(CustomerOf(old), out var list))
             {
                 list.Remove(old);
             }
@@ -106,7 +106,7 @@ public sealed class LedgerFacts
         foreach (var order in fresh)
         {
             _orders[(order.Marketplace, order.OrderId)] = order;
-            CustomerOrders((order.Marketplace, order.CustomerKey)).Add(order);
+            CustomerOrders(CustomerOf(order)).Add(order);
         }
 
         foreach (var customer in affected)
@@ -127,16 +127,23 @@ public sealed class LedgerFacts
         _inputs = null;
     }
 
-    private List<OrderFact> CustomerOrders((string, string) key)
+    private List<OrderFact> CustomerOrders((string, string, bool) key)
     {
         if (!_customers.TryGetValue(key, out var list))
         {
-            list = [];
+            list = new List<OrderFact>(1); // most customers have one order (every anonymous one)
             _customers[key] = list;
         }
 
         return list;
     }
+
+    /// <summary>
+    /// The customer of an order (metrics.md section 3) as a key that needs no new string: the buyer id, or for an
+    /// anonymous order its own id, flagged so that it cannot meet a buyer id of the same text.
+    /// </summary>
+    private static (string Marketplace, string Id, bool Anonymous) CustomerOf(OrderFact order) =>
+        (order.Marketplace, order.CustomerId ?? order.OrderId, order.CustomerId is null);
 
     private static void Sort(List<OrderFact> orders) =>
         orders.Sort((a, b) => a.OrderedAt != b.OrderedAt ? a.OrderedAt.CompareTo(b.OrderedAt) : string.CompareOrdinal(a.OrderId, b.OrderId));

@@ -138,14 +138,15 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.OrderId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         }
 
+        // Marketplace and channel repeat on every order: one string each, not one per order (the facts are kept).
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             facts.Add(new OrderFact(
-                reader.GetString(0),
+                NamePool.Get(reader.GetString(0)),
                 reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
+                NamePool.Get(reader.GetString(3)),
                 reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetFieldValue<DateOnly>(5),
                 reader.GetDecimal(6),
@@ -173,43 +174,70 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// What the versions after <paramref name="since"/> up to <paramref name="upTo"/> changed: the orders rewritten
-    /// and whether spend or fees changed; null when any of them may have changed anything (or is not recorded).
+    /// What the versions after <paramref name="since"/> up to <paramref name="upTo"/> changed: how many orders they
+    /// rewrote (an order rewritten by two versions counts twice) and whether spend or fees changed; null when any of
+    /// them may have changed anything (or is not recorded). The orders themselves are read by
+    /// <see cref="ChangedOrdersAsync"/>, a part at a time.
     /// </summary>
     public async Task<LedgerChangeSet?> ChangesAsync(Guid workspaceId, long since, long upTo, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT version, scope, marketplaces, order_ids, spend_or_fees FROM ledger_changes
+            SELECT count(*),
+                   coalesce(bool_and(scope = 'orders' AND marketplaces IS NOT NULL AND order_ids IS NOT NULL), true),
+                   coalesce(bool_or(spend_or_fees), false),
+                   coalesce(sum(cardinality(order_ids)), 0)::bigint
+            FROM ledger_changes
             WHERE workspace_id = $1 AND version > $2 AND version <= $3
-            ORDER BY version
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = since, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter { Value = upTo, NpgsqlDbType = NpgsqlDbType.Bigint });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var keys = new HashSet<(string, string)>();
-        var spendOrFees = false;
-        var versions = 0L;
-        while (await reader.ReadAsync(cancellationToken))
+        await reader.ReadAsync(cancellationToken);
+        var versions = reader.GetInt64(0);
+        return versions == upTo - since && reader.GetBoolean(1) ? new LedgerChangeSet(reader.GetInt64(3), reader.GetBoolean(2)) : null;
+    }
+
+    /// <summary>
+    /// The (marketplace, order id) pairs that the versions after <paramref name="since"/> up to <paramref name="upTo"/>
+    /// rewrote, in version order, at most <paramref name="partSize"/> at a time (one change row is read at a time, so
+    /// memory does not grow with the number of orders changed). An order rewritten by two versions comes twice.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<(string Marketplace, string OrderId)>> ChangedOrdersAsync(
+        Guid workspaceId, long since, long upTo, int partSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partSize, 1);
+        for (var version = since + 1; version <= upTo; version++)
         {
-            versions++;
-            if (reader.GetString(1) != "orders" || reader.IsDBNull(2) || reader.IsDBNull(3))
+            string[] marketplaces, orders;
+            await using (var command = dataSource.CreateCommand(
+                "SELECT marketplaces, order_ids FROM ledger_changes WHERE workspace_id = $1 AND version = $2 AND scope = 'orders'"))
             {
-                return null;
+                command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+                command.Parameters.Add(new NpgsqlParameter { Value = version, NpgsqlDbType = NpgsqlDbType.Bigint });
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.IsDBNull(1))
+                {
+                    throw new InvalidOperationException(
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Ledger version {version} of workspace {workspaceId} has no order change recorded."));
+                }
+
+                marketplaces = reader.GetFieldValue<string[]>(0);
+                orders = reader.GetFieldValue<string[]>(1);
             }
 
-            var marketplaces = reader.GetFieldValue<string[]>(2);
-            var orders = reader.GetFieldValue<string[]>(3);
-            for (var i = 0; i < orders.Length; i++)
+            for (var start = 0; start < orders.Length; start += partSize)
             {
-                keys.Add((marketplaces[i], orders[i]));
-            }
+                var part = new List<(string, string)>(Math.Min(partSize, orders.Length - start));
+                for (var i = start; i < orders.Length && i < start + partSize; i++)
+                {
+                    part.Add((NamePool.Get(marketplaces[i]), orders[i]));
+                }
 
-            spendOrFees |= reader.GetBoolean(4);
+                yield return part;
+            }
         }
-
-        return versions == upTo - since ? new LedgerChangeSet(keys, spendOrFees) : null;
     }
 
     /// <summary>Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>.</summary>
@@ -275,5 +303,25 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>The orders some ledger versions rewrote whole, and whether they changed ad spend or fees.</summary>
-public sealed record LedgerChangeSet(IReadOnlyCollection<(string Marketplace, string OrderId)> Orders, bool SpendOrFees);
+/// <summary>
+/// One instance per distinct short text (marketplace codes, channel names) that many kept records repeat; shared by
+/// every query of the process, at most <see cref="Capacity"/> texts (beyond that a text is kept as it came).
+/// </summary>
+internal static class NamePool
+{
+    private const int Capacity = 4_096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Shared = new(StringComparer.Ordinal);
+
+    public static string Get(string text)
+    {
+        if (Shared.TryGetValue(text, out var pooled))
+        {
+            return pooled;
+        }
+
+        return Shared.Count < Capacity ? Shared.GetOrAdd(text, text) : text;
+    }
+}
+
+/// <summary>How many orders some ledger versions rewrote whole (with repeats), and whether they changed ad spend or fees.</summary>
+public sealed record LedgerChangeSet(long Orders, bool SpendOrFees);

@@ -19,6 +19,15 @@ public sealed record ReportRequest(DateOnly From, DateOnly To, DateOnly? AsOf = 
 public sealed class ReportService(ReportQueries queries, TimeProvider clock)
 {
     private const int MaxCachedInputs = 32;
+
+    /// <summary>Changed orders re-read and patched at a time when the facts are refreshed.</summary>
+    public int RefreshPartOrders
+    {
+        get => _refreshPartOrders;
+        init => _refreshPartOrders = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "At least one order.");
+    }
+
+    private readonly int _refreshPartOrders = 10_000;
     private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly AsOf), (long Version, ReportInputs Inputs)> _inputs = new();
     private readonly ConcurrentDictionary<(Guid Workspace, string Zone), FactsEntry> _facts = new();
 
@@ -93,10 +102,25 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
                 : null;
             if (changes is not null && entry.Facts is { } current)
             {
-                var reloaded = await queries.LoadOrderFactsAsync(workspace.Id, workspace.TimeZone, today, changes.Orders, cancellationToken);
-                var (spend, fees) = changes.SpendOrFees ? await queries.LoadSpendAndFeesAsync(workspace.Id, today, cancellationToken) : (null, null);
-                current.Apply(changes.Orders, reloaded, spend, fees);
-                entry.LastRefresh = new FactsRefresh(FactsRefreshKind.Patched, changes.Orders.Count);
+                // A part of the changed orders at a time, so a big pull's refresh needs no more memory than a small
+                // one's: each part leaves the facts consistent (its orders re-read, their customers re-summed), and
+                // an order that comes twice is simply re-read twice. Should this stop half-way, the version stays and
+                // the next refresh applies every change again, which ends in the same facts.
+                var read = 0;
+                await foreach (var part in queries.ChangedOrdersAsync(workspace.Id, entry.Version, version, RefreshPartOrders, cancellationToken))
+                {
+                    var reloaded = await queries.LoadOrderFactsAsync(workspace.Id, workspace.TimeZone, today, part, cancellationToken);
+                    current.Apply(part, reloaded);
+                    read += part.Count;
+                }
+
+                if (changes.SpendOrFees)
+                {
+                    var (spend, fees) = await queries.LoadSpendAndFeesAsync(workspace.Id, today, cancellationToken);
+                    current.Apply([], [], spend, fees);
+                }
+
+                entry.LastRefresh = new FactsRefresh(FactsRefreshKind.Patched, read);
             }
             else
             {

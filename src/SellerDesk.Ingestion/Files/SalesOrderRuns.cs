@@ -17,10 +17,7 @@ namespace SellerDesk.Ingestion.Files;
 /// </remarks>
 internal sealed class SalesOrderRuns
 {
-    private const int FilterBits = 1 << 27;
-    private const int Probes = 4;
-
-    private ulong[]? _seen;
+    private readonly KeyFilter _seen = new(log2Bits: 27);
     private SaleLine? _first;
 
     /// <summary>True while every line seen so far keeps to one agreeing run per order.</summary>
@@ -45,51 +42,10 @@ internal sealed class SalesOrderRuns
         }
 
         // A new run: its order must not have had one before.
-        Verified = FirstSighting(line.Marketplace, line.OrderId);
+        Verified = _seen.Add(line.Marketplace, line.OrderId);
         _first = line;
     }
 
     private static bool SameText(string? a, string? b) =>
         string.IsNullOrEmpty(a) ? string.IsNullOrEmpty(b) : string.Equals(a, b, StringComparison.Ordinal);
-
-    /// <summary>Adds the order to the filter; true when it was certainly not there.</summary>
-    private bool FirstSighting(string marketplace, string orderId)
-    {
-        _seen ??= new ulong[FilterBits / 64];
-        var hash = Mix(Fnv(Fnv(14695981039346656037UL, marketplace) ^ 0x1F, orderId));
-        var h1 = (uint)hash;
-        var h2 = (uint)(hash >> 32) | 1;
-        var fresh = false;
-        for (var i = 0u; i < Probes; i++)
-        {
-            var bit = (h1 + (i * h2)) & (FilterBits - 1);
-            ref var word = ref _seen[bit >> 6];
-            var mask = 1UL << (int)(bit & 63);
-            if ((word & mask) == 0)
-            {
-                fresh = true;
-                word |= mask;
-            }
-        }
-
-        return fresh;
-    }
-
-    private static ulong Fnv(ulong hash, string text)
-    {
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
-
-    /// <summary>SplitMix64's finalizer: spreads FNV's bits over the whole word.</summary>
-    private static ulong Mix(ulong x)
-    {
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
-    }
 }

@@ -378,6 +378,41 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
     }
 
     [Fact]
+    public async Task A_restatement_that_moves_sales_of_orders_in_many_parts_to_other_orders_leaves_no_stale_line()
+    {
+        // Parts of 7 source rows: the orders whose sale lines move to another order (srid) are spread over many written
+        // parts, and each part's stale lines are found and deleted with that part (memory holds one part's keys).
+        await using var h = await PullHarness.StartAsync(database, Week);
+        await using var reference = await PullHarness.StartAsync(database, Week);
+        var (from, to) = WindowOf(Week);
+        var parts = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), h.Time) { MappingPartRows = 3, WritePartRows = 7 };
+        (await parts.RunAsync(await h.QueueAsync(from, to), h.Connection, h.Connector, PullHarness.Moscow, CancellationToken.None))
+            .Status.Should().Be(PullRunStatus.Succeeded);
+        await reference.PullAsync(from, to);
+        var before = await h.LedgerAsync();
+
+        var sales = Week.Lines.Where(l => l.SupplierOperName == "Продажа").OrderBy(l => l.Srid, StringComparer.Ordinal).ToList();
+        var moved = sales.Where((_, i) => i % 4 == 0).Select(l => l.RrdId).ToHashSet();
+        var restated = Week.Restate(l => moved.Contains(l.RrdId), l => l with { Srid = "MOVED-" + l.Srid });
+        h.Fake.Report = restated;
+        reference.Fake.Report = restated;
+        var result = await parts.RunAsync(await h.QueueAsync(from, to), h.Connection, h.Connector, PullHarness.Moscow, CancellationToken.None);
+        await reference.PullAsync(from, to);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        var after = await h.LedgerAsync();
+        (await CountAsync("SELECT count(*) FROM sales_lines WHERE workspace_id = $1 AND order_id LIKE 'MOVED-%'", h.WorkspaceId))
+            .Should().Be(moved.Count);
+        after.Sales.Should().Be(before.Sales, "each moved line's old copy is deleted, whichever part its order was in");
+        after.Figures().Should().Be((await reference.LedgerAsync()).Figures());
+        var changedOrders = await CountAsync(
+            "SELECT count(DISTINCT o) FROM ledger_changes, unnest(order_ids) AS o WHERE workspace_id = $1 AND version > $2 AND o NOT LIKE 'MOVED-%'",
+            h.WorkspaceId,
+            before.LedgerVersion);
+        changedOrders.Should().BeGreaterThanOrEqualTo(moved.Count, "the change log names the orders that lost lines, so reports patch them");
+    }
+
+    [Fact]
     public async Task A_page_sent_twice_is_merged_once()
     {
         await using var h = await PullHarness.StartAsync(database, Week);
@@ -427,10 +462,15 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
         return rows;
     }
 
-    private async Task<long> CountAsync(string sql, Guid id)
+    private async Task<long> CountAsync(string sql, Guid id, params object[] more)
     {
         await using var command = database.DataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
+        foreach (var value in more)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Economics;
@@ -152,6 +153,51 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         patched.Cohorts().Should().BeEquivalentTo(afresh.Cohorts());
         patched.Marketplaces().Single(m => m.Marketplace == "own_store").Revenue
             .Should().Be(before.Marketplaces().Single(m => m.Marketplace == "own_store").Revenue + (3 * known.Revenue));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(10_000)]
+    public async Task A_refresh_in_parts_of_the_changed_orders_equals_reading_everything_afresh(int partOrders)
+    {
+        // Two writes (two versions): a customer's two orders land in different parts when parts are small, an order is
+        // restated by the second write (so it comes twice), and one order has no buyer id.
+        var clock = new FixedClock(new DateTimeOffset(2026, 12, 20, 12, 0, 0, TimeSpan.FromHours(3)));
+        var queries = new ReportQueries(year.Database.DataSource);
+        var service = new ReportService(queries, clock) { RefreshPartOrders = partOrders };
+        var workspace = new SellerDesk.Data.Workspaces.WorkspaceContext(year.Workspace, "facts", "Europe/Moscow");
+        var request = new ReportRequest(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31));
+        await service.LoadAsync(workspace, request);
+
+        var known = year.Ledger.Sales.First(s => s.Marketplace == "own_store" && s.CustomerId is not null);
+        var at = new DateTimeOffset(2026, 12, 18, 12, 0, 0, TimeSpan.FromHours(3));
+        var tag = string.Create(CultureInfo.InvariantCulture, $"PART{partOrders}");
+        var importer = new LedgerImporter(year.Database.DataSource);
+        (await importer.WriteAsync(year.Workspace, new LedgerBatch
+        {
+            Sales =
+            [
+                known with { OrderId = tag + "-A", LineId = "1", OrderedAt = at, CustomerId = "C-" + tag, Channel = "vk_ads" },
+                known with { OrderId = tag + "-B", LineId = "1", OrderedAt = at.AddHours(1), CustomerId = "C-" + tag, Channel = "referral" },
+                known with { OrderId = tag + "-C", LineId = "1", OrderedAt = at.AddHours(2), CustomerId = null, Channel = "organic" },
+            ],
+        })).Errors.Should().BeEmpty();
+        (await importer.WriteAsync(year.Workspace, new LedgerBatch
+        {
+            Sales = [known with { OrderId = tag + "-A", LineId = "1", OrderedAt = at, CustomerId = "C-" + tag, Channel = "vk_ads", Revenue = known.Revenue * 2 }],
+            AdSpend = [new SellerDesk.Domain.Ledger.AdSpend(new DateOnly(2026, 12, 18), "own_store", "vk_ads", 123m)],
+        })).Errors.Should().BeEmpty();
+
+        var refresh = await service.RefreshAsync(workspace);
+        var patched = await service.LoadAsync(workspace, request);
+        var afresh = await new ReportService(queries, clock).LoadAsync(workspace, request);
+
+        refresh.Kind.Should().Be(FactsRefreshKind.Patched);
+        refresh.OrdersRead.Should().Be(4, "three orders of the first write, the restated one of the second");
+        patched.Marketplaces().Should().BeEquivalentTo(afresh.Marketplaces());
+        patched.Channels().Should().BeEquivalentTo(afresh.Channels());
+        patched.Cohorts().Should().BeEquivalentTo(afresh.Cohorts());
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
