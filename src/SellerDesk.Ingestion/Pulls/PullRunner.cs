@@ -526,6 +526,11 @@ public sealed class PullRunner
             {
                 return new Derivation(parts.Rejection, null, null);
             }
+            finally
+            {
+                // A part still being written when the stream failed is waited for before the lock goes.
+                await parts.DrainAsync();
+            }
 
             var ledger = mapping.Finish();
             var cleaning = Stopwatch.GetTimestamp();
@@ -931,11 +936,13 @@ public sealed class PullRunner
     /// <summary>
     /// Writes the orders a mapping session hands over every <see cref="WritePartRows"/> source rows (when it can and
     /// the payout strategy adds up over parts), then deletes what those orders no longer produce, keeping only the
-    /// running ledger payout between parts. A rejection by the ledger stops the stream.
+    /// running ledger payout between parts; a part is written while the next is read and mapped. A rejection by the
+    /// ledger stops the stream.
     /// </summary>
     private sealed class PartWriter(PullRunner runner, Guid workspaceId, IMarketplaceConnector connector, ILedgerMappingSession mapping, ILedgerPayoutStrategy? strategy)
     {
         private readonly HashSet<string> _orderKeys = new(StringComparer.Ordinal);
+        private Task _pending = Task.CompletedTask;
         private int _rowsSinceWrite;
 
         public bool Enabled { get; } = strategy is null || strategy.Additive;
@@ -954,6 +961,11 @@ public sealed class PullRunner
             }
         }
 
+        /// <summary>
+        /// After the mapping took a part: every <see cref="WritePartRows"/> rows, hands the orders mapped so far to a
+        /// write that runs while the next rows are read and mapped (PostgreSQL writes while this process parses). One
+        /// write at a time: the next part waits for the previous one, which also brings its rejection or error here.
+        /// </summary>
         public async Task AfterPartAsync(int rows, CancellationToken ct)
         {
             _rowsSinceWrite += rows;
@@ -966,15 +978,48 @@ public sealed class PullRunner
             if (mapping.TakeOrders() is { } part)
             {
                 Count(part);
-                await WriteAsync(part, ct);
+                var orders = TakeOrderKeys();
+                await _pending;
+                _pending = WritePartAsync(part, orders, ct);
             }
         }
 
-        /// <summary>
-        /// Writes a part (or the last of the orders with the period rows), then deletes the stale sales lines and
-        /// returns of the orders mapped since the last write (every order seen has been mapped whole by then).
-        /// </summary>
+        /// <summary>Writes the last of the orders with the period rows, once the part before it is written.</summary>
         public async Task WriteAsync(DerivedLedger part, CancellationToken ct)
+        {
+            var pending = _pending;
+            _pending = Task.CompletedTask;
+            await pending;
+            await WritePartAsync(part, TakeOrderKeys(), ct);
+        }
+
+        /// <summary>Waits for a write still running (its failure has already ended the derivation, or will be seen).</summary>
+        public async Task DrainAsync()
+        {
+            try
+            {
+                await _pending;
+            }
+            catch (Exception ex) when (ex is LedgerRejectedException or NpgsqlException or OperationCanceledException or InvalidOperationException)
+            {
+                // The derivation is already failing; its own error is the one reported.
+            }
+
+            _pending = Task.CompletedTask;
+        }
+
+        private string[] TakeOrderKeys()
+        {
+            var orders = _orderKeys.ToArray();
+            _orderKeys.Clear();
+            return orders;
+        }
+
+        /// <summary>
+        /// Writes a part, then deletes the stale sales lines and returns of the orders mapped into it (every order seen
+        /// has been mapped whole by then).
+        /// </summary>
+        private async Task WritePartAsync(DerivedLedger part, string[] orders, CancellationToken ct)
         {
             if (part.Sales.Count + part.Returns.Count + part.AdSpend.Count + part.Fees.Count > 0)
             {
@@ -993,8 +1038,7 @@ public sealed class PullRunner
                 }
             }
 
-            await runner.DeleteStaleOrderRowsAsync(workspaceId, connector.Marketplace, _orderKeys, part, ct);
-            _orderKeys.Clear();
+            await runner.DeleteStaleOrderRowsAsync(workspaceId, connector.Marketplace, orders, part, ct);
         }
 
         /// <summary>Adds a part's records to the running ledger payout (orders taken, or what the session finished with).</summary>
