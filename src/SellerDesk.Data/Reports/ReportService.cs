@@ -100,6 +100,12 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
             var changes = entry.Facts is { } held && held.AsOf == today && version > entry.Version
                 ? await queries.ChangesAsync(workspace.Id, entry.Version, version, cancellationToken)
                 : null;
+            if (changes is not null && changes.Orders > 0 && changes.Orders >= entry.Facts!.OrderCount)
+            {
+                // Patching would re-read at least as many orders as the ledger holds (a first pull into a new
+                // workspace): reading them all at once is cheaper.
+                changes = null;
+            }
             if (changes is not null && entry.Facts is { } current)
             {
                 // A part of the changed orders at a time, so a big pull's refresh needs no more memory than a small

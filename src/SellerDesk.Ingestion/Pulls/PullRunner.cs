@@ -343,6 +343,10 @@ public sealed class PullRunner
             var page = pages.Current;
             var staged = Stopwatch.GetTimestamp();
             await using var transaction = await session.BeginTransactionAsync(ct);
+
+            // A page's commit need not wait for the disk: staging is unlogged and dies with the run, and a crash that
+            // loses the progress update only loses the run, which housekeeping then fails and the next run repeats.
+            await ExecuteAsync(session, "SET LOCAL synchronous_commit TO off", ct);
             if (page.Rows.Count > 0)
             {
                 await using var copy = await session.BeginBinaryImportAsync(StagingCopy, ct);

@@ -77,7 +77,8 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         var pages = 0;
 
         var reportBase = connection.BaseUrl ?? _options.StatisticsBaseUrl;
-        await foreach (var rows in FetchReportAsync(reportBase, token, serialKey, window, cancellationToken))
+        // One page parsed ahead: the report is read and parsed while the runner stages the page before.
+        await foreach (var rows in Prefetch.AheadAsync(FetchReportAsync(reportBase, token, serialKey, window, cancellationToken), 1, cancellationToken))
         {
             yield return new SourcePage(rows, ++pages);
         }
