@@ -25,7 +25,7 @@ internal sealed record BenchOptions
           --stats-timeout S  time limit of that import in seconds (default 120)
           --year YYYY        the calendar year the ledger covers (default 2025)
           --connection CS    an admin connection string of a role with CREATEDB (default: ConnectionStrings__SellerDesk,
-                             else Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk)
+                             else Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk;SSL Mode=Disable)
           --quiet-wait S     before each timed step wait up to S seconds for the machine to be quiet (<15% CPU busy);
                              0 = do not wait (default 120)
           --skip-diagnostics skip the slow diagnostic steps 7-9 (report and merge EXPLAINs, plan stability)
@@ -50,7 +50,7 @@ internal sealed record BenchOptions
     public string Connection { get; private init; } =
         Environment.GetEnvironmentVariable("ConnectionStrings__SellerDesk") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
-            : "Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk";
+            : "Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk;SSL Mode=Disable";
 
     public int QuietWaitSeconds { get; private init; } = 120;
 

@@ -114,6 +114,7 @@ SQL
     -c 'select 1' >/dev/null \
     || { _sd_die "cannot log in as sellerdesk@127.0.0.1:$port with a password (check pg_hba.conf)"; return 1; }
 
-  export ConnectionStrings__SellerDesk="Host=127.0.0.1;Port=$port;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk"
+  # The database is on this machine (loopback): TLS would only cost CPU on both sides, so it is off.
+  export ConnectionStrings__SellerDesk="Host=127.0.0.1;Port=$port;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk;SSL Mode=Disable"
   _sd_log "PostgreSQL $ver/$name ready on 127.0.0.1:$port (database sellerdesk)."
 }
