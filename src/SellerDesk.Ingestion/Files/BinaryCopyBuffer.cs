@@ -97,6 +97,15 @@ internal sealed class BinaryCopyBuffer
         _length += 4 + bytes;
     }
 
+    /// <summary>A uuid: 16 bytes in RFC 4122 (big-endian) order, as PostgreSQL stores it.</summary>
+    public void Uuid(Guid value)
+    {
+        var span = Reserve(20);
+        BinaryPrimitives.WriteInt32BigEndian(span, 16);
+        value.TryWriteBytes(span[4..], bigEndian: true, out _);
+        _length += 20;
+    }
+
     public void Date(DateOnly value)
     {
         var days = value == DateOnly.MaxValue ? int.MaxValue

@@ -349,32 +349,40 @@ public sealed class PullRunner
             await ExecuteAsync(session, "SET LOCAL synchronous_commit TO off", ct);
             if (page.Rows.Count > 0)
             {
-                await using var copy = await session.BeginBinaryImportAsync(StagingCopy, ct);
-                foreach (var row in page.Rows)
+                // Encoded by the importer's own binary COPY writer: large writes, no per-value async call.
+                await using var copy = await session.BeginRawBinaryCopyAsync(StagingCopy, ct);
+                try
                 {
-                    if (!progress.Seen.Add(row.Feed, row.SourceId))
+                    var buffer = new BinaryCopyBuffer();
+                    buffer.Header();
+                    foreach (var row in page.Rows)
                     {
-                        progress.MaybeDuplicates = true;
+                        if (!progress.Seen.Add(row.Feed, row.SourceId))
+                        {
+                            progress.MaybeDuplicates = true;
+                        }
+
+                        buffer.StartRow(6);
+                        buffer.Uuid(runId);
+                        buffer.Text(row.Feed);
+                        buffer.Text(row.SourceId);
+                        buffer.Text(row.OrderKey);
+                        buffer.Date(row.BusinessDate);
+                        buffer.Text(row.Payload);
+                        if (buffer.Full)
+                        {
+                            await buffer.FlushAsync(copy, ct);
+                        }
                     }
 
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(runId, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(row.Feed, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(row.SourceId, NpgsqlDbType.Text, ct);
-                    if (row.OrderKey is null)
-                    {
-                        await copy.WriteNullAsync(ct);
-                    }
-                    else
-                    {
-                        await copy.WriteAsync(row.OrderKey, NpgsqlDbType.Text, ct);
-                    }
-
-                    await copy.WriteAsync(row.BusinessDate, NpgsqlDbType.Date, ct);
-                    await copy.WriteAsync(row.Payload, NpgsqlDbType.Text, ct);
+                    buffer.Trailer();
+                    await buffer.FlushAsync(copy, ct);
                 }
-
-                await copy.CompleteAsync(ct);
+                catch
+                {
+                    await CancelCopyQuietlyAsync(copy);
+                    throw;
+                }
             }
 
             progress.Pages++;
@@ -390,6 +398,18 @@ public sealed class PullRunner
 
             await transaction.CommitAsync(ct);
             progress.Stage += Stopwatch.GetElapsedTime(staged);
+        }
+    }
+
+    private static async Task CancelCopyQuietlyAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // The connection may be broken already; the page's transaction is rolled back either way.
         }
     }
 

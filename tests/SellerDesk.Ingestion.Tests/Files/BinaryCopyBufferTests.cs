@@ -100,6 +100,41 @@ public sealed class BinaryCopyBufferTests(TestDatabase database) : IClassFixture
         Convert.ToHexString(buffer.Encoded).Should().Be("0000000E" + "0003" + "0001" + "4000" + "0004" + "0001" + "0929" + "1A85");
     }
 
+    [Fact]
+    public async Task Uuids_are_stored_as_Npgsql_stores_them()
+    {
+        Guid[] ids = [Guid.Empty, Guid.Parse("00112233-4455-6677-8899-aabbccddeeff"), Guid.NewGuid(), Guid.NewGuid()];
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await ExecuteAsync(connection, "CREATE TEMP TABLE uuids (line integer, id uuid)");
+        await using (var copy = await connection.BeginRawBinaryCopyAsync("COPY uuids FROM STDIN (FORMAT BINARY)"))
+        {
+            var buffer = new BinaryCopyBuffer();
+            buffer.Header();
+            for (var i = 0; i < ids.Length; i++)
+            {
+                buffer.StartRow(2);
+                buffer.Integer(i);
+                buffer.Uuid(ids[i]);
+            }
+
+            buffer.Trailer();
+            await buffer.FlushAsync(copy, CancellationToken.None);
+        }
+
+        var stored = new List<(string Text, Guid Read)>();
+        await using (var command = new NpgsqlCommand("SELECT id::text, id FROM uuids ORDER BY line", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add((reader.GetString(0), reader.GetGuid(1)));
+            }
+        }
+
+        stored.Select(s => s.Read).Should().Equal(ids);
+        stored.Select(s => s.Text).Should().Equal(ids.Select(id => id.ToString("D")));
+    }
+
     private static async Task<List<string>> ReadAsync(NpgsqlConnection connection, string table)
     {
         await using var command = new NpgsqlCommand(
