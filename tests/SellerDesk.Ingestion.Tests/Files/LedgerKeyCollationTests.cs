@@ -3,7 +3,7 @@ using SellerDesk.Testing;
 
 namespace SellerDesk.Ingestion.Tests.Files;
 
-/// <summary>Migration 0005: the key text columns of sales_lines and returns compare byte-wise, and keys of default-collation text still find rows through the primary key.</summary>
+/// <summary>Migrations 0005 and 0009: the key text columns of sales_lines, returns, source_rows and pull_staging compare byte-wise, and keys of default-collation text still find rows through the primary key.</summary>
 public sealed class LedgerKeyCollationTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     [Fact]
@@ -29,6 +29,30 @@ public sealed class LedgerKeyCollationTests(TestDatabase database) : IClassFixtu
             "returns.marketplace C", "returns.order_id C", "returns.line_id C", "returns.return_id C", "returns.reason default",
             "sales_lines.marketplace C", "sales_lines.order_id C", "sales_lines.line_id C",
             "sales_lines.customer_id default", "sales_lines.channel default", "sales_lines.sku default");
+    }
+
+    [Fact]
+    public async Task The_key_text_columns_of_source_rows_and_pull_staging_use_the_C_collation()
+    {
+        await using var command = database.DataSource.CreateCommand(
+            """
+            SELECT table_name || '.' || column_name || ' ' || coalesce(collation_name, 'default')
+            FROM information_schema.columns
+            WHERE table_name IN ('source_rows', 'pull_staging') AND data_type = 'text'
+            ORDER BY table_name, ordinal_position
+            """);
+        var columns = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        columns.Should().Equal(
+            "pull_staging.feed C", "pull_staging.source_id C", "pull_staging.order_key C", "pull_staging.payload default",
+            "source_rows.feed C", "source_rows.source_id C", "source_rows.order_key C", "source_rows.payload default");
     }
 
     [Fact]
