@@ -305,7 +305,8 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         }
     }
 
-    private static async Task CancelQuietlyAsync(NpgsqlRawCopyStream copy)
+    /// <summary>Withdraws a binary COPY that failed half-way, ignoring a connection that is already broken.</summary>
+    internal static async Task CancelQuietlyAsync(NpgsqlRawCopyStream copy)
     {
         try
         {

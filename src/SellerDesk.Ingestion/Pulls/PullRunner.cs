@@ -380,7 +380,7 @@ public sealed class PullRunner
                 }
                 catch
                 {
-                    await CancelCopyQuietlyAsync(copy);
+                    await LedgerImporter.CancelQuietlyAsync(copy);
                     throw;
                 }
             }
@@ -398,18 +398,6 @@ public sealed class PullRunner
 
             await transaction.CommitAsync(ct);
             progress.Stage += Stopwatch.GetElapsedTime(staged);
-        }
-    }
-
-    private static async Task CancelCopyQuietlyAsync(NpgsqlRawCopyStream copy)
-    {
-        try
-        {
-            await copy.CancelAsync();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
-        {
-            // The connection may be broken already; the page's transaction is rolled back either way.
         }
     }
 

@@ -9,23 +9,7 @@ public sealed class LedgerKeyCollationTests(TestDatabase database) : IClassFixtu
     [Fact]
     public async Task The_key_text_columns_of_sales_lines_and_returns_use_the_C_collation()
     {
-        await using var command = database.DataSource.CreateCommand(
-            """
-            SELECT table_name || '.' || column_name || ' ' || coalesce(collation_name, 'default')
-            FROM information_schema.columns
-            WHERE table_name IN ('sales_lines', 'returns') AND data_type = 'text'
-            ORDER BY table_name, ordinal_position
-            """);
-        var columns = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add(reader.GetString(0));
-            }
-        }
-
-        columns.Should().Equal(
+        (await TextColumnsAsync("sales_lines", "returns")).Should().Equal(
             "returns.marketplace C", "returns.order_id C", "returns.line_id C", "returns.return_id C", "returns.reason default",
             "sales_lines.marketplace C", "sales_lines.order_id C", "sales_lines.line_id C",
             "sales_lines.customer_id default", "sales_lines.channel default", "sales_lines.sku default");
@@ -34,25 +18,30 @@ public sealed class LedgerKeyCollationTests(TestDatabase database) : IClassFixtu
     [Fact]
     public async Task The_key_text_columns_of_source_rows_and_pull_staging_use_the_C_collation()
     {
+        (await TextColumnsAsync("source_rows", "pull_staging")).Should().Equal(
+            "pull_staging.feed C", "pull_staging.source_id C", "pull_staging.order_key C", "pull_staging.payload default",
+            "source_rows.feed C", "source_rows.source_id C", "source_rows.order_key C", "source_rows.payload default");
+    }
+
+    /// <summary>"table.column collation" of every text column of the tables, in table and column order.</summary>
+    private async Task<List<string>> TextColumnsAsync(params string[] tables)
+    {
         await using var command = database.DataSource.CreateCommand(
             """
             SELECT table_name || '.' || column_name || ' ' || coalesce(collation_name, 'default')
             FROM information_schema.columns
-            WHERE table_name IN ('source_rows', 'pull_staging') AND data_type = 'text'
+            WHERE table_name = ANY($1) AND data_type = 'text'
             ORDER BY table_name, ordinal_position
             """);
+        command.Parameters.Add(new NpgsqlParameter { Value = tables });
         var columns = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                columns.Add(reader.GetString(0));
-            }
+            columns.Add(reader.GetString(0));
         }
 
-        columns.Should().Equal(
-            "pull_staging.feed C", "pull_staging.source_id C", "pull_staging.order_key C", "pull_staging.payload default",
-            "source_rows.feed C", "source_rows.source_id C", "source_rows.order_key C", "source_rows.payload default");
+        return columns;
     }
 
     [Fact]
