@@ -208,25 +208,23 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         Guid workspaceId, long since, long upTo, int partSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partSize, 1);
-        for (var version = since + 1; version <= upTo; version++)
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT marketplaces, order_ids FROM ledger_changes
+            WHERE workspace_id = $1 AND version > $2 AND version <= $3
+              AND scope = 'orders' AND marketplaces IS NOT NULL AND order_ids IS NOT NULL
+            ORDER BY version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = since, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = upTo, NpgsqlDbType = NpgsqlDbType.Bigint });
+
+        // One query, read a row at a time; the caller's own queries meanwhile take other connections of the pool.
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            string[] marketplaces, orders;
-            await using (var command = dataSource.CreateCommand(
-                "SELECT marketplaces, order_ids FROM ledger_changes WHERE workspace_id = $1 AND version = $2 AND scope = 'orders'"))
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
-                command.Parameters.Add(new NpgsqlParameter { Value = version, NpgsqlDbType = NpgsqlDbType.Bigint });
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || reader.IsDBNull(1))
-                {
-                    throw new InvalidOperationException(
-                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Ledger version {version} of workspace {workspaceId} has no order change recorded."));
-                }
-
-                marketplaces = reader.GetFieldValue<string[]>(0);
-                orders = reader.GetFieldValue<string[]>(1);
-            }
-
+            var marketplaces = reader.GetFieldValue<string[]>(0);
+            var orders = reader.GetFieldValue<string[]>(1);
             for (var start = 0; start < orders.Length; start += partSize)
             {
                 var part = new List<(string, string)>(Math.Min(partSize, orders.Length - start));

@@ -1008,15 +1008,8 @@ public sealed class PullRunner
         /// <summary>Waits for a write still running (its failure has already ended the derivation, or will be seen).</summary>
         public async Task DrainAsync()
         {
-            try
-            {
-                await _pending;
-            }
-            catch (Exception ex) when (ex is LedgerRejectedException or NpgsqlException or OperationCanceledException or InvalidOperationException)
-            {
-                // The derivation is already failing; its own error is the one reported.
-            }
-
+            // Whatever it failed with, the derivation is already failing with its own error, the one reported.
+            await _pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _pending = Task.CompletedTask;
         }
 
