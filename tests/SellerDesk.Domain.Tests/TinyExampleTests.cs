@@ -8,7 +8,7 @@ using SellerDesk.Testing;
 namespace SellerDesk.Domain.Tests;
 
 /// <summary>
-/// metrics.md section 5: the files of ../shared/examples/tiny/, read by the real ledger file reader and computed by
+/// metrics.md section 5: the files of the tiny example (tests/examples/tiny, a copy of the contract's), read by the real ledger file reader and computed by
 /// the domain alone, give expected.json to the kopeck.
 /// </summary>
 public sealed class TinyExampleTests

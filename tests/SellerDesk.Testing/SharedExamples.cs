@@ -1,18 +1,36 @@
 namespace SellerDesk.Testing;
 
-/// <summary>Paths into ../shared beside the repository (the spec's worked examples).</summary>
+/// <summary>
+/// The spec's worked examples. Tests read the repository's own copy (<c>tests/examples/</c>), so a clone without the
+/// contract folder beside it runs every test; <see cref="ContractFolder"/> is the contract's original
+/// (<c>../shared/examples/</c>) when it is there, which <c>ExampleCopiesTests</c> checks the copy against.
+/// </summary>
 public static class SharedExamples
 {
-    /// <summary>The folder of ../shared/examples/tiny/, found by walking up from the test binaries.</summary>
-    public static string TinyFolder { get; } = Find(Path.Combine("shared", "examples", "tiny"));
+    /// <summary>The repository's copy of the examples folder (<c>tests/examples</c>).</summary>
+    public static string Folder { get; } = FindRequired(Path.Combine("tests", "examples"));
+
+    /// <summary>The folder of the tiny example in the repository (<c>tests/examples/tiny</c>).</summary>
+    public static string TinyFolder { get; } = Path.Combine(Folder, "tiny");
+
+    /// <summary>The contract's examples folder (<c>../shared/examples</c> beside the repository), or null when absent.</summary>
+    public static string? ContractFolder { get; } = Find(Path.Combine("shared", "examples"));
 
     public static string Tiny(string file) => Path.Combine(TinyFolder, file);
 
     /// <summary>examples/tiny/expected.json, parsed.</summary>
-    public static System.Text.Json.JsonElement TinyExpected() =>
-        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Tiny("expected.json"))).RootElement.Clone();
+    public static System.Text.Json.JsonElement TinyExpected() => Parse("expected.json");
 
-    private static string Find(string relative)
+    /// <summary>examples/tiny/expected-extended.json, parsed.</summary>
+    public static System.Text.Json.JsonElement TinyExpectedExtended() => Parse("expected-extended.json");
+
+    private static System.Text.Json.JsonElement Parse(string file) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Tiny(file))).RootElement.Clone();
+
+    private static string FindRequired(string relative) =>
+        Find(relative) ?? throw new DirectoryNotFoundException($"Could not find {relative} above {AppContext.BaseDirectory}.");
+
+    private static string? Find(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -23,6 +41,6 @@ public static class SharedExamples
             }
         }
 
-        throw new DirectoryNotFoundException($"Could not find {relative} above {AppContext.BaseDirectory}.");
+        return null;
     }
 }

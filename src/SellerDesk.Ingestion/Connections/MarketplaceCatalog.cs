@@ -1,4 +1,5 @@
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connections;
 
@@ -6,7 +7,7 @@ namespace SellerDesk.Ingestion.Connections;
 public sealed record CredentialField(string Key, bool Required, bool Secret);
 
 /// <summary>What a connector is built for: the workspace's time zone, and where it reports notices of a run ("finance data unavailable").</summary>
-public sealed record ConnectorContext(TimeZoneInfo Zone, Action<string> Notice)
+public sealed record ConnectorContext(TimeZoneInfo Zone, Action<LocalText> Notice)
 {
     public static ConnectorContext Default { get; } = new(TimeZoneInfo.Utc, _ => { });
 }

@@ -1,4 +1,5 @@
 using SellerDesk.Domain.Ledger;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors;
 
@@ -24,12 +25,20 @@ public sealed record SourceRow(string Feed, string SourceId, string? OrderKey, D
 /// <summary>One page of source rows, with how far the fetch has come (for the progress bar).</summary>
 public sealed record SourcePage(IReadOnlyList<SourceRow> Rows, int PagesRead);
 
-/// <summary>Ledger records derived from source rows, the same shapes the ledger files carry.</summary>
+/// <summary>
+/// Ledger records derived from source rows, the same shapes the ledger files carry, and the <see cref="Gaps"/>: source
+/// money the mapping could not put into the ledger, each with why and the source ids it came from (the pull records
+/// them with the rows' raw content and counts their payout effect in reconciliation).
+/// </summary>
 public sealed record DerivedLedger(
     IReadOnlyList<SaleLine> Sales,
     IReadOnlyList<ReturnEvent> Returns,
     IReadOnlyList<AdSpend> AdSpend,
-    IReadOnlyList<PeriodFee> Fees);
+    IReadOnlyList<PeriodFee> Fees)
+{
+    /// <summary>What the mapping left out, with why (empty when the ledger carries everything).</summary>
+    public IReadOnlyList<MappingGap> Gaps { get; init; } = [];
+}
 
 /// <summary>
 /// A marketplace connector: fetches source rows page by page over HTTP, and maps source rows to ledger records.
@@ -67,13 +76,35 @@ public enum ConnectorFailure
 
     /// <summary>An answer that does not have the documented shape.</summary>
     BadResponse,
+
+    /// <summary>
+    /// The marketplace says the method called is switched off (Ozon 400 code 9, WB 403/410 on a retired path): the
+    /// connector needs an update; the message names the method.
+    /// </summary>
+    MethodRetired,
 }
 
-/// <summary>A connector failure with a message a seller can act on ("token rejected by Wildberries: paste a new one").</summary>
+/// <summary>
+/// A connector failure with a message a seller can act on ("token rejected by Wildberries: paste a new one"), in both
+/// UI languages (<see cref="Text"/>; <see cref="Exception.Message"/> is the English one, for logs).
+/// </summary>
 public sealed class ConnectorException : Exception
 {
+    public ConnectorException(ConnectorFailure failure, LocalText text, Exception? inner = null)
+        : base(text?.En, inner)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Failure = failure;
+        Text = text;
+    }
+
+    /// <summary>An English-only message; prefer <see cref="ConnectorException(ConnectorFailure, LocalText, Exception?)"/>.</summary>
     public ConnectorException(ConnectorFailure failure, string message, Exception? inner = null)
-        : base(message, inner) => Failure = failure;
+        : base(message, inner)
+    {
+        Failure = failure;
+        Text = new LocalText(message, message);
+    }
 
     public ConnectorException()
     {
@@ -90,4 +121,7 @@ public sealed class ConnectorException : Exception
     }
 
     public ConnectorFailure Failure { get; }
+
+    /// <summary>The message in English and Russian.</summary>
+    public LocalText Text { get; } = new(string.Empty, string.Empty);
 }

@@ -5,6 +5,7 @@ using SellerDesk.Data.Reports;
 using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Pulls;
 
 namespace SellerDesk.Ingestion.Scheduling;
@@ -56,7 +57,7 @@ public sealed class PullExecutor(
 
         var settings = new ConnectionSettings(c.Id, c.WorkspaceId, c.Marketplace, credentials, c.BaseUrl is null ? null : new Uri(c.BaseUrl));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(found.TimeZone);
-        var notices = new List<string>();
+        var notices = new List<LocalText>();
         var connector = catalog.Connector(c.Marketplace, new ConnectorContext(zone, notice =>
         {
             lock (notices)
@@ -67,7 +68,7 @@ public sealed class PullExecutor(
         var result = await runner.RunAsync(runId, settings, connector, zone, ct);
         if (notices.Count > 0)
         {
-            var text = string.Join(Environment.NewLine, notices.Distinct(StringComparer.Ordinal));
+            var text = string.Join('\n', notices.Distinct().Select(n => n.Encode()));
             await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Notices, text), CancellationToken.None);
             logger.LogWarning("Pull run {Run} of {Connection}: {Notices}", runId, c.Name, text);
         }

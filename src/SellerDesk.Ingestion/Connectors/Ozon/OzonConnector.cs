@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 
 namespace SellerDesk.Ingestion.Connectors.Ozon;
@@ -45,9 +46,11 @@ public sealed class OzonConnector : IMarketplaceConnector
     public const string FinancePath = "/v3/finance/transaction/list";
 
     /// <summary>The notice given when Ozon says the finance method is switched off.</summary>
-    public const string FinanceObsoleteNotice =
+    public static readonly LocalText FinanceObsoleteNotice = new(
         "Ozon switched off the finance transaction list (/v3/finance/transaction/list answers \"obsolete method\"): " +
-        "postings are mapped with the commission and services of their financial data; storage and other period fees are not pulled";
+        "postings are mapped with the commission and services of their financial data; storage and other period fees are not pulled",
+        "Ozon отключил список финансовых операций (/v3/finance/transaction/list отвечает «obsolete method»): " +
+        "отправления учтены с комиссией и услугами из их финансовых данных; хранение и другие сборы за период не загружены");
 
     private const string DisplayName = "Ozon";
     private const int MaxErrorBodyLength = 2_000;

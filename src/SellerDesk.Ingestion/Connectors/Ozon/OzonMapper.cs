@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SellerDesk.Domain.Ledger;
-using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.Ozon;
 

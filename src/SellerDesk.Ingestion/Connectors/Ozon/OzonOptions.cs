@@ -1,3 +1,4 @@
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 
 namespace SellerDesk.Ingestion.Connectors.Ozon;
@@ -28,7 +29,7 @@ public sealed record OzonOptions
     public TimeZoneInfo TimeZone { get; init; } = OzonMapper.Moscow;
 
     /// <summary>Told, in plain words, what a pull had to do without (the finance method switched off); log it or show it.</summary>
-    public Action<string>? OnNotice { get; init; }
+    public Action<LocalText>? OnNotice { get; init; }
 
     /// <summary>Retries and back-off. Ozon allows about 50 requests a second, so the default throttle wait is short.</summary>
     public ResilienceOptions Resilience { get; init; } = new() { DefaultThrottleDelay = TimeSpan.FromSeconds(2) };

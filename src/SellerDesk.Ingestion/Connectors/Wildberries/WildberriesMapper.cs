@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using SellerDesk.Domain.Ledger;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
 

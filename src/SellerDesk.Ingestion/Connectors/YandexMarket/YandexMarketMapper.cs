@@ -1,6 +1,6 @@
 using System.Globalization;
 using SellerDesk.Domain.Ledger;
-using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.YandexMarket;
 

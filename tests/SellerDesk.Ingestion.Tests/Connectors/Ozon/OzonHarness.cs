@@ -1,4 +1,5 @@
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
@@ -27,7 +28,7 @@ internal sealed class OzonHarness : IAsyncDisposable
 
     public ConnectionSettings Connection { get; }
 
-    public List<string> Notices { get; } = [];
+    public List<LocalText> Notices { get; } = [];
 
     public static async Task<OzonHarness> StartAsync(FakeOzonData data, OzonOptions? options = null) =>
         new(await FakeOzon.StartAsync(data), options ?? new OzonOptions());

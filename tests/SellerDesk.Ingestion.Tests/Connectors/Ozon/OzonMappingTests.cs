@@ -1,8 +1,8 @@
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
-using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using static SellerDesk.Ingestion.Tests.Connectors.Fakes.FakeOzonData;
 using static SellerDesk.Ingestion.Tests.Connectors.Ozon.OzonFixtures;

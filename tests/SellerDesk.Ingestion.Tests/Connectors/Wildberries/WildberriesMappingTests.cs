@@ -1,6 +1,7 @@
 using System.Globalization;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using static SellerDesk.Ingestion.Tests.Connectors.Wildberries.WildberriesFixtures;

@@ -1,7 +1,7 @@
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
-using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
