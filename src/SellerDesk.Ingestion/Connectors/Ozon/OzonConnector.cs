@@ -56,6 +56,9 @@ public sealed class OzonConnector : IMarketplaceConnector
     public const string AccrualsByDayPath = "/v1/finance/accrual/by-day";
     public const string AccrualsByPostingPath = "/v1/finance/accrual/postings";
 
+    /// <summary>The first date Ozon keeps accruals of (<c>/v1/finance/accrual/by-day</c> refuses earlier dates).</summary>
+    public static readonly DateOnly AccrualsFrom = new(2022, 1, 1);
+
     private const string DisplayName = "Ozon";
 
     /// <summary>Payloads are stored as readable UTF-8 JSON, as Ozon writes it (Cyrillic unescaped).</summary>
@@ -125,7 +128,12 @@ public sealed class OzonConnector : IMarketplaceConnector
 
         if (_options.IncludeFinance)
         {
-            for (var day = window.From; day <= window.To; day = day.AddDays(1))
+            if (window.From < AccrualsFrom)
+            {
+                run.Notice(OzonTexts.NoAccrualsBefore(AccrualsFrom));
+            }
+
+            for (var day = window.From < AccrualsFrom ? AccrualsFrom : window.From; day <= window.To; day = day.AddDays(1))
             {
                 yield return new SourcePage([await FetchDayAsync(context, day, run, cancellationToken)], ++pages);
                 if (day == DateOnly.MaxValue)

@@ -110,6 +110,10 @@ public static class OzonTexts
         $"{Count(returns)} return(s) name no posting ({Examples(returns)}): kept as received and left out of the ledger as gaps",
         $"{Count(returns)} возвратов не указывают отправление ({Examples(returns)}): сохранены как есть и не вошли в учёт (пробелы сопоставления)");
 
+    public static LocalText NoAccrualsBefore(DateOnly first) => new(
+        string.Create(CultureInfo.InvariantCulture, $"Ozon keeps accruals from {first:yyyy-MM-dd}: the days of the pull before it have no fees and no payout"),
+        string.Create(CultureInfo.InvariantCulture, $"Ozon хранит начисления с {first:yyyy-MM-dd}: у дней загрузки до этой даты нет сборов и выплат"));
+
     public static LocalText DayAndPostingDisagree(string posting, DateOnly date, decimal day, decimal accrued) => new(
         string.Create(
             CultureInfo.InvariantCulture,

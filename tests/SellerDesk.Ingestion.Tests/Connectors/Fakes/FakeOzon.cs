@@ -74,6 +74,7 @@ public sealed class FakeOzon : IAsyncDisposable
     private FakeOzonData _data;
     private bool _revoked;
     private string? _brokenPaging;
+    private (string Path, string Body)? _refusal;
     private Misbehaviour? _throttle;
     private Misbehaviour? _fail;
 
@@ -185,6 +186,15 @@ public sealed class FakeOzon : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on <paramref name="path"/> answers 400 with <paramref name="body"/> (a request Ozon refuses).</summary>
+    public void Refuse(string path, string body)
+    {
+        lock (_lock)
+        {
+            _refusal = (path, body);
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private async Task ServeAsync(HttpContext context, Func<JsonElement, FakeOzonData, (int Status, string Body)> serve)
@@ -236,6 +246,11 @@ public sealed class FakeOzon : IAsyncDisposable
         if (_retired.Contains(path))
         {
             return (400, ObsoleteBody);
+        }
+
+        if (_refusal is { } refusal && refusal.Path == path)
+        {
+            return (400, refusal.Body);
         }
 
         return null;

@@ -237,15 +237,29 @@ public sealed class OzonConnectorTests
     [Fact]
     public async Task A_request_Ozon_refuses_for_another_reason_fails_the_pull_quoting_Ozon_in_both_languages()
     {
-        await using var ozon = await StartAsync(FakeOzonData.Empty);
+        await using var ozon = await StartAsync(TenDays);
+        ozon.Fake.Refuse(OzonConnector.AccrualsByPostingPath, """{"code":3,"message":"posting_numbers: invalid value"}""");
 
-        var fetch = () => ozon.FetchAsync(new DateOnly(2021, 12, 31), new DateOnly(2022, 1, 2));
+        var fetch = () => ozon.FetchAsync(Start, End);
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.BadResponse
-            && e.Message == "Ozon refused the request to POST /v1/finance/accrual/by-day with HTTP 400: {\"code\":3,\"message\":\"date must be YYYY-MM-DD, 2022-01-01 or later\",\"details\":[]}"
-            && e.Text.Ru.StartsWith("Ozon отклонил запрос к POST /v1/finance/accrual/by-day (HTTP 400): ", StringComparison.Ordinal));
-        ozon.Notices.Should().BeEmpty();
+            && e.Message == "Ozon refused the request to POST /v1/finance/accrual/postings with HTTP 400: {\"code\":3,\"message\":\"posting_numbers: invalid value\"}"
+            && e.Text.Ru == "Ozon отклонил запрос к POST /v1/finance/accrual/postings (HTTP 400): {\"code\":3,\"message\":\"posting_numbers: invalid value\"}");
+        ozon.Notices.Should().BeEmpty("a failed pull tells nothing else");
+    }
+
+    [Fact]
+    public async Task Days_before_Ozon_keeps_accruals_are_not_asked_for_and_the_pull_says_so()
+    {
+        await using var ozon = await StartAsync(FakeOzonData.Empty);
+
+        var rows = await ozon.FetchAsync(new DateOnly(2021, 12, 30), new DateOnly(2022, 1, 2));
+
+        ozon.Fake.RequestsTo(OzonConnector.AccrualsByDayPath).Select(r => r["date"]).Should().Equal("2022-01-01", "2022-01-02");
+        ozon.Fake.Requests.Should().OnlyContain(r => r.Status == 200);
+        rows.Where(r => r.Feed == OzonConnector.DayAccrualsFeed).Select(r => r.SourceId).Should().Equal("2022-01-01", "2022-01-02");
+        ozon.Notices.Should().Equal(OzonTexts.NoAccrualsBefore(new DateOnly(2022, 1, 1)));
     }
 
     [Theory]
