@@ -5,27 +5,26 @@ using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.Ozon;
 
-/// <summary>What <see cref="OzonConnector.MapDetailed"/> made of the source rows: the ledger, and the money it left out with why.</summary>
-public sealed record OzonMapping(DerivedLedger Ledger, IReadOnlyList<MappingGap> Gaps)
-{
-    /// <summary>The payout the left-out money accounts for (0 when the ledger carries everything).</summary>
-    public decimal UnmappedPayout => Gaps.Sum(g => g.PayoutEffect);
-}
-
 /// <summary>
-/// Maps Ozon source rows (postings, returns, finance operations) to ledger records; docs/connectors/ozon.md explains
-/// every field. Pure and deterministic. Money of the finance operations lands in the ledger or in a
-/// <see cref="MappingGap"/>, so that <c>Ozon payout = ledger payout + gaps</c> holds whenever the postings' prices and
-/// commissions agree with the finance operations.
+/// Maps Ozon source rows (postings, returns, the posting and day accruals, and stored operations of the retired finance
+/// list) to ledger records; docs/connectors/ozon.md explains every field. Pure and deterministic. Every amount Ozon
+/// accrued lands in the ledger or in a <see cref="MappingGap"/> (on <see cref="DerivedLedger.Gaps"/>, with the order it
+/// belongs to), so that <c>Ozon payout = ledger payout + gaps</c> holds for every order and every date.
 /// </summary>
-public static class OzonMapper
+public static partial class OzonMapper
 {
     public const string MarketplaceCode = "ozon";
     public const string FboFeed = "ozon.fbo";
     public const string FbsFeed = "ozon.fbs";
     public const string ReturnsFeed = "ozon.returns";
-    public const string FinanceFeed = "ozon.finance";
+    public const string PostingAccrualsFeed = "ozon.accruals.posting";
+    public const string DayAccrualsFeed = "ozon.accruals.day";
 
+    /// <summary>Stored operations of <c>/v3/finance/transaction/list</c>, which Ozon switched off; no longer fetched.</summary>
+    public const string LegacyFinanceFeed = "ozon.finance";
+
+    public const string CommissionKind = "commission";
+    public const string AcquiringKind = "acquiring";
     public const string StorageKind = "storage";
     public const string AcceptanceKind = "acceptance";
     public const string PenaltyKind = "penalty";
@@ -38,56 +37,66 @@ public static class OzonMapper
 
     public const string DeliveredStatus = "delivered";
 
+    private static readonly IReadOnlyDictionary<long, OzonAccrualType> NoTypes = new Dictionary<long, OzonAccrualType>();
+
     public static TimeZoneInfo Moscow { get; } = FindMoscow();
 
-    public static OzonMapping Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone)
+    /// <summary>The ledger records of <paramref name="rows"/> in <paramref name="zone"/>, with the gaps on <see cref="DerivedLedger.Gaps"/>.</summary>
+    public static DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(zone);
         var state = new MapState(zone);
-        var data = Read(rows, state);
+        var data = SourceData.Read(rows, state);
 
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         keys.UnionWith(data.Postings.Keys);
         keys.UnionWith(data.Returns.Keys);
+        keys.UnionWith(data.PostingAccruals.Keys);
         keys.UnionWith(data.Operations.Keys);
         foreach (var key in keys)
         {
-            var posting = data.Postings.GetValueOrDefault(key);
-            var returns = data.Returns.GetValueOrDefault(key) ?? [];
-            var operations = data.Operations.GetValueOrDefault(key) ?? [];
-            if (posting is not null && posting.Products.Count > 0 && (IsDelivered(posting) || returns.Count > 0))
-            {
-                MapPosting(posting, returns, operations, state);
-            }
-            else
-            {
-                MapWithoutSale(key, posting, returns, operations, state);
-            }
+            MapOrder(
+                key,
+                data.Postings.GetValueOrDefault(key),
+                data.Returns.GetValueOrDefault(key) ?? [],
+                data.PostingAccruals.GetValueOrDefault(key),
+                data.Operations.GetValueOrDefault(key) ?? [],
+                state);
+        }
+
+        foreach (var day in data.Days)
+        {
+            MapDay(day.Row, day.Accruals, state);
         }
 
         foreach (var operation in data.PeriodOperations)
         {
-            PeriodCharge(operation, KindOf(operation), operation.Amount, state);
+            LegacyPeriodCharge(operation, LegacyKindOf(operation), operation.Amount, state, null, null);
         }
 
         return state.Build();
     }
 
     /// <summary>
-    /// Ozon's own payout over the rows: the sum of <c>amount</c> of every finance operation (what Ozon credits or debits
-    /// the seller's balance). Null when the rows hold no finance operation (the finance feed was off or unavailable).
+    /// Ozon's own payout over the rows, from Ozon's figures alone (no ledger mapping): over the posting accruals,
+    /// <c>accrued + seller_price × quantity</c> of every line; over the day accruals, <c>total_amount</c> of every
+    /// accrual that belongs to no posting; plus <c>amount</c> of stored operations of the retired finance list that no
+    /// accrual row supersedes. Null when the rows hold none of these (finance not pulled).
     /// </summary>
     public static decimal? Payout(IReadOnlyList<SourceRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var latest = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var row in rows.Where(r => r.Feed == FinanceFeed))
+        var data = SourceData.Read(rows, null);
+        if (!data.HasMoney)
         {
-            latest[row.SourceId] = TryParse(row.Payload, OzonJson.ReadOperation)?.Amount ?? 0m;
+            return null;
         }
 
-        return latest.Count == 0 ? null : latest.Values.Sum();
+        return data.PostingAccruals.Values.Sum(p => p.Accruals.Sum(a => a.Money))
+            + data.Days.Sum(d => d.Accruals.Accruals.Where(a => !a.IsPosting).Sum(a => a.Money))
+            + data.Operations.Values.Sum(ops => ops.Sum(o => o.Amount))
+            + data.PeriodOperations.Sum(o => o.Amount);
     }
 
     /// <summary>The ledger's payout: sales net of their fees, minus returns net of refunded commission, minus period fees.</summary>
@@ -105,308 +114,10 @@ public static class OzonMapper
     internal static bool IsDelivered(OzonPosting posting) =>
         string.Equals(posting.Status, DeliveredStatus, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>What a service charge is: a leg towards the buyer, a leg back, acquiring, or anything else.</summary>
-    public static ChargeKind ServiceKind(string name)
-    {
-        var n = name.ToUpperInvariant();
-        if (n.Contains("ACQUIRING", StringComparison.Ordinal))
-        {
-            return ChargeKind.Acquiring;
-        }
-
-        if (n.Contains("RETURN", StringComparison.Ordinal))
-        {
-            return ChargeKind.ReturnLogistics;
-        }
-
-        string[] logistics = ["LOGISTIC", "DELIV", "FULFILLMENT", "PICKUP", "DROPOFF", "DIRECT_FLOW", "DIRECTFLOW", "FLOW_TRANS", "LAST_MILE", "LASTMILE", "PACKAGE", "PACKING"];
-        return logistics.Any(word => n.Contains(word, StringComparison.Ordinal)) ? ChargeKind.Logistics : ChargeKind.Other;
-    }
-
-    /// <summary>Whether an operation is the sale or the return of goods: its accruals and commission are the posting's own, not extra money.</summary>
-    internal static bool CarriesGoods(OzonOperation operation) =>
-        operation.Type.Contains("DeliveredToCustomer", StringComparison.OrdinalIgnoreCase)
-        || operation.Type.Contains("Return", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The period-fee kind of an operation without a sale to carry it.</summary>
-    internal static string KindOf(OzonOperation operation)
-    {
-        var text = (operation.Type + " " + string.Join(' ', operation.Services.Select(s => s.Name))).ToUpperInvariant();
-        if (text.Contains("STORAGE", StringComparison.Ordinal))
-        {
-            return StorageKind;
-        }
-
-        if (text.Contains("ACCEPTANCE", StringComparison.Ordinal) || text.Contains("SUPPLY", StringComparison.Ordinal)
-            || text.Contains("CROSSDOCK", StringComparison.Ordinal))
-        {
-            return AcceptanceKind;
-        }
-
-        if (text.Contains("FINE", StringComparison.Ordinal) || text.Contains("PENALTY", StringComparison.Ordinal)
-            || text.Contains("DEFECT", StringComparison.Ordinal))
-        {
-            return PenaltyKind;
-        }
-
-        if (text.Contains("PROMOTION", StringComparison.Ordinal) || text.Contains("ADVERT", StringComparison.Ordinal)
-            || text.Contains("MARKETING", StringComparison.Ordinal) || text.Contains("PREMIUM", StringComparison.Ordinal))
-        {
-            return PromotionKind;
-        }
-
-        return operation.PostingNumber is null ? OtherKind : LogisticsKind;
-    }
-
-    private static SourceData Read(IReadOnlyList<SourceRow> rows, MapState state)
-    {
-        // The same row twice (overlapping sets) must not count twice: the last copy wins.
-        var latest = new Dictionary<(string Feed, string Id), SourceRow>();
-        foreach (var row in rows)
-        {
-            latest[(row.Feed, row.SourceId)] = row;
-        }
-
-        var data = new SourceData();
-        foreach (var row in latest.Values.OrderBy(r => r.Feed, StringComparer.Ordinal).ThenBy(r => r.SourceId, StringComparer.Ordinal))
-        {
-            switch (row.Feed)
-            {
-                case FboFeed or FbsFeed:
-                    if (TryParse(row.Payload, OzonJson.ReadPosting) is { } posting)
-                    {
-                        data.Postings[posting.PostingNumber] = posting;
-                    }
-                    else
-                    {
-                        state.Gap($"posting {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
-                    }
-
-                    break;
-                case ReturnsFeed:
-                    if (TryParse(row.Payload, OzonJson.ReadReturn) is { } ret && ret.PostingNumber.Length > 0)
-                    {
-                        Add(data.Returns, ret.PostingNumber, ret);
-                    }
-                    else
-                    {
-                        state.Gap($"return {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
-                    }
-
-                    break;
-                case FinanceFeed:
-                    if (TryParse(row.Payload, OzonJson.ReadOperation) is { } operation)
-                    {
-                        if (operation.PostingNumber is null)
-                        {
-                            data.PeriodOperations.Add(operation with { Date = operation.Date ?? Midnight(row.BusinessDate, state.Zone) });
-                        }
-                        else
-                        {
-                            Add(data.Operations, operation.PostingNumber, operation with { Date = operation.Date ?? Midnight(row.BusinessDate, state.Zone) });
-                        }
-                    }
-                    else
-                    {
-                        // Its amount is in Ozon's payout (or 0 if unreadable there too): the gap carries it.
-                        state.Gap($"operation {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
-                    }
-
-                    break;
-                default:
-                    break;
-            }
-        }
-
-        return data;
-    }
-
-    private static void MapPosting(OzonPosting posting, List<OzonReturn> returns, List<OzonOperation> operations, MapState state)
-    {
-        var orderedAt = posting.OrderedAt ?? operations.Select(o => o.Date).Min() ?? DateTimeOffset.UnixEpoch;
-        var lines = new SortedDictionary<string, Line>(StringComparer.Ordinal);
-        var perLine = new Dictionary<string, Buckets>(StringComparer.Ordinal);
-        foreach (var product in posting.Products)
-        {
-            if (!lines.TryGetValue(product.Sku, out var line))
-            {
-                lines[product.Sku] = line = new Line(product.Sku, string.IsNullOrWhiteSpace(product.OfferId) ? product.Sku : product.OfferId);
-                perLine[product.Sku] = new Buckets();
-            }
-
-            var quantity = Math.Max(1, product.Quantity);
-            line.Quantity += quantity;
-            line.Revenue += product.Price * quantity;
-            line.Commission += Math.Max(product.Commission ?? 0m, 0m);
-            foreach (var service in product.ItemServices)
-            {
-                perLine[product.Sku].Add(ServiceKind(service.Name), Math.Abs(service.Amount));
-            }
-        }
-
-        var posted = new Buckets();
-        if (operations.Count > 0)
-        {
-            // Finance operations are Ozon's accounting of the posting: they replace the services of financial_data.
-            foreach (var buckets in perLine.Values)
-            {
-                buckets.Clear();
-            }
-
-            foreach (var operation in operations)
-            {
-                posted.Add(ChargeKind.Logistics, -operation.DeliveryCharge);
-                posted.Add(ChargeKind.ReturnLogistics, -operation.ReturnDeliveryCharge);
-                foreach (var service in operation.Services)
-                {
-                    posted.Add(ServiceKind(service.Name), -service.Amount);
-                }
-
-                if (!CarriesGoods(operation))
-                {
-                    // Compensations, write-offs and the like on the posting: money beyond the sale itself. What the
-                    // amount holds beyond its parts (acquiring comes as an operation of its own) is a charge of its type.
-                    posted.Extra += operation.Accruals + operation.SaleCommission;
-                    var residual = operation.Amount - operation.Accruals - operation.SaleCommission - operation.DeliveryCharge
-                        - operation.ReturnDeliveryCharge - operation.Services.Sum(s => s.Amount);
-                    if (residual < 0m)
-                    {
-                        posted.Add(ServiceKind(operation.Type), -residual);
-                    }
-                    else
-                    {
-                        posted.Extra += residual;
-                    }
-                }
-            }
-        }
-        else
-        {
-            foreach (var service in posting.PostingServices)
-            {
-                posted.Add(ServiceKind(service.Name), Math.Abs(service.Amount));
-            }
-        }
-
-        var events = new List<ReturnPart>();
-        foreach (var ret in returns.OrderBy(r => r.ReturnedAt ?? DateTimeOffset.MaxValue).ThenBy(r => r.Id, StringComparer.Ordinal))
-        {
-            var line = ret.Sku is not null && lines.TryGetValue(ret.Sku, out var match) ? match : lines.Values.First();
-            var quantity = Math.Max(1, ret.Quantity);
-            var remaining = line.Quantity - line.Returned;
-            if (quantity > remaining)
-            {
-                state.Gap(
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"return {ret.Id} of posting {posting.PostingNumber}: {quantity} unit(s) back but only {remaining} sold and not yet returned"),
-                    0m,
-                    ret.Id);
-                continue;
-            }
-
-            line.Returned += quantity;
-            var unitPrice = ret.Price is > 0m ? ret.Price.Value : line.Revenue / line.Quantity;
-            var refund = Round(Math.Min(unitPrice * quantity, line.Revenue));
-            var commissionRefund = Round(line.Commission * quantity / line.Quantity);
-            var client = string.Equals(ret.Type, ClientReturnType, StringComparison.OrdinalIgnoreCase);
-            var reason = string.IsNullOrWhiteSpace(ret.ReasonName) ? ret.Type : $"{ret.Type}: {ret.ReasonName.Trim()}";
-            events.Add(new ReturnPart(
-                line, ret.Id, ret.ReturnedAt ?? orderedAt, quantity, refund, commissionRefund, Restockable: !(client && ret.IsOpened), reason));
-        }
-
-        // Spread the posting's charges over its lines by revenue, and its return legs over its returns by refund.
-        var lineList = lines.Values.ToList();
-        var logisticsShare = Spread(posted.Logistics, lineList.Select(l => l.Revenue).ToList());
-        var acquiringShare = Spread(posted.Acquiring, lineList.Select(l => l.Revenue).ToList());
-        var otherShare = Spread(posted.Other, lineList.Select(l => l.Revenue).ToList());
-        for (var i = 0; i < lineList.Count; i++)
-        {
-            var line = lineList[i];
-            var own = perLine[line.LineId];
-            line.Logistics += logisticsShare[i] + own.Logistics;
-            line.Acquiring += acquiringShare[i] + own.Acquiring;
-            line.OtherFees += otherShare[i] + own.Other;
-            if (events.Count == 0)
-            {
-                // A return leg with no return among the rows (not yet listed): a cost of the line's logistics.
-                line.Logistics += own.ReturnLogistics;
-            }
-            else
-            {
-                var mine = events.Where(e => e.Line == line).ToList();
-                var target = mine.Count > 0 ? mine[^1] : events[^1];
-                target.ReturnLogistics += own.ReturnLogistics;
-            }
-        }
-
-        if (events.Count == 0)
-        {
-            var returnLegs = Spread(posted.ReturnLogistics, lineList.Select(l => l.Revenue).ToList());
-            for (var i = 0; i < lineList.Count; i++)
-            {
-                lineList[i].Logistics += returnLegs[i];
-            }
-        }
-        else
-        {
-            var legs = Spread(posted.ReturnLogistics, events.Select(e => e.Refund).ToList());
-            for (var i = 0; i < events.Count; i++)
-            {
-                events[i].ReturnLogistics += legs[i];
-            }
-        }
-
-        var extras = Spread(posted.Extra, lineList.Select(l => l.Revenue).ToList());
-        for (var i = 0; i < lineList.Count; i++)
-        {
-            lineList[i].Extra += extras[i];
-        }
-
-        foreach (var line in lineList)
-        {
-            line.Emit(posting, orderedAt, events.Where(e => e.Line == line), state);
-        }
-    }
-
-    /// <summary>
-    /// A posting not delivered (still on its way, or cancelled with no return listed), or rows of a posting that is
-    /// not among the rows: its charges are period fees on their dates, its credits and returns have no ledger row.
-    /// </summary>
-    private static void MapWithoutSale(
-        string postingNumber, OzonPosting? posting, List<OzonReturn> returns, List<OzonOperation> operations, MapState state)
-    {
-        var where = posting is null ? "the posting is not among the rows" : $"posting {postingNumber} is {(posting.Status.Length == 0 ? "without status" : posting.Status)}, not delivered";
-        foreach (var ret in returns)
-        {
-            state.Gap($"return {ret.Id} of posting {postingNumber}: {where}", 0m, ret.Id);
-        }
-
-        foreach (var operation in operations)
-        {
-            PeriodCharge(operation, KindOf(operation), operation.Amount, state, where);
-        }
-    }
-
-    /// <summary>A charge (negative amount) is a period fee; a credit outside any sale has no ledger row: a gap.</summary>
-    private static void PeriodCharge(OzonOperation operation, string kind, decimal amount, MapState state, string? where = null)
-    {
-        if (amount < 0m)
-        {
-            state.Fee(operation, kind, -amount);
-        }
-        else if (amount > 0m)
-        {
-            state.Gap(
-                $"operation {operation.OperationId} ({operation.Type}) credits {amount.ToString(CultureInfo.InvariantCulture)}: {where ?? "it belongs to no posting"}",
-                amount,
-                operation.OperationId);
-        }
-    }
-
     /// <summary>Splits <paramref name="amount"/> in proportion to <paramref name="weights"/>, to the kopeck, the rest on the last share.</summary>
     public static decimal[] Spread(decimal amount, IReadOnlyList<decimal> weights)
     {
+        ArgumentNullException.ThrowIfNull(weights);
         var shares = new decimal[weights.Count];
         if (shares.Length == 0 || amount == 0m)
         {
@@ -425,13 +136,366 @@ public static class OzonMapper
         return shares;
     }
 
-    private static decimal Round(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
-
-    private static DateTimeOffset Midnight(DateOnly date, TimeZoneInfo zone)
+    /// <summary>One order key: a sale with its returns, or money of a posting that is no sale (a gap).</summary>
+    private static void MapOrder(
+        string key, OzonPosting? posting, List<OzonReturn> returns, OzonPostingAccruals? accrued, List<OzonOperation> operations, MapState state)
     {
-        var local = date.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        var accruals = accrued?.Accruals ?? [];
+        if (posting is null || posting.OrderedAt is null)
+        {
+            var why = posting is null
+                ? "the posting is not among the rows"
+                : $"posting {key} has neither in_process_at nor created_at, so its sale cannot be dated";
+            Unmapped(key, why, accruals, returns, operations, state);
+            return;
+        }
+
+        var sold = posting.Products.Count > 0
+            && (IsDelivered(posting) || returns.Count > 0 || accruals.Any(a => a.GoodsValue > 0m));
+        if (!sold)
+        {
+            var why = $"posting {key} is {(posting.Status.Length == 0 ? "without status" : posting.Status)}, not a sale";
+            Unmapped(key, why, accruals, returns, operations, state);
+            return;
+        }
+
+        if (accruals.Count == 0 && operations.Count > 0)
+        {
+            MapLegacyPosting(posting, returns, operations, state);
+            return;
+        }
+
+        MapAccruedPosting(posting, returns, accrued, state);
     }
+
+    /// <summary>
+    /// Money of an order key that makes no sale: the posting's accruals are one gap (its order key named), each return a
+    /// gap without money; stored operations of the retired finance list keep their old rule.
+    /// </summary>
+    private static void Unmapped(
+        string key, string why, IReadOnlyList<OzonPostingAccrual> accruals, List<OzonReturn> returns, List<OzonOperation> operations, MapState state)
+    {
+        if (accruals.Count > 0)
+        {
+            var money = accruals.Sum(a => a.Money);
+            state.Gap(key, string.Create(CultureInfo.InvariantCulture, $"accruals of posting {key} ({money:0.00}): {why}"), money, key);
+        }
+
+        foreach (var ret in returns)
+        {
+            state.Gap(key, $"return {ret.Id} of posting {key}: {why}", 0m, ret.Id);
+        }
+
+        foreach (var operation in operations)
+        {
+            LegacyPeriodCharge(operation, LegacyKindOf(operation), operation.Amount, state, key, why);
+        }
+    }
+
+    /// <summary>
+    /// A sale mapped from its posting and its accruals (docs/connectors/ozon.md, "Sales"): revenue and commission of the
+    /// units Ozon accrued, charges by accrual type; units and returns Ozon has not accrued yet are carried from the
+    /// posting's prices and make one gap "not accrued yet" that takes them out of the payout again.
+    /// </summary>
+    private static void MapAccruedPosting(OzonPosting posting, List<OzonReturn> returns, OzonPostingAccruals? accrued, MapState state)
+    {
+        var key = posting.PostingNumber;
+        var accruals = accrued?.Accruals ?? [];
+        var types = accrued?.Types ?? NoTypes;
+        var lines = Lines(posting);
+        var first = lines.Values.First();
+        var postingLevel = new Buckets();
+        var estimated = accruals.Count == 0;
+        var salesBefore = state.Sales.Count;
+        var returnsBefore = state.Returns.Count;
+
+        foreach (var a in accruals)
+        {
+            var own = a.Sku is { } sku && lines.TryGetValue(sku, out var match) ? match : null;
+            var line = own ?? first;
+            var value = a.GoodsValue;
+            if (value > 0m)
+            {
+                line.RevenueAccrued += value;
+                line.SoldAccrued += a.Units;
+            }
+            else if (value < 0m)
+            {
+                line.RefundAccrued -= value;
+                line.ReturnedAccrued += a.Units;
+            }
+
+            var kind = OzonAccrualKinds.Of(a.TypeId, types);
+            if (value < 0m && kind == OzonAccrualKind.Commission)
+            {
+                line.CommissionRefundAccrued += a.Amount;
+            }
+            else if (value != 0m)
+            {
+                line.Own.Add(kind, -a.Amount);
+            }
+            else
+            {
+                (own?.Own ?? postingLevel).Add(kind, -a.Amount);
+            }
+        }
+
+        var unaccrued = 0m;
+        foreach (var line in lines.Values)
+        {
+            // Units Ozon has not accrued are carried at the posting's price; they are what "not accrued yet" stands for.
+            var missing = Math.Max(0, line.Quantity - line.SoldAccrued);
+            var revenueEstimate = missing == line.Quantity ? line.PriceEstimate : Round(line.PriceEstimate * missing / line.Quantity);
+            var commissionEstimate = missing == line.Quantity ? line.CommissionEstimate : Round(line.CommissionEstimate * missing / line.Quantity);
+            line.Quantity = Math.Max(line.Quantity, line.SoldAccrued);
+            line.Revenue = line.RevenueAccrued + revenueEstimate;
+            line.Commission = commissionEstimate;
+            unaccrued += revenueEstimate - commissionEstimate;
+        }
+
+        if (estimated)
+        {
+            // Without any accrual, the retired lists' financial_data services are the only charges there are.
+            foreach (var product in posting.Products)
+            {
+                foreach (var service in product.ItemServices)
+                {
+                    lines[product.Sku].Own.Add(ServiceKind(service.Name), Math.Abs(service.Amount));
+                }
+            }
+
+            foreach (var service in posting.PostingServices)
+            {
+                postingLevel.Add(ServiceKind(service.Name), Math.Abs(service.Amount));
+            }
+        }
+
+        var events = new List<ReturnPart>();
+        foreach (var ret in Ordered(returns))
+        {
+            var line = ret.Sku is not null && lines.TryGetValue(ret.Sku, out var match) ? match : first;
+            if (Event(posting, ret, line, state) is { } part)
+            {
+                events.Add(part);
+            }
+        }
+
+        foreach (var line in lines.Values)
+        {
+            unaccrued -= Refunds(line, events.Where(e => e.Line == line).ToList(), key, state);
+        }
+
+        Distribute(lines.Values.ToList(), events, postingLevel);
+        foreach (var line in lines.Values)
+        {
+            line.Emit(posting, posting.OrderedAt!.Value, events.Where(e => e.Line == line), state);
+        }
+
+        if (estimated && accrued is not null)
+        {
+            // Ozon was asked and lists nothing for the posting: all of it is carried from the posting.
+            unaccrued = LedgerPayout(new DerivedLedger(state.Sales[salesBefore..], state.Returns[returnsBefore..], [], []));
+        }
+
+        if (unaccrued != 0m && (accrued is not null))
+        {
+            state.Gap(
+                key,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"posting {key}: Ozon has not accrued {unaccrued:0.00} of it yet (units or returns carried at the posting's prices)"),
+                -unaccrued,
+                [key, .. events.Select(e => e.Id)]);
+        }
+    }
+
+    /// <summary>
+    /// Refunds of a line's return events: the refunds Ozon accrued (goods lines with a negative <c>seller_price</c>)
+    /// go to the events in date order by units; units beyond them are refunded at the return's price (not accrued yet).
+    /// Accrued refunds no listed return takes are a gap. Returns the net refund not accrued (refund - commission refund).
+    /// </summary>
+    private static decimal Refunds(Line line, List<ReturnPart> events, string key, MapState state)
+    {
+        var units = line.ReturnedAccrued;
+        var refund = line.RefundAccrued;
+        var commission = line.CommissionRefundAccrued;
+        var unaccrued = 0m;
+        foreach (var part in events)
+        {
+            var take = Math.Min(part.Quantity, units);
+            if (take > 0)
+            {
+                var last = take == units;
+                var r = last ? refund : Round(refund * take / units);
+                var c = last ? commission : Round(commission * take / units);
+                part.Refund += r;
+                part.CommissionRefund += c;
+                units -= take;
+                refund -= r;
+                commission -= c;
+            }
+
+            if (take < part.Quantity)
+            {
+                var (r, c) = EstimatedRefund(line, part, part.Quantity - take);
+                part.Refund += r;
+                part.CommissionRefund += c;
+                unaccrued += r - c;
+            }
+        }
+
+        if (refund != 0m || commission != 0m)
+        {
+            state.Gap(
+                key,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"posting {key}: Ozon refunded {refund:0.00} (commission back {commission:0.00}) of {line.LineId} with no return listed for it"),
+                commission - refund,
+                key);
+        }
+
+        return unaccrued;
+    }
+
+    /// <summary>The old rule for a refund Ozon has not accrued: the return's price (else the line's unit revenue) × units.</summary>
+    private static (decimal Refund, decimal CommissionRefund) EstimatedRefund(Line line, ReturnPart part, int quantity)
+    {
+        var unitPrice = part.Price is > 0m ? part.Price.Value : line.Revenue / line.Quantity;
+        var commission = line.Commission + line.Own.Commission;
+        return (Round(Math.Min(unitPrice * quantity, line.Revenue)), Round(commission * quantity / line.Quantity));
+    }
+
+    /// <summary>A listed return as a ledger event (money still to come), or null with a gap when more units come back than remain sold.</summary>
+    private static ReturnPart? Event(OzonPosting posting, OzonReturn ret, Line line, MapState state)
+    {
+        var quantity = Math.Max(1, ret.Quantity);
+        var remaining = line.Quantity - line.Returned;
+        if (quantity > remaining)
+        {
+            state.Gap(
+                posting.PostingNumber,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"return {ret.Id} of posting {posting.PostingNumber}: {quantity} unit(s) back but only {remaining} sold and not yet returned"),
+                0m,
+                ret.Id);
+            return null;
+        }
+
+        line.Returned += quantity;
+        var client = string.Equals(ret.Type, ClientReturnType, StringComparison.OrdinalIgnoreCase);
+        var reason = string.IsNullOrWhiteSpace(ret.ReasonName) ? ret.Type : $"{ret.Type}: {ret.ReasonName.Trim()}";
+        return new ReturnPart(line, ret.Id, ret.ReturnedAt ?? posting.OrderedAt!.Value, quantity, ret.Price, restockable: !(client && ret.IsOpened), reason);
+    }
+
+    /// <summary>
+    /// Spreads the posting's charges over its lines by revenue, its own return legs to the line's last return, and
+    /// the posting's return legs over its returns by refund (to the lines' logistics while no return is listed).
+    /// </summary>
+    private static void Distribute(List<Line> lines, List<ReturnPart> events, Buckets postingLevel)
+    {
+        var revenue = lines.Select(l => l.Revenue).ToList();
+        var commission = Spread(postingLevel.Commission, revenue);
+        var logistics = Spread(postingLevel.Logistics, revenue);
+        var acquiring = Spread(postingLevel.Acquiring, revenue);
+        var other = Spread(postingLevel.Other, revenue);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            line.Commission += commission[i] + line.Own.Commission;
+            line.Logistics += logistics[i] + line.Own.Logistics;
+            line.Acquiring += acquiring[i] + line.Own.Acquiring;
+            line.OtherFees += other[i] + line.Own.Other;
+            line.Extra += line.Own.Extra;
+            if (events.Count == 0)
+            {
+                // A return leg with no return among the rows (not yet listed): a cost of the line's logistics.
+                line.Logistics += line.Own.ReturnLogistics;
+            }
+            else
+            {
+                var mine = events.Where(e => e.Line == line).ToList();
+                (mine.Count > 0 ? mine[^1] : events[^1]).ReturnLogistics += line.Own.ReturnLogistics;
+            }
+        }
+
+        if (events.Count == 0)
+        {
+            var legs = Spread(postingLevel.ReturnLogistics, revenue);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                lines[i].Logistics += legs[i];
+            }
+        }
+        else
+        {
+            var legs = Spread(postingLevel.ReturnLogistics, events.Select(e => e.Refund).ToList());
+            for (var i = 0; i < events.Count; i++)
+            {
+                events[i].ReturnLogistics += legs[i];
+            }
+        }
+
+        var extras = Spread(postingLevel.Extra, revenue);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            lines[i].Extra += extras[i];
+        }
+    }
+
+    /// <summary>The posting's lines, one per sku: units, and the price and commission of its financial data as estimates.</summary>
+    private static SortedDictionary<string, Line> Lines(OzonPosting posting)
+    {
+        var lines = new SortedDictionary<string, Line>(StringComparer.Ordinal);
+        foreach (var product in posting.Products)
+        {
+            if (!lines.TryGetValue(product.Sku, out var line))
+            {
+                lines[product.Sku] = line = new Line(product.Sku, string.IsNullOrWhiteSpace(product.OfferId) ? product.Sku : product.OfferId);
+            }
+
+            var quantity = Math.Max(1, product.Quantity);
+            line.Quantity += quantity;
+            line.PriceEstimate += product.Price * quantity;
+            line.CommissionEstimate += Math.Max(product.Commission ?? 0m, 0m);
+        }
+
+        return lines;
+    }
+
+    private static IEnumerable<OzonReturn> Ordered(List<OzonReturn> returns) =>
+        returns.OrderBy(r => r.ReturnedAt ?? DateTimeOffset.MaxValue).ThenBy(r => r.Id, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A day's accruals that belong to no posting: each fee part a period fee of its type's kind on the day; what
+    /// <c>total_amount</c> holds beyond its parts is a gap.
+    /// </summary>
+    private static void MapDay(SourceRow row, OzonDayAccruals day, MapState state)
+    {
+        foreach (var accrual in day.Accruals.Where(a => !a.IsPosting))
+        {
+            var parts = accrual.Parts.Count > 0 ? accrual.Parts : [new OzonDayFee(null, accrual.Total ?? 0m, null)];
+            foreach (var part in parts)
+            {
+                state.Fee(day.Date, OzonAccrualKinds.PeriodKind(OzonAccrualKinds.Of(part.TypeId, day.Types)), -part.Amount, row.SourceId);
+            }
+
+            var sum = parts.Sum(p => p.Amount);
+            if (accrual.Total is { } total && total != sum)
+            {
+                state.Gap(
+                    null,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"accrual {accrual.Id} of {day.Date:yyyy-MM-dd} totals {total:0.00} but its fees add up to {sum:0.00}: the difference has no type"),
+                    total - sum,
+                    row.SourceId);
+            }
+        }
+    }
+
+    private static decimal Round(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
 
     private static void Add<T>(Dictionary<string, List<T>> groups, string key, T item)
     {
@@ -469,29 +533,145 @@ public static class OzonMapper
         }
     }
 
-    /// <summary>Where a charge lands on a sales line or a return.</summary>
-    public enum ChargeKind
-    {
-        Logistics,
-        ReturnLogistics,
-        Acquiring,
-        Other,
-    }
-
+    /// <summary>
+    /// The rows read once for mapping and payout alike (the latest copy of each row), with the supersession rule: stored
+    /// operations of the retired finance list count only where no accrual row lists money for their posting or date.
+    /// </summary>
     private sealed class SourceData
     {
         public Dictionary<string, OzonPosting> Postings { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, List<OzonReturn>> Returns { get; } = new(StringComparer.Ordinal);
 
+        public Dictionary<string, OzonPostingAccruals> PostingAccruals { get; } = new(StringComparer.Ordinal);
+
+        public List<(SourceRow Row, OzonDayAccruals Accruals)> Days { get; } = [];
+
         public Dictionary<string, List<OzonOperation>> Operations { get; } = new(StringComparer.Ordinal);
 
         public List<OzonOperation> PeriodOperations { get; } = [];
+
+        /// <summary>Whether any row is Ozon's money (accruals or stored finance operations), readable or not.</summary>
+        public bool HasMoney { get; private set; }
+
+        public static SourceData Read(IReadOnlyList<SourceRow> rows, MapState? state)
+        {
+            // The same row twice (overlapping sets) must not count twice: the last copy wins.
+            var latest = new Dictionary<(string Feed, string Id), SourceRow>();
+            foreach (var row in rows)
+            {
+                latest[(row.Feed, row.SourceId)] = row;
+            }
+
+            var data = new SourceData();
+            var legacy = new List<(SourceRow Row, OzonOperation Operation)>();
+            foreach (var row in latest.Values.OrderBy(r => r.Feed, StringComparer.Ordinal).ThenBy(r => r.SourceId, StringComparer.Ordinal))
+            {
+                void Unreadable(string what) =>
+                    state?.Gap(row.OrderKey, $"{what} {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+
+                switch (row.Feed)
+                {
+                    case FboFeed or FbsFeed:
+                        if (TryParse(row.Payload, OzonJson.ReadPosting) is { } posting)
+                        {
+                            data.Postings[posting.PostingNumber] = posting;
+                        }
+                        else
+                        {
+                            Unreadable("posting");
+                        }
+
+                        break;
+                    case ReturnsFeed:
+                        if (TryParse(row.Payload, e => OzonJson.ReadReturn(e, row.SourceId)) is not { } ret)
+                        {
+                            Unreadable("return");
+                        }
+                        else if (ret.PostingNumber.Length == 0)
+                        {
+                            state?.Gap(null, $"return {row.SourceId} names no posting_number: it belongs to no order", 0m, row.SourceId);
+                        }
+                        else
+                        {
+                            Add(data.Returns, ret.PostingNumber, ret);
+                        }
+
+                        break;
+                    case PostingAccrualsFeed:
+                        data.HasMoney = true;
+                        if (TryParse(row.Payload, OzonJson.ReadPostingAccruals) is { } accruals)
+                        {
+                            data.PostingAccruals[accruals.PostingNumber] = accruals;
+                        }
+                        else
+                        {
+                            Unreadable("accruals of posting");
+                        }
+
+                        break;
+                    case DayAccrualsFeed:
+                        data.HasMoney = true;
+                        if (TryParse(row.Payload, OzonJson.ReadDayAccruals) is { } day)
+                        {
+                            data.Days.Add((row, day));
+                        }
+                        else
+                        {
+                            Unreadable("accruals of day");
+                        }
+
+                        break;
+                    case LegacyFinanceFeed:
+                        data.HasMoney = true;
+                        if (TryParse(row.Payload, OzonJson.ReadOperation) is { } operation)
+                        {
+                            legacy.Add((row, operation));
+                        }
+                        else
+                        {
+                            Unreadable("operation");
+                        }
+
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            var accruedPostings = data.PostingAccruals.Where(p => p.Value.Accruals.Count > 0).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            var accruedDays = data.Days.Where(d => d.Accruals.Accruals.Any(a => !a.IsPosting)).Select(d => d.Row.BusinessDate).ToHashSet();
+            foreach (var (row, operation) in legacy)
+            {
+                var dated = operation with { Date = operation.Date ?? Midnight(row.BusinessDate, state?.Zone ?? Moscow) };
+                if (operation.PostingNumber is { } number)
+                {
+                    if (!accruedPostings.Contains(number))
+                    {
+                        Add(data.Operations, number, dated);
+                    }
+                }
+                else if (!accruedDays.Contains(row.BusinessDate))
+                {
+                    data.PeriodOperations.Add(dated);
+                }
+            }
+
+            return data;
+        }
+
+        private static DateTimeOffset Midnight(DateOnly date, TimeZoneInfo zone)
+        {
+            var local = date.ToDateTime(TimeOnly.MinValue);
+            return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        }
     }
 
-    /// <summary>Costs (positive) by kind, and signed money to the seller beyond the sale (<see cref="Extra"/>).</summary>
+    /// <summary>Costs (positive) by where they land, and signed money to the seller beyond the sale (<see cref="Extra"/>).</summary>
     private sealed class Buckets
     {
+        public decimal Commission { get; private set; }
+
         public decimal Logistics { get; private set; }
 
         public decimal ReturnLogistics { get; private set; }
@@ -502,17 +682,20 @@ public static class OzonMapper
 
         public decimal Extra { get; set; }
 
-        public void Add(ChargeKind kind, decimal cost)
+        public void Add(OzonAccrualKind kind, decimal cost)
         {
             switch (kind)
             {
-                case ChargeKind.Logistics:
+                case OzonAccrualKind.Commission:
+                    Commission += cost;
+                    break;
+                case OzonAccrualKind.Logistics:
                     Logistics += cost;
                     break;
-                case ChargeKind.ReturnLogistics:
+                case OzonAccrualKind.ReturnLogistics:
                     ReturnLogistics += cost;
                     break;
-                case ChargeKind.Acquiring:
+                case OzonAccrualKind.Acquiring:
                     Acquiring += cost;
                     break;
                 default:
@@ -520,19 +703,29 @@ public static class OzonMapper
                     break;
             }
         }
-
-        public void Clear()
-        {
-            Logistics = 0m;
-            ReturnLogistics = 0m;
-            Acquiring = 0m;
-            Other = 0m;
-        }
     }
 
-    private sealed record ReturnPart(
-        Line Line, string Id, DateTimeOffset At, int Quantity, decimal Refund, decimal CommissionRefund, bool Restockable, string Reason)
+    private sealed class ReturnPart(
+        Line line, string id, DateTimeOffset at, int quantity, decimal? price, bool restockable, string reason)
     {
+        public Line Line { get; } = line;
+
+        public string Id { get; } = id;
+
+        public DateTimeOffset At { get; } = at;
+
+        public int Quantity { get; } = quantity;
+
+        public decimal? Price { get; } = price;
+
+        public bool Restockable { get; } = restockable;
+
+        public string Reason { get; } = reason;
+
+        public decimal Refund { get; set; }
+
+        public decimal CommissionRefund { get; set; }
+
         public decimal ReturnLogistics { get; set; }
     }
 
@@ -545,6 +738,23 @@ public static class OzonMapper
         public int Quantity { get; set; }
 
         public int Returned { get; set; }
+
+        public decimal PriceEstimate { get; set; }
+
+        public decimal CommissionEstimate { get; set; }
+
+        public decimal RevenueAccrued { get; set; }
+
+        public int SoldAccrued { get; set; }
+
+        public decimal RefundAccrued { get; set; }
+
+        public int ReturnedAccrued { get; set; }
+
+        public decimal CommissionRefundAccrued { get; set; }
+
+        /// <summary>Charges of this line's own sku.</summary>
+        public Buckets Own { get; } = new();
 
         public decimal Revenue { get; set; }
 
@@ -561,14 +771,24 @@ public static class OzonMapper
         public void Emit(OzonPosting posting, DateTimeOffset orderedAt, IEnumerable<ReturnPart> returns, MapState state)
         {
             // Net credits cannot be negative fees: they go to the line's revenue (as Ozon pays them with the sale).
-            var extra = Extra;
             var parts = returns.ToList();
-            foreach (var part in parts.Where(p => p.ReturnLogistics < 0m))
+            foreach (var part in parts)
             {
-                Logistics += part.ReturnLogistics;
-                part.ReturnLogistics = 0m;
+                if (part.ReturnLogistics < 0m)
+                {
+                    Logistics += part.ReturnLogistics;
+                    part.ReturnLogistics = 0m;
+                }
+
+                if (part.CommissionRefund < 0m)
+                {
+                    Commission -= part.CommissionRefund;
+                    part.CommissionRefund = 0m;
+                }
             }
 
+            var extra = Extra;
+            extra += TakeCredit(Commission, v => Commission = v);
             extra += TakeCredit(Logistics, v => Logistics = v);
             extra += TakeCredit(Acquiring, v => Acquiring = v);
             extra += TakeCredit(OtherFees, v => OtherFees = v);
@@ -609,7 +829,7 @@ public static class OzonMapper
 
     private sealed class MapState(TimeZoneInfo zone)
     {
-        private readonly Dictionary<(DateOnly Date, string Kind), (decimal Amount, List<string> SourceIds)> _fees = [];
+        private readonly Dictionary<(DateOnly Date, string Kind), (decimal Amount, SortedSet<string> SourceIds)> _fees = [];
         private readonly List<MappingGap> _gaps = [];
 
         public TimeZoneInfo Zone { get; } = zone;
@@ -618,27 +838,36 @@ public static class OzonMapper
 
         public List<ReturnEvent> Returns { get; } = [];
 
-        public void Gap(string reason, decimal payoutEffect, params string[] sourceIds) =>
-            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds));
+        public void Gap(string? orderKey, string reason, decimal payoutEffect, params string[] sourceIds) =>
+            _gaps.Add(new MappingGap(reason, payoutEffect, [.. sourceIds.Distinct(StringComparer.Ordinal)]) { OrderKey = orderKey });
 
-        public void Fee(OzonOperation operation, string kind, decimal amount)
+        /// <summary>A cost (positive) or credit (negative) of a period kind on a date.</summary>
+        public void Fee(DateOnly date, string kind, decimal amount, string sourceId)
         {
-            var at = operation.Date ?? DateTimeOffset.UnixEpoch;
-            var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
+            if (amount == 0m)
+            {
+                return;
+            }
+
             var key = (date, kind);
-            var (total, ids) = _fees.TryGetValue(key, out var found) ? found : (0m, new List<string>());
-            ids.Add(operation.OperationId);
+            var (total, ids) = _fees.TryGetValue(key, out var found) ? found : (0m, new SortedSet<string>(StringComparer.Ordinal));
+            ids.Add(sourceId);
             _fees[key] = (total + amount, ids);
         }
 
-        public OzonMapping Build()
+        public DerivedLedger Build()
         {
             var fees = new List<PeriodFee>();
-            foreach (var ((date, kind), (amount, _)) in _fees.OrderBy(f => f.Key.Date).ThenBy(f => f.Key.Kind, StringComparer.Ordinal))
+            foreach (var ((date, kind), (amount, ids)) in _fees.OrderBy(f => f.Key.Date).ThenBy(f => f.Key.Kind, StringComparer.Ordinal))
             {
                 if (amount > 0m)
                 {
                     fees.Add(new PeriodFee(date, MarketplaceCode, kind, amount));
+                }
+                else if (amount < 0m)
+                {
+                    // A credit cannot be a negative fee: the ledger cannot carry it, the gap does.
+                    Gap(null, string.Create(CultureInfo.InvariantCulture, $"{kind} on {date:yyyy-MM-dd} nets to a credit of {-amount:0.00}"), -amount, [.. ids]);
                 }
             }
 
@@ -648,7 +877,7 @@ public static class OzonMapper
             Returns.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
                 ? byOrder
                 : string.CompareOrdinal(a.ReturnId, b.ReturnId));
-            return new OzonMapping(new DerivedLedger(Sales, Returns, [], fees), _gaps);
+            return new DerivedLedger(Sales, Returns, [], fees) { Gaps = [.. _gaps] };
         }
     }
 }

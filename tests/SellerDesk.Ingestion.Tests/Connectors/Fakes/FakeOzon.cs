@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,7 @@ using SellerDesk.Ingestion.Connectors.Ozon;
 namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
 
 /// <summary>A request the fake Ozon got (its JSON body kept as text), and what it answered.</summary>
-public sealed record FakeOzonRequest(string Path, string? ClientId, string? ApiKey, string Body, int Status)
+public sealed record FakeOzonRequest(string Method, string Path, string? ClientId, string? ApiKey, string Body, int Status)
 {
     /// <summary>A value of the body by a dotted path (<c>filter.since</c>), as text; null if absent.</summary>
     public string? this[string path]
@@ -47,11 +48,13 @@ public enum FakeOzonThrottle
 }
 
 /// <summary>
-/// A local Ozon Seller API for tests: Kestrel on 127.0.0.1 answering POSTs to the FBO and FBS posting lists
-/// (limit/offset, <c>has_next</c>), the returns list (<c>last_id</c>, limit at most 500) and the finance transaction
-/// list (page/page_size, one month per call) in Ozon's documented JSON, from <see cref="Data"/>. Misbehaves as told:
-/// throttling (429, or a 200/400 whose body says rate limit), 5xx, 401 <c>{"code":16,...}</c> without the headers or
-/// after the key is revoked, and the finance method switched off (400 <c>{"code":9,...}</c>). Records every request.
+/// A local Ozon Seller API for tests: Kestrel on 127.0.0.1 answering POSTs to the methods Ozon's reference lists today
+/// (docs/connectors/ozon.md, "Marketplace methods called") from <see cref="Data"/>: the FBO and FBS posting lists by
+/// cursor (limit at most 100), the returns list (<c>last_id</c>, limit at most 500), the accrual type catalogue, the
+/// accruals of a day (<c>last_id</c> pages of <see cref="DayPageSize"/>) and of up to 200 postings. The methods Ozon
+/// switched off answer 400 <c>{"code":9,"message":"obsolete method cannot be used"}</c>, as Ozon does. Misbehaves as
+/// told: throttling (429, or a 200/400 whose body says rate limit), 5xx, 401 <c>{"code":16,...}</c> without the headers
+/// or after the key is revoked, broken paging, a current method switched off. Records every request.
 /// </summary>
 public sealed class FakeOzon : IAsyncDisposable
 {
@@ -61,18 +64,19 @@ public sealed class FakeOzon : IAsyncDisposable
     public const string RateLimitBody = """{"code":8,"message":"You have reached request rate limit per second","details":[]}""";
     public const string ObsoleteBody = """{"code":9,"message":"obsolete method cannot be used","details":[]}""";
 
+    /// <summary>The methods Ozon switched off that SellerDesk called before: they answer code 9.</summary>
+    public static readonly IReadOnlyList<string> RetiredPaths = ["/v2/posting/fbo/list", "/v3/posting/fbs/list", "/v3/finance/transaction/list"];
+
     private readonly WebApplication _app;
     private readonly Lock _lock = new();
     private readonly List<FakeOzonRequest> _requests = [];
+    private readonly HashSet<string> _retired = new(RetiredPaths, StringComparer.Ordinal);
     private FakeOzonData _data;
     private bool _revoked;
-    private bool _financeObsolete;
-    private string? _financeRejection;
     private string? _brokenPaging;
-    private int _throttle;
-    private FakeOzonThrottle _throttleKind;
-    private int _fail;
-    private int _failStatus = 500;
+    private (string Path, string Body)? _refusal;
+    private Misbehaviour? _throttle;
+    private Misbehaviour? _fail;
 
     private FakeOzon(WebApplication app, FakeOzonData data)
     {
@@ -91,13 +95,23 @@ public sealed class FakeOzon : IAsyncDisposable
         app.MapPost(OzonConnector.FboPath, (HttpContext context) => fake!.ServeAsync(context, fake.Fbo));
         app.MapPost(OzonConnector.FbsPath, (HttpContext context) => fake!.ServeAsync(context, fake.Fbs));
         app.MapPost(OzonConnector.ReturnsPath, (HttpContext context) => fake!.ServeAsync(context, fake.Returns));
-        app.MapPost(OzonConnector.FinancePath, (HttpContext context) => fake!.ServeAsync(context, fake.Finance));
+        app.MapPost(OzonConnector.AccrualTypesPath, (HttpContext context) => fake!.ServeAsync(context, Types));
+        app.MapPost(OzonConnector.AccrualsByDayPath, (HttpContext context) => fake!.ServeAsync(context, fake.ByDay));
+        app.MapPost(OzonConnector.AccrualsByPostingPath, (HttpContext context) => fake!.ServeAsync(context, ByPosting));
+        foreach (var path in RetiredPaths)
+        {
+            app.MapPost(path, (HttpContext context) => fake!.ServeAsync(context, (_, _) => (400, ObsoleteBody)));
+        }
+
         await app.StartAsync();
         fake = new FakeOzon(app, data ?? FakeOzonData.Empty);
         return fake;
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>Accruals per page of the day list.</summary>
+    public int DayPageSize { get; set; } = 100;
 
     /// <summary>What it serves; set a changed copy to restate between two pulls.</summary>
     public FakeOzonData Data
@@ -121,22 +135,24 @@ public sealed class FakeOzon : IAsyncDisposable
         new Dictionary<string, string> { [OzonConnector.ClientIdKey] = DefaultClientId, [OzonConnector.ApiKeyKey] = DefaultApiKey },
         BaseUrl);
 
-    /// <summary>The next <paramref name="requests"/> requests are throttled the given way.</summary>
-    public void ThrottleNext(int requests, FakeOzonThrottle kind = FakeOzonThrottle.Status429)
+    /// <summary>
+    /// The next <paramref name="requests"/> requests (to <paramref name="path"/> only, when given, after letting
+    /// <paramref name="after"/> of them through) are throttled the given way.
+    /// </summary>
+    public void ThrottleNext(int requests, FakeOzonThrottle kind = FakeOzonThrottle.Status429, string? path = null, int after = 0)
     {
         lock (_lock)
         {
-            _throttle = requests;
-            _throttleKind = kind;
+            _throttle = new Misbehaviour(requests, kind switch { FakeOzonThrottle.Body200 => 200, FakeOzonThrottle.Body400 => 400, _ => 429 }, path, after);
         }
     }
 
-    public void FailNext(int requests, int status = 500)
+    /// <summary>The next <paramref name="requests"/> requests (to <paramref name="path"/> only, after <paramref name="after"/>) fail with <paramref name="status"/>.</summary>
+    public void FailNext(int requests, int status = 500, string? path = null, int after = 0)
     {
         lock (_lock)
         {
-            _fail = requests;
-            _failStatus = status;
+            _fail = new Misbehaviour(requests, status, path, after);
         }
     }
 
@@ -149,18 +165,18 @@ public sealed class FakeOzon : IAsyncDisposable
         }
     }
 
-    /// <summary>The finance transaction list answers 400 obsolete method from now on, as after 2026-09-08.</summary>
-    public void SwitchOffFinance()
+    /// <summary>From now on <paramref name="path"/> answers 400 code 9, as when Ozon switches a method off.</summary>
+    public void Retire(string path)
     {
         lock (_lock)
         {
-            _financeObsolete = true;
+            _retired.Add(path);
         }
     }
 
     /// <summary>
-    /// From now on paging of <paramref name="path"/> is broken as a faulty server might break it: FBS pages are empty
-    /// yet say <c>has_next</c>; the returns list ignores <c>last_id</c>.
+    /// From now on paging of <paramref name="path"/> is broken as a faulty server might break it: posting pages are
+    /// empty yet say <c>has_next</c>; the returns list ignores <c>last_id</c>; the day list hands back the same <c>last_id</c>.
     /// </summary>
     public void BreakPaging(string path)
     {
@@ -170,12 +186,12 @@ public sealed class FakeOzon : IAsyncDisposable
         }
     }
 
-    /// <summary>The finance transaction list answers 400 with <paramref name="body"/> from now on (a request Ozon refuses).</summary>
-    public void RejectFinance(string body)
+    /// <summary>From now on <paramref name="path"/> answers 400 with <paramref name="body"/> (a request Ozon refuses).</summary>
+    public void Refuse(string path, string body)
     {
         lock (_lock)
         {
-            _financeRejection = body;
+            _refusal = (path, body);
         }
     }
 
@@ -197,7 +213,7 @@ public sealed class FakeOzon : IAsyncDisposable
         lock (_lock)
         {
             (status, answer) = Misbehave(path, clientId, apiKey) ?? Answer(body, serve);
-            _requests.Add(new FakeOzonRequest(path, clientId.Length == 0 ? null : clientId, apiKey.Length == 0 ? null : apiKey, body, status));
+            _requests.Add(new FakeOzonRequest(context.Request.Method, path, clientId.Length == 0 ? null : clientId, apiKey.Length == 0 ? null : apiKey, body, status));
         }
 
         context.Response.StatusCode = status;
@@ -217,37 +233,35 @@ public sealed class FakeOzon : IAsyncDisposable
             return (401, """{"code":16,"message":"Invalid Api-Key, please contact support","details":[]}""");
         }
 
-        if (_throttle > 0)
+        if (_throttle?.Hits(path) == true)
         {
-            _throttle--;
-            return (_throttleKind switch { FakeOzonThrottle.Body200 => 200, FakeOzonThrottle.Body400 => 400, _ => 429 }, RateLimitBody);
+            return (_throttle.Status, RateLimitBody);
         }
 
-        if (_fail > 0)
+        if (_fail?.Hits(path) == true)
         {
-            _fail--;
-            return (_failStatus, """{"code":13,"message":"internal error","details":[]}""");
+            return (_fail.Status, """{"code":13,"message":"internal error","details":[]}""");
         }
 
-        if (_financeObsolete && path == OzonConnector.FinancePath)
+        if (_retired.Contains(path))
         {
             return (400, ObsoleteBody);
         }
 
-        if (_financeRejection is not null && path == OzonConnector.FinancePath)
+        if (_refusal is { } refusal && refusal.Path == path)
         {
-            return (400, _financeRejection);
+            return (400, refusal.Body);
         }
 
         return null;
     }
 
-    private (int, string) Answer(string body, Func<JsonElement, FakeOzonData, (int Status, string Body)> serve)
+    private static (int, string) Answer(string body, Func<JsonElement, FakeOzonData, (int Status, string Body)> serve, FakeOzonData data)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            return serve(document.RootElement, _data);
+            return serve(document.RootElement, data);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
         {
@@ -255,44 +269,40 @@ public sealed class FakeOzon : IAsyncDisposable
         }
     }
 
-    private (int, string) Fbo(JsonElement request, FakeOzonData data)
+    private (int, string) Answer(string body, Func<JsonElement, FakeOzonData, (int Status, string Body)> serve) => Answer(body, serve, _data);
+
+    private (int, string) Fbo(JsonElement request, FakeOzonData data) => Postings(request, data.Fbo, OzonConnector.FboPath);
+
+    private (int, string) Fbs(JsonElement request, FakeOzonData data) => Postings(request, data.Fbs, OzonConnector.FbsPath);
+
+    /// <summary>A cursor list: the cursor is the offset of the next page, opaque to the client.</summary>
+    private (int, string) Postings(JsonElement request, IReadOnlyList<FakeOzonItem> items, string path)
     {
         var limit = request.GetProperty("limit").GetInt32();
-        if (limit is < 1 or > 1000)
+        if (limit is < 1 or > 100)
         {
-            return Invalid("limit must be between 1 and 1000");
+            return Invalid("limit must be between 1 and 100");
         }
 
-        if (!request.GetProperty("with").GetProperty("financial_data").GetBoolean())
+        if (request.TryGetProperty("offset", out _))
         {
-            return Invalid("the fake serves FBO postings with financial data only");
+            return Invalid("offset is not a field of this method: page with cursor");
         }
 
+        var cursor = request.GetProperty("cursor").GetString() ?? string.Empty;
+        var offset = cursor.Length == 0 ? 0 : int.Parse(Encoding.ASCII.GetString(Convert.FromBase64String(cursor)), CultureInfo.InvariantCulture);
         var filter = request.GetProperty("filter");
-        var page = Between(data.Fbo, Time(filter, "since"), Time(filter, "to"))
-            .Skip(request.GetProperty("offset").GetInt32()).Take(limit).ToList();
-        return (200, "{\"result\":[" + string.Join(',', page.Select(p => p.Json)) + "]}");
-    }
-
-    private (int, string) Fbs(JsonElement request, FakeOzonData data)
-    {
-        var limit = request.GetProperty("limit").GetInt32();
-        if (limit is < 1 or > 1000)
-        {
-            return Invalid("limit must be between 1 and 1000");
-        }
-
-        var filter = request.GetProperty("filter");
-        var all = Between(data.Fbs, Time(filter, "since"), Time(filter, "to"));
-        var offset = request.GetProperty("offset").GetInt32();
+        var all = Between(items, Time(filter, "since"), Time(filter, "to"));
         var page = all.Skip(offset).Take(limit).ToList();
         var hasNext = offset + page.Count < all.Count;
-        if (_brokenPaging == OzonConnector.FbsPath)
+        var next = hasNext ? Convert.ToBase64String(Encoding.ASCII.GetBytes((offset + page.Count).ToString(CultureInfo.InvariantCulture))) : string.Empty;
+        if (_brokenPaging == path)
         {
-            (page, hasNext) = ([], true);
+            (page, hasNext, next) = ([], true, cursor);
         }
 
-        return (200, "{\"result\":{\"postings\":[" + string.Join(',', page.Select(p => p.Json)) + "],\"has_next\":" + (hasNext ? "true" : "false") + "}}");
+        return (200, "{\"postings\":[" + string.Join(',', page.Select(p => p.Json)) + "],\"has_next\":" + (hasNext ? "true" : "false")
+            + ",\"cursor\":" + JsonSerializer.Serialize(next) + "}");
     }
 
     private (int, string) Returns(JsonElement request, FakeOzonData data)
@@ -306,36 +316,96 @@ public sealed class FakeOzon : IAsyncDisposable
         var range = request.GetProperty("filter").GetProperty("logistic_return_date");
         var lastId = _brokenPaging == OzonConnector.ReturnsPath ? 0 : request.GetProperty("last_id").GetInt64();
         var all = Between(data.Returns, Time(range, "time_from"), Time(range, "time_to"))
-            .Where(r => long.Parse(r.Key, CultureInfo.InvariantCulture) > lastId)
-            .OrderBy(r => long.Parse(r.Key, CultureInfo.InvariantCulture))
+            .Where(r => !long.TryParse(r.Key, CultureInfo.InvariantCulture, out var id) || id > lastId)
+            .OrderBy(r => long.TryParse(r.Key, CultureInfo.InvariantCulture, out var id) ? id : long.MaxValue)
             .ToList();
         var page = all.Take(limit).ToList();
         return (200, "{\"returns\":[" + string.Join(',', page.Select(p => p.Json)) + "],\"has_next\":" + (all.Count > limit ? "true" : "false") + "}");
     }
 
-    private (int, string) Finance(JsonElement request, FakeOzonData data)
+    private static (int, string) Types(JsonElement request, FakeOzonData data) =>
+        (200, new JsonObject
+        {
+            ["accrual_types"] = new JsonArray([.. data.Types.Select(t => (JsonNode)new JsonObject { ["id"] = t.Id, ["name"] = t.Name, ["description"] = t.Description })]),
+        }.ToJsonString(FakeOzonData.Relaxed));
+
+    /// <summary>
+    /// A day's accruals by <c>accrual_id</c>: the postings' accruals of that date (one POSTING accrual per posting) and
+    /// the accruals of no posting, <see cref="DayPageSize"/> a page; <c>last_id</c> is the last id of a page that has more.
+    /// </summary>
+    private (int, string) ByDay(JsonElement request, FakeOzonData data)
     {
-        var date = request.GetProperty("filter").GetProperty("date");
-        var from = Time(date, "from");
-        var to = Time(date, "to");
-        if (to < from || to - from > TimeSpan.FromDays(31) + TimeSpan.FromHours(1))
+        var text = request.GetProperty("date").GetString() ?? string.Empty;
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) || date < new DateOnly(2022, 1, 1))
         {
-            return Invalid("the period must be at most one month");
+            return Invalid("date must be YYYY-MM-DD, 2022-01-01 or later");
         }
 
-        var pageNumber = request.GetProperty("page").GetInt32();
-        var pageSize = request.GetProperty("page_size").GetInt32();
-        if (pageNumber < 1 || pageSize is < 1 or > 1000)
+        var lastId = request.GetProperty("last_id").GetString() ?? string.Empty;
+        var after = lastId.Length == 0 || _brokenPaging == OzonConnector.AccrualsByDayPath ? 0 : long.Parse(lastId, CultureInfo.InvariantCulture);
+        var all = DayList(data, date).Where(a => a.Id > after).OrderBy(a => a.Id).ToList();
+        var page = all.Take(DayPageSize).ToList();
+        var next = all.Count > page.Count ? page[^1].Id.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        if (_brokenPaging == OzonConnector.AccrualsByDayPath && lastId.Length > 0)
         {
-            return Invalid("page must be at least 1 and page_size between 1 and 1000");
+            next = lastId;
         }
 
-        var all = Between(data.Operations, from, to);
-        var pageCount = (all.Count + pageSize - 1) / pageSize;
-        var page = all.Skip((pageNumber - 1) * pageSize).Take(pageSize).ToList();
-        return (200, string.Create(
-            CultureInfo.InvariantCulture,
-            $"{{\"result\":{{\"operations\":[{string.Join(',', page.Select(p => p.Json))}],\"page_count\":{pageCount},\"row_count\":{all.Count}}}}}"));
+        return (200, "{\"accruals\":[" + string.Join(',', page.Select(p => p.Json)) + "],\"last_id\":" + JsonSerializer.Serialize(next) + "}");
+    }
+
+    private static (int, string) ByPosting(JsonElement request, FakeOzonData data)
+    {
+        var numbers = request.GetProperty("posting_numbers").EnumerateArray().Select(n => n.GetString() ?? string.Empty).ToList();
+        if (numbers.Count is < 1 or > 200)
+        {
+            return Invalid("posting_numbers must hold 1 to 200 items");
+        }
+
+        var known = data.Fbo.Concat(data.Fbs).Select(p => p.Key).Concat(data.PostingAccruals.Select(p => p.PostingNumber)).ToHashSet(StringComparer.Ordinal);
+        var answer = new JsonArray();
+        foreach (var number in numbers.Distinct(StringComparer.Ordinal).Where(known.Contains))
+        {
+            answer.Add(new JsonObject
+            {
+                ["posting_number"] = number,
+                ["accruals"] = new JsonArray([.. data.AccrualsOf(number).Select(a => (JsonNode)FakeOzonData.Json(a))]),
+            });
+        }
+
+        return (200, new JsonObject { ["posting_accruals"] = answer }.ToJsonString(FakeOzonData.Relaxed));
+    }
+
+    /// <summary>Everything the day list holds for <paramref name="date"/>, with ids.</summary>
+    private static List<(long Id, string Json)> DayList(FakeOzonData data, DateOnly date)
+    {
+        var list = data.DayAccruals.Where(d => d.Date == date).Select(d => (d.Id, d.Json)).ToList();
+        var fbs = data.Fbs.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var posting in data.PostingAccruals)
+        {
+            var lines = posting.Accruals.Where(a => a.Date == date).ToList();
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+
+            // A stable id per posting and date, below the ids the builders give the other accruals.
+            var id = 10_000_000_000L + (StableHash(posting.PostingNumber) * 10_000L) + (date.DayNumber % 10_000);
+            list.Add((id, FakeOzonData.DayPostingAccrual(id, posting.PostingNumber, fbs.Contains(posting.PostingNumber) ? "FBS" : "FBO", date, lines).ToJsonString(FakeOzonData.Relaxed)));
+        }
+
+        return list;
+    }
+
+    private static long StableHash(string text)
+    {
+        long hash = 17;
+        foreach (var c in text)
+        {
+            hash = ((hash * 31) + c) % 999_983;
+        }
+
+        return hash;
     }
 
     private static List<FakeOzonItem> Between(IReadOnlyList<FakeOzonItem> items, DateTimeOffset from, DateTimeOffset to) =>
@@ -346,4 +416,33 @@ public sealed class FakeOzon : IAsyncDisposable
 
     private static (int, string) Invalid(string message) =>
         (400, JsonSerializer.Serialize(new { code = 3, message, details = Array.Empty<object>() }));
+
+    /// <summary>A misbehaviour for <see cref="Count"/> requests (to one path when given) after letting some through.</summary>
+    private sealed class Misbehaviour(int count, int status, string? path, int after)
+    {
+        private int _after = after;
+
+        public int Count { get; private set; } = count;
+
+        public int Status { get; } = status;
+
+        public string? Path { get; } = path;
+
+        public bool Hits(string path)
+        {
+            if (Count == 0 || (Path is not null && Path != path))
+            {
+                return false;
+            }
+
+            if (_after > 0)
+            {
+                _after--;
+                return false;
+            }
+
+            Count--;
+            return true;
+        }
+    }
 }

@@ -55,11 +55,11 @@ internal sealed class OzonPullHarness : IAsyncDisposable
             connectionId,
             workspaceId);
         var fake = await FakeOzon.StartAsync(data);
-        return new OzonPullHarness(database, fake, options ?? new OzonOptions { PostingLimit = 50, ReturnLimit = 20, FinancePageSize = 100 }, workspaceId, connectionId);
+        return new OzonPullHarness(database, fake, options ?? new OzonOptions { PostingLimit = 50, ReturnLimit = 20, AccrualPostingBatch = 100 }, workspaceId, connectionId);
     }
 
-    /// <summary>Queues a run of the window and runs it.</summary>
-    public async Task<PullRunResult> PullAsync(DateOnly from, DateOnly to)
+    /// <summary>Queues a run of the window and runs it (with <paramref name="connector"/> instead of <see cref="Connector"/> when given).</summary>
+    public async Task<PullRunResult> PullAsync(DateOnly from, DateOnly to, IMarketplaceConnector? connector = null)
     {
         var runId = Guid.NewGuid();
         await PullHarness.ExecuteAsync(
@@ -70,7 +70,7 @@ internal sealed class OzonPullHarness : IAsyncDisposable
             Connection.Id,
             from,
             to);
-        return await Runner.RunAsync(runId, Connection, Connector, OzonHarness.Moscow, CancellationToken.None);
+        return await Runner.RunAsync(runId, Connection, connector ?? Connector, OzonHarness.Moscow, CancellationToken.None);
     }
 
     public async Task<(string Status, string? LastError)> ConnectionRowAsync()

@@ -1,18 +1,23 @@
 using System.Text.Json.Nodes;
+using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using SellerDesk.Testing;
+using static SellerDesk.Ingestion.Tests.Connectors.Fakes.FakeOzonData;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Ozon;
 
 /// <summary>Ozon pulls through the pull runner against real PostgreSQL and a fake Ozon over HTTP.</summary>
 public sealed class OzonPullTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
+    private const int Days = 28;
     private static readonly DateOnly Start = new(2026, 2, 1);
-    private static readonly DateOnly End = new(2026, 2, 28);
-    private static readonly FakeOzonData Month = FakeOzonData.Generate(Start, days: 28, postingsPerDay: 12, seed: 23);
+    private static readonly DateOnly End = Start.AddDays(Days - 1);
+    private static readonly FakeOzonData Month = Generate(Start, days: Days, postingsPerDay: 12, seed: 23);
 
-    private static int RowsOf(FakeOzonData data) => data.Fbo.Count + data.Fbs.Count + data.Returns.Count + data.Operations.Count;
+    /// <summary>Rows a pull of the month stores: every posting (and its accruals), every return, every day.</summary>
+    private static int RowsOf(FakeOzonData data) => (2 * (data.Fbo.Count + data.Fbs.Count)) + data.Returns.Count + Days;
 
     [Fact]
     public async Task A_pull_fills_the_ledger_and_Ozon_payout_reconciles_with_the_ledger_to_the_kopeck()
@@ -25,13 +30,13 @@ public sealed class OzonPullTests(TestDatabase database) : IClassFixture<TestDat
         result.Status.Should().Be(PullRunStatus.Succeeded);
         result.RowsRead.Should().Be(RowsOf(Month));
         result.Inserted.Should().Be(RowsOf(Month));
-        result.MarketplacePayout.Should().Be(Month.OperationsTotal);
+        result.MarketplacePayout.Should().Be(Month.AccruedTotal);
         result.LedgerPayout.Should().Be(result.MarketplacePayout);
         var ledger = await h.LedgerAsync();
-        (ledger.Revenue - ledger.SaleCosts - ledger.ReturnMoney - ledger.FeeAmount).Should().Be(Month.OperationsTotal, "the stored ledger holds the same money");
+        (ledger.Revenue - ledger.SaleCosts - ledger.ReturnMoney - ledger.FeeAmount).Should().Be(Month.AccruedTotal, "the stored ledger holds the same money");
         ledger.Sales.Should().BeGreaterThan(200);
         ledger.Returns.Should().BeGreaterThan(20);
-        ledger.Fees.Should().BeGreaterThan(28);
+        ledger.Fees.Should().BeGreaterThan(3 * Days);
         ledger.AdSpend.Should().Be(0);
         (await h.CustomerIdsAsync()).Should().Contain((string?)null).And.Contain(id => id != null && id.StartsWith("700000", StringComparison.Ordinal));
         (await h.SourceRowsAsync()).Should().Be(RowsOf(Month));
@@ -56,62 +61,53 @@ public sealed class OzonPullTests(TestDatabase database) : IClassFixture<TestDat
     }
 
     [Fact]
-    public async Task A_restatement_between_two_pulls_updates_the_figures_and_still_reconciles()
+    public async Task A_restated_accrual_changed_dropped_or_re_issued_under_a_new_id_is_counted_once()
     {
         await using var h = await OzonPullHarness.StartAsync(database, Month);
         await h.PullAsync(Start, End);
         var before = await h.LedgerAsync();
 
-        // Ozon restates a sale's commission (+50.00, in the posting and in its operation) and a day's storage (+20.00).
-        var sale = Month.Operations.First(o => o.Json.Contains("\"OperationAgentDeliveredToCustomer\"", StringComparison.Ordinal));
-        var saleJson = JsonNode.Parse(sale.Json)!;
-        var posting = saleJson["posting"]!["posting_number"]!.GetValue<string>();
-        var storage = Month.Operations.First(o => o.Json.Contains("\"OperationMarketplaceServiceStorage\"", StringComparison.Ordinal));
-        h.Fake.Data = Month
-            .WithPosting(posting, p =>
-            {
-                var product = p["financial_data"]!["products"]![0]!;
-                product["commission_amount"] = product["commission_amount"]!.GetValue<decimal>() + 50m;
-            })
-            .WithOperation(sale.Key, o =>
-            {
-                o["sale_commission"] = o["sale_commission"]!.GetValue<decimal>() - 50m;
-                o["amount"] = o["amount"]!.GetValue<decimal>() - 50m;
-            })
-            .WithOperation(storage.Key, o => o["amount"] = o["amount"]!.GetValue<decimal>() - 20m);
+        // Ozon restates a sale's commission (+50.00), drops a day's storage and re-issues that day's clicks under a new id.
+        var sold = Month.PostingAccruals.First(p => p.Accruals.Any(a => a.SellerPrice > 0m));
+        var restated = sold.Accruals.Select((a, i) => i == 0 ? a with { Amount = a.Amount - 50m } : a).ToList();
+        var day = Start.AddDays(10);
+        var storage = Month.DayAccruals.Single(d => d.Date == day && d.Json.Contains("\"type_id\":46", StringComparison.Ordinal));
+        var clicks = Month.DayAccruals.Single(d => d.Date == day && d.Json.Contains("\"type_id\":41", StringComparison.Ordinal));
+        var reissued = NonItem(99_000_000_001, day, PayPerClick, clicks.Total, "advertising-contract");
+        h.Fake.Data = Month.WithAccruals(sold.PostingNumber, restated).WithDayAccruals([storage.Id, clicks.Id], reissued);
 
-        var restated = await h.PullAsync(Start, End);
+        var second = await h.PullAsync(Start, End);
+        var third = await h.PullAsync(Start, End);
 
-        restated.Status.Should().Be(PullRunStatus.Succeeded);
-        (restated.Inserted, restated.Updated).Should().Be((0, 3));
+        second.Status.Should().Be(PullRunStatus.Succeeded);
+        (second.Inserted, second.Updated).Should().Be((0, 2), "the posting's accruals and the day's accruals are each one row");
+        (third.Inserted, third.Updated).Should().Be((0, 0));
         var after = await h.LedgerAsync();
         after.Should().Be(before with
         {
             SaleCosts = before.SaleCosts + 50m,
-            FeeAmount = before.FeeAmount + 20m,
+            FeeAmount = before.FeeAmount + storage.Total,
+            Fees = after.Fees,
             LedgerVersion = after.LedgerVersion,
         });
         after.LedgerVersion.Should().BeGreaterThan(before.LedgerVersion);
-        restated.MarketplacePayout.Should().Be(Month.OperationsTotal - 70m);
-        restated.LedgerPayout.Should().Be(restated.MarketplacePayout);
+        second.MarketplacePayout.Should().Be(Month.AccruedTotal - 50m - storage.Total);
+        second.LedgerPayout.Should().Be(second.MarketplacePayout);
+        (after.Revenue - after.SaleCosts - after.ReturnMoney - after.FeeAmount).Should().Be(second.MarketplacePayout);
     }
 
     [Fact]
-    public async Task When_the_finance_method_is_obsolete_the_pull_succeeds_without_fees_and_reconciles_nothing()
+    public async Task A_deliberately_broken_mapping_makes_the_reconciliation_differ_by_exactly_what_it_lost()
     {
         await using var h = await OzonPullHarness.StartAsync(database, Month);
-        h.Fake.SwitchOffFinance();
+        var broken = new CommissionLosingConnector(h.Connector);
 
-        var result = await h.PullAsync(Start, End);
+        var result = await h.PullAsync(Start, End, broken);
 
         result.Status.Should().Be(PullRunStatus.Succeeded);
-        result.RowsRead.Should().Be(Month.Fbo.Count + Month.Fbs.Count + Month.Returns.Count);
-        (result.MarketplacePayout, result.LedgerPayout).Should().Be(((decimal?)null, (decimal?)null));
-        h.Connector.FinanceUnavailable.Should().BeTrue();
-        var ledger = await h.LedgerAsync();
-        ledger.Sales.Should().BeGreaterThan(200);
-        ledger.Fees.Should().Be(0);
-        ledger.SaleCosts.Should().BeGreaterThan(0m, "commission and logistics come from the postings' financial data");
+        result.MarketplacePayout.Should().Be(Month.AccruedTotal, "Ozon's side is its own accrued money, whatever the mapping does");
+        broken.Lost.Should().BePositive();
+        (result.LedgerPayout - result.MarketplacePayout).Should().Be(broken.Lost);
     }
 
     [Fact]
@@ -144,32 +140,99 @@ public sealed class OzonPullTests(TestDatabase database) : IClassFixture<TestDat
     }
 
     [Fact]
+    public async Task A_method_Ozon_switched_off_fails_the_run_with_a_plain_message_naming_it_and_keeps_nothing()
+    {
+        await using var h = await OzonPullHarness.StartAsync(database, Month);
+        h.Fake.Retire(OzonConnector.AccrualsByDayPath);
+
+        var result = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error.Should().Be(OzonTexts.MethodRetired("POST /v1/finance/accrual/by-day").En);
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.LedgerAsync()).Sales.Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_posting_delivered_after_the_first_pull_becomes_a_sale_once_without_duplicates()
     {
         var onItsWay = Month.Fbo.First(p => p.Json.Contains("\"status\":\"delivering\"", StringComparison.Ordinal));
-        var products = JsonNode.Parse(onItsWay.Json)!["products"]!.AsArray();
-        var revenue = products.Sum(p => decimal.Parse(p!["price"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) * p["quantity"]!.GetValue<int>());
-        var commission = JsonNode.Parse(onItsWay.Json)!["financial_data"]!["products"]!.AsArray().Sum(p => p!["commission_amount"]!.GetValue<decimal>());
+        var products = JsonNode.Parse(onItsWay.Json)!["products"]!.AsArray()
+            .Select(p => new FakeOzonProduct(
+                p!["sku"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture), p["offer_id"]!.GetValue<string>(),
+                p["quantity"]!.GetValue<int>(), Amount(p["price"]), 0m))
+            .ToList();
+        var commissions = JsonNode.Parse(onItsWay.Json)!["financial_data"]!["products"]!.AsArray().Select(p => p!["commission"]!["amount"]!.GetValue<decimal>()).ToList();
+        products = [.. products.Select((p, i) => p with { Commission = commissions[i] })];
+        var revenue = products.Sum(p => p.Price * p.Quantity);
+        var commission = products.Sum(p => p.Commission);
         await using var h = await OzonPullHarness.StartAsync(database, Month);
         await h.PullAsync(Start, End);
         var before = await h.LedgerAsync();
 
-        var delivery = FakeOzonData.Operation(
-            99_000_000_001, "OperationAgentDeliveredToCustomer", onItsWay.At.AddDays(1), onItsWay.Key, accruals: revenue, commission: -commission,
-            services: [("MarketplaceServiceItemDirectFlowLogistic", -77.70m)]);
-        h.Fake.Data = (Month with { Operations = [.. Month.Operations, delivery] })
+        var delivered = Moscow(onItsWay.At.AddDays(1));
+        h.Fake.Data = Month
+            .WithAccruals(onItsWay.Key, [.. products.Select(p => Sale(p, delivered)), Charge(Logistic, -77.70m, delivered)])
             .WithPosting(onItsWay.Key, p => p["status"] = "delivered");
         var second = await h.PullAsync(Start, End);
         var third = await h.PullAsync(Start, End);
 
         second.Status.Should().Be(PullRunStatus.Succeeded);
-        (second.Inserted, second.Updated).Should().Be((1, 1));
+        (second.Inserted, second.Updated).Should().Be((0, 2), "the posting and its accruals changed; the day list keeps posting money out of its row");
         (third.Inserted, third.Updated).Should().Be((0, 0));
         var after = await h.LedgerAsync();
-        after.Sales.Should().Be(before.Sales + products.Select(p => p!["sku"]!.GetValue<long>()).Distinct().Count());
+        after.Sales.Should().Be(before.Sales + products.Select(p => p.Sku).Distinct().Count());
         after.Revenue.Should().Be(before.Revenue + revenue);
         after.SaleCosts.Should().Be(before.SaleCosts + commission + 77.70m);
-        second.MarketplacePayout.Should().Be(Month.OperationsTotal + revenue - commission - 77.70m);
+        second.MarketplacePayout.Should().Be(Month.AccruedTotal + revenue - commission - 77.70m);
         second.LedgerPayout.Should().Be(second.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task A_posting_without_any_date_is_kept_as_received_and_the_rest_of_the_pull_lands()
+    {
+        var undated = Month.Fbo.First(p => Month.AccrualsOf(p.Key).Any(a => a.SellerPrice > 0m));
+        var data = Month.WithPosting(undated.Key, p =>
+        {
+            p["in_process_at"] = null;
+            p["created_at"] = null;
+        });
+        await using var h = await OzonPullHarness.StartAsync(database, data);
+
+        var result = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        (await h.SourceRowsAsync()).Should().Be(RowsOf(Month));
+        var ledger = await h.LedgerAsync();
+        ledger.Sales.Should().BeGreaterThan(200);
+        var money = Month.AccrualsOf(undated.Key).Sum(a => a.Money);
+        result.MarketplacePayout.Should().Be(Month.AccruedTotal);
+        (result.MarketplacePayout - result.LedgerPayout).Should().Be(money, "its accrued money is a gap of its order, not in the ledger");
+    }
+
+    /// <summary>An Ozon connector whose mapping loses the commission of the first sale line: what a wrong mapping looks like.</summary>
+    private sealed class CommissionLosingConnector(OzonConnector inner) : IMarketplaceConnector
+    {
+        public decimal Lost { get; private set; }
+
+        public string Marketplace => inner.Marketplace;
+
+        public IAsyncEnumerable<SourcePage> FetchAsync(ConnectionSettings connection, PullWindow window, CancellationToken cancellationToken) =>
+            inner.FetchAsync(connection, window, cancellationToken);
+
+        public DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone)
+        {
+            var mapped = inner.Map(rows, zone);
+            var victim = mapped.Sales.FirstOrDefault(s => s.Commission > 0m);
+            if (victim is null)
+            {
+                return mapped;
+            }
+
+            Lost = victim.Commission;
+            return mapped with { Sales = [.. mapped.Sales.Select(s => ReferenceEquals(s, victim) ? s with { Commission = 0m } : s)] };
+        }
+
+        public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => inner.MarketplacePayout(rows);
     }
 }
