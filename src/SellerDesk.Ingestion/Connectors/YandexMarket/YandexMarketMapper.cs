@@ -351,9 +351,9 @@ internal static class YandexMarketMapper
     /// <summary>
     /// The order's returns as return parts (one per return and line), oldest first. A customer return whose refund was
     /// cancelled or rejected is left out. A part's refund: for a customer return, its share of the buyer's money
-    /// (<c>amount.value</c>, else the buyer's price of the units) plus its share of what Yandex took back of its
-    /// subsidies; for an order not picked up, the line's value of the units. The units that complete a line take
-    /// exactly what is left of its revenue, so a line returned whole nets to 0.
+    /// (<c>amount.value</c>) plus its share of what Yandex took back of its subsidies (<c>DEDUCTION</c>), so a line
+    /// returned whole, refunded and deducted nets to 0; for an order not picked up (or a customer return without an
+    /// amount), the line's value of the units, the units that complete a line taking exactly what is left of its revenue.
     /// </summary>
     private static List<ReturnPart> MapReturns(YmOrder order, SortedDictionary<string, OrderLine> lines, List<ReturnRow> returns, MapState state)
     {
@@ -426,41 +426,41 @@ internal static class YandexMarketMapper
             }
 
             var own = mine.Values.ToList();
-            if (!unredeemed)
+            if (!unredeemed && data.Amount is { } buyer)
             {
                 // The buyer's money: what Yandex says it refunded, spread over the lines by their price.
-                var buyer = data.Amount ?? own.Sum(p => p.BuyerValue);
                 var shares = Allocate(buyer, [.. own.Select(p => p.BuyerValue)], [.. own.Select(p => (decimal)p.Quantity)], [.. own.Select(p => (decimal)p.Quantity)]);
                 for (var i = 0; i < own.Count; i++)
                 {
                     own[i].Refund = shares[i];
                 }
             }
+            else
+            {
+                own.ForEach(p => p.ValuedWhole = true);
+            }
 
             byReturn.Add(own);
             parts.AddRange(own);
         }
 
-        // What Yandex took back of its share (beyond the share of orders not picked up, reversed whole) goes with the
-        // customer returns, by the share their units carried.
-        var customer = parts.Where(p => !p.IsUnredeemed).ToList();
-        var takenBack = Math.Max(0m, order.YandexShareTakenBack - parts.Where(p => p.IsUnredeemed).Sum(p => p.YandexValue));
-        var yandex = Allocate(takenBack, [.. customer.Select(p => p.YandexValue)], [.. customer.Select(p => p.BuyerValue)], [.. customer.Select(p => (decimal)p.Quantity)]);
-        for (var i = 0; i < customer.Count; i++)
+        // What Yandex took back of its share (beyond the share of the parts valued whole: orders not picked up, and
+        // customer returns that state no refund) goes with the customer returns that state one, by the share their
+        // units carried.
+        var stated = parts.Where(p => !p.ValuedWhole).ToList();
+        var takenBack = Math.Max(0m, order.YandexShareTakenBack - parts.Where(p => p.ValuedWhole).Sum(p => p.YandexValue));
+        var yandex = Allocate(takenBack, [.. stated.Select(p => p.YandexValue)], [.. stated.Select(p => p.BuyerValue)], [.. stated.Select(p => (decimal)p.Quantity)]);
+        for (var i = 0; i < stated.Count; i++)
         {
-            customer[i].Refund += yandex[i];
+            stated[i].Refund += yandex[i];
         }
 
         foreach (var part in parts)
         {
-            if (part.IsUnredeemed)
+            if (part.ValuedWhole)
             {
-                part.Refund = part.BuyerValue + part.YandexValue;
-            }
-
-            if (part.Completes)
-            {
-                part.Refund = Math.Max(0m, part.Line.Revenue - part.Line.Refunded);
+                // The units' value; the units that complete the line take exactly what is left of its revenue.
+                part.Refund = part.Completes ? Math.Max(0m, part.Line.Revenue - part.Line.Refunded) : part.BuyerValue + part.YandexValue;
             }
 
             part.Line.Refunded += part.Refund;
@@ -581,7 +581,8 @@ internal static class YandexMarketMapper
 
         public OrderLine Line { get; } = line;
 
-        public bool IsUnredeemed => Return.Data.IsUnredeemed;
+        /// <summary>Refunded by the value of its units (an order not picked up, or a customer return that states no amount).</summary>
+        public bool ValuedWhole { get; set; }
 
         public int Quantity { get; set; } = quantity;
 

@@ -13,7 +13,7 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
     private static readonly FakeYandexMarketData Weeks = FakeYandexMarketData.Generate(Start, days: 14, ordersPerDay: 12, seed: 11);
     private static readonly DateOnly End = Start.AddDays(13);
 
-    private static int RowsOf(FakeYandexMarketData data) => data.Orders.Count + data.Returns.Count;
+    private static int RowsOf(FakeYandexMarketData data) => data.Orders.Count + data.Returns.Count + data.Services.Count;
 
     [Fact]
     public async Task A_pull_reads_every_page_of_both_feeds_fills_the_ledger_and_reconciles_to_the_kopeck()
@@ -27,12 +27,15 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         result.Status.Should().Be(PullRunStatus.Succeeded);
         result.RowsRead.Should().Be(RowsOf(month));
         result.Inserted.Should().Be(RowsOf(month));
-        result.PagesRead.Should().Be(((month.Orders.Count + 39) / 40) + ((month.Returns.Count + 9) / 10));
-        result.MarketplacePayout.Should().Be(month.Payout, "payments less refunds less commissions of every order");
+        result.PagesRead.Should().Be(((month.Orders.Count + 39) / 40) + ((month.Returns.Count + 9) / 10) + 1, "and one page of the services report");
+        result.MarketplacePayout.Should().Be(month.Payout, "payments and subsidies less refunds, deductions and commissions of every order, less the services charged");
         result.LedgerPayout.Should().Be(result.MarketplacePayout, "the ledger accounts for every kopeck of it");
         var ledger = await h.LedgerAsync();
         ledger.Sales.Should().Be(month.Orders.Where(o => o.Status != "CANCELLED_BEFORE_PROCESSING").Sum(o => o.Items.Count));
-        ledger.Returns.Should().BeGreaterThan(0);
+        ledger.Returns.Should().Be(
+            month.Returns.Where(r => r.RefundStatus is not ("CANCELLED" or "REJECTED")).Sum(r => r.Items.Select(i => i.ShopSku).Distinct().Count()),
+            "one event per return and line; a cancelled or rejected return refunded nothing");
+        ledger.FeeAmount.Should().Be(month.Services.Where(s => s.OrderId is null).Sum(s => s.Amount));
         ledger.AdSpend.Should().Be(0);
         (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
     }
@@ -63,7 +66,7 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var before = await h.LedgerAsync();
         var order = Weeks.Orders.First(o => o.Status == "DELIVERED" && o.Items.Count == 1);
         var item = order.Items[0];
-        var line = item.ShopSku;
+        var line = item.ShopSku!;
         var stored = await h.SaleAsync(order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), line);
         h.Fake.Data = Weeks.Restate(o => o.Id == order.Id, o => o with
         {
@@ -97,12 +100,12 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var first = HandChecked with
         {
             Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)],
-            Returns = [Unredeemed],
+            Returns = [.. HandChecked.Returns.Where(r => r.Id != DefectiveCap.Id)],
         };
         await using var h = await YandexMarketPullHarness.StartAsync(database, first);
         var (_, early) = await h.PullAsync(From, To);
         early.LedgerPayout.Should().Be(early.MarketplacePayout);
-        (await h.LedgerAsync()).Returns.Should().Be(1);
+        (await h.LedgerAsync()).Returns.Should().Be(2, "the unredeemed mug and the kettle; the cancelled return is no return");
 
         h.Fake.Data = HandChecked;
         var (_, later) = await h.PullAsync(From, To);
@@ -111,9 +114,9 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         later.Inserted.Should().Be(1, "the new return");
         later.Updated.Should().Be(1, "the order now carries the refund and the return processing charge");
         var ledger = await h.LedgerAsync();
-        ledger.Returns.Should().Be(2);
-        ledger.Sales.Should().Be(4);
-        ledger.ReturnMoney.Should().Be(500m + 40m + 950m + 30m);
+        ledger.Returns.Should().Be(3);
+        ledger.Sales.Should().Be(5);
+        ledger.ReturnMoney.Should().Be(500m + 40m + 950m + 30m + 2000m + 50m);
         later.MarketplacePayout.Should().Be(HandCheckedPayout);
         later.LedgerPayout.Should().Be(HandCheckedPayout);
         (await h.SaleAsync("1002", "CAP-03"))!.Value.CustomerId.Should().Be("777");
@@ -131,7 +134,12 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
             Commissions = [.. PartlyReturned.Commissions.Where(c => c.Type != "RETURN_PROCESSING")],
         };
         await using var h = await YandexMarketPullHarness.StartAsync(
-            database, HandChecked with { Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)], Returns = [Unredeemed] });
+            database,
+            HandChecked with
+            {
+                Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)],
+                Returns = [.. HandChecked.Returns.Where(r => r.Id != DefectiveCap.Id)],
+            });
         await h.PullAsync(From, To);
 
         h.Fake.Data = HandChecked;
@@ -140,7 +148,8 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         later.Status.Should().Be(PullRunStatus.Succeeded);
         h.Fake.OrderRequests.Should().Contain(r => r.Body!.Contains("updateFrom", StringComparison.Ordinal));
         later.Updated.Should().Be(1, "order 1002, created on March 1, now carries its refund and return charge");
-        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(245m);
+        later.Inserted.Should().Be(1, "its return");
+        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(150m + 80m + 30m + 15m);
         await using var reference = await YandexMarketPullHarness.StartAsync(database, HandChecked);
         await reference.PullAsync(From, To);
         (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is what one pull of the settled campaign makes");
