@@ -205,4 +205,87 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         h.Fake.Requests.Count(r => r.Status == 420).Should().Be(3);
         h.Time.Delays.Should().Equal(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task A_services_report_still_generating_is_waited_for_and_its_charges_land_as_period_fees_and_order_fees()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked);
+        h.Fake.PendingPolls = 2;
+
+        var (_, result) = await h.PullAsync(From, To);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        h.Time.Delays.Should().Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)], "two answers 'still generating'");
+        var ledger = await h.LedgerAsync();
+        ledger.Fees.Should().Be(3);
+        ledger.FeeAmount.Should().Be(45.50m + 120m + 25m, "storage, acceptance, and the charge of the order cancelled before shipment");
+        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(150m + 80m + 30m + 15m, "the order's warehouse processing is its fee");
+        result.MarketplacePayout.Should().Be(HandCheckedPayout);
+        result.LedgerPayout.Should().Be(HandCheckedPayout);
+    }
+
+    [Fact]
+    public async Task A_restated_service_cost_updates_its_period_fee_in_place()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked);
+        await h.PullAsync(From, To);
+        var before = await h.LedgerAsync();
+        h.Fake.Data = HandChecked with { Services = [MugStorage with { Amount = 47.25m }, Acceptance, CapProcessing] };
+
+        var (_, restated) = await h.PullAsync(From, To);
+
+        restated.Status.Should().Be(PullRunStatus.Succeeded);
+        restated.Inserted.Should().Be(0);
+        restated.Updated.Should().Be(1);
+        (await h.LedgerAsync()).Figures().Should().Be(before.Figures() with { FeeAmount = before.FeeAmount + 1.75m });
+        restated.MarketplacePayout.Should().Be(HandCheckedPayout - 1.75m);
+        restated.LedgerPayout.Should().Be(restated.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task A_return_settled_after_the_window_arrives_with_the_pull_of_the_window_and_the_payout_closes()
+    {
+        var settledLater = KettleBack with { UpdateDate = "2026-03-07T15:00:00+03:00" };
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked with { Returns = [DefectiveCap, Unredeemed, settledLater, CancelledByBuyer] });
+
+        var (_, result) = await h.PullAsync(From, To);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        h.Fake.ReturnRequests.Should().OnlyContain(r => r["toDate"] == "2026-03-10");
+        (await h.LedgerAsync()).ReturnMoney.Should().Be(500m + 40m + 950m + 30m + 2000m + 50m);
+        result.MarketplacePayout.Should().Be(HandCheckedPayout);
+        result.LedgerPayout.Should().Be(HandCheckedPayout);
+    }
+
+    [Fact]
+    public async Task A_return_counted_while_in_progress_leaves_the_ledger_when_the_buyer_cancels_it()
+    {
+        var inProgress = CancelledByBuyer with { RefundStatus = "REFUND_IN_PROGRESS", UpdateDate = "2026-03-03T21:00:00+03:00" };
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked with { Returns = [DefectiveCap, Unredeemed, KettleBack, inProgress] });
+        await h.PullAsync(From, To);
+        (await h.LedgerAsync()).Returns.Should().Be(4);
+
+        h.Fake.Data = HandChecked;
+        var (_, later) = await h.PullAsync(From, To);
+
+        later.Updated.Should().Be(1, "the return's refund status and update date changed");
+        var ledger = await h.LedgerAsync();
+        ledger.Returns.Should().Be(3, "a cancelled return refunded nothing and brought nothing back");
+        (await h.SaleAsync("1001", "TEE-02"))!.Value.Revenue.Should().Be(1100m);
+        later.LedgerPayout.Should().Be(HandCheckedPayout).And.Be(later.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task A_method_Yandex_switched_off_fails_the_run_naming_the_method_and_stores_nothing()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        h.Fake.Retire("returns", 410);
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error.Should().Contain("Yandex Market no longer serves the method GET /v2/campaigns/{campaignId}/returns (HTTP 410)");
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.LedgerAsync()).Sales.Should().Be(0);
+    }
 }
