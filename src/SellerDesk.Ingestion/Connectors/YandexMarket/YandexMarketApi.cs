@@ -79,7 +79,7 @@ internal sealed class YandexMarketApi(
         for (var brokenOff = 1; ; brokenOff++)
         {
             byte[]? bytes = null;
-            using (var response = await SendRawAsync(Request(HttpMethod.Get, file, null, withKey, serial: false), "GET " + file.GetLeftPart(UriPartial.Path), cancellationToken))
+            using (var response = await SendRawAsync(Request(HttpMethod.Get, file, null, withKey, serial: false), null, cancellationToken))
             {
                 try
                 {
@@ -105,7 +105,8 @@ internal sealed class YandexMarketApi(
         string.Create(CultureInfo.InvariantCulture, $"Yandex Market no longer serves the method {method} (HTTP {status}): this connection needs an update of SellerDesk's Yandex Market connector"),
         string.Create(CultureInfo.InvariantCulture, $"Яндекс Маркет больше не поддерживает метод {method} (HTTP {status}): подключению нужно обновление коннектора Яндекс Маркета в SellerDesk"));
 
-    private async Task<MarketplaceResponse> SendRawAsync(MarketplaceRequest request, string method, CancellationToken cancellationToken)
+    /// <summary>Sends; <paramref name="method"/> is null for a download (a link, not a method that can be switched off).</summary>
+    private async Task<MarketplaceResponse> SendRawAsync(MarketplaceRequest request, string? method, CancellationToken cancellationToken)
     {
         var response = await sender.SendAsync(request, cancellationToken);
         var status = response.StatusCode;
@@ -127,6 +128,15 @@ internal sealed class YandexMarketApi(
             }
 
             var snippet = body.Length > SnippetLength ? body[..SnippetLength] + "..." : body;
+            if (method is null)
+            {
+                throw new ConnectorException(
+                    ConnectorFailure.BadResponse,
+                    new LocalText(
+                        string.Create(CultureInfo.InvariantCulture, $"Yandex Market's link to the services report no longer works (HTTP {(int)status}); the pull will retry at the next run"),
+                        string.Create(CultureInfo.InvariantCulture, $"Ссылка Яндекс Маркета на отчёт по стоимости услуг больше не работает (HTTP {(int)status}); загрузка повторится при следующем запуске")));
+            }
+
             if (status == HttpStatusCode.NotFound && body.Contains("campaign", StringComparison.OrdinalIgnoreCase))
             {
                 throw new ConnectorException(

@@ -140,6 +140,9 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     /// <summary>How many questions about a report answer <c>PENDING</c> before it is <c>DONE</c> (Yandex still generating it).</summary>
     public int PendingPolls { get; set; }
 
+    /// <summary>When set, the links to finished reports answer 404, as an expired link on Yandex's storage does.</summary>
+    public bool ExpireFiles { get; set; }
+
     /// <summary>From now on reports answer <c>FAILED</c>.</summary>
     public void FailReports()
     {
@@ -441,7 +444,7 @@ public sealed class FakeYandexMarket : IAsyncDisposable
             report = _generated.GetValueOrDefault(Path.GetFileNameWithoutExtension(name));
         }
 
-        if (report is null)
+        if (report is null || ExpireFiles)
         {
             Record(context, null, 404);
             context.Response.StatusCode = 404;

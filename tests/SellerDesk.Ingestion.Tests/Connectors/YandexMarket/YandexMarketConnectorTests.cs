@@ -414,6 +414,19 @@ public sealed class YandexMarketConnectorTests
     }
 
     [Fact]
+    public async Task An_expired_link_to_the_report_ends_the_run_as_a_bad_response_not_as_a_retired_method()
+    {
+        await using var ym = await YandexMarketHarness.StartAsync(HandChecked);
+        ym.Fake.ExpireFiles = true;
+
+        var fetch = () => ym.FetchAsync(From, To);
+
+        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.BadResponse
+            && e.Text.En == "Yandex Market's link to the services report no longer works (HTTP 404); the pull will retry at the next run");
+    }
+
+    [Fact]
     public async Task A_services_report_still_generating_after_the_longest_wait_ends_the_run_as_unavailable()
     {
         await using var ym = await YandexMarketHarness.StartAsync(HandChecked, new YandexMarketOptions { ReportMaxWait = TimeSpan.FromSeconds(30) });
