@@ -57,7 +57,8 @@ public static class IngestionServiceCollectionExtensions
             YandexMarketConnector.MarketplaceCode,
             "Yandex Market",
             [new CredentialField(YandexMarketConnector.CampaignIdKey, Required: true, Secret: false), new CredentialField(YandexMarketConnector.ApiKeyKey, Required: true, Secret: true)],
-            (sp, _) => new YandexMarketConnector(sp.GetRequiredService<ResilientHttpSender>(), time: sp.GetRequiredService<TimeProvider>())));
+            (sp, context) => new YandexMarketConnector(
+                sp.GetRequiredService<ResilientHttpSender>(), new YandexMarketOptions { OnNotice = context.Notice }, sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(new MarketplaceDefinition(
             SandboxConnector.MarketplaceCode,
             "Sandbox",

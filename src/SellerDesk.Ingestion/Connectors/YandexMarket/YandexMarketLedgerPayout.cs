@@ -4,7 +4,8 @@ namespace SellerDesk.Ingestion.Connectors.YandexMarket;
 
 /// <summary>
 /// The payout Yandex Market owes the seller, computed from the ledger records SellerDesk derives, to compare with
-/// <see cref="YandexMarketConnector.MarketplacePayout"/> (payments less commissions of the orders report).
+/// <see cref="YandexMarketConnector.MarketplacePayout"/> (payments and subsidies less commissions of the orders report, less the
+/// charges of the services report).
 /// </summary>
 public static class YandexMarketLedgerPayout
 {
@@ -27,7 +28,7 @@ public static class YandexMarketLedgerPayout
     }
 }
 
-/// <summary>Yandex Market: <see cref="YandexMarketLedgerPayout.Compute"/> over the mapping of the rows.</summary>
+/// <summary>Yandex Market: <see cref="YandexMarketLedgerPayout.Compute"/> over the mapping of the rows (null without an order or services row).</summary>
 public sealed class YandexMarketLedgerPayoutStrategy : ILedgerPayoutStrategy
 {
     public string Marketplace => YandexMarketConnector.MarketplaceCode;
@@ -36,7 +37,7 @@ public sealed class YandexMarketLedgerPayoutStrategy : ILedgerPayoutStrategy
     {
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(rows);
-        if (!rows.Any(r => r.Feed == YandexMarketConnector.OrdersFeed))
+        if (!rows.Any(r => r.Feed is YandexMarketConnector.OrdersFeed or YandexMarketConnector.ServicesFeed))
         {
             return null;
         }

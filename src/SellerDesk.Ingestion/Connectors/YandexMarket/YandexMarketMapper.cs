@@ -15,9 +15,9 @@ public sealed record YandexMarketMapping(DerivedLedger Ledger, IReadOnlyList<Map
 }
 
 /// <summary>
-/// Maps Yandex Market orders (<c>stats/orders</c>) and returns to ledger records; docs/connectors/yandex_market.md
-/// explains every field. Pure and deterministic. Every rouble of the orders' payout (payments less commissions)
-/// lands in the ledger or in a <see cref="MappingGap"/> that says why it could not.
+/// Maps Yandex Market orders (<c>stats/orders</c>), returns and the charges of the services report to ledger records;
+/// docs/connectors/yandex_market.md explains every field. Pure and deterministic. Every rouble of the payout (payments
+/// and subsidies less charges) lands in the ledger or in a <see cref="MappingGap"/> that says why it could not.
 /// </summary>
 internal static class YandexMarketMapper
 {
@@ -51,6 +51,7 @@ internal static class YandexMarketMapper
         ["MIDDLE_MILE"] = Category.Logistics,
         ["SORTING"] = Category.Logistics,
         ["INTAKE_SORTING"] = Category.Logistics,
+        ["FULFILLMENT"] = Category.Logistics,
         ["RETURN_PROCESSING"] = Category.ReturnLogistics,
         ["RETURNED_ORDERS_STORAGE"] = Category.ReturnLogistics,
         ["CROSSREGIONAL_DELIVERY_RETURN"] = Category.ReturnLogistics,
@@ -74,9 +75,10 @@ internal static class YandexMarketMapper
         foreach (var row in Latest(rows, ReturnsFeed))
         {
             var data = YandexMarketJson.TryReadReturn(row.Payload);
-            if (data is null)
+            if (data is null || data.Id is null || data.OrderId is null)
             {
-                state.Gap($"return {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+                var what = data is null ? "is not readable JSON of the documented shape" : data.Id is null ? "has no id" : "names no order";
+                state.Gap($"return {row.SourceId} {what}", 0m, row.OrderKey, row.SourceId);
                 continue;
             }
 
@@ -88,38 +90,82 @@ internal static class YandexMarketMapper
             list.Add(new ReturnRow(row.SourceId, row.BusinessDate, data));
         }
 
+        var charges = new Dictionary<string, List<ServiceRow>>(StringComparer.Ordinal);
+        foreach (var row in Latest(rows, YandexMarketServices.Feed))
+        {
+            if (YandexMarketServices.TryRead(row.Payload) is not { } service)
+            {
+                state.Gap($"services report row {row.SourceId} has no readable cost", 0m, row.OrderKey, row.SourceId);
+                continue;
+            }
+
+            if (service.OrderId is { } orderId)
+            {
+                if (!charges.TryGetValue(orderId, out var list))
+                {
+                    charges[orderId] = list = [];
+                }
+
+                list.Add(new ServiceRow(row.SourceId, row.BusinessDate, service));
+            }
+            else
+            {
+                state.Fee(row.BusinessDate, service.Kind, service.Amount, row.SourceId);
+            }
+        }
+
         foreach (var order in orders)
         {
-            var orderReturns = returns.Remove(order.Data.Id, out var found) ? found : [];
-            MapOrder(order, orderReturns, state);
+            var orderReturns = returns.Remove(order.Data.Id!, out var found) ? found : [];
+            var orderCharges = charges.Remove(order.Data.Id!, out var charged) ? charged : [];
+            MapOrder(order, orderReturns, orderCharges, state);
         }
 
         foreach (var (orderId, orphans) in returns.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             foreach (var orphan in orphans)
             {
-                state.Gap($"return {orphan.SourceId}: order {orderId} is not among the pulled orders", 0m, orphan.SourceId);
+                state.Gap($"return {orphan.SourceId}: order {orderId} is not among the pulled orders", 0m, orderId, orphan.SourceId);
+            }
+        }
+
+        foreach (var (orderId, orphans) in charges.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            foreach (var orphan in orphans)
+            {
+                state.Gap(
+                    Invariant($"{orphan.Data.Sheet} charge {orphan.Data.Amount} of order {orderId}: the order is not among the pulled orders"),
+                    -orphan.Data.Amount,
+                    orderId,
+                    orphan.SourceId);
             }
         }
 
         return state.Build();
     }
 
-    /// <summary>The orders' payout over these rows: payments (refunds negative) less commissions; null without orders.</summary>
+    /// <summary>
+    /// Yandex's own payout over these rows, read from the raw figures only: per order (test orders left out) payments
+    /// less refunds plus subsidies less deductions less charges, less the cost of every row of the services report.
+    /// Null when there is neither an order nor a services row.
+    /// </summary>
     public static decimal? Payout(IReadOnlyList<SourceRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var orders = ReadOrders(rows, new MapState());
-        if (orders.Count == 0 && !rows.Any(r => r.Feed == OrdersFeed))
+        if (!rows.Any(r => r.Feed is OrdersFeed or YandexMarketServices.Feed))
         {
             return null;
         }
 
-        return orders.Where(o => !o.Data.Fake).Sum(o => NetPayout(o.Data));
+        var orders = Latest(rows, OrdersFeed)
+            .Select(r => YandexMarketJson.TryReadOrder(r.Payload))
+            .Where(o => o is { Fake: false })
+            .Sum(o => o!.Payout);
+        var services = Latest(rows, YandexMarketServices.Feed)
+            .Select(r => YandexMarketServices.TryRead(r.Payload))
+            .Sum(s => s?.Amount ?? 0m);
+        return orders - services;
     }
-
-    private static decimal NetPayout(YmOrder order) =>
-        order.Payments.Sum(p => p.Signed) - order.Commissions.Sum(c => c.Actual);
 
     private static List<OrderRow> ReadOrders(IReadOnlyList<SourceRow> rows, MapState state)
     {
@@ -129,7 +175,18 @@ internal static class YandexMarketMapper
             var data = YandexMarketJson.TryReadOrder(row.Payload);
             if (data is null)
             {
-                state.Gap($"order {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+                state.Gap($"order {row.SourceId} is not readable JSON of the documented shape", 0m, row.OrderKey, row.SourceId);
+                continue;
+            }
+
+            if (data.Id is null)
+            {
+                // Yandex's own payout counts it; the ledger cannot (no order id to key it by).
+                state.Gap(
+                    Invariant($"an order without an id ({row.SourceId}): its payout {(data.Fake ? 0m : data.Payout)} is not in the ledger"),
+                    data.Fake ? 0m : data.Payout,
+                    null,
+                    row.SourceId);
                 continue;
             }
 
@@ -151,41 +208,71 @@ internal static class YandexMarketMapper
         return latest.Values.OrderBy(r => r.SourceId.Length).ThenBy(r => r.SourceId, StringComparer.Ordinal);
     }
 
-    private static void MapOrder(OrderRow order, List<ReturnRow> returns, MapState state)
+    private static void MapOrder(OrderRow order, List<ReturnRow> returns, List<ServiceRow> charges, MapState state)
     {
         var data = order.Data;
+        var id = data.Id!;
         if (data.Fake)
         {
             // Test orders placed from the seller's cabinet: not business, and left out of the payout too.
             foreach (var orphan in returns)
             {
-                state.Gap($"return {orphan.SourceId}: order {data.Id} is a test order", 0m, orphan.SourceId);
+                state.Gap($"return {orphan.SourceId}: order {id} is a test order", 0m, id, orphan.SourceId);
+            }
+
+            foreach (var charge in charges)
+            {
+                state.Gap(Invariant($"{charge.Data.Sheet} charge {charge.Data.Amount} of test order {id}"), -charge.Data.Amount, id, charge.SourceId);
             }
 
             return;
         }
 
-        if (data.Items.Count == 0 || (data.Status is { } status && CancelledBeforeShipment.Contains(status)))
+        var products = data.Items.Where(i => !i.IsDelivery).ToList();
+        if (products.Count == 0 || (data.Status is { } status && CancelledBeforeShipment.Contains(status)))
         {
-            MapWithoutSale(order, returns, state);
+            MapWithoutSale(order, returns, charges, state);
             return;
         }
 
         var lines = new SortedDictionary<string, OrderLine>(StringComparer.Ordinal);
-        foreach (var item in data.Items)
+        foreach (var item in products)
         {
-            var id = LineIdOf(item.ShopSku, item.MarketSku);
-            if (!lines.TryGetValue(id, out var line))
+            var lineId = LineIdOf(item.ShopSku, item.MarketSku);
+            if (!lines.TryGetValue(lineId, out var line))
             {
-                lines[id] = line = new OrderLine(id, item.ShopSku ?? item.MarketSku ?? id);
+                lines[lineId] = line = new OrderLine(lineId, item.ShopSku ?? item.MarketSku ?? lineId);
             }
 
-            line.Add(item);
+            line.Add(item, data.Legacy);
+        }
+
+        var orderLines = lines.Values.ToList();
+        var buyerWeights = orderLines.Select(l => l.Buyer).ToArray();
+        var units = orderLines.Select(l => (decimal)l.Quantity).ToArray();
+
+        // Yandex's share: its subsidies (spread by the share each item lists, else by the buyer's price); a legacy
+        // payload has it in the item prices already. The delivery Yandex lists as an item is income of the products.
+        if (!data.Legacy)
+        {
+            var subsidies = Allocate(data.YandexShareAccrued, [.. orderLines.Select(l => l.ListedYandexShare)], buyerWeights, units);
+            for (var i = 0; i < orderLines.Count; i++)
+            {
+                orderLines[i].AddSubsidy(subsidies[i]);
+            }
+        }
+
+        var delivery = data.Items.Where(i => i.IsDelivery).Sum(i => i.Buyer + i.YandexShare);
+        var deliveryShares = Allocate(delivery, buyerWeights, units, units);
+        for (var i = 0; i < orderLines.Count; i++)
+        {
+            orderLines[i].Revenue += deliveryShares[i];
         }
 
         var parts = MapReturns(data, lines, returns, state);
 
-        // Commissions are per order: each category is spread over the lines by revenue, to the kopeck.
+        // Commissions are per order: each category is spread over the lines by revenue, to the kopeck. Charges of the
+        // order from the services report join the fee of their kind (commission, logistics, acquiring; else other fees).
         var byCategory = data.Commissions.GroupBy(c => CategoryOf(c.Type)).ToDictionary(g => g.Key, g => g.Sum(c => c.Actual));
         var returnLogistics = byCategory.GetValueOrDefault(Category.ReturnLogistics);
         var forward = byCategory.GetValueOrDefault(Category.Logistics);
@@ -195,20 +282,20 @@ internal static class YandexMarketMapper
         }
         else
         {
-            var shares = Allocate(returnLogistics, [.. parts.Select(p => p.Refund)], [.. parts.Select(p => (decimal)p.Quantity)]);
+            var shares = Allocate(returnLogistics, [.. parts.Select(p => p.Refund)], [.. parts.Select(p => (decimal)p.Quantity)], [.. parts.Select(p => (decimal)p.Quantity)]);
             for (var i = 0; i < parts.Count; i++)
             {
                 parts[i].ReturnLogistics = shares[i];
             }
         }
 
-        var orderLines = lines.Values.ToList();
         var weights = orderLines.Select(l => l.Revenue).ToArray();
-        var units = orderLines.Select(l => (decimal)l.Quantity).ToArray();
-        Spread(byCategory.GetValueOrDefault(Category.Commission), (l, a) => l.Commission += a);
-        Spread(forward, (l, a) => l.Logistics += a);
-        Spread(byCategory.GetValueOrDefault(Category.Acquiring), (l, a) => l.Acquiring += a);
-        Spread(byCategory.GetValueOrDefault(Category.Other), (l, a) => l.OtherFees += a);
+        var charged = charges.GroupBy(c => c.Data.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Data.Amount), StringComparer.Ordinal);
+        var otherCharges = charges.Sum(c => c.Data.Amount) - charged.GetValueOrDefault(CommissionKind) - charged.GetValueOrDefault(LogisticsKind) - charged.GetValueOrDefault(AcquiringKind);
+        Spread(byCategory.GetValueOrDefault(Category.Commission) + charged.GetValueOrDefault(CommissionKind), (l, a) => l.Commission += a);
+        Spread(forward + charged.GetValueOrDefault(LogisticsKind), (l, a) => l.Logistics += a);
+        Spread(byCategory.GetValueOrDefault(Category.Acquiring) + charged.GetValueOrDefault(AcquiringKind), (l, a) => l.Acquiring += a);
+        Spread(byCategory.GetValueOrDefault(Category.Other) + otherCharges, (l, a) => l.OtherFees += a);
 
         // Credits larger than the charges they reverse cannot be negative fees: they are income of the line.
         foreach (var part in parts.Where(p => p.ReturnLogistics < 0m))
@@ -227,7 +314,7 @@ internal static class YandexMarketMapper
         foreach (var line in orderLines)
         {
             state.Sales.Add(new SaleLine(
-                MarketplaceCode, data.Id, line.LineId, orderedAt, data.BuyerId, LedgerNames.OrganicChannel, line.Sku, line.Quantity,
+                MarketplaceCode, id, line.LineId, orderedAt, data.BuyerId, LedgerNames.OrganicChannel, line.Sku, line.Quantity,
                 line.Revenue, line.Commission, line.Logistics, line.Acquiring, line.OtherFees));
             ledgerNet += line.Revenue - line.Commission - line.Logistics - line.Acquiring - line.OtherFees;
         }
@@ -235,25 +322,25 @@ internal static class YandexMarketMapper
         foreach (var part in parts)
         {
             state.Returns.Add(new ReturnEvent(
-                MarketplaceCode, data.Id, part.Line.LineId, part.Return.SourceId, part.At, part.Quantity,
+                MarketplaceCode, id, part.Line.LineId, part.Return.SourceId, part.At, part.Quantity,
                 part.Refund, 0m, part.ReturnLogistics, part.Restockable, part.Reason));
             ledgerNet -= part.Refund + part.ReturnLogistics;
         }
 
-        var difference = NetPayout(data) - ledgerNet;
+        var difference = data.Payout - charges.Sum(c => c.Data.Amount) - ledgerNet;
         if (difference != 0m)
         {
             state.Gap(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"order {data.Id} ({data.Status ?? "no status"}): payments net {data.Payments.Sum(p => p.Signed)} differ by {difference} from its items less the refunds of its returns (not paid yet, or a return not pulled yet)"),
+                Invariant(
+                    $"order {id} ({data.Status ?? "no status"}): payments and subsidies net {data.Money} differ by {difference} from its items less the refunds of its returns (not paid yet, or a return or deduction not pulled yet)"),
                 difference,
-                order.SourceId);
+                id,
+                [order.SourceId, .. returns.Select(r => r.SourceId)]);
         }
 
         void Spread(decimal amount, Action<OrderLine, decimal> add)
         {
-            var shares = Allocate(amount, weights, units);
+            var shares = Allocate(amount, weights, units, units);
             for (var i = 0; i < orderLines.Count; i++)
             {
                 add(orderLines[i], shares[i]);
@@ -261,26 +348,35 @@ internal static class YandexMarketMapper
         }
     }
 
+    /// <summary>
+    /// The order's returns as return parts (one per return and line), oldest first. A customer return whose refund was
+    /// cancelled or rejected is left out. A part's refund: for a customer return, its share of the buyer's money
+    /// (<c>amount.value</c>) plus its share of what Yandex took back of its subsidies (<c>DEDUCTION</c>), so a line
+    /// returned whole, refunded and deducted nets to 0; for an order not picked up (or a customer return without an
+    /// amount), the line's value of the units, the units that complete a line taking exactly what is left of its revenue.
+    /// </summary>
     private static List<ReturnPart> MapReturns(YmOrder order, SortedDictionary<string, OrderLine> lines, List<ReturnRow> returns, MapState state)
     {
         var parts = new List<ReturnPart>();
         var ordered = returns
+            .Where(r => r.Data.Counts)
             .Select(r => (Row: r, At: YandexMarketTime.TryParse(r.Data.CreationDate, out var at) ? at
                 : YandexMarketTime.TryParse(r.Data.UpdateDate, out var updated) ? updated
                 : YandexMarketTime.MoscowMidnight(r.Date)))
             .OrderBy(r => r.At)
             .ThenBy(r => r.Row.SourceId.Length)
             .ThenBy(r => r.Row.SourceId, StringComparer.Ordinal);
+        var byReturn = new List<List<ReturnPart>>();
         foreach (var (row, at) in ordered)
         {
             var data = row.Data;
-            var unredeemed = string.Equals(data.ReturnType, Unredeemed, StringComparison.OrdinalIgnoreCase);
+            var unredeemed = data.IsUnredeemed;
             var items = data.Items.Count > 0
                 ? data.Items
-                : unredeemed ? [.. lines.Values.Select(l => new YmReturnItem(l.LineId, null, l.Quantity - l.Returned, null))] : [];
+                : unredeemed ? [.. lines.Values.Where(l => l.Quantity > l.Returned).Select(l => new YmReturnItem(l.LineId, null, l.Quantity - l.Returned, null))] : [];
             if (items.Count == 0)
             {
-                state.Gap($"return {row.SourceId} of order {order.Id} names no items", 0m, row.SourceId);
+                state.Gap($"return {row.SourceId} of order {order.Id} names no items", 0m, order.Id, row.SourceId);
                 continue;
             }
 
@@ -290,7 +386,7 @@ internal static class YandexMarketMapper
                 var line = Match(lines, item);
                 if (line is null)
                 {
-                    state.Gap($"return {row.SourceId}: order {order.Id} has no item {item.ShopSku ?? item.MarketSku}", 0m, row.SourceId);
+                    state.Gap($"return {row.SourceId}: order {order.Id} has no item {item.ShopSku ?? item.MarketSku}", 0m, order.Id, row.SourceId);
                     continue;
                 }
 
@@ -299,56 +395,85 @@ internal static class YandexMarketMapper
                 if (quantity > remaining)
                 {
                     state.Gap(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"return {row.SourceId} of order {order.Id}: {quantity} unit(s) of {line.LineId} back but only {remaining} sold and not yet returned"),
+                        Invariant($"return {row.SourceId} of order {order.Id}: {quantity} unit(s) of {line.LineId} back but only {remaining} sold and not yet returned"),
                         0m,
+                        order.Id,
                         row.SourceId);
                     continue;
                 }
 
+                var buyerValue = line.ValueOf(line.Buyer, quantity);
+                var yandexValue = line.ValueOf(line.YandexShare, quantity);
                 line.Returned += quantity;
                 var restockable = unredeemed || item.ReasonType is null || !NotRestockable.Contains(item.ReasonType);
                 var reason = unredeemed ? Unredeemed : item.ReasonType is null ? data.ReturnType : $"{data.ReturnType}: {item.ReasonType}";
                 if (mine.TryGetValue(line.LineId, out var existing))
                 {
                     existing.Quantity += quantity;
+                    existing.BuyerValue += buyerValue;
+                    existing.YandexValue += yandexValue;
                     existing.Restockable &= restockable;
+                    existing.Completes = line.Returned >= line.Quantity;
                     continue;
                 }
 
-                mine[line.LineId] = new ReturnPart(row, line, quantity, at, restockable, reason);
+                mine[line.LineId] = new ReturnPart(row, line, quantity, at, restockable, reason)
+                {
+                    BuyerValue = buyerValue,
+                    YandexValue = yandexValue,
+                    Completes = line.Returned >= line.Quantity,
+                };
             }
 
             var own = mine.Values.ToList();
-            foreach (var part in own)
+            if (!unredeemed && data.Amount is { } buyer)
             {
-                part.Refund = part.Line.RefundFor(part.Quantity);
-            }
-
-            if (!unredeemed && data.Amount is { } amount)
-            {
-                // A customer return states what was refunded: spread over its lines by their value.
-                var shares = Allocate(amount, [.. own.Select(p => p.Refund)], [.. own.Select(p => (decimal)p.Quantity)]);
+                // The buyer's money: what Yandex says it refunded, spread over the lines by their price.
+                var shares = Allocate(buyer, [.. own.Select(p => p.BuyerValue)], [.. own.Select(p => (decimal)p.Quantity)], [.. own.Select(p => (decimal)p.Quantity)]);
                 for (var i = 0; i < own.Count; i++)
                 {
                     own[i].Refund = shares[i];
                 }
             }
-
-            foreach (var part in own)
+            else
             {
-                part.Line.Refunded += part.Refund;
+                own.ForEach(p => p.ValuedWhole = true);
             }
 
+            byReturn.Add(own);
             parts.AddRange(own);
+        }
+
+        // What Yandex took back of its share (beyond the share of the parts valued whole: orders not picked up, and
+        // customer returns that state no refund) goes with the customer returns that state one, by the share their
+        // units carried.
+        var stated = parts.Where(p => !p.ValuedWhole).ToList();
+        var takenBack = Math.Max(0m, order.YandexShareTakenBack - parts.Where(p => p.ValuedWhole).Sum(p => p.YandexValue));
+        var yandex = Allocate(takenBack, [.. stated.Select(p => p.YandexValue)], [.. stated.Select(p => p.BuyerValue)], [.. stated.Select(p => (decimal)p.Quantity)]);
+        for (var i = 0; i < stated.Count; i++)
+        {
+            stated[i].Refund += yandex[i];
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.ValuedWhole)
+            {
+                // The units' value; the units that complete the line take exactly what is left of its revenue.
+                part.Refund = part.Completes ? Math.Max(0m, part.Line.Revenue - part.Line.Refunded) : part.BuyerValue + part.YandexValue;
+            }
+
+            part.Line.Refunded += part.Refund;
         }
 
         return parts;
     }
 
-    /// <summary>An order cancelled before shipment (or without items): its charges are period fees, its payments a gap.</summary>
-    private static void MapWithoutSale(OrderRow order, List<ReturnRow> returns, MapState state)
+    /// <summary>
+    /// An order cancelled before shipment (or without product items): its charges are period fees (of its own date; a
+    /// charge from the services report of its row's date), its money a gap.
+    /// </summary>
+    private static void MapWithoutSale(OrderRow order, List<ReturnRow> returns, List<ServiceRow> charges, MapState state)
     {
         var data = order.Data;
         foreach (var group in data.Commissions.GroupBy(c => CategoryOf(c.Type)))
@@ -363,18 +488,24 @@ internal static class YandexMarketMapper
             state.Fee(order.Date, kind, group.Sum(c => c.Actual), order.SourceId);
         }
 
-        var payments = data.Payments.Sum(p => p.Signed);
-        if (payments != 0m)
+        foreach (var charge in charges)
+        {
+            state.Fee(charge.Date, charge.Data.Kind, charge.Data.Amount, charge.SourceId);
+        }
+
+        var money = data.Money;
+        if (money != 0m)
         {
             state.Gap(
-                string.Create(CultureInfo.InvariantCulture, $"order {data.Id} ({data.Status ?? "no items"}) has no sale but payments net {payments}"),
-                payments,
+                Invariant($"order {data.Id} ({data.Status ?? "no items"}) has no sale but payments and subsidies net {money}"),
+                money,
+                data.Id,
                 order.SourceId);
         }
 
         foreach (var orphan in returns)
         {
-            state.Gap($"return {orphan.SourceId}: order {data.Id} has no sale ({data.Status ?? "no items"})", 0m, orphan.SourceId);
+            state.Gap($"return {orphan.SourceId}: order {data.Id} has no sale ({data.Status ?? "no items"})", 0m, data.Id, orphan.SourceId);
         }
     }
 
@@ -399,11 +530,14 @@ internal static class YandexMarketMapper
 
     private static string LineIdOf(string? shopSku, string? marketSku) => shopSku ?? marketSku ?? "1";
 
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Splits <paramref name="amount"/> by <paramref name="weights"/> (by <paramref name="fallback"/> when they sum to 0,
-    /// equally when both do), rounding to kopecks; the last share takes the remainder so the shares sum exactly.
+    /// then by <paramref name="last"/>, equally when all do), rounding to kopecks; the last share takes the remainder so
+    /// the shares sum exactly.
     /// </summary>
-    internal static decimal[] Allocate(decimal amount, decimal[] weights, decimal[] fallback)
+    internal static decimal[] Allocate(decimal amount, decimal[] weights, decimal[] fallback, decimal[] last)
     {
         var shares = new decimal[weights.Length];
         if (shares.Length == 0 || amount == 0m)
@@ -411,9 +545,7 @@ internal static class YandexMarketMapper
             return shares;
         }
 
-        var basis = weights.Sum() > 0m && weights.All(w => w >= 0m) ? weights
-            : fallback.Sum() > 0m && fallback.All(w => w >= 0m) ? fallback
-            : [.. Enumerable.Repeat(1m, weights.Length)];
+        var basis = Usable(weights) ? weights : Usable(fallback) ? fallback : Usable(last) ? last : [.. Enumerable.Repeat(1m, weights.Length)];
         var total = basis.Sum();
         var given = 0m;
         for (var i = 0; i < shares.Length - 1; i++)
@@ -424,6 +556,8 @@ internal static class YandexMarketMapper
 
         shares[^1] = amount - given;
         return shares;
+
+        static bool Usable(decimal[] values) => values.Sum() > 0m && values.All(w => w >= 0m);
     }
 
     internal enum Category
@@ -439,11 +573,16 @@ internal static class YandexMarketMapper
 
     private sealed record ReturnRow(string SourceId, DateOnly Date, YmReturn Data);
 
+    private sealed record ServiceRow(string SourceId, DateOnly Date, YmService Data);
+
     private sealed class ReturnPart(ReturnRow row, OrderLine line, int quantity, DateTimeOffset at, bool restockable, string? reason)
     {
         public ReturnRow Return { get; } = row;
 
         public OrderLine Line { get; } = line;
+
+        /// <summary>Refunded by the value of its units (an order not picked up, or a customer return that states no amount).</summary>
+        public bool ValuedWhole { get; set; }
 
         public int Quantity { get; set; } = quantity;
 
@@ -452,6 +591,15 @@ internal static class YandexMarketMapper
         public bool Restockable { get; set; } = restockable;
 
         public string? Reason { get; } = reason;
+
+        /// <summary>The buyer's price of the units.</summary>
+        public decimal BuyerValue { get; set; }
+
+        /// <summary>Yandex's share (subsidies) of the units.</summary>
+        public decimal YandexValue { get; set; }
+
+        /// <summary>Whether these units complete their line (nothing of it is left unreturned).</summary>
+        public bool Completes { get; set; }
 
         public decimal Refund { get; set; }
 
@@ -475,6 +623,15 @@ internal static class YandexMarketMapper
 
         public decimal Refunded { get; set; }
 
+        /// <summary>What the buyer paid for the line (<c>BUYER</c> prices).</summary>
+        public decimal Buyer { get; private set; }
+
+        /// <summary>Yandex's share as the items list it (<c>MARKETPLACE</c> and <c>CASHBACK</c> prices).</summary>
+        public decimal ListedYandexShare { get; private set; }
+
+        /// <summary>Yandex's share in the line's revenue: its subsidies, or in a legacy payload the listed share.</summary>
+        public decimal YandexShare { get; private set; }
+
         public decimal Revenue { get; set; }
 
         public decimal Commission { get; set; }
@@ -485,20 +642,32 @@ internal static class YandexMarketMapper
 
         public decimal OtherFees { get; set; }
 
-        public void Add(YmItem item)
+        public void Add(YmItem item, bool legacy)
         {
             _units += item.Count;
-            Revenue += item.Revenue;
+            Buyer += item.Buyer;
+            ListedYandexShare += item.YandexShare;
+            Revenue += item.Buyer;
+            if (legacy)
+            {
+                YandexShare += item.YandexShare;
+                Revenue += item.YandexShare;
+            }
+
             if (item.MarketSku is not null)
             {
                 MarketSkus.Add(item.MarketSku);
             }
         }
 
-        /// <summary>The line's value of <paramref name="quantity"/> units; the units that complete the line take what is left.</summary>
-        public decimal RefundFor(int quantity) => Returned >= Quantity
-            ? Math.Max(0m, Revenue - Refunded)
-            : Math.Round(Revenue * quantity / Quantity, 2, MidpointRounding.AwayFromZero);
+        public void AddSubsidy(decimal amount)
+        {
+            YandexShare += amount;
+            Revenue += amount;
+        }
+
+        /// <summary>The share of <paramref name="total"/> that <paramref name="quantity"/> of the line's units carry.</summary>
+        public decimal ValueOf(decimal total, int quantity) => Math.Round(total * quantity / Quantity, 2, MidpointRounding.AwayFromZero);
 
         public void MoveCreditsToRevenue()
         {
@@ -537,16 +706,11 @@ internal static class YandexMarketMapper
 
         public List<ReturnEvent> Returns { get; } = [];
 
-        public void Gap(string reason, decimal payoutEffect, params string[] sourceIds) =>
-            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds));
+        public void Gap(string reason, decimal payoutEffect, string? orderKey, params string[] sourceIds) =>
+            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds) { OrderKey = orderKey });
 
         public void Fee(DateOnly date, string kind, decimal amount, string sourceId)
         {
-            if (amount == 0m)
-            {
-                return;
-            }
-
             var key = (date, kind);
             var (total, ids) = _fees.TryGetValue(key, out var found) ? found : (0m, new List<string>());
             ids.Add(sourceId);
@@ -564,10 +728,7 @@ internal static class YandexMarketMapper
                 }
                 else if (amount < 0m)
                 {
-                    Gap(
-                        string.Create(CultureInfo.InvariantCulture, $"{kind} of cancelled orders on {date:yyyy-MM-dd} nets to a credit of {-amount}"),
-                        -amount,
-                        [.. ids]);
+                    Gap(Invariant($"{kind} charges on {date:yyyy-MM-dd} net to a credit of {-amount}"), -amount, null, [.. ids]);
                 }
             }
 
@@ -578,7 +739,7 @@ internal static class YandexMarketMapper
                 ? byOrder
                 : string.CompareOrdinal(a.ReturnId, b.ReturnId) is var byReturn and not 0 ? byReturn
                 : string.CompareOrdinal(a.LineId, b.LineId));
-            return new YandexMarketMapping(new DerivedLedger(Sales, Returns, [], fees), _gaps);
+            return new YandexMarketMapping(new DerivedLedger(Sales, Returns, [], fees) { Gaps = _gaps }, _gaps);
         }
     }
 }

@@ -5,14 +5,15 @@ namespace SellerDesk.Ingestion.Connectors.YandexMarket;
 /// <summary>
 /// Yandex Market times are Moscow time (marketplaces.md). They come with an offset (<c>2026-03-01T10:15:00+03:00</c>),
 /// without one (<c>2026-03-01T10:15:00</c>: Moscow wall-clock time), as a bare date (<c>2026-03-01</c>: Moscow
-/// midnight) or in the older <c>dd-MM-yyyy HH:mm:ss</c> / <c>dd-MM-yyyy</c> shapes (Moscow).
+/// midnight), in the older <c>dd-MM-yyyy HH:mm:ss</c> / <c>dd-MM-yyyy</c> shapes, or as the reports write them
+/// (<c>dd.MM.yyyy HH:mm:ss</c>, <c>dd.MM.yyyy</c>), all Moscow time.
 /// </summary>
 internal static class YandexMarketTime
 {
     private static readonly string[] LocalFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd",
-        "dd-MM-yyyy HH:mm:ss", "dd-MM-yyyy",
+        "dd-MM-yyyy HH:mm:ss", "dd-MM-yyyy", "dd.MM.yyyy HH:mm:ss", "dd.MM.yyyy HH:mm", "dd.MM.yyyy",
     ];
 
     private static readonly string[] OffsetFormats =

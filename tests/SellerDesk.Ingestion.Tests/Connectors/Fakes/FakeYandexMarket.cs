@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -18,20 +19,43 @@ public sealed record FakeYmRequest(string Method, string Path, IReadOnlyDictiona
     public bool IsOrders => Path.EndsWith("/stats/orders", StringComparison.Ordinal);
 
     public bool IsReturns => Path.EndsWith("/returns", StringComparison.Ordinal);
+
+    public bool IsReport => Path.StartsWith("/v2/reports/", StringComparison.Ordinal);
+
+    /// <summary>A download of a finished report's file (a link Yandex gives, not a method of the API).</summary>
+    public bool IsFile => Path.StartsWith(FakeYandexMarket.FilesPath, StringComparison.Ordinal);
+}
+
+/// <summary>A services report the fake was asked to generate: its period and how many times it was asked about.</summary>
+public sealed record FakeYmReport(string Id, DateOnly From, DateOnly To, FakeYandexMarketData Data)
+{
+    public int Polls { get; set; }
 }
 
 /// <summary>
 /// A local Yandex Market Partner API for tests: Kestrel on 127.0.0.1 serving the orders report
-/// (<c>POST /v2/campaigns/{id}/stats/orders</c>, limit at most 200, <c>result.paging.nextPageToken</c>) and the returns
-/// list (<c>GET /v2/campaigns/{id}/returns</c>, limit at most 100) of <see cref="Data"/> in the documented JSON, with
-/// switchable misbehaviour: HTTP 420 <c>{status:"ERROR", errors:[...]}</c> with the <c>X-RateLimit-Resource-*</c>
-/// quota headers, 5xx, a revoked key (401). It checks the <c>Api-Key</c> header and the campaign, and records every request.
+/// (<c>POST /v2/campaigns/{id}/stats/orders</c>, limit at most 200, <c>result.paging.nextPageToken</c>), the returns
+/// list (<c>GET /v2/campaigns/{id}/returns</c>, limit at most 100, filtered by update date), the campaign
+/// (<c>GET /v2/campaigns/{id}</c>, its business) and the asynchronous services report
+/// (<c>POST /v2/reports/united-marketplace-services/generate</c>, <c>GET /v2/reports/info/{reportId}</c>: PENDING for
+/// <see cref="PendingPolls"/> questions, then DONE with a link to a ZIP of one JSON file per sheet) of
+/// <see cref="Data"/> in the documented JSON, with switchable misbehaviour: HTTP 420 <c>{status:"ERROR", errors:[...]}</c>
+/// with the <c>X-RateLimit-Resource-*</c> quota headers, 5xx, a revoked key (401), a method switched off. It checks the
+/// <c>Api-Key</c> header, the campaign and the business, and records every request.
 /// </summary>
 public sealed class FakeYandexMarket : IAsyncDisposable
 {
     public const string DefaultApiKey = "ym-test-key";
     public const string DefaultCampaignId = "21000123";
     public const int HourlyQuota = 10_000;
+    public const string FilesPath = "/files/";
+
+    /// <summary>Per-order services the report lists that <c>stats/orders</c> also carries, by commission type: the fake writes them from the orders.</summary>
+    private static readonly (string CommissionType, string Sheet, string Amount)[] EchoedCommissions =
+    [
+        ("FEE", "placement", "totalAmount"), ("DELIVERY_TO_CUSTOMER", "delivery", "servicePrice"), ("PAYMENT_TRANSFER", "payment_transfer", "servicePrice"),
+        ("AGENCY", "payment_accepting", "servicePrice"), ("AUCTION_PROMOTION", "boost", "servicePrice"),
+    ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -50,6 +74,10 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     private int _failStatus = 500;
     private int _used;
     private int _breakOff;
+    private int _reports;
+    private readonly Dictionary<string, FakeYmReport> _generated = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _retired = new(StringComparer.Ordinal);
+    private bool _failReports;
 
     private FakeYandexMarket(WebApplication app, FakeYandexMarketData data)
     {
@@ -67,6 +95,10 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         FakeYandexMarket? fake = null;
         app.MapPost("/v2/campaigns/{campaignId}/stats/orders", (HttpContext context, string campaignId) => fake!.ServeOrdersAsync(context, campaignId));
         app.MapGet("/v2/campaigns/{campaignId}/returns", (HttpContext context, string campaignId) => fake!.ServeReturnsAsync(context, campaignId));
+        app.MapGet("/v2/campaigns/{campaignId}", (HttpContext context, string campaignId) => fake!.ServeCampaignAsync(context, campaignId));
+        app.MapPost("/v2/reports/united-marketplace-services/generate", (HttpContext context) => fake!.ServeGenerateAsync(context));
+        app.MapGet("/v2/reports/info/{reportId}", (HttpContext context, string reportId) => fake!.ServeReportInfoAsync(context, reportId));
+        app.MapGet(FilesPath + "{name}", (HttpContext context, string name) => fake!.ServeFileAsync(context, name));
         await app.StartAsync();
         fake = new FakeYandexMarket(app, data ?? FakeYandexMarketData.Empty);
         return fake;
@@ -96,6 +128,41 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     public IReadOnlyList<FakeYmRequest> OrderRequests => [.. Requests.Where(r => r.IsOrders)];
 
     public IReadOnlyList<FakeYmRequest> ReturnRequests => [.. Requests.Where(r => r.IsReturns)];
+
+    public IReadOnlyList<FakeYmRequest> ReportRequests => [.. Requests.Where(r => r.IsReport)];
+
+    /// <summary>The services reports generated so far, in order.</summary>
+    public IReadOnlyList<FakeYmReport> Reports
+    {
+        get { lock (_lock) { return [.. _generated.Values.OrderBy(r => r.Id, StringComparer.Ordinal)]; } }
+    }
+
+    /// <summary>How many questions about a report answer <c>PENDING</c> before it is <c>DONE</c> (Yandex still generating it).</summary>
+    public int PendingPolls { get; set; }
+
+    /// <summary>When set, the links to finished reports answer 404, as an expired link on Yandex's storage does.</summary>
+    public bool ExpireFiles { get; set; }
+
+    /// <summary>From now on reports answer <c>FAILED</c>.</summary>
+    public void FailReports()
+    {
+        lock (_lock)
+        {
+            _failReports = true;
+        }
+    }
+
+    /// <summary>
+    /// From now on the method (<c>orders</c>, <c>returns</c>, <c>campaign</c>, <c>generate</c>, <c>info</c>) answers
+    /// <paramref name="status"/> as a method Yandex switched off does (the exact answer is not documented).
+    /// </summary>
+    public void Retire(string method, int status = 410)
+    {
+        lock (_lock)
+        {
+            _retired[method] = status;
+        }
+    }
 
     /// <summary>A connection to this fake: API key, campaign id and the fake as base URL.</summary>
     public ConnectionSettings Connection(Guid? id = null, string? apiKey = null) => new(
@@ -156,7 +223,7 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     private async Task ServeOrdersAsync(HttpContext context, string campaignId)
     {
         var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
-        var (misbehaviour, data) = Begin(context, campaignId, body);
+        var (misbehaviour, data) = Begin(context, "orders", campaignId, body);
         if (misbehaviour is not null)
         {
             await misbehaviour(context);
@@ -195,13 +262,15 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         var matching = data.Orders
             .Where(o => byUpdate ? o.UpdatedOn >= from && o.UpdatedOn <= to : o.CreatedOn >= from && o.CreatedOn <= to)
             .OrderBy(o => o.Id)
+            .Select(o => (object)o)
+            .Concat(data.RawOrders.Where(r => !byUpdate && r.FilterDate >= from && r.FilterDate <= to).Select(r => (object)JsonSerializer.Deserialize<JsonElement>(r.Json)))
             .ToList();
         await PageAsync(context, body, "orders", matching, offset, limit);
     }
 
     private async Task ServeReturnsAsync(HttpContext context, string campaignId)
     {
-        var (misbehaviour, data) = Begin(context, campaignId, null);
+        var (misbehaviour, data) = Begin(context, "returns", campaignId, null);
         if (misbehaviour is not null)
         {
             await misbehaviour(context);
@@ -217,11 +286,298 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         var query = context.Request.Query;
         var from = TryDate(query["fromDate"], out var f) ? f : DateOnly.MinValue;
         var to = TryDate(query["toDate"], out var t) ? t : DateOnly.MaxValue;
-        var matching = data.Returns.Where(r => r.CreatedOn >= from && r.CreatedOn <= to).OrderBy(r => r.Id).ToList();
+        // Yandex filters returns by their update date.
+        var matching = data.Returns.Where(r => r.UpdatedOn >= from && r.UpdatedOn <= to).OrderBy(r => r.Id)
+            .Select(r => (object)r)
+            .Concat(data.RawReturns.Where(r => r.FilterDate >= from && r.FilterDate <= to).Select(r => (object)JsonSerializer.Deserialize<JsonElement>(r.Json)))
+            .ToList();
         await PageAsync(context, null, "returns", matching, offset, limit);
     }
 
-    private async Task PageAsync<T>(HttpContext context, string? body, string list, List<T> matching, int offset, int limit)
+    private async Task ServeCampaignAsync(HttpContext context, string campaignId)
+    {
+        var (misbehaviour, data) = Begin(context, "campaign", campaignId, null);
+        if (misbehaviour is not null)
+        {
+            await misbehaviour(context);
+            return;
+        }
+
+        Record(context, null, 200);
+        QuotaHeaders(context, spent: false, renewsInSeconds: 3600);
+        await WriteJsonAsync(context, new
+        {
+            campaign = new
+            {
+                domain = "Магазин на Маркете",
+                id = long.Parse(campaignId, CultureInfo.InvariantCulture),
+                business = new { id = data.BusinessId, name = "ИП Тестов" },
+                placementType = "FBS",
+                apiAvailability = "AVAILABLE",
+            },
+        });
+    }
+
+    private async Task ServeGenerateAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        var (misbehaviour, data) = Begin(context, "generate", null, body);
+        if (misbehaviour is not null)
+        {
+            await misbehaviour(context);
+            return;
+        }
+
+        if (context.Request.Query["format"] != "JSON")
+        {
+            await ErrorAsync(context, body, 400, "BAD_REQUEST", "this fake serves the JSON format only");
+            return;
+        }
+
+        DateOnly from, to;
+        try
+        {
+            using var request = JsonDocument.Parse(body);
+            var root = request.RootElement;
+            if (root.GetProperty("businessId").GetInt64() != data.BusinessId)
+            {
+                await ErrorAsync(context, body, 403, "FORBIDDEN", "Access denied");
+                return;
+            }
+
+            if (!root.GetProperty("campaignIds").EnumerateArray().Any(c => c.GetInt64().ToString(CultureInfo.InvariantCulture) == CampaignId))
+            {
+                await ErrorAsync(context, body, 400, "BAD_REQUEST", "campaignIds must name the campaign");
+                return;
+            }
+
+            from = DateOnly.ParseExact(root.GetProperty("dateFrom").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            to = DateOnly.ParseExact(root.GetProperty("dateTo").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentNullException)
+        {
+            await ErrorAsync(context, body, 400, "BAD_REQUEST", "businessId, dateFrom, dateTo and campaignIds are required");
+            return;
+        }
+
+        if (to < from || to > from.AddMonths(3))
+        {
+            await ErrorAsync(context, body, 400, "BAD_REQUEST", "Too long time period. Maximum is 3 months");
+            return;
+        }
+
+        string id;
+        lock (_lock)
+        {
+            id = "rep-" + (++_reports).ToString(CultureInfo.InvariantCulture);
+            _generated[id] = new FakeYmReport(id, from, to, data);
+        }
+
+        Record(context, body, 200);
+        QuotaHeaders(context, spent: false, renewsInSeconds: 3600);
+        await WriteJsonAsync(context, new { status = "OK", result = new { reportId = id, estimatedGenerationTime = 2000 } });
+    }
+
+    private async Task ServeReportInfoAsync(HttpContext context, string reportId)
+    {
+        var (misbehaviour, _) = Begin(context, "info", null, null);
+        if (misbehaviour is not null)
+        {
+            await misbehaviour(context);
+            return;
+        }
+
+        FakeYmReport? report;
+        bool failed;
+        lock (_lock)
+        {
+            report = _generated.GetValueOrDefault(reportId);
+            if (report is not null)
+            {
+                report.Polls++;
+            }
+
+            failed = _failReports;
+        }
+
+        if (report is null)
+        {
+            await ErrorAsync(context, null, 404, "NOT_FOUND", "Report not found: " + reportId);
+            return;
+        }
+
+        Record(context, null, 200);
+        QuotaHeaders(context, spent: false, renewsInSeconds: 3600);
+        object result;
+        if (failed)
+        {
+            result = new { status = "FAILED", generationRequestedAt = "2026-03-10T09:00:00Z" };
+        }
+        else if (report.Polls <= PendingPolls)
+        {
+            result = new { status = report.Polls == 1 ? "PENDING" : "PROCESSING", generationRequestedAt = "2026-03-10T09:00:00Z", estimatedGenerationTime = 2000 };
+        }
+        else if (Sheets(report).Count == 0)
+        {
+            result = new { status = "DONE", subStatus = "NO_DATA", generationRequestedAt = "2026-03-10T09:00:00Z", generationFinishedAt = "2026-03-10T09:00:05Z" };
+        }
+        else
+        {
+            result = new
+            {
+                status = "DONE",
+                generationRequestedAt = "2026-03-10T09:00:00Z",
+                generationFinishedAt = "2026-03-10T09:00:05Z",
+                file = new Uri(BaseUrl, FilesPath + report.Id + ".zip").AbsoluteUri,
+            };
+        }
+
+        await WriteJsonAsync(context, new { status = "OK", result });
+    }
+
+    /// <summary>A finished report's file: a pre-signed link on Yandex's storage, so no Api-Key is asked for.</summary>
+    private async Task ServeFileAsync(HttpContext context, string name)
+    {
+        FakeYmReport? report;
+        lock (_lock)
+        {
+            report = _generated.GetValueOrDefault(Path.GetFileNameWithoutExtension(name));
+        }
+
+        if (report is null || ExpireFiles)
+        {
+            Record(context, null, 404);
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        Record(context, null, 200);
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (sheet, json) in Sheets(report))
+            {
+                var entry = zip.CreateEntry(sheet + ".json");
+                await using var stream = entry.Open();
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(json));
+            }
+        }
+
+        context.Response.ContentType = "application/zip";
+        await context.Response.Body.WriteAsync(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// The sheets of a report in the columns of YM's reference: the charges of <see cref="FakeYandexMarketData.Services"/>
+    /// in the period, the per-order services written from the orders' commissions (placement, delivery, ...; the
+    /// connector must not take them twice) and the raw sheets.
+    /// </summary>
+    private static SortedDictionary<string, string> Sheets(FakeYmReport report)
+    {
+        var data = report.Data;
+        var rows = new Dictionary<string, List<Dictionary<string, object?>>>(StringComparer.Ordinal);
+        void Add(string sheet, Dictionary<string, object?> row)
+        {
+            if (!rows.TryGetValue(sheet, out var list))
+            {
+                rows[sheet] = list = [];
+            }
+
+            list.Add(row);
+        }
+
+        foreach (var service in data.Services.Where(s => s.Date >= report.From && s.Date <= report.To))
+        {
+            Add(service.Sheet, ServiceRow(data, service));
+        }
+
+        foreach (var order in data.Orders.Where(o => o.CreatedOn >= report.From && o.CreatedOn <= report.To && !o.Fake))
+        {
+            foreach (var (type, sheet, amount) in EchoedCommissions)
+            {
+                var charged = order.Commissions.Where(c => c.Type == type).Sum(c => c.Actual);
+                if (charged != 0m)
+                {
+                    var row = BusinessColumns(data);
+                    row["orderId"] = order.Id;
+                    row["shopSku"] = order.Items[0].ShopSku;
+                    row["serviceName"] = type;
+                    row["serviceDateTime"] = order.CreationDate;
+                    row["actDate"] = "2026-03-31";
+                    row[amount] = charged;
+                    Add(sheet, row);
+                }
+            }
+        }
+
+        var sheets = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (sheet, list) in rows)
+        {
+            sheets[sheet] = JsonSerializer.Serialize(list, Json);
+        }
+
+        foreach (var (sheet, json) in data.RawSheets)
+        {
+            sheets[sheet] = json;
+        }
+
+        return sheets;
+    }
+
+    private static Dictionary<string, object?> ServiceRow(FakeYandexMarketData data, FakeYmService service)
+    {
+        var row = BusinessColumns(data);
+        var dated = service.Sheet.StartsWith("paid_storage", StringComparison.Ordinal) || service.Sheet is "shelf" or "personal_manager" or "delivery_via_transit_warehouse";
+        if (service.OrderId is { } orderId)
+        {
+            row["orderId"] = orderId;
+        }
+
+        if (service.ShopSku is { } sku)
+        {
+            row["shopSku"] = sku;
+            row["offerName"] = "Товар " + sku;
+        }
+
+        if (service.Warehouse is { } warehouse)
+        {
+            row["warehouse"] = warehouse;
+        }
+
+        row["serviceName"] = service.ServiceName ?? service.Sheet;
+        if (dated)
+        {
+            row["serviceDate"] = service.Date.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            row["serviceDateTime"] = FakeYandexMarketData.Moscow(service.Date, 12 * 60);
+        }
+
+        row["actDate"] = new DateOnly(service.Date.Year, service.Date.Month, 1).AddMonths(1).AddDays(-1).ToString("dd.MM.yyyy", CultureInfo.InvariantCulture);
+        row["tariff"] = 1.5m;
+        row[service.Sheet.StartsWith("paid_storage_after", StringComparison.Ordinal) ? "paidStorage" : "servicePrice"] = service.Amount;
+        return row;
+    }
+
+    private static Dictionary<string, object?> BusinessColumns(FakeYandexMarketData data) => new(StringComparer.Ordinal)
+    {
+        ["businessId"] = data.BusinessId,
+        ["placementModel"] = "FBS",
+        ["partnerId"] = 1_234_567,
+        ["partnerName"] = "Магазин на Маркете",
+        ["inn"] = "7700000000",
+        ["placementContract"] = "12345/26",
+        ["promotionContract"] = null,
+    };
+
+    private static async Task WriteJsonAsync(HttpContext context, object value)
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(value, Json));
+    }
+
+    private async Task PageAsync(HttpContext context, string? body, string list, List<object> matching, int offset, int limit)
     {
         var page = matching.Skip(offset).Take(limit).ToList();
         var next = LoopPaging ? Token(0) : offset + page.Count < matching.Count ? Token(offset + page.Count) : null;
@@ -265,7 +621,7 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     }
 
     /// <summary>Decides, under the lock, whether this request misbehaves; records it if so.</summary>
-    private (Func<HttpContext, Task>? Misbehaviour, FakeYandexMarketData Data) Begin(HttpContext context, string campaignId, string? body)
+    private (Func<HttpContext, Task>? Misbehaviour, FakeYandexMarketData Data) Begin(HttpContext context, string method, string? campaignId, string? body)
     {
         lock (_lock)
         {
@@ -277,7 +633,13 @@ public sealed class FakeYandexMarket : IAsyncDisposable
                 return (c => ErrorAsync(c, 401, "UNAUTHORIZED", "Api-Key is invalid or revoked"), _data);
             }
 
-            if (campaignId != CampaignId)
+            if (_retired.TryGetValue(method, out var retired))
+            {
+                Record(context, body, retired);
+                return (c => ErrorAsync(c, retired, retired == 404 ? "NOT_FOUND" : "GONE", retired == 404 ? "Resource not found" : "The method is no longer supported"), _data);
+            }
+
+            if (campaignId is not null && campaignId != CampaignId)
             {
                 Record(context, body, 403);
                 return (c => ErrorAsync(c, 403, "FORBIDDEN", "Access denied to campaign " + campaignId), _data);

@@ -13,7 +13,7 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
     private static readonly FakeYandexMarketData Weeks = FakeYandexMarketData.Generate(Start, days: 14, ordersPerDay: 12, seed: 11);
     private static readonly DateOnly End = Start.AddDays(13);
 
-    private static int RowsOf(FakeYandexMarketData data) => data.Orders.Count + data.Returns.Count;
+    private static int RowsOf(FakeYandexMarketData data) => data.Orders.Count + data.Returns.Count + data.Services.Count;
 
     [Fact]
     public async Task A_pull_reads_every_page_of_both_feeds_fills_the_ledger_and_reconciles_to_the_kopeck()
@@ -27,12 +27,15 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         result.Status.Should().Be(PullRunStatus.Succeeded);
         result.RowsRead.Should().Be(RowsOf(month));
         result.Inserted.Should().Be(RowsOf(month));
-        result.PagesRead.Should().Be(((month.Orders.Count + 39) / 40) + ((month.Returns.Count + 9) / 10));
-        result.MarketplacePayout.Should().Be(month.Payout, "payments less refunds less commissions of every order");
+        result.PagesRead.Should().Be(((month.Orders.Count + 39) / 40) + ((month.Returns.Count + 9) / 10) + 1, "and one page of the services report");
+        result.MarketplacePayout.Should().Be(month.Payout, "payments and subsidies less refunds, deductions and commissions of every order, less the services charged");
         result.LedgerPayout.Should().Be(result.MarketplacePayout, "the ledger accounts for every kopeck of it");
         var ledger = await h.LedgerAsync();
         ledger.Sales.Should().Be(month.Orders.Where(o => o.Status != "CANCELLED_BEFORE_PROCESSING").Sum(o => o.Items.Count));
-        ledger.Returns.Should().BeGreaterThan(0);
+        ledger.Returns.Should().Be(
+            month.Returns.Where(r => r.RefundStatus is not ("CANCELLED" or "REJECTED")).Sum(r => r.Items.Select(i => i.ShopSku).Distinct().Count()),
+            "one event per return and line; a cancelled or rejected return refunded nothing");
+        ledger.FeeAmount.Should().Be(month.Services.Where(s => s.OrderId is null).Sum(s => s.Amount));
         ledger.AdSpend.Should().Be(0);
         (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
     }
@@ -63,7 +66,7 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var before = await h.LedgerAsync();
         var order = Weeks.Orders.First(o => o.Status == "DELIVERED" && o.Items.Count == 1);
         var item = order.Items[0];
-        var line = item.ShopSku;
+        var line = item.ShopSku!;
         var stored = await h.SaleAsync(order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), line);
         h.Fake.Data = Weeks.Restate(o => o.Id == order.Id, o => o with
         {
@@ -97,12 +100,12 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var first = HandChecked with
         {
             Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)],
-            Returns = [Unredeemed],
+            Returns = [.. HandChecked.Returns.Where(r => r.Id != DefectiveCap.Id)],
         };
         await using var h = await YandexMarketPullHarness.StartAsync(database, first);
         var (_, early) = await h.PullAsync(From, To);
         early.LedgerPayout.Should().Be(early.MarketplacePayout);
-        (await h.LedgerAsync()).Returns.Should().Be(1);
+        (await h.LedgerAsync()).Returns.Should().Be(2, "the unredeemed mug and the kettle; the cancelled return is no return");
 
         h.Fake.Data = HandChecked;
         var (_, later) = await h.PullAsync(From, To);
@@ -111,9 +114,9 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         later.Inserted.Should().Be(1, "the new return");
         later.Updated.Should().Be(1, "the order now carries the refund and the return processing charge");
         var ledger = await h.LedgerAsync();
-        ledger.Returns.Should().Be(2);
-        ledger.Sales.Should().Be(4);
-        ledger.ReturnMoney.Should().Be(500m + 40m + 950m + 30m);
+        ledger.Returns.Should().Be(3);
+        ledger.Sales.Should().Be(5);
+        ledger.ReturnMoney.Should().Be(500m + 40m + 950m + 30m + 2000m + 50m);
         later.MarketplacePayout.Should().Be(HandCheckedPayout);
         later.LedgerPayout.Should().Be(HandCheckedPayout);
         (await h.SaleAsync("1002", "CAP-03"))!.Value.CustomerId.Should().Be("777");
@@ -131,7 +134,12 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
             Commissions = [.. PartlyReturned.Commissions.Where(c => c.Type != "RETURN_PROCESSING")],
         };
         await using var h = await YandexMarketPullHarness.StartAsync(
-            database, HandChecked with { Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)], Returns = [Unredeemed] });
+            database,
+            HandChecked with
+            {
+                Orders = [.. HandChecked.Orders.Select(o => o.Id == PartlyReturned.Id ? beforeReturn : o)],
+                Returns = [.. HandChecked.Returns.Where(r => r.Id != DefectiveCap.Id)],
+            });
         await h.PullAsync(From, To);
 
         h.Fake.Data = HandChecked;
@@ -140,7 +148,8 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         later.Status.Should().Be(PullRunStatus.Succeeded);
         h.Fake.OrderRequests.Should().Contain(r => r.Body!.Contains("updateFrom", StringComparison.Ordinal));
         later.Updated.Should().Be(1, "order 1002, created on March 1, now carries its refund and return charge");
-        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(245m);
+        later.Inserted.Should().Be(1, "its return");
+        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(150m + 80m + 30m + 15m);
         await using var reference = await YandexMarketPullHarness.StartAsync(database, HandChecked);
         await reference.PullAsync(From, To);
         (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is what one pull of the settled campaign makes");
@@ -195,5 +204,88 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         result.RowsRead.Should().Be(RowsOf(Weeks));
         h.Fake.Requests.Count(r => r.Status == 420).Should().Be(3);
         h.Time.Delays.Should().Equal(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_services_report_still_generating_is_waited_for_and_its_charges_land_as_period_fees_and_order_fees()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked);
+        h.Fake.PendingPolls = 2;
+
+        var (_, result) = await h.PullAsync(From, To);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        h.Time.Delays.Should().Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)], "two answers 'still generating'");
+        var ledger = await h.LedgerAsync();
+        ledger.Fees.Should().Be(3);
+        ledger.FeeAmount.Should().Be(45.50m + 120m + 25m, "storage, acceptance, and the charge of the order cancelled before shipment");
+        (await h.SaleAsync("1002", "CAP-03"))!.Value.Fees.Should().Be(150m + 80m + 30m + 15m, "the order's warehouse processing is its fee");
+        result.MarketplacePayout.Should().Be(HandCheckedPayout);
+        result.LedgerPayout.Should().Be(HandCheckedPayout);
+    }
+
+    [Fact]
+    public async Task A_restated_service_cost_updates_its_period_fee_in_place()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked);
+        await h.PullAsync(From, To);
+        var before = await h.LedgerAsync();
+        h.Fake.Data = HandChecked with { Services = [MugStorage with { Amount = 47.25m }, Acceptance, CapProcessing] };
+
+        var (_, restated) = await h.PullAsync(From, To);
+
+        restated.Status.Should().Be(PullRunStatus.Succeeded);
+        restated.Inserted.Should().Be(0);
+        restated.Updated.Should().Be(1);
+        (await h.LedgerAsync()).Figures().Should().Be(before.Figures() with { FeeAmount = before.FeeAmount + 1.75m });
+        restated.MarketplacePayout.Should().Be(HandCheckedPayout - 1.75m);
+        restated.LedgerPayout.Should().Be(restated.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task A_return_settled_after_the_window_arrives_with_the_pull_of_the_window_and_the_payout_closes()
+    {
+        var settledLater = KettleBack with { UpdateDate = "2026-03-07T15:00:00+03:00" };
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked with { Returns = [DefectiveCap, Unredeemed, settledLater, CancelledByBuyer] });
+
+        var (_, result) = await h.PullAsync(From, To);
+
+        result.Status.Should().Be(PullRunStatus.Succeeded);
+        h.Fake.ReturnRequests.Should().OnlyContain(r => r["toDate"] == "2026-03-10");
+        (await h.LedgerAsync()).ReturnMoney.Should().Be(500m + 40m + 950m + 30m + 2000m + 50m);
+        result.MarketplacePayout.Should().Be(HandCheckedPayout);
+        result.LedgerPayout.Should().Be(HandCheckedPayout);
+    }
+
+    [Fact]
+    public async Task A_return_counted_while_in_progress_leaves_the_ledger_when_the_buyer_cancels_it()
+    {
+        var inProgress = CancelledByBuyer with { RefundStatus = "REFUND_IN_PROGRESS", UpdateDate = "2026-03-03T21:00:00+03:00" };
+        await using var h = await YandexMarketPullHarness.StartAsync(database, HandChecked with { Returns = [DefectiveCap, Unredeemed, KettleBack, inProgress] });
+        await h.PullAsync(From, To);
+        (await h.LedgerAsync()).Returns.Should().Be(4);
+
+        h.Fake.Data = HandChecked;
+        var (_, later) = await h.PullAsync(From, To);
+
+        later.Updated.Should().Be(1, "the return's refund status and update date changed");
+        var ledger = await h.LedgerAsync();
+        ledger.Returns.Should().Be(3, "a cancelled return refunded nothing and brought nothing back");
+        (await h.SaleAsync("1001", "TEE-02"))!.Value.Revenue.Should().Be(1100m);
+        later.LedgerPayout.Should().Be(HandCheckedPayout).And.Be(later.MarketplacePayout);
+    }
+
+    [Fact]
+    public async Task A_method_Yandex_switched_off_fails_the_run_naming_the_method_and_stores_nothing()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        h.Fake.Retire("returns", 410);
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error.Should().Contain("Yandex Market no longer serves the method GET /v2/campaigns/{campaignId}/returns (HTTP 410)");
+        (await h.SourceRowsAsync()).Should().Be(0);
+        (await h.LedgerAsync()).Sales.Should().Be(0);
     }
 }
