@@ -21,5 +21,10 @@ internal static class ReportTestData
         return new OrderFact(marketplace, id, customer, channel, at, local, revenue, netRevenue ?? revenue, margin, 0m, 1, 0, 0);
     }
 
+    public static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+
+    public static DateTimeOffset At(string date, string time = "12:00") =>
+        new(D(date).ToDateTime(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture)), TimeSpan.FromHours(3));
+
     public static DateOnly D(string date) => DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
 }
