@@ -23,5 +23,5 @@ public sealed record OrderFact(
     public bool Identified => CustomerId is not null;
 
     /// <summary>The customer key within the marketplace (metrics.md section 3).</summary>
-    public string CustomerKey => CustomerId ?? Ledger.LedgerNames.AnonymousCustomerPrefix + OrderId;
+    public string CustomerKey => Ledger.LedgerNames.CustomerKey(CustomerId, OrderId);
 }

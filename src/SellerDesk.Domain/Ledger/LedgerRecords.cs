@@ -39,6 +39,12 @@ public sealed record PeriodFee(DateOnly Date, string Marketplace, string Kind, d
 /// <summary>A SKU's unit cost, effective from <see cref="ValidFrom"/> until the next entry.</summary>
 public sealed record UnitCost(string Sku, DateOnly ValidFrom, decimal Cost);
 
+/// <summary>
+/// An attribution row (metrics.md section 3.1): a marketplace's ad system or an external-traffic report says that
+/// <see cref="Channel"/> drove <see cref="Orders"/> orders of <see cref="Sku"/> on that local date.
+/// </summary>
+public sealed record AttributionRow(DateOnly Date, string Marketplace, string Channel, string Sku, int Orders);
+
 /// <summary>Names that the ledger gives a meaning to.</summary>
 public static class LedgerNames
 {
@@ -47,4 +53,13 @@ public static class LedgerNames
 
     /// <summary>Prefix of the customer key of an order without a buyer id.</summary>
     public const string AnonymousCustomerPrefix = "order:";
+
+    /// <summary>
+    /// The customer key within a marketplace (metrics.md section 3): the buyer id, or for an order without one
+    /// <c>order:</c> + order id, a customer of its own.
+    /// </summary>
+    public static string CustomerKey(string? customerId, string orderId) => customerId ?? AnonymousCustomerPrefix + orderId;
+
+    /// <summary>An order's ledger channel: the one it names, or <see cref="OrganicChannel"/> when it names none.</summary>
+    public static string ChannelOrOrganic(string? channel) => string.IsNullOrEmpty(channel) ? OrganicChannel : channel;
 }

@@ -17,6 +17,7 @@ public sealed record ChannelRow(
     string Channel,
     int NewCustomers,
     int IdentifiedCustomers,
+    int AttributedCustomers,
     decimal Spend,
     decimal? Cac,
     decimal? FirstOrderMargin,
@@ -39,16 +40,19 @@ public sealed record ChannelRow(
     };
 }
 
-/// <summary>CAC against first-order margin, per marketplace and acquisition channel.</summary>
+/// <summary>CAC against first-order margin, per marketplace and acquisition channel (metrics.md 4.1).</summary>
 public static class ChannelReport
 {
+    /// <param name="period">from, to and as_of.</param>
+    /// <param name="customers">Sums of the customers whose first order is in range (<see cref="CustomerMonth"/>).</param>
+    /// <param name="spend">Ad spend rows; those dated in range count.</param>
     public static IReadOnlyList<ChannelRow> Compute(
         ReportPeriod period,
-        IReadOnlyList<OrderDay> days,
+        IEnumerable<CustomerMonth> customers,
         IEnumerable<AdSpend> spend)
     {
         ArgumentNullException.ThrowIfNull(period);
-        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(spend);
 
         var spendByChannel = spend
@@ -56,35 +60,30 @@ public static class ChannelReport
             .GroupBy(s => (s.Marketplace, s.Channel))
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Amount));
 
-        // Every order up to as_of of the customers acquired in range: first orders and all later ones.
-        var newByChannel = days
-            .Where(d => period.InRange(d.FirstOrderDate))
-            .GroupBy(d => (d.Marketplace, d.AcquisitionChannel))
+        var acquired = customers
+            .GroupBy(c => (c.Marketplace, c.AcquisitionChannel))
             .ToDictionary(g => g.Key, g => g.ToList());
 
         return spendByChannel.Keys
-            .Union(newByChannel.Keys)
+            .Union(acquired.Keys)
             .OrderBy(k => k.Item1, StringComparer.Ordinal)
             .ThenBy(k => k.Item2, StringComparer.Ordinal)
-            .Select(key => Row(
-                key.Item1,
-                key.Item2,
-                newByChannel.GetValueOrDefault(key) ?? [],
-                spendByChannel.GetValueOrDefault(key)))
+            .Select(key => Row(key.Item1, key.Item2, acquired.GetValueOrDefault(key) ?? [], spendByChannel.GetValueOrDefault(key)))
+            .Where(row => row.NewCustomers > 0 || spendByChannel.ContainsKey((row.Marketplace, row.Channel)))
             .ToList();
     }
 
-    private static ChannelRow Row(string marketplace, string channel, List<OrderDay> ordersOfNewCustomers, decimal spend)
+    private static ChannelRow Row(string marketplace, string channel, List<CustomerMonth> customers, decimal spend)
     {
-        var n = ordersOfNewCustomers.Sum(d => d.NewCustomers);
+        var n = customers.Sum(c => c.NewCustomers);
         if (n == 0)
         {
-            return new ChannelRow(marketplace, channel, 0, 0, spend, null, null, null, null, null, ChannelVerdict.NoNewCustomers);
+            return new ChannelRow(marketplace, channel, 0, 0, 0, spend, null, null, null, null, null, ChannelVerdict.NoNewCustomers);
         }
 
         var cac = spend / n;
-        var firstOrderMargin = ordersOfNewCustomers.Sum(d => d.FirstOrderMargin) / n;
-        var ltv = ordersOfNewCustomers.Sum(d => d.ContributionMargin) / n;
+        var firstOrderMargin = customers.Sum(c => c.FirstOrderMargin) / n;
+        var ltv = customers.Sum(c => c.ContributionMargin) / n;
         var verdict = firstOrderMargin >= cac ? ChannelVerdict.Profitable
             : ltv >= cac ? ChannelVerdict.PaysBack
             : ChannelVerdict.Cut;
@@ -93,7 +92,8 @@ public static class ChannelReport
             marketplace,
             channel,
             n,
-            ordersOfNewCustomers.Sum(d => d.NewIdentifiedCustomers),
+            customers.Sum(c => c.IdentifiedCustomers),
+            customers.Sum(c => c.AttributedCustomers),
             spend,
             cac,
             firstOrderMargin,

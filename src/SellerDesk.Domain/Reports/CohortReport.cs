@@ -30,17 +30,21 @@ public sealed record CohortRow(
     };
 }
 
-/// <summary>Cumulative margin per customer by months since the first order, with payback against CAC.</summary>
+/// <summary>Cumulative margin per customer by months since the first order, with payback against CAC (metrics.md 4.3).</summary>
 public static class CohortReport
 {
+    /// <param name="period">from, to and as_of.</param>
+    /// <param name="customers">Sums of the customers whose first order is in range.</param>
+    /// <param name="spend">Ad spend rows; those dated up to as_of count, by calendar month.</param>
+    /// <param name="filter">Optional marketplace and acquisition channel.</param>
     public static IReadOnlyList<CohortRow> Compute(
         ReportPeriod period,
-        IReadOnlyList<OrderDay> days,
+        IEnumerable<CustomerMonth> customers,
         IEnumerable<AdSpend> spend,
         CohortFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(period);
-        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(spend);
         filter ??= CohortFilter.None;
 
@@ -52,32 +56,32 @@ public static class CohortReport
             .GroupBy(s => (s.Marketplace, YearMonth.Of(s.Date)))
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Amount));
 
-        return days
-            .Where(d => period.InRange(d.FirstOrderDate)
-                        && (filter.Marketplace is null || d.Marketplace == filter.Marketplace)
-                        && (filter.Channel is null || d.AcquisitionChannel == filter.Channel))
-            .GroupBy(d => (d.Marketplace, Cohort: YearMonth.Of(d.FirstOrderDate)))
+        return customers
+            .Where(c => (filter.Marketplace is null || c.Marketplace == filter.Marketplace)
+                        && (filter.Channel is null || c.AcquisitionChannel == filter.Channel))
+            .GroupBy(c => (c.Marketplace, c.Cohort))
+            .Where(g => g.Sum(c => c.NewCustomers) > 0)
             .OrderBy(g => g.Key.Marketplace, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Cohort)
             .Select(g => Row(g.Key.Marketplace, g.Key.Cohort, g.ToList(), asOfMonth, spendByMonth.GetValueOrDefault(g.Key)))
             .ToList();
     }
 
-    private static CohortRow Row(string marketplace, YearMonth cohort, List<OrderDay> orders, YearMonth asOfMonth, decimal spend)
+    private static CohortRow Row(string marketplace, YearMonth cohort, List<CustomerMonth> months, YearMonth asOfMonth, decimal spend)
     {
         var offsets = asOfMonth.MonthsSince(cohort) + 1;
         var margin = new decimal[offsets];
         var revenue = new decimal[offsets];
         var active = new int[offsets];
-        foreach (var day in orders)
+        foreach (var month in months)
         {
-            var k = YearMonth.Of(day.OrderDate).MonthsSince(cohort);
-            margin[k] += day.ContributionMargin;
-            revenue[k] += day.NetRevenue;
-            active[k] += day.ActiveCustomers;
+            var k = month.Month.MonthsSince(cohort);
+            margin[k] += month.ContributionMargin;
+            revenue[k] += month.NetRevenue;
+            active[k] += month.ActiveCustomers;
         }
 
-        var customers = orders.Sum(d => d.NewCustomers);
+        var customers = months.Sum(m => m.NewCustomers);
         decimal n = customers;
         var cac = spend / n;
         var ltv = new decimal[offsets];

@@ -1,3 +1,4 @@
+using SellerDesk.Domain.Customers;
 using SellerDesk.Domain.Economics;
 
 namespace SellerDesk.Domain.Reports;
@@ -44,7 +45,7 @@ public sealed class Customer
             .Select(g => new Customer(
                 g.Key.Marketplace,
                 g.Key.CustomerKey,
-                g.OrderBy(o => o.OrderedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal).ToList()))
+                OrderSequence.Sorted(g, o => o.OrderedAt, o => o.OrderId).ToList()))
             .ToList();
     }
 }

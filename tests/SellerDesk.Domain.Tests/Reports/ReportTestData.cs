@@ -1,11 +1,37 @@
+using System.Globalization;
 using SellerDesk.Domain.Economics;
+using SellerDesk.Domain.Ledger;
+using SellerDesk.Domain.Reports;
 
 namespace SellerDesk.Domain.Tests.Reports;
 
-/// <summary>Order facts built by hand for report rules.</summary>
+/// <summary>The two ways the domain computes 4.1 to 4.3: the order-day rows Data reads today, and the sums of facts.</summary>
+public enum ReportPath
+{
+    OrderDays,
+    Facts,
+}
+
+/// <summary>The reports 4.1 to 4.3 of one ledger, by one path.</summary>
+internal sealed record PathReports(
+    Func<IReadOnlyList<ChannelRow>> Channels,
+    Func<IReadOnlyList<MarketplaceRow>> Marketplaces,
+    Func<CohortFilter?, IReadOnlyList<CohortRow>> Cohorts);
+
+/// <summary>Ledgers built by hand for report rules.</summary>
 internal static class ReportTestData
 {
-    public static OrderFact Order(
+    public static readonly TimeZoneInfo Moscow = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
+
+    public static readonly ReportPeriod Q1 = new(D("2026-01-01"), D("2026-03-31"), D("2026-03-31"));
+
+    public static TheoryData<ReportPath> BothPaths => [ReportPath.OrderDays, ReportPath.Facts];
+
+    /// <summary>
+    /// A one-line order whose contribution margin is <paramref name="margin"/>: its revenue less a commission, with
+    /// no known unit cost.
+    /// </summary>
+    public static SaleLine Order(
         string id,
         string date,
         decimal margin,
@@ -13,13 +39,38 @@ internal static class ReportTestData
         string channel = "organic",
         string marketplace = "own_store",
         decimal revenue = 0m,
-        decimal? netRevenue = null,
-        string time = "12:00")
-    {
-        var local = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
-        var at = new DateTimeOffset(local.ToDateTime(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture)), TimeSpan.FromHours(3));
-        return new OrderFact(marketplace, id, customer, channel, at, local, revenue, netRevenue ?? revenue, margin, 0m, 1, 0, 0);
-    }
+        string time = "12:00",
+        string sku = "SKU-1",
+        int quantity = 1) =>
+        new(marketplace, id, "1", At(date, time), customer, channel, sku, quantity, revenue, revenue - margin, 0m, 0m, 0m);
 
-    public static DateOnly D(string date) => DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+    public static DateTimeOffset At(string date, string time = "12:00") =>
+        new(D(date).ToDateTime(TimeOnly.Parse(time, CultureInfo.InvariantCulture)), TimeSpan.FromHours(3));
+
+    public static DateOnly D(string date) => DateOnly.Parse(date, CultureInfo.InvariantCulture);
+
+    public static PathReports Run(
+        ReportPath path,
+        ReportPeriod period,
+        IEnumerable<SaleLine> sales,
+        IEnumerable<AdSpend>? spend = null,
+        IEnumerable<PeriodFee>? fees = null,
+        IEnumerable<ReturnEvent>? returns = null,
+        IEnumerable<UnitCost>? costs = null)
+    {
+        var lines = sales.ToList();
+        List<ReturnEvent> returned = [.. returns ?? []];
+        List<UnitCost> cost = [.. costs ?? []];
+        List<AdSpend> spent = [.. spend ?? []];
+        List<PeriodFee> charged = [.. fees ?? []];
+        if (path == ReportPath.OrderDays)
+        {
+            var orders = OrderFactBuilder.Build(lines, returned, cost, Moscow, period.AsOf);
+            var reports = new UnitEconomicsReports(period, ReportInputs.FromOrders(orders, spent, charged, period.AsOf));
+            return new PathReports(reports.Channels, reports.Marketplaces, reports.Cohorts);
+        }
+
+        var facts = new FactReports(ReportSums.Of(period, EconomicsFacts.Build(lines, returned, cost, [], Moscow), spent, charged));
+        return new PathReports(facts.Channels, facts.Marketplaces, facts.Cohorts);
+    }
 }

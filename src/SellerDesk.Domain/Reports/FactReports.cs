@@ -1,0 +1,52 @@
+using SellerDesk.Domain.Economics;
+
+namespace SellerDesk.Domain.Reports;
+
+/// <summary>
+/// The reports of metrics.md section 4 over one set of <see cref="ReportSums"/>: the sums turned into rows (ratios,
+/// verdicts, shares). Rows are exact; round them with their <c>Rounded()</c> on output.
+/// </summary>
+public sealed class FactReports
+{
+    private readonly ReportSums _sums;
+    private IReadOnlyList<CustomerMonth>? _customers;
+    private IReadOnlyList<ChannelRow>? _channels;
+    private IReadOnlyList<MarketplaceRow>? _marketplaces;
+
+    public FactReports(ReportSums sums) => _sums = sums ?? throw new ArgumentNullException(nameof(sums));
+
+    public ReportPeriod Period => _sums.Period;
+
+    /// <summary>The sums the rows come from (a scenario adjusts these).</summary>
+    public ReportSums Sums => _sums;
+
+    private IReadOnlyList<CustomerMonth> Customers => _customers ??= [.. _sums.Customers.Select(c => c.Figures())];
+
+    /// <summary>4.1.</summary>
+    public IReadOnlyList<ChannelRow> Channels() => _channels ??= ChannelReport.Compute(Period, Customers, _sums.Spend);
+
+    /// <summary>4.6: one row per 4.1 row.</summary>
+    public IReadOnlyList<ChannelRevenueRow> ChannelRevenue() => ChannelRevenueReport.Compute(Channels(), _sums.Channels);
+
+    /// <summary>4.2.</summary>
+    public IReadOnlyList<MarketplaceRow> Marketplaces() => _marketplaces ??= MarketplaceReport.Compute(
+        Period,
+        _sums.Months.GroupBy(m => m.Marketplace).Select(g => MarketplaceLines.Of(g.Key, LineEconomics.Sum(g.Select(m => m.Lines)))),
+        Customers,
+        _sums.Spend,
+        _sums.Fees,
+        _sums.Attribution);
+
+    /// <summary>4.7, over the unrounded 4.2 rows.</summary>
+    public PlatformConcentration Concentration() => PlatformConcentration.Of(Marketplaces());
+
+    /// <summary>4.3.</summary>
+    public IReadOnlyList<CohortRow> Cohorts(CohortFilter? filter = null) => CohortReport.Compute(Period, Customers, _sums.Spend, filter);
+
+    /// <summary>4.4.</summary>
+    public IReadOnlyList<SkuRow> Skus() => SkuReport.Compute(_sums.Skus);
+
+    /// <summary>4.5, for every marketplace with a 4.2 row.</summary>
+    public IReadOnlyList<ProfitAndLossRow> ProfitAndLoss() =>
+        ProfitAndLossReport.Compute(Period, Marketplaces().Select(m => m.Marketplace), _sums.Months, _sums.Spend, _sums.Fees);
+}
