@@ -118,6 +118,21 @@ public sealed class WildberriesMappingTests
     }
 
     [Fact]
+    public async Task A_restatement_that_drops_a_line_and_reissues_another_under_a_new_rrdId_is_served_and_mapped_with_each_line_once()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        wb.Fake.Report = HandChecked.Without(l => l.RrdId == 12).Reissue(2, 1002, l => l with { DeliveryRub = 65.00m });
+
+        var rows = await wb.FetchAsync(From, To);
+
+        rows.Where(r => r.Feed == WildberriesConnector.RealizationFeed).Select(r => r.SourceId).Should().NotContain(["2", "12"]).And.Contain("1002");
+        var ledger = wb.Connector.Map(rows, Moscow);
+        ledger.Sales.Single(s => s.OrderId == "srid-a").Logistics.Should().Be(65.00m, "the re-issued line counts once, with its new figure");
+        ledger.Fees.Should().NotContain(f => f.Kind == "storage" && f.Date == new DateOnly(2026, 3, 3), "the dropped storage line is gone");
+        wb.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 5.00m + 100.00m).And.Be(WildberriesLedgerPayout.Compute(ledger));
+    }
+
+    [Fact]
     public async Task A_return_whose_sale_is_not_among_the_rows_is_skipped_and_counted_not_thrown()
     {
         await using var wb = await WildberriesHarness.StartAsync(HandChecked);
