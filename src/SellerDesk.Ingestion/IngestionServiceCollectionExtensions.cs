@@ -47,7 +47,7 @@ public static class IngestionServiceCollectionExtensions
             WildberriesConnector.MarketplaceCode,
             "Wildberries",
             [new CredentialField(WildberriesConnector.TokenKey, Required: true, Secret: true), new CredentialField(WildberriesConnector.AdsTokenKey, Required: false, Secret: true)],
-            (sp, _) => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>())));
+            (sp, context) => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>(), new WildberriesOptions { OnNotice = context.Notice })));
         services.AddSingleton(new MarketplaceDefinition(
             OzonConnector.MarketplaceCode,
             "Ozon",

@@ -39,7 +39,11 @@ public sealed class MarketplaceRequest
     /// </summary>
     public Func<HttpResponseMessage, TimeSpan?>? ReadRetryDelay { get; init; }
 
-    /// <summary>Statuses besides 2xx handed back to the caller instead of failing with <see cref="ConnectorFailure.BadResponse"/>.</summary>
+    /// <summary>
+    /// Statuses besides 2xx handed back to the caller instead of failing with <see cref="ConnectorFailure.BadResponse"/>;
+    /// a 401 or 403 it takes is handed back too (the caller reads the body to tell a token without the right category
+    /// or a switched-off method from a revoked token) instead of failing at once as <see cref="ConnectorFailure.Unauthorized"/>.
+    /// </summary>
     public Func<HttpStatusCode, bool>? AcceptStatus { get; init; }
 
     /// <summary>Said after "token rejected by X: paste a new one" (e.g. "with the Promotion category").</summary>

@@ -76,7 +76,7 @@ public sealed class ResilientHttpSender
                     continue;
                 }
 
-                if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && request.AcceptStatus?.Invoke(status) != true)
                 {
                     response.Dispose();
                     var hint = string.IsNullOrWhiteSpace(request.TokenHint) ? string.Empty : " " + request.TokenHint;

@@ -2,17 +2,20 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Pulls;
 
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
 
 /// <summary>
-/// Wildberries: the line-level realization report (legacy v5 <c>reportDetailByPeriod</c>, feed <c>wb.realization</c>)
-/// and ad spend from the promotion API (<c>/adv/v1/upd</c>, feed <c>wb.ads</c>). The mapping is documented field by
-/// field in docs/connectors/wildberries.md.
+/// Wildberries: the line-level realization report from the finance API
+/// (<c>POST /api/finance/v1/sales-reports/detailed</c>, feed <c>wb.realization</c>) and ad spend from the promotion API
+/// (<c>GET /adv/v1/upd</c>, feed <c>wb.ads</c>). The mapping is documented field by field in
+/// docs/connectors/wildberries.md, with the methods it calls.
 /// </summary>
 public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedgerMapper
 {
@@ -22,25 +25,35 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
     /// <summary>Feed of realization report lines; source id <c>rrd_id</c>, order key <c>srid</c>.</summary>
     public const string RealizationFeed = WildberriesMapper.RealizationFeed;
 
-    /// <summary>Feed of ad charges; source id <c>advertId@updTime</c>.</summary>
+    /// <summary>Feed of ad charges; source id <c>advertId@updTime</c> (docs/connectors/wildberries.md for undated charges).</summary>
     public const string AdsFeed = WildberriesMapper.AdsFeed;
 
     /// <summary>The ledger channel of WB ad spend.</summary>
     public const string AdChannel = WildberriesMapper.AdChannel;
 
-    /// <summary>Credentials key of the API token (Statistics category; Promotion too unless <see cref="AdsTokenKey"/> is given).</summary>
+    /// <summary>Credentials key of the API token (Finance category; Promotion too unless <see cref="AdsTokenKey"/> is given).</summary>
     public const string TokenKey = "token";
 
     /// <summary>Optional credentials key of a separate token for the promotion API.</summary>
     public const string AdsTokenKey = "ads_token";
 
-    /// <summary>Path of the realization report.</summary>
-    public const string ReportPath = "/api/v5/supplier/reportDetailByPeriod";
+    /// <summary>Path of the realization report on the finance API (POST, JSON body).</summary>
+    public const string ReportPath = "/api/finance/v1/sales-reports/detailed";
 
-    /// <summary>Path of the ad charges.</summary>
+    /// <summary>Path of the legacy v5 realization report, switched off by Wildberries (never called; its fake refuses it).</summary>
+    public const string RetiredReportPath = "/api/v5/supplier/reportDetailByPeriod";
+
+    /// <summary>Path of the ad charges (GET).</summary>
     public const string AdsPath = "/adv/v1/upd";
 
+    /// <summary>The report method as messages and the doc name it.</summary>
+    public const string ReportMethod = "POST " + ReportPath;
+
+    /// <summary>The ad charges method as messages and the doc name it.</summary>
+    public const string AdsMethod = "GET " + AdsPath;
+
     private const string DisplayName = "Wildberries";
+    private const int SnippetLength = 300;
 
     private readonly ResilientHttpSender _sender;
     private readonly WildberriesOptions _options;
@@ -71,12 +84,11 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             throw new ArgumentException("The window ends before it starts.", nameof(window));
         }
 
-        var token = Credential(connection, TokenKey)
-            ?? throw new ConnectorException(ConnectorFailure.Unauthorized, "no Wildberries token in the connection: paste one");
+        var token = Credential(connection, TokenKey) ?? throw new ConnectorException(ConnectorFailure.Unauthorized, WildberriesTexts.NoToken);
         var serialKey = MarketplaceCode + ":" + connection.Id.ToString("N", CultureInfo.InvariantCulture);
         var pages = 0;
 
-        var reportBase = connection.BaseUrl ?? _options.StatisticsBaseUrl;
+        var reportBase = connection.BaseUrl ?? _options.FinanceBaseUrl;
         // One page parsed ahead: the report is read and parsed while the runner stages the page before.
         await foreach (var rows in Prefetch.AheadAsync(FetchReportAsync(reportBase, token, serialKey, window, cancellationToken), 1, cancellationToken))
         {
@@ -88,9 +100,12 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             yield break;
         }
 
+        // Ads failing (a token without the Promotion category, a rejected ads token, the promotion API down or
+        // switched off) never costs the sales read above: the run gets a notice and ends without ad spend. Only a
+        // main token rejected here too fails the run.
         var adsBase = connection.BaseUrl ?? _options.AdvertBaseUrl;
         var adsToken = Credential(connection, AdsTokenKey) ?? token;
-        await foreach (var rows in FetchAdsAsync(adsBase, adsToken, serialKey, window, cancellationToken))
+        await foreach (var rows in FetchAdsAsync(adsBase, adsToken, separateAdsToken: adsToken != token, serialKey, window, cancellationToken))
         {
             yield return new SourcePage(rows, ++pages);
         }
@@ -114,27 +129,34 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
     public WildberriesMapping MapDetailed(IReadOnlyList<SourceRow> rows) => _mapper.Map(rows);
 
     /// <summary>
-    /// The report's amount to pay the seller: amount for pay of sales minus that of returns, minus logistics,
-    /// penalties, storage, acceptance and deductions, plus additional payments. Null when there is no report line.
+    /// The report's own amount to pay the seller, from the raw fields of the lines only (never through the mapping):
+    /// amount for pay of sales minus that of returns, minus logistics, penalties, storage, acceptance and deductions,
+    /// plus additional payments. Null when there is no report line.
     /// </summary>
     public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => WildberriesMapper.Payout(rows);
 
     private async IAsyncEnumerable<IReadOnlyList<SourceRow>> FetchReportAsync(
         Uri baseUrl, string token, string serialKey, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var uri = new Uri(Root(baseUrl) + ReportPath);
         var after = 0L;
         var buffer = new List<SourceRow>();
         var brokenOff = new List<string>();
         while (true)
         {
             var requested = after;
-            var uri = new Uri(string.Create(
+            var body = string.Create(
                 CultureInfo.InvariantCulture,
-                $"{Root(baseUrl)}{ReportPath}?dateFrom={window.From:yyyy-MM-dd}&dateTo={window.To:yyyy-MM-dd}&limit={_options.ReportLimit}&rrdid={requested}&period=daily"));
-            using var response = await _sender.SendAsync(Request(uri, token, serialKey, "with the Statistics category"), cancellationToken);
+                $$"""{"dateFrom":"{{window.From:yyyy-MM-dd}}","dateTo":"{{window.To:yyyy-MM-dd}}T23:59:59","limit":{{_options.ReportLimit}},"rrdId":{{requested}},"period":"daily"}""");
+            using var response = await SendAsync(Request(HttpMethod.Post, uri, token, serialKey, body), cancellationToken);
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
                 break;
+            }
+
+            if (!response.Message.IsSuccessStatusCode)
+            {
+                throw await ReportRefusalAsync(response, token, cancellationToken);
             }
 
             var stream = await response.ReadStreamAsync(cancellationToken);
@@ -152,8 +174,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
                 }
                 catch (JsonException ex)
                 {
-                    throw new ConnectorException(
-                        ConnectorFailure.BadResponse, $"Wildberries sent a report page that is not the documented JSON: {ex.Message}", ex);
+                    throw new ConnectorException(ConnectorFailure.BadResponse, WildberriesTexts.NotJson(WildberriesTexts.ReportPage, ex.Message), ex);
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                 {
@@ -182,9 +203,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
                 brokenOff.Add(failure);
                 if (brokenOff.Count >= _options.Resilience.MaxFailedTries)
                 {
-                    throw new ConnectorException(
-                        ConnectorFailure.Unavailable,
-                        $"Wildberries broke off the report {ResilientHttpSender.Times(brokenOff.Count)} in a row (last: {failure}); the pull will retry at the next run");
+                    throw new ConnectorException(ConnectorFailure.Unavailable, WildberriesTexts.BrokeOff(brokenOff.Count, failure));
                 }
 
                 await _sender.BackOffAsync(brokenOff.Count, _options.Resilience, cancellationToken);
@@ -204,8 +223,32 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         }
     }
 
+    /// <summary>
+    /// What a 4xx answer to the report means: a switched-off method (404, 410, or an answer that says the method is
+    /// deprecated or disabled), a token without the Finance category (WB answers 401 "token scope not allowed"), a
+    /// rejected token, or a request WB refused.
+    /// </summary>
+    private static async Task<ConnectorException> ReportRefusalAsync(MarketplaceResponse response, string token, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var (body, said) = await BodyAsync(response, cancellationToken);
+        if (IsRetired(response.StatusCode, body))
+        {
+            return new ConnectorException(ConnectorFailure.MethodRetired, WildberriesTexts.Retired(ReportMethod, status, said));
+        }
+
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return new ConnectorException(
+                ConnectorFailure.Unauthorized,
+                IsMissingCategory(body, token, WildberriesTokenCategory.Finance) ? WildberriesTexts.NoFinanceCategory : WildberriesTexts.TokenRejected(said));
+        }
+
+        return new ConnectorException(ConnectorFailure.BadResponse, WildberriesTexts.Refused(ReportMethod, status, said));
+    }
+
     private async IAsyncEnumerable<IReadOnlyList<SourceRow>> FetchAdsAsync(
-        Uri baseUrl, string token, string serialKey, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Uri baseUrl, string token, bool separateAdsToken, string serialKey, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var from = window.From; from <= window.To;)
         {
@@ -216,7 +259,13 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             }
 
             var uri = new Uri(string.Create(CultureInfo.InvariantCulture, $"{Root(baseUrl)}{AdsPath}?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}"));
-            var rows = await FetchAdsPageAsync(uri, token, serialKey, from, cancellationToken);
+            var (rows, stop) = await FetchAdsPageAsync(uri, token, separateAdsToken, serialKey, to, cancellationToken);
+            if (stop is not null)
+            {
+                _options.OnNotice?.Invoke(WildberriesTexts.AdsNotPulled(stop));
+                yield break;
+            }
+
             if (rows.Count > 0)
             {
                 yield return rows;
@@ -231,42 +280,91 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         }
     }
 
-    private async Task<List<SourceRow>> FetchAdsPageAsync(Uri uri, string token, string serialKey, DateOnly from, CancellationToken cancellationToken)
+    /// <summary>The charges of one call, or why ad spend must stop (a notice); throws only when the main token is rejected.</summary>
+    private async Task<(List<SourceRow> Rows, LocalText? Stop)> FetchAdsPageAsync(
+        Uri uri, string token, bool separateAdsToken, string serialKey, DateOnly to, CancellationToken cancellationToken)
     {
-        using var response = await _sender.SendAsync(Request(uri, token, serialKey, "with the Promotion category"), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NoContent)
-        {
-            return [];
-        }
-
-        JsonElement body;
+        MarketplaceResponse response;
         try
         {
-            var stream = await response.ReadStreamAsync(cancellationToken);
-            body = await JsonSerializer.DeserializeAsync(stream, WildberriesJsonContext.Default.JsonElement, cancellationToken);
+            response = await SendAsync(Request(HttpMethod.Get, uri, token, serialKey, body: null), cancellationToken);
         }
-        catch (JsonException ex)
+        catch (ConnectorException ex) when (ex.Failure is ConnectorFailure.Throttled or ConnectorFailure.Unavailable)
         {
-            throw new ConnectorException(ConnectorFailure.BadResponse, $"Wildberries sent ad charges that are not the documented JSON: {ex.Message}", ex);
+            return ([], ex.Text);
         }
 
-        if (body.ValueKind == JsonValueKind.Null)
+        using (response)
         {
-            return [];
-        }
+            if (response.StatusCode == HttpStatusCode.NoContent)
+            {
+                return ([], null);
+            }
 
-        if (body.ValueKind != JsonValueKind.Array)
-        {
-            throw new ConnectorException(ConnectorFailure.BadResponse, "Wildberries sent ad charges that are not a list");
-        }
+            if (!response.Message.IsSuccessStatusCode)
+            {
+                var status = (int)response.StatusCode;
+                var (text, said) = await BodyAsync(response, cancellationToken);
+                if (IsRetired(response.StatusCode, text))
+                {
+                    return ([], WildberriesTexts.Retired(AdsMethod, status, said));
+                }
 
-        var rows = new List<SourceRow>(body.GetArrayLength());
-        foreach (var charge in body.EnumerateArray())
-        {
-            rows.Add(AdRow(charge, from));
-        }
+                if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+                {
+                    return ([], WildberriesTexts.Refused(AdsMethod, status, said));
+                }
 
-        return rows;
+                if (IsMissingCategory(text, token, WildberriesTokenCategory.Promotion))
+                {
+                    return ([], WildberriesTexts.NoPromotionCategory(separateAdsToken));
+                }
+
+                if (!separateAdsToken)
+                {
+                    // The main token itself was rejected (revoked while the run went on): the run fails as it must.
+                    throw new ConnectorException(ConnectorFailure.Unauthorized, WildberriesTexts.TokenRejected(said));
+                }
+
+                return ([], WildberriesTexts.AdsTokenRejected(said));
+            }
+
+            JsonElement body;
+            try
+            {
+                var stream = await response.ReadStreamAsync(cancellationToken);
+                body = await JsonSerializer.DeserializeAsync(stream, WildberriesJsonContext.Default.JsonElement, cancellationToken);
+            }
+            catch (JsonException ex)
+            {
+                return ([], WildberriesTexts.NotJson(WildberriesTexts.AdCharges, ex.Message));
+            }
+
+            if (body.ValueKind == JsonValueKind.Null)
+            {
+                return ([], null);
+            }
+
+            if (body.ValueKind != JsonValueKind.Array)
+            {
+                return ([], WildberriesTexts.AdsNotAList);
+            }
+
+            var rows = new List<SourceRow>(body.GetArrayLength());
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            var undated = new List<(long? Campaign, decimal Amount)>();
+            foreach (var charge in body.EnumerateArray())
+            {
+                rows.Add(AdRow(charge, to, seen, undated));
+            }
+
+            if (undated.Count > 0)
+            {
+                _options.OnNotice?.Invoke(WildberriesTexts.UndatedCharges(undated.Count, undated.Sum(u => u.Amount), undated.Select(u => u.Campaign), to));
+            }
+
+            return (rows, null);
+        }
     }
 
     private SourceRow ReportRow(ReadOnlySpan<byte> element, long requested, PullWindow window)
@@ -278,18 +376,14 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
-            throw new ConnectorException(ConnectorFailure.BadResponse, $"Wildberries sent a report line of an unexpected shape: {ex.Message}", ex);
+            throw new ConnectorException(ConnectorFailure.BadResponse, WildberriesTexts.LineOfUnexpectedShape(ex.Message), ex);
         }
 
         if (key.RrdId <= requested)
         {
             throw new ConnectorException(
                 ConnectorFailure.BadResponse,
-                key.RrdId == 0
-                    ? "Wildberries sent a report line without rrd_id"
-                    : string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"Wildberries sent report line {key.RrdId} on a page asked to start after line {requested}; paging would never end"));
+                key.RrdId == 0 ? WildberriesTexts.LineWithoutId : WildberriesTexts.PagingNeverEnds(key.RrdId, requested));
         }
 
         var date = WildberriesTime.MoscowDate(key.RrDt, _options.UtcDesignatorIsMoscowTime)
@@ -303,20 +397,29 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             Encoding.UTF8.GetString(element));
     }
 
-    private SourceRow AdRow(JsonElement charge, DateOnly from)
+    /// <summary>
+    /// One charge as a source row. Its id: <c>advertId@updTime</c>; without a time, <c>upd:updNum</c> when WB gave a
+    /// document number; otherwise <c>advertId@undated:updSum</c> (with <c>#2</c>, <c>#3</c>... for the same charge again in
+    /// one answer), so the same undated charge keeps its id from one pull to the next. An undated charge is dated by the
+    /// last day of the period asked for (<paramref name="to"/>). Whatever its shape, the charge is kept whole: a row the
+    /// mapping cannot read becomes a gap there, never a failed run.
+    /// </summary>
+    private SourceRow AdRow(JsonElement charge, DateOnly to, Dictionary<string, int> seen, List<(long? Campaign, decimal Amount)> undated)
     {
+        var raw = charge.GetRawText();
         if (charge.ValueKind != JsonValueKind.Object)
         {
-            throw new ConnectorException(ConnectorFailure.BadResponse, "Wildberries sent an ad charge that is not a JSON object");
+            return new SourceRow(AdsFeed, Occurrence("unreadable:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)))[..16], seen), null, to, raw);
         }
 
         var updTime = Text(charge, "updTime");
         var advertId = Int64(charge, "advertId");
         var updNum = Int64(charge, "updNum");
+        var date = WildberriesTime.MoscowDate(updTime, _options.UtcDesignatorIsMoscowTime);
         string sourceId;
-        if (advertId is not null && !string.IsNullOrWhiteSpace(updTime))
+        if (advertId is not null && date is not null)
         {
-            sourceId = string.Create(CultureInfo.InvariantCulture, $"{advertId}@{updTime.Trim()}");
+            sourceId = string.Create(CultureInfo.InvariantCulture, $"{advertId}@{updTime!.Trim()}");
         }
         else if (updNum is > 0)
         {
@@ -324,26 +427,107 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         }
         else
         {
-            throw new ConnectorException(ConnectorFailure.BadResponse, "Wildberries sent an ad charge with neither advertId and updTime nor updNum");
+            var sum = Decimal(charge, "updSum");
+            sourceId = Occurrence(
+                string.Create(CultureInfo.InvariantCulture, $"{(advertId is { } id ? id.ToString(CultureInfo.InvariantCulture) : "none")}@{(date is null ? "undated" : updTime!.Trim())}:{sum?.ToString(CultureInfo.InvariantCulture) ?? "none"}"),
+                seen);
         }
 
-        var date = WildberriesTime.MoscowDate(updTime, _options.UtcDesignatorIsMoscowTime) ?? from;
-        return new SourceRow(AdsFeed, sourceId, null, date, charge.GetRawText());
+        if (date is null)
+        {
+            undated.Add((advertId, Decimal(charge, "updSum") ?? 0m));
+        }
+
+        return new SourceRow(AdsFeed, sourceId, null, date ?? to, raw);
     }
 
-    private MarketplaceRequest Request(Uri uri, string token, string serialKey, string tokenHint) =>
+    private static string Occurrence(string id, Dictionary<string, int> seen)
+    {
+        var count = seen[id] = seen.GetValueOrDefault(id) + 1;
+        return count == 1 ? id : string.Create(CultureInfo.InvariantCulture, $"{id}#{count}");
+    }
+
+    /// <summary>Sends through the shared sender, taking every 4xx back to read it here; the sender's own failures get their Russian text.</summary>
+    private async Task<MarketplaceResponse> SendAsync(MarketplaceRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _sender.SendAsync(request, cancellationToken);
+        }
+        catch (ConnectorException ex)
+        {
+            throw SenderTexts.Localize(ex);
+        }
+    }
+
+    private MarketplaceRequest Request(HttpMethod method, Uri uri, string token, string serialKey, string? body) =>
         new(DisplayName, () =>
         {
-            var message = new HttpRequestMessage(HttpMethod.Get, uri);
+            var message = new HttpRequestMessage(method, uri);
             message.Headers.TryAddWithoutValidation("Authorization", token);
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (body is not null)
+            {
+                message.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            }
+
             return message;
         })
         {
             SerialKey = serialKey,
             Options = _options.Resilience,
-            TokenHint = tokenHint,
+            AcceptStatus = status => (int)status is >= 400 and < 500,
         };
+
+    /// <summary>The body of a refusal and what WB said in it (the problem's <c>detail</c>, else <c>title</c>, else the start of the body).</summary>
+    private static async Task<(string Body, string Said)> BodyAsync(MarketplaceResponse response, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = await response.Message.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return (string.Empty, string.Empty);
+        }
+
+        var said = body.ReplaceLineEndings(" ").Trim();
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                said = Text(json.RootElement, "detail") is { Length: > 0 } detail ? detail
+                    : Text(json.RootElement, "title") is { Length: > 0 } title ? title
+                    : said;
+            }
+            else if (json.RootElement.ValueKind == JsonValueKind.String)
+            {
+                said = json.RootElement.GetString() ?? said;
+            }
+        }
+        catch (JsonException)
+        {
+            // plain text: quoted as it is
+        }
+
+        return (body, said.Length > SnippetLength ? said[..SnippetLength] + "..." : said);
+    }
+
+    /// <summary>
+    /// Whether an answer says the method is switched off: 404 or 410 on a documented path, or any refusal whose body
+    /// says the method is deprecated, disabled or obsolete (WB's exact wording is not documented).
+    /// </summary>
+    private static bool IsRetired(HttpStatusCode status, string body) =>
+        status is HttpStatusCode.NotFound or HttpStatusCode.Gone
+        || RetiredWords.Any(word => body.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] RetiredWords = ["deprecated", "disabled", "obsolete", "no longer", "устарел", "отключ"];
+
+    /// <summary>WB answers a token without a category with 401 "token scope not allowed"; the token's own claims can say so too.</summary>
+    private static bool IsMissingCategory(string body, string token, WildberriesTokenCategory category) =>
+        body.Contains("scope", StringComparison.OrdinalIgnoreCase) || WildberriesToken.TryRead(token)?.Has(category) == false;
 
     private static string Root(Uri baseUrl) => baseUrl.AbsoluteUri.TrimEnd('/');
 
@@ -358,6 +542,21 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             _ => null,
         }
         : null;
+
+    private static decimal? Decimal(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetDecimal(out var number) => number,
+            JsonValueKind.String when decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+    }
 
     private static long? Int64(JsonElement element, string name)
     {

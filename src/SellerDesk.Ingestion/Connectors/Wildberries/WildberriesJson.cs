@@ -4,9 +4,11 @@ using System.Text.Json.Serialization;
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
 
 /// <summary>
-/// The fields of a realization report line (legacy v5, snake_case) that the mapping reads, filled by
-/// <see cref="WildberriesLineReader"/>; every other field stays in the stored payload only. A missing or null amount
-/// is null (read as 0).
+/// The fields of a realization report line that the mapping reads, filled by <see cref="WildberriesLineReader"/> from
+/// either form of a line: the finance API's camelCase one (<c>rrdId</c>, <c>forPay</c>, money as strings) or the
+/// legacy v5 snake_case one (<c>rrd_id</c>, <c>ppvz_for_pay</c>, money as numbers) that rows pulled before the switch
+/// keep in their stored payload. Property names follow the v5 names. Every other field stays in the stored payload
+/// only. A missing or null amount is null (read as 0).
 /// </summary>
 internal sealed class WbReportLine
 {
@@ -30,6 +32,9 @@ internal sealed class WbReportLine
     public decimal? Deduction { get; set; }
     public decimal? StorageFee { get; set; }
     public decimal? Acceptance { get; set; }
+    public decimal? CashbackAmount { get; set; }
+    public decimal? CashbackDiscount { get; set; }
+    public decimal? CashbackCommissionChange { get; set; }
     public string? OrderDt { get; set; }
     public string? SaleDt { get; set; }
     public string? RrDt { get; set; }

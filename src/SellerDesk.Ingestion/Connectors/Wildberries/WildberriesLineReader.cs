@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
 
 /// <summary>
-/// Reads the fields the mapping needs from one realization report line (a JSON object) in a single forward pass,
+/// Reads the fields the mapping needs from one realization report line (a JSON object, with the finance API's camelCase
+/// names or the legacy v5 snake_case ones of rows stored before the switch) in a single forward pass,
 /// skipping every other field: the hot path of a 200 000-line pull, so no DOM and no reflection. Money is read from
 /// JSON numbers or numeric strings; null or missing is null.
 /// </summary>
@@ -40,7 +41,8 @@ internal static class WildberriesLineReader
     }
 
     /// <summary>
-    /// Reads one line; with <paramref name="keysOnly"/> only what a source row needs (rrd_id, srid, rr_dt, sale_dt).
+    /// Reads one line (finance API or legacy v5 names); with <paramref name="keysOnly"/> only what a source row needs
+    /// (<c>rrdId</c>, <c>srid</c>, <c>rrDate</c>, <c>saleDt</c>).
     /// Throws <see cref="JsonException"/>, <see cref="FormatException"/> or <see cref="InvalidOperationException"/> on a malformed line.
     /// </summary>
     public static WbReportLine Read(ReadOnlySpan<byte> utf8, bool keysOnly)
@@ -101,6 +103,9 @@ internal static class WildberriesLineReader
             case LineField.Deduction: line.Deduction = Decimal(ref reader); break;
             case LineField.StorageFee: line.StorageFee = Decimal(ref reader); break;
             case LineField.Acceptance: line.Acceptance = Decimal(ref reader); break;
+            case LineField.CashbackAmount: line.CashbackAmount = Decimal(ref reader); break;
+            case LineField.CashbackDiscount: line.CashbackDiscount = Decimal(ref reader); break;
+            case LineField.CashbackCommissionChange: line.CashbackCommissionChange = Decimal(ref reader); break;
             case LineField.OrderDt: line.OrderDt = Text(ref reader); break;
             case LineField.SaleDt: line.SaleDt = Text(ref reader); break;
             case LineField.RrDt: line.RrDt = Text(ref reader); break;
@@ -118,31 +123,57 @@ internal static class WildberriesLineReader
         return FieldOf(reader.ValueSpan);
     }
 
+    /// <summary>A field by its finance API (camelCase) or legacy v5 (snake_case) name; docs/connectors/wildberries.md lists both.</summary>
     private static LineField FieldOf(ReadOnlySpan<byte> name) => name.Length switch
     {
         4 when name.SequenceEqual("srid"u8) => LineField.Srid,
+        4 when name.SequenceEqual("nmId"u8) => LineField.NmId,
+        5 when name.SequenceEqual("rrdId"u8) => LineField.RrdId,
         5 when name.SequenceEqual("nm_id"u8) => LineField.NmId,
         5 when name.SequenceEqual("rr_dt"u8) => LineField.RrDt,
+        6 when name.SequenceEqual("forPay"u8) => LineField.PpvzForPay,
+        6 when name.SequenceEqual("rrDate"u8) => LineField.RrDt,
+        6 when name.SequenceEqual("saleDt"u8) => LineField.SaleDt,
         6 when name.SequenceEqual("rrd_id"u8) => LineField.RrdId,
-        7 when name.SequenceEqual("sa_name"u8) => LineField.SaName,
         7 when name.SequenceEqual("penalty"u8) => LineField.Penalty,
+        7 when name.SequenceEqual("orderDt"u8) => LineField.OrderDt,
+        7 when name.SequenceEqual("sa_name"u8) => LineField.SaName,
         7 when name.SequenceEqual("sale_dt"u8) => LineField.SaleDt,
         8 when name.SequenceEqual("quantity"u8) => LineField.Quantity,
+        8 when name.SequenceEqual("reportId"u8) => LineField.ReportId,
         8 when name.SequenceEqual("order_dt"u8) => LineField.OrderDt,
         9 when name.SequenceEqual("deduction"u8) => LineField.Deduction,
+        10 when name.SequenceEqual("vendorCode"u8) => LineField.SaName,
         10 when name.SequenceEqual("acceptance"u8) => LineField.Acceptance,
+        11 when name.SequenceEqual("docTypeName"u8) => LineField.DocTypeName,
+        11 when name.SequenceEqual("paidStorage"u8) => LineField.StorageFee,
         11 when name.SequenceEqual("storage_fee"u8) => LineField.StorageFee,
+        12 when name.SequenceEqual("retailAmount"u8) => LineField.RetailAmount,
+        12 when name.SequenceEqual("acquiringFee"u8) => LineField.AcquiringFee,
+        12 when name.SequenceEqual("returnAmount"u8) => LineField.ReturnAmount,
         12 when name.SequenceEqual("ppvz_for_pay"u8) => LineField.PpvzForPay,
         12 when name.SequenceEqual("delivery_rub"u8) => LineField.DeliveryRub,
+        13 when name.SequenceEqual("bonusTypeName"u8) => LineField.BonusTypeName,
         13 when name.SequenceEqual("retail_amount"u8) => LineField.RetailAmount,
         13 when name.SequenceEqual("acquiring_fee"u8) => LineField.AcquiringFee,
         13 when name.SequenceEqual("doc_type_name"u8) => LineField.DocTypeName,
         13 when name.SequenceEqual("return_amount"u8) => LineField.ReturnAmount,
+        14 when name.SequenceEqual("sellerOperName"u8) => LineField.SupplierOperName,
+        14 when name.SequenceEqual("paidAcceptance"u8) => LineField.Acceptance,
+        14 when name.SequenceEqual("deliveryAmount"u8) => LineField.DeliveryAmount,
+        14 when name.SequenceEqual("cashbackAmount"u8) => LineField.CashbackAmount,
+        15 when name.SequenceEqual("deliveryService"u8) => LineField.DeliveryRub,
         15 when name.SequenceEqual("bonus_type_name"u8) => LineField.BonusTypeName,
         15 when name.SequenceEqual("delivery_amount"u8) => LineField.DeliveryAmount,
+        15 when name.SequenceEqual("cashback_amount"u8) => LineField.CashbackAmount,
+        16 when name.SequenceEqual("cashbackDiscount"u8) => LineField.CashbackDiscount,
+        17 when name.SequenceEqual("additionalPayment"u8) => LineField.AdditionalPayment,
+        17 when name.SequenceEqual("cashback_discount"u8) => LineField.CashbackDiscount,
         18 when name.SequenceEqual("supplier_oper_name"u8) => LineField.SupplierOperName,
         18 when name.SequenceEqual("additional_payment"u8) => LineField.AdditionalPayment,
         20 when name.SequenceEqual("realizationreport_id"u8) => LineField.ReportId,
+        24 when name.SequenceEqual("cashbackCommissionChange"u8) => LineField.CashbackCommissionChange,
+        26 when name.SequenceEqual("cashback_commission_change"u8) => LineField.CashbackCommissionChange,
         _ => LineField.None,
     };
 
@@ -194,6 +225,9 @@ internal static class WildberriesLineReader
         Deduction,
         StorageFee,
         Acceptance,
+        CashbackAmount,
+        CashbackDiscount,
+        CashbackCommissionChange,
         OrderDt,
         SaleDt,
         RrDt,

@@ -26,7 +26,11 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     public const string OtherKind = "other";
 
     private const string SaleOperation = "Продажа";
+    private const string CorrectedSaleOperation = "Корректная продажа";
+    private const string SaleStornoOperation = "Сторно продаж";
     private const string ReturnOperation = "Возврат";
+    private const string CorrectedReturnOperation = "Корректный возврат";
+    private const string ReturnStornoOperation = "Сторно возвратов";
 
     public WildberriesMapping Map(IReadOnlyList<SourceRow> rows)
     {
@@ -36,31 +40,11 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         return session.Finish();
     }
 
-    /// <summary>The report's amount to pay the seller over these rows (the reconciliation figure).</summary>
-    public static decimal? Payout(IReadOnlyList<SourceRow> rows)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var lines = ReadLines(rows, new MapState());
-        if (lines.Count == 0 && !rows.Any(r => r.Feed == RealizationFeed))
-        {
-            return null;
-        }
-
-        return PayoutOf(lines);
-    }
-
-    private static decimal PayoutOf(List<Line> lines)
-    {
-        var total = 0m;
-        foreach (var line in lines)
-        {
-            var d = line.Data;
-            total += (Sign(d) * Money(d.PpvzForPay)) - Money(d.DeliveryRub) - Money(d.Penalty) - Money(d.StorageFee)
-                - Money(d.Acceptance) - Money(d.Deduction) + Money(d.AdditionalPayment);
-        }
-
-        return total;
-    }
+    /// <summary>
+    /// The report's amount to pay the seller over these rows, from the raw fields only
+    /// (<see cref="WildberriesReportPayout"/>, independent of this mapping); null when there is no report row.
+    /// </summary>
+    public static decimal? Payout(IReadOnlyList<SourceRow> rows) => WildberriesReportPayout.Of(rows);
 
     /// <summary>
     /// Maps rows given in parts, each part holding every row of each order it names (rows without an order can go in
@@ -88,15 +72,21 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             }
 
             var lines = ReadLines(rows, _state);
-            _anyReportRow |= lines.Count > 0 || rows.Any(r => r.Feed == RealizationFeed);
-            _payout += PayoutOf(lines);
+            if (WildberriesReportPayout.Of(rows) is { } payout)
+            {
+                _anyReportRow = true;
+                _payout += payout;
+            }
+
             var orders = new Dictionary<string, List<Line>>(StringComparer.Ordinal);
             foreach (var line in lines)
             {
                 var srid = line.Data.Srid?.Trim();
                 if (string.IsNullOrEmpty(srid))
                 {
-                    MapWithoutSale(line, null, _state);
+                    LoyaltyGap(line, null, _state);
+                    var kind = KindOf(line.Data);
+                    MapWithoutSale(line, kind is LineKind.SaleStorno or LineKind.ReturnStorno ? LineKind.Other : kind, Sign(line.Data) * Money(line.Data.PpvzForPay), null, _state);
                     continue;
                 }
 
@@ -116,7 +106,10 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             mapper.ReadAds(rows, _ads, _state);
         }
 
-        /// <summary>The sales lines and returns of the orders mapped so far, handed over and forgotten.</summary>
+        /// <summary>
+        /// The sales lines and returns of the orders mapped so far, with the gaps found so far, handed over and
+        /// forgotten (period fees and ad spend stay until <see cref="Finish"/>, with their own gaps).
+        /// </summary>
         public DerivedLedger TakeOrders()
         {
             if (_result is not null)
@@ -124,7 +117,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                 throw new InvalidOperationException("The mapping is finished.");
             }
 
-            var taken = new DerivedLedger([.. _state.Sales], [.. _state.Returns], [], []);
+            var taken = new DerivedLedger([.. _state.Sales], [.. _state.Returns], [], []) { Gaps = _state.TakeGaps() };
             _state.Sales.Clear();
             _state.Returns.Clear();
             return taken;
@@ -156,7 +149,12 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             var data = WildberriesLineReader.TryRead(row.Payload);
             if (data is null)
             {
-                state.Gap($"report line {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+                // What the report itself says the line pays (when its amounts can be read at all) is what the ledger misses.
+                state.Gap(
+                    $"report line {row.SourceId} is not readable JSON of the documented shape",
+                    WildberriesReportPayout.OfLine(row.Payload) ?? 0m,
+                    row.OrderKey,
+                    row.SourceId);
                 continue;
             }
 
@@ -172,12 +170,25 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
 
     private void MapOrder(string srid, List<Line> lines, MapState state)
     {
-        var saleRows = lines.Where(l => KindOf(l.Data) == LineKind.Sale).ToList();
+        foreach (var line in lines)
+        {
+            LoyaltyGap(line, srid, state);
+        }
+
+        // A storno cancels an earlier line of the same order and product: the pair stops being a sale (or a return)
+        // and only the difference of their amounts for pay stays, as a credit of the storno line.
+        var kinds = lines.ToDictionary(l => l, l => KindOf(l.Data));
+        var credits = new Dictionary<Line, decimal>();
+        Pair(lines, kinds, credits, LineKind.SaleStorno, LineKind.Sale);
+        Pair(lines, kinds, credits, LineKind.ReturnStorno, LineKind.Return);
+        decimal CreditOf(Line line) => credits.TryGetValue(line, out var credit) ? credit : Sign(line.Data) * Money(line.Data.PpvzForPay);
+
+        var saleRows = lines.Where(l => kinds[l] == LineKind.Sale).ToList();
         if (saleRows.Count == 0)
         {
             foreach (var line in lines)
             {
-                MapWithoutSale(line, srid, state);
+                MapWithoutSale(line, kinds[line], CreditOf(line), srid, state);
             }
 
             return;
@@ -197,7 +208,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
 
         var returns = new List<ReturnPart>();
-        foreach (var line in lines.Where(l => KindOf(l.Data) == LineKind.Return))
+        foreach (var line in lines.Where(l => kinds[l] == LineKind.Return))
         {
             var orderLine = Match(orderLines, line.Data);
             var quantity = Math.Max(1, line.Data.Quantity ?? 1);
@@ -210,6 +221,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                         CultureInfo.InvariantCulture,
                         $"return {line.SourceId} of order {srid}: {quantity} unit(s) back but only {remaining} sold and not yet returned"),
                     -forPay,
+                    srid,
                     line.SourceId);
                 continue;
             }
@@ -225,10 +237,10 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         {
             var d = line.Data;
             var orderLine = Match(orderLines, d);
-            var kind = KindOf(d);
+            var kind = kinds[line];
             if (kind == LineKind.Other)
             {
-                orderLine.Extra += Sign(d) * Money(d.PpvzForPay);
+                orderLine.Extra += CreditOf(line);
             }
 
             var delivery = Money(d.DeliveryRub);
@@ -257,22 +269,49 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
     }
 
+    /// <summary>
+    /// Pairs each line of kind <paramref name="storno"/> with the line of kind <paramref name="target"/> it cancels (same
+    /// product; the latest earlier one with the same amount for pay, else the latest earlier one, else the first). Both
+    /// become "other" lines; the cancelled line's credit is 0 and the storno's is what the two leave together. A storno
+    /// with nothing to cancel among the rows is an "other" line with its own signed amount.
+    /// </summary>
+    private static void Pair(List<Line> lines, Dictionary<Line, LineKind> kinds, Dictionary<Line, decimal> credits, LineKind storno, LineKind target)
+    {
+        foreach (var cancel in lines.Where(l => kinds[l] == storno).OrderBy(l => l.Data.RrdId).ToList())
+        {
+            var product = LineIdOf(cancel.Data);
+            var candidates = lines.Where(l => kinds[l] == target && LineIdOf(l.Data) == product).ToList();
+            var earlier = candidates.Where(l => l.Data.RrdId < cancel.Data.RrdId).ToList();
+            var cancelled = earlier.LastOrDefault(l => Money(l.Data.PpvzForPay) == Money(cancel.Data.PpvzForPay))
+                ?? earlier.LastOrDefault()
+                ?? candidates.FirstOrDefault();
+            kinds[cancel] = LineKind.Other;
+            if (cancelled is null)
+            {
+                continue;
+            }
+
+            kinds[cancelled] = LineKind.Other;
+            credits[cancelled] = 0m;
+            credits[cancel] = (Sign(cancel.Data) * Money(cancel.Data.PpvzForPay)) + (Sign(cancelled.Data) * Money(cancelled.Data.PpvzForPay));
+        }
+    }
+
     /// <summary>A line of no order, or of an order without a sale among the rows: costs become period fees.</summary>
-    private static void MapWithoutSale(Line line, string? srid, MapState state)
+    private static void MapWithoutSale(Line line, LineKind kind, decimal credit, string? srid, MapState state)
     {
         var d = line.Data;
         var where = srid is null ? "it names no order (srid)" : $"order {srid} has no sale among the rows";
-        var forPay = Money(d.PpvzForPay);
-        switch (KindOf(d))
+        switch (kind)
         {
             case LineKind.Sale:
-                state.Gap($"sale {line.SourceId}: {where}", forPay, line.SourceId);
+                state.Gap($"sale {line.SourceId}: {where}", credit, srid, line.SourceId);
                 break;
             case LineKind.Return:
-                state.Gap($"return {line.SourceId}: {where}", -forPay, line.SourceId);
+                state.Gap($"return {line.SourceId}: {where}", credit, srid, line.SourceId);
                 break;
             default:
-                Credit(line, Sign(d) * forPay, "amount for pay", where, state);
+                Credit(line, credit, "amount for pay", where, srid, state);
                 break;
         }
 
@@ -281,15 +320,15 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         state.Fee(line, DeductionKind, Money(d.Deduction));
         state.Fee(line, StorageKind, Money(d.StorageFee));
         state.Fee(line, AcceptanceKind, Money(d.Acceptance));
-        Credit(line, Money(d.AdditionalPayment), "additional payment", where, state);
+        Credit(line, Money(d.AdditionalPayment), "additional payment", where, srid, state);
     }
 
     /// <summary>Money to the seller outside any sale has no ledger row (fees are costs): a gap. A charge is a fee.</summary>
-    private static void Credit(Line line, decimal amount, string what, string where, MapState state)
+    private static void Credit(Line line, decimal amount, string what, string where, string? srid, MapState state)
     {
         if (amount > 0m)
         {
-            state.Gap($"{what} of line {line.SourceId}: {where}", amount, line.SourceId);
+            state.Gap($"{what} of line {line.SourceId}: {where}", amount, srid, line.SourceId);
         }
         else if (amount < 0m)
         {
@@ -297,25 +336,55 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
     }
 
+    /// <summary>
+    /// Loyalty-programme amounts (<c>cashbackAmount</c>, <c>cashbackDiscount</c>, <c>cashbackCommissionChange</c>) have no
+    /// ledger field and their place in WB's payout is not documented: the line is named in a gap (payout effect 0, as
+    /// neither side counts them) so the run says they were left out.
+    /// </summary>
+    private static void LoyaltyGap(Line line, string? srid, MapState state)
+    {
+        var d = line.Data;
+        if (Money(d.CashbackAmount) == 0m && Money(d.CashbackDiscount) == 0m && Money(d.CashbackCommissionChange) == 0m)
+        {
+            return;
+        }
+
+        state.Gap(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"report line {line.SourceId} carries loyalty-programme amounts the ledger does not hold (cashbackAmount {Money(d.CashbackAmount)}, cashbackDiscount {Money(d.CashbackDiscount)}, cashbackCommissionChange {Money(d.CashbackCommissionChange)})"),
+            0m,
+            srid,
+            line.SourceId);
+    }
+
     private void ReadAds(IReadOnlyList<SourceRow> rows, Dictionary<string, (DateOnly Date, decimal Amount)> latest, MapState state)
     {
         foreach (var row in rows.Where(r => r.Feed == AdsFeed))
         {
             var charge = TryRead(row.Payload, WildberriesJsonContext.Default.WbAdCharge);
-            if (charge is null)
+            if (charge?.UpdSum is not { } amount)
             {
-                state.Gap($"ad charge {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+                state.Gap(
+                    charge is null
+                        ? $"ad charge {row.SourceId} is not readable JSON of the documented shape"
+                        : $"ad charge {row.SourceId} has no amount (updSum)",
+                    0m,
+                    null,
+                    row.SourceId);
+                latest.Remove(row.SourceId);
                 continue;
             }
 
+            // An undated charge (updTime null, as in WB's own documentation sample) keeps the date the fetch gave it.
             var date = WildberriesTime.MoscowDate(charge.UpdTime, options.UtcDesignatorIsMoscowTime) ?? row.BusinessDate;
-            latest[row.SourceId] = (date, Money(charge.UpdSum));
+            latest[row.SourceId] = (date, amount);
         }
     }
 
     private static void MapAds(Dictionary<string, (DateOnly Date, decimal Amount)> latest, MapState state)
     {
-        foreach (var group in latest.GroupBy(a => a.Value.Date))
+        foreach (var group in latest.GroupBy(a => a.Value.Date).OrderBy(g => g.Key))
         {
             var amount = group.Sum(a => a.Value.Amount);
             if (amount > 0m)
@@ -327,6 +396,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                 state.Gap(
                     string.Create(CultureInfo.InvariantCulture, $"ad charges on {group.Key:yyyy-MM-dd} net to a refund"),
                     0m,
+                    null,
                     [.. group.Select(a => a.Key)]);
             }
         }
@@ -394,22 +464,29 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         return new DateTimeOffset(midnight, WildberriesTime.Moscow.GetUtcOffset(midnight));
     }
 
+    /// <summary>
+    /// A line's kind by its operation (<c>sellerOperName</c>, or the document type when that is empty): a sale
+    /// (<c>Продажа</c>, <c>Корректная продажа</c>), a sale's storno (<c>Сторно продаж</c>), a return (<c>Возврат</c>,
+    /// <c>Корректный возврат</c>), a return's storno (<c>Сторно возвратов</c>), or anything else.
+    /// </summary>
     internal static LineKind KindOf(WbReportLine line)
     {
         var operation = string.IsNullOrWhiteSpace(line.SupplierOperName) ? line.DocTypeName : line.SupplierOperName;
         return operation?.Trim() switch
         {
-            SaleOperation => LineKind.Sale,
-            ReturnOperation => LineKind.Return,
+            SaleOperation or CorrectedSaleOperation => LineKind.Sale,
+            SaleStornoOperation => LineKind.SaleStorno,
+            ReturnOperation or CorrectedReturnOperation => LineKind.Return,
+            ReturnStornoOperation => LineKind.ReturnStorno,
             _ => LineKind.Other,
         };
     }
 
-    /// <summary>+1 when the line's amount for pay goes to the seller, -1 when it is taken back (a return).</summary>
+    /// <summary>+1 when the line's amount for pay goes to the seller, -1 when it is taken back (a return, a sale's storno).</summary>
     internal static decimal Sign(WbReportLine line) => KindOf(line) switch
     {
-        LineKind.Sale => 1m,
-        LineKind.Return => -1m,
+        LineKind.Sale or LineKind.ReturnStorno => 1m,
+        LineKind.Return or LineKind.SaleStorno => -1m,
         _ => string.Equals(line.DocTypeName?.Trim(), ReturnOperation, StringComparison.Ordinal) ? -1m : 1m,
     };
 
@@ -439,7 +516,9 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     internal enum LineKind
     {
         Sale,
+        SaleStorno,
         Return,
+        ReturnStorno,
         Other,
     }
 
@@ -557,8 +636,17 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
 
         public List<AdSpend> AdSpend { get; } = [];
 
-        public void Gap(string reason, decimal payoutEffect, params string[] sourceIds) =>
-            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds));
+        /// <summary>Records money the ledger cannot carry, with the order it belongs to (null for period money).</summary>
+        public void Gap(string reason, decimal payoutEffect, string? orderKey, params string[] sourceIds) =>
+            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds) { OrderKey = orderKey });
+
+        /// <summary>The gaps recorded so far, handed over and forgotten (a part of a long mapping).</summary>
+        public List<MappingGap> TakeGaps()
+        {
+            var taken = new List<MappingGap>(_gaps);
+            _gaps.Clear();
+            return taken;
+        }
 
         public void Fee(Line line, string kind, decimal amount)
         {
@@ -587,6 +675,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                     Gap(
                         string.Create(CultureInfo.InvariantCulture, $"{kind} on {date:yyyy-MM-dd} nets to a credit of {-amount}"),
                         -amount,
+                        null,
                         [.. ids]);
                 }
             }
@@ -598,7 +687,8 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                 ? byOrder
                 : string.CompareOrdinal(a.ReturnId, b.ReturnId));
             AdSpend.Sort((a, b) => a.Date.CompareTo(b.Date));
-            return new WildberriesMapping(new DerivedLedger(Sales, Returns, AdSpend, fees), _gaps);
+            var gaps = TakeGaps();
+            return new WildberriesMapping(new DerivedLedger(Sales, Returns, AdSpend, fees) { Gaps = gaps }, gaps);
         }
     }
 }

@@ -1,3 +1,4 @@
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
@@ -5,8 +6,8 @@ namespace SellerDesk.Ingestion.Connectors.Wildberries;
 /// <summary>Settings of <see cref="WildberriesConnector"/>; the defaults are the production ones.</summary>
 public sealed record WildberriesOptions
 {
-    /// <summary>Host of the realization report (legacy v5 path). <see cref="ConnectionSettings.BaseUrl"/> overrides it.</summary>
-    public Uri StatisticsBaseUrl { get; init; } = new("https://statistics-api.wildberries.ru");
+    /// <summary>Host of the realization report (the finance API). <see cref="ConnectionSettings.BaseUrl"/> overrides it.</summary>
+    public Uri FinanceBaseUrl { get; init; } = new("https://finance-api.wildberries.ru");
 
     /// <summary>Host of the promotion API (ad spend). <see cref="ConnectionSettings.BaseUrl"/> overrides it too.</summary>
     public Uri AdvertBaseUrl { get; init; } = new("https://advert-api.wildberries.ru");
@@ -22,6 +23,12 @@ public sealed record WildberriesOptions
 
     /// <summary>Whether to pull ad spend at all (the token needs the Promotion category).</summary>
     public bool IncludeAdSpend { get; init; } = true;
+
+    /// <summary>
+    /// Told, in both languages, what a run had to do without or decide for itself (ad spend not pulled, ad charges
+    /// without a time); the pull runs with <c>ConnectorContext.Notice</c> here and shows them on the run.
+    /// </summary>
+    public Action<LocalText>? OnNotice { get; init; }
 
     /// <summary>
     /// Whether a trailing <c>Z</c> on a WB time is Moscow wall-clock time (as the report examples suggest) rather than

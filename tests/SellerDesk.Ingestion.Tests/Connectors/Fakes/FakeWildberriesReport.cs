@@ -5,106 +5,127 @@ using System.Text.Json.Serialization;
 namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
 
 /// <summary>
-/// One line of the v5 realization report as the fake serves it (snake_case, money as JSON numbers, Moscow times
-/// without offset). Only the fields the spec names; the real report has many more, which the connector keeps
-/// untouched in the payload anyway.
+/// One line of the realization report as the fake serves it: the finance API's camelCase names, money as strings
+/// (<c>"forPay": "820.50"</c>), Moscow times without offset, dates that can be null and optional ids (<c>srid</c>,
+/// <c>nmId</c>) that can be missing, as in WB's own samples. Only the fields the spec names and a few more; the real
+/// report has many more, which the connector keeps untouched in the payload anyway. The C# names are the legacy v5 ones
+/// (<c>PpvzForPay</c> is <c>forPay</c>, <c>DeliveryRub</c> is <c>deliveryService</c>, <c>RrDt</c> is <c>rrDate</c>...);
+/// <see cref="FakeWildberriesReport.LegacyV5Json"/> writes a line as the switched-off v5 method did.
 /// </summary>
 public sealed record FakeWbReportLine
 {
-    [JsonPropertyName("realizationreport_id")]
+    [JsonPropertyName("reportId")]
     public long RealizationReportId { get; init; } = 777;
 
-    [JsonPropertyName("rrd_id")]
+    [JsonPropertyName("rrdId")]
     public long RrdId { get; init; }
 
+    /// <summary>The order key; null leaves the field out (period lines often have none).</summary>
     [JsonPropertyName("srid")]
-    public string Srid { get; init; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Srid { get; init; } = "";
 
-    [JsonPropertyName("nm_id")]
-    public long NmId { get; init; }
+    /// <summary>WB's article; null leaves the field out.</summary>
+    [JsonPropertyName("nmId")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? NmId { get; init; }
 
-    [JsonPropertyName("sa_name")]
+    [JsonPropertyName("vendorCode")]
     public string SaName { get; init; } = "";
 
-    [JsonPropertyName("doc_type_name")]
+    [JsonPropertyName("docTypeName")]
     public string DocTypeName { get; init; } = "";
 
-    [JsonPropertyName("supplier_oper_name")]
+    [JsonPropertyName("sellerOperName")]
     public string SupplierOperName { get; init; } = "";
 
-    [JsonPropertyName("bonus_type_name")]
+    [JsonPropertyName("bonusTypeName")]
     public string BonusTypeName { get; init; } = "";
 
     [JsonPropertyName("quantity")]
     public int Quantity { get; init; }
 
-    [JsonPropertyName("retail_price")]
+    [JsonPropertyName("retailPrice")]
     public decimal RetailPrice { get; init; }
 
-    [JsonPropertyName("retail_amount")]
+    [JsonPropertyName("retailAmount")]
     public decimal RetailAmount { get; init; }
 
-    [JsonPropertyName("retail_price_withdisc_rub")]
+    [JsonPropertyName("retailPriceWithDisc")]
     public decimal RetailPriceWithDiscRub { get; init; }
 
-    [JsonPropertyName("commission_percent")]
-    public decimal CommissionPercent { get; init; }
+    /// <summary>A percentage: a JSON number in the finance API, not a money string.</summary>
+    [JsonPropertyName("commissionPercent")]
+    public double CommissionPercent { get; init; }
 
-    [JsonPropertyName("ppvz_sales_commission")]
+    [JsonPropertyName("ppvzSalesCommission")]
     public decimal PpvzSalesCommission { get; init; }
 
-    [JsonPropertyName("ppvz_for_pay")]
+    [JsonPropertyName("forPay")]
     public decimal PpvzForPay { get; init; }
 
-    [JsonPropertyName("acquiring_fee")]
+    [JsonPropertyName("acquiringFee")]
     public decimal AcquiringFee { get; init; }
 
-    [JsonPropertyName("delivery_amount")]
+    [JsonPropertyName("deliveryAmount")]
     public int DeliveryAmount { get; init; }
 
-    [JsonPropertyName("return_amount")]
+    [JsonPropertyName("returnAmount")]
     public int ReturnAmount { get; init; }
 
-    [JsonPropertyName("delivery_rub")]
+    [JsonPropertyName("deliveryService")]
     public decimal DeliveryRub { get; init; }
 
     [JsonPropertyName("penalty")]
     public decimal Penalty { get; init; }
 
-    [JsonPropertyName("additional_payment")]
+    [JsonPropertyName("additionalPayment")]
     public decimal AdditionalPayment { get; init; }
 
     [JsonPropertyName("deduction")]
     public decimal Deduction { get; init; }
 
-    [JsonPropertyName("storage_fee")]
+    [JsonPropertyName("paidStorage")]
     public decimal StorageFee { get; init; }
 
-    [JsonPropertyName("acceptance")]
+    [JsonPropertyName("paidAcceptance")]
     public decimal Acceptance { get; init; }
 
-    [JsonPropertyName("order_dt")]
-    public string OrderDt { get; init; } = "";
+    [JsonPropertyName("cashbackAmount")]
+    public decimal CashbackAmount { get; init; }
 
-    [JsonPropertyName("sale_dt")]
-    public string SaleDt { get; init; } = "";
+    [JsonPropertyName("cashbackDiscount")]
+    public decimal CashbackDiscount { get; init; }
 
-    [JsonPropertyName("rr_dt")]
-    public string RrDt { get; init; } = "";
+    [JsonPropertyName("cashbackCommissionChange")]
+    public decimal CashbackCommissionChange { get; init; }
 
-    /// <summary>The report day (Moscow) the fake filters <c>dateFrom</c>/<c>dateTo</c> on.</summary>
+    [JsonPropertyName("orderDt")]
+    public string? OrderDt { get; init; } = "";
+
+    [JsonPropertyName("saleDt")]
+    public string? SaleDt { get; init; } = "";
+
+    [JsonPropertyName("rrDate")]
+    public string? RrDt { get; init; } = "";
+
+    /// <summary>The report day (Moscow) the fake filters <c>dateFrom</c>/<c>dateTo</c> on: <c>rrDate</c>, else <c>saleDt</c>.</summary>
     [JsonIgnore]
-    public DateOnly ReportDate => DateOnly.ParseExact(RrDt[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public DateOnly ReportDate => DateOnly.ParseExact(
+        (string.IsNullOrEmpty(RrDt) ? SaleDt : RrDt)?[..10] ?? throw new InvalidOperationException($"Line {RrdId} has neither rrDate nor saleDt."),
+        "yyyy-MM-dd",
+        CultureInfo.InvariantCulture);
 }
 
-/// <summary>One charge of <c>/adv/v1/upd</c> (camelCase).</summary>
+/// <summary>One charge of <c>/adv/v1/upd</c> (camelCase), as in WB's documentation sample.</summary>
 public sealed record FakeWbAdCharge
 {
     [JsonPropertyName("updNum")]
     public long UpdNum { get; init; }
 
+    /// <summary>When the charge was made; null as in WB's own sample (then <see cref="ServeDate"/> says where the fake serves it).</summary>
     [JsonPropertyName("updTime")]
-    public string UpdTime { get; init; } = "";
+    public string? UpdTime { get; init; } = "";
 
     [JsonPropertyName("updSum")]
     public decimal UpdSum { get; init; }
@@ -118,8 +139,20 @@ public sealed record FakeWbAdCharge
     [JsonPropertyName("advertType")]
     public int AdvertType { get; init; } = 9;
 
+    [JsonPropertyName("paymentType")]
+    public string PaymentType { get; init; } = "Баланс";
+
+    [JsonPropertyName("advertStatus")]
+    public int AdvertStatus { get; init; } = 9;
+
+    /// <summary>For an undated charge: the day whose ads calls return it.</summary>
     [JsonIgnore]
-    public DateOnly Date => DateOnly.ParseExact(UpdTime[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public DateOnly? ServeDate { get; init; }
+
+    [JsonIgnore]
+    public DateOnly Date => UpdTime is { Length: >= 10 }
+        ? DateOnly.ParseExact(UpdTime[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : ServeDate ?? throw new InvalidOperationException($"Charge of campaign {AdvertId} has neither updTime nor a serve date.");
 }
 
 /// <summary>
@@ -151,6 +184,58 @@ public sealed class FakeWildberriesReport
 
     /// <summary>A copy without the lines <paramref name="which"/> picks.</summary>
     public FakeWildberriesReport Without(Func<FakeWbReportLine, bool> which) => new(Lines.Where(l => !which(l)), AdCharges);
+
+    /// <summary>A copy with <paramref name="lines"/> added (storno and corrected lines of a restatement, partial rows).</summary>
+    public FakeWildberriesReport With(params FakeWbReportLine[] lines) => new(Lines.Concat(lines), AdCharges);
+
+    /// <summary>A copy with <paramref name="charges"/> added to the ad charges.</summary>
+    public FakeWildberriesReport WithAds(params FakeWbAdCharge[] charges) => new(Lines, AdCharges.Concat(charges));
+
+    /// <summary>
+    /// A copy where the line <paramref name="rrdId"/> is re-issued under <paramref name="newRrdId"/> (changed by
+    /// <paramref name="change"/> if given) and no longer served under its old id.
+    /// </summary>
+    public FakeWildberriesReport Reissue(long rrdId, long newRrdId, Func<FakeWbReportLine, FakeWbReportLine>? change = null) =>
+        new(Lines.Select(l => l.RrdId == rrdId ? (change?.Invoke(l) ?? l) with { RrdId = newRrdId } : l), AdCharges);
+
+    /// <summary>
+    /// A line as the switched-off v5 method wrote it (<c>rrd_id</c>, <c>ppvz_for_pay</c>, money as JSON numbers): the
+    /// payload that rows pulled before the switch keep in storage.
+    /// </summary>
+    public static string LegacyV5Json(FakeWbReportLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var v1 = JsonSerializer.SerializeToNode(line, FakeWildberries.Json)!.AsObject();
+        var v5 = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, value) in v1)
+        {
+            var legacy = V5Names.GetValueOrDefault(name, name);
+            v5[legacy] = value is System.Text.Json.Nodes.JsonValue text && MoneyFields.Contains(name) && text.TryGetValue<string>(out var amount)
+                ? System.Text.Json.Nodes.JsonValue.Create(decimal.Parse(amount, CultureInfo.InvariantCulture))
+                : value?.DeepClone();
+        }
+
+        return v5.ToJsonString(FakeWildberries.Json);
+    }
+
+    private static readonly Dictionary<string, string> V5Names = new(StringComparer.Ordinal)
+    {
+        ["reportId"] = "realizationreport_id", ["rrdId"] = "rrd_id", ["nmId"] = "nm_id", ["vendorCode"] = "sa_name",
+        ["docTypeName"] = "doc_type_name", ["sellerOperName"] = "supplier_oper_name", ["bonusTypeName"] = "bonus_type_name",
+        ["retailPrice"] = "retail_price", ["retailAmount"] = "retail_amount", ["retailPriceWithDisc"] = "retail_price_withdisc_rub",
+        ["commissionPercent"] = "commission_percent", ["ppvzSalesCommission"] = "ppvz_sales_commission", ["forPay"] = "ppvz_for_pay",
+        ["acquiringFee"] = "acquiring_fee", ["deliveryAmount"] = "delivery_amount", ["returnAmount"] = "return_amount",
+        ["deliveryService"] = "delivery_rub", ["additionalPayment"] = "additional_payment", ["paidStorage"] = "storage_fee",
+        ["paidAcceptance"] = "acceptance", ["cashbackAmount"] = "cashback_amount", ["cashbackDiscount"] = "cashback_discount",
+        ["cashbackCommissionChange"] = "cashback_commission_change", ["orderDt"] = "order_dt", ["saleDt"] = "sale_dt", ["rrDate"] = "rr_dt",
+    };
+
+    private static readonly HashSet<string> MoneyFields = new(StringComparer.Ordinal)
+    {
+        "retailPrice", "retailAmount", "retailPriceWithDisc", "ppvzSalesCommission", "forPay", "acquiringFee", "deliveryService",
+        "penalty", "additionalPayment", "deduction", "paidStorage", "paidAcceptance", "cashbackAmount", "cashbackDiscount",
+        "cashbackCommissionChange",
+    };
 
     /// <summary>
     /// A realistic report, the same for the same arguments: each day <paramref name="ordersPerDay"/> orders of five
@@ -237,7 +322,7 @@ public sealed class FakeWildberriesReport
         var retailPrice = price * quantity;
         var retailAmount = decimal.Round(retailPrice * (1 - (random.Next(0, 30) / 100m)), 2);
         var acquiring = decimal.Round(retailAmount * 0.015m, 2);
-        var commissionPercent = 12m + random.Next(14);
+        var commissionPercent = 12 + random.Next(14);
         var commission = decimal.Round(retailAmount * commissionPercent / 100m, 2);
         var forPay = random.Next(8) == 0
             ? retailAmount + Money(random, 5, 40) // WB funds its own discount: more than the retail amount reaches the seller

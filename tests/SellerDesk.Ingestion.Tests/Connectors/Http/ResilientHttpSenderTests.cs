@@ -57,6 +57,23 @@ public sealed class ResilientHttpSenderTests
     }
 
     [Fact]
+    public async Task A_401_the_caller_accepts_is_handed_back_with_its_body_to_tell_a_missing_token_category_apart()
+    {
+        const string Body = """{"title":"unauthorized","detail":"token scope not allowed","status":401}""";
+        var handler = new ScriptedHandler(() => Answer(HttpStatusCode.Unauthorized, Body));
+        var request = new MarketplaceRequest("Wildberries", () => new HttpRequestMessage(HttpMethod.Post, "http://wb.test/api/finance/v1/sales-reports/detailed"))
+        {
+            AcceptStatus = status => status == HttpStatusCode.Unauthorized,
+        };
+
+        using var response = await Sender(handler).SendAsync(request, CancellationToken.None);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.Message.Content.ReadAsStringAsync()).Should().Be(Body);
+        handler.Calls.Should().Be(1, "a rejected token is still not retried");
+    }
+
+    [Fact]
     public async Task Network_errors_back_off_then_fail_as_unavailable_saying_what_went_wrong()
     {
         var handler = new ScriptedHandler(() => throw new HttpRequestException("Connection refused"));

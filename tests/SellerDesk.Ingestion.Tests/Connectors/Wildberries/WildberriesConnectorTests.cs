@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using static SellerDesk.Ingestion.Tests.Connectors.Wildberries.WildberriesFixtures;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Wildberries;
 
-/// <summary>Fetching from a fake Wildberries over real HTTP: paging, throttling, failures, auth, ad windows.</summary>
+/// <summary>Fetching from a fake Wildberries over real HTTP: paging, throttling, failures, tokens, ad windows.</summary>
 public sealed class WildberriesConnectorTests
 {
     private static readonly DateOnly Start = new(2026, 3, 1);
@@ -15,7 +16,7 @@ public sealed class WildberriesConnectorTests
     private static readonly WildberriesOptions SmallPages = new() { ReportLimit = 7, RowsPerPage = 5 };
 
     [Fact]
-    public async Task Every_page_of_the_report_is_read_until_Wildberries_answers_204()
+    public async Task Every_page_of_the_report_is_asked_for_by_POST_from_rrdId_0_until_Wildberries_answers_204()
     {
         await using var wb = await WildberriesHarness.StartAsync(FiveDays, SmallPages);
         var lines = FiveDays.Lines;
@@ -27,15 +28,36 @@ public sealed class WildberriesConnectorTests
         var requests = wb.Fake.ReportRequests;
         var expectedAfter = new List<long> { 0 };
         expectedAfter.AddRange(lines.Chunk(7).Select(page => page[^1].RrdId));
-        requests.Select(r => long.Parse(r["rrdid"]!, CultureInfo.InvariantCulture)).Should().Equal(expectedAfter);
+        requests.Select(r => long.Parse(r["rrdId"]!, CultureInfo.InvariantCulture)).Should().Equal(expectedAfter);
         requests.Select(r => r.Status).Should().Equal([.. Enumerable.Repeat(200, expectedAfter.Count - 1), 204]);
         requests.Should().OnlyContain(r =>
-            r.Authorization == FakeWildberries.DefaultToken && r["dateFrom"] == "2026-03-01" && r["dateTo"] == "2026-03-05"
-            && r["limit"] == "7" && r["period"] == "daily" && r.Accept!.Contains("application/json"));
+            r.Method == "POST" && r.Authorization == FakeWildberries.DefaultToken && r.ContentType!.StartsWith("application/json")
+            && r["dateFrom"] == "2026-03-01" && r["dateTo"] == "2026-03-05T23:59:59" && r["limit"] == "7" && r["period"] == "daily"
+            && r.Accept!.Contains("application/json"));
         pages.Select(p => p.PagesRead).Should().Equal(Enumerable.Range(1, pages.Count));
         pages.Where(p => p.Rows[0].Feed == WildberriesConnector.RealizationFeed).Should().OnlyContain(p => p.Rows.Count <= 5);
-        wb.Fake.AdsRequests.Should().ContainSingle().Which.Should().Match<FakeWbRequest>(r => r["from"] == "2026-03-01" && r["to"] == "2026-03-05");
+        wb.Fake.AdsRequests.Should().ContainSingle().Which.Should().Match<FakeWbRequest>(r => r.Method == "GET" && r["from"] == "2026-03-01" && r["to"] == "2026-03-05");
         wb.Time.Delays.Should().BeEmpty();
+        wb.Notices.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Paging_goes_on_across_pages_through_throttling_and_server_errors_without_losing_or_repeating_a_line()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays, SmallPages);
+        wb.Fake.ThrottleNext(2, retrySeconds: 7, path: WildberriesConnector.ReportPath, after: 2);
+        wb.Fake.FailNext(2, status: 503, path: WildberriesConnector.ReportPath, after: 4);
+
+        var rows = await wb.FetchAsync(Start, Start.AddDays(4));
+
+        rows.Where(r => r.Feed == WildberriesConnector.RealizationFeed).Select(r => r.SourceId)
+            .Should().Equal(FiveDays.Lines.Select(l => l.RrdId.ToString(CultureInfo.InvariantCulture)), "every line once, in order");
+        var requests = wb.Fake.ReportRequests;
+        requests.Take(8).Select(r => r.Status).Should().Equal(200, 200, 429, 429, 200, 200, 503, 503);
+        requests.Skip(2).Take(3).Select(r => r["rrdId"]).Distinct().Should().ContainSingle("a throttled page is asked for again from the same line");
+        requests.Skip(6).Take(3).Select(r => r["rrdId"]).Distinct().Should().ContainSingle("a page that failed is asked for again from the same line");
+        wb.Time.Delays.Take(2).Should().Equal(TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7));
+        wb.Time.Delays.Should().HaveCount(4);
     }
 
     [Fact]
@@ -49,9 +71,9 @@ public sealed class WildberriesConnectorTests
         sale.Should().BeEquivalentTo(new { Feed = "wb.realization", OrderKey = "srid-b", BusinessDate = new DateOnly(2026, 3, 2) });
         using (var payload = JsonDocument.Parse(sale.Payload))
         {
-            payload.RootElement.GetProperty("ppvz_for_pay").GetDecimal().Should().Be(2050.00m);
-            payload.RootElement.GetProperty("supplier_oper_name").GetString().Should().Be("Продажа");
-            payload.RootElement.GetProperty("retail_price").GetDecimal().Should().Be(3000m, "fields the mapping does not read are kept too");
+            payload.RootElement.GetProperty("forPay").GetString().Should().Be("2050.00", "money comes as strings and is kept as it came");
+            payload.RootElement.GetProperty("sellerOperName").GetString().Should().Be("Продажа");
+            payload.RootElement.GetProperty("retailPrice").GetString().Should().Be("3000", "fields the mapping does not read are kept too");
         }
 
         rows.Single(r => r.SourceId == "11").OrderKey.Should().BeNull("storage belongs to no order");
@@ -59,6 +81,24 @@ public sealed class WildberriesConnectorTests
             ("501@2026-03-02T10:00:00+03:00", (string?)null, new DateOnly(2026, 3, 2)),
             ("502@2026-03-02T18:00:00", null, new DateOnly(2026, 3, 2)),
             ("501@2026-03-03T09:00:00", null, new DateOnly(2026, 3, 3)));
+    }
+
+    [Fact]
+    public async Task Partial_lines_as_in_WB_samples_null_dates_and_missing_ids_become_rows_dated_by_what_they_have()
+    {
+        var report = new FakeWildberriesReport(
+        [
+            new FakeWbReportLine { RrdId = 1, Srid = null, NmId = null, SupplierOperName = "Хранение", StorageFee = 10m, OrderDt = null, SaleDt = null, RrDt = "2026-03-02" },
+            new FakeWbReportLine { RrdId = 2, Srid = "s-1", NmId = 7, SupplierOperName = "Логистика", DeliveryRub = 50m, OrderDt = null, RrDt = null, SaleDt = "2026-03-03T10:00:00" },
+        ]);
+        await using var wb = await WildberriesHarness.StartAsync(report);
+
+        var rows = await wb.FetchAsync(From, To);
+
+        rows.Where(r => r.Feed == WildberriesConnector.RealizationFeed).Select(r => (r.SourceId, r.OrderKey, r.BusinessDate)).Should().Equal(
+            ("1", (string?)null, new DateOnly(2026, 3, 2)),
+            ("2", "s-1", new DateOnly(2026, 3, 3)));
+        rows.Single(r => r.SourceId == "1").Payload.Should().NotContain("\"srid\"").And.Contain("\"orderDt\":null");
     }
 
     [Fact]
@@ -73,27 +113,14 @@ public sealed class WildberriesConnectorTests
         rows.Where(r => r.Feed == WildberriesConnector.RealizationFeed).Select(r => r.SourceId)
             .Should().Equal(report.Lines.Select(l => l.RrdId.ToString(CultureInfo.InvariantCulture)), "every line once, none twice");
         var requests = wb.Fake.ReportRequests;
-        requests[0]["rrdid"].Should().Be("0");
-        var resumedAfter = long.Parse(requests[1]["rrdid"]!, CultureInfo.InvariantCulture);
+        requests[0]["rrdId"].Should().Be("0");
+        var resumedAfter = long.Parse(requests[1]["rrdId"]!, CultureInfo.InvariantCulture);
         resumedAfter.Should().BeInRange(report.Lines[0].RrdId, report.Lines[249].RrdId, "the lines that arrived before the break are kept");
         wb.Time.Delays.Should().ContainSingle().Which.Should().BeCloseTo(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
-    public async Task Throttling_waits_the_seconds_Wildberries_advises_then_goes_on()
-    {
-        await using var wb = await WildberriesHarness.StartAsync(FiveDays, SmallPages);
-        wb.Fake.ThrottleNext(2, retrySeconds: 7);
-
-        var rows = await wb.FetchAsync(Start, Start.AddDays(4));
-
-        rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(FiveDays.Lines.Count);
-        wb.Time.Delays.Should().Equal(TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7));
-        wb.Fake.ReportRequests.Take(3).Select(r => (r.Status, r["rrdid"])).Should().Equal((429, "0"), (429, "0"), (200, "0"));
-    }
-
-    [Fact]
-    public async Task Throttling_that_outlasts_every_try_fails_as_throttled_and_leaves_it_to_the_next_run()
+    public async Task Throttling_that_outlasts_every_try_fails_as_throttled_in_both_languages_and_leaves_it_to_the_next_run()
     {
         await using var wb = await WildberriesHarness.StartAsync(FiveDays, SmallPages);
         wb.Fake.ThrottleNext(100, retrySeconds: 30);
@@ -102,7 +129,8 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Throttled
-            && e.Message == "Wildberries is still throttling after 5 tries; the next scheduled run will continue");
+            && e.Text.En == "Wildberries is still throttling after 5 tries; the next scheduled run will continue"
+            && e.Text.Ru == "Wildberries всё ещё ограничивает частоту запросов после 5 попыток; загрузку продолжит следующий запуск по расписанию");
         wb.Fake.Requests.Should().HaveCount(5);
         wb.Time.Delays.Should().Equal(Enumerable.Repeat(TimeSpan.FromSeconds(30), 4));
     }
@@ -117,7 +145,8 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Throttled
-            && e.Message == "Wildberries asks to wait 11 h 38 min before the next request; the next scheduled run will continue");
+            && e.Text.En == "Wildberries asks to wait 11 h 38 min before the next request; the next scheduled run will continue"
+            && e.Text.Ru == "Wildberries просит подождать 11 ч 38 мин до следующего запроса; загрузку продолжит следующий запуск по расписанию");
         wb.Fake.Requests.Should().ContainSingle();
         wb.Time.Delays.Should().BeEmpty();
     }
@@ -132,9 +161,25 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Unauthorized
-            && e.Message == "token rejected by Wildberries: paste a new one with the Statistics category");
+            && e.Text.En == "token rejected by Wildberries (token withdrawn): paste a new one with the Finance category"
+            && e.Text.Ru == "Wildberries отклонил токен (token withdrawn): вставьте новый токен с категорией «Финансы»");
         wb.Fake.Requests.Should().ContainSingle().Which.Status.Should().Be(401);
         wb.Time.Delays.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_token_without_the_Finance_category_fails_at_once_saying_which_category_to_add()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays);
+        var statisticsOnly = wb.Fake.IssueToken(WildberriesTokenCategory.Statistics, WildberriesTokenCategory.Promotion);
+
+        var fetch = () => wb.FetchAsync(Start, Start.AddDays(4), wb.Fake.Connection(token: statisticsOnly));
+
+        var failure = (await fetch.Should().ThrowAsync<ConnectorException>()).Which;
+        failure.Failure.Should().Be(ConnectorFailure.Unauthorized);
+        failure.Text.En.Should().Contain("has no Finance category").And.Contain("create a token with the Finance category");
+        failure.Text.Ru.Should().Contain("нет категории «Финансы»").And.Contain("токен с категорией «Финансы»");
+        wb.Fake.Requests.Should().ContainSingle().Which.Should().Match<FakeWbRequest>(r => r.IsReport && r.Status == 401);
     }
 
     [Fact]
@@ -143,14 +188,10 @@ public sealed class WildberriesConnectorTests
         await using var wb = await WildberriesHarness.StartAsync(FiveDays);
         var connection = wb.Connection with { Credentials = new Dictionary<string, string>() };
 
-        var fetch = async () =>
-        {
-            await foreach (var _ in wb.Connector.FetchAsync(connection, new PullWindow(Start, Start), CancellationToken.None))
-            {
-            }
-        };
+        var fetch = () => wb.FetchAsync(Start, Start, connection);
 
-        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Failure.Should().Be(ConnectorFailure.Unauthorized);
+        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.Unauthorized && e.Text.Ru == "в подключении нет токена Wildberries: вставьте токен");
         wb.Fake.Requests.Should().BeEmpty();
     }
 
@@ -164,7 +205,8 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Unavailable
-            && e.Message == "Wildberries answered 500 five times in a row; the pull will retry at the next run");
+            && e.Text.En == "Wildberries answered 500 five times in a row; the pull will retry at the next run"
+            && e.Text.Ru == "Wildberries 5 раз подряд ответил 500; загрузка повторится при следующем запуске");
         wb.Fake.Requests.Should().HaveCount(5).And.OnlyContain(r => r.Status == 500);
         var delays = wb.Time.Delays;
         delays.Should().HaveCount(4).And.BeInAscendingOrder();
@@ -178,15 +220,148 @@ public sealed class WildberriesConnectorTests
     }
 
     [Fact]
-    public async Task A_few_500s_are_ridden_out_and_the_report_is_read_whole()
+    public async Task The_switched_off_v5_report_path_is_refused_as_Wildberries_refuses_it()
     {
-        await using var wb = await WildberriesHarness.StartAsync(FiveDays, SmallPages);
-        wb.Fake.FailNext(2, status: 503);
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(
+            HttpMethod.Get, new Uri(wb.Fake.BaseUrl, WildberriesConnector.RetiredReportPath + "?dateFrom=2026-03-01&dateTo=2026-03-05&rrdid=0"));
+        request.Headers.TryAddWithoutValidation("Authorization", FakeWildberries.DefaultToken);
+
+        using var response = await http.SendAsync(request);
+
+        ((int)response.StatusCode).Should().Be(403);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        body.RootElement.GetProperty("detail").GetString().Should().Be(FakeWildberries.RetiredDetail);
+    }
+
+    [Theory]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task A_report_method_Wildberries_has_switched_off_fails_the_run_as_retired_naming_the_method(int status)
+    {
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays);
+        wb.Fake.Retire(WildberriesConnector.ReportPath, status);
+
+        var fetch = () => wb.FetchAsync(Start, Start.AddDays(4));
+
+        var failure = (await fetch.Should().ThrowAsync<ConnectorException>()).Which;
+        failure.Failure.Should().Be(ConnectorFailure.MethodRetired);
+        failure.Text.En.Should().StartWith($"Wildberries has switched off the method POST /api/finance/v1/sales-reports/detailed (HTTP {status}: {FakeWildberries.RetiredDetail})")
+            .And.EndWith("this connection needs an update of SellerDesk's Wildberries connector");
+        failure.Text.Ru.Should().StartWith("Wildberries отключил метод POST /api/finance/v1/sales-reports/detailed");
+        wb.Fake.Requests.Should().ContainSingle("a switched-off method is not retried");
+    }
+
+    [Fact]
+    public async Task A_switched_off_ads_method_leaves_the_sales_and_says_so_in_a_notice()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays);
+        wb.Fake.Retire(WildberriesConnector.AdsPath, 404);
 
         var rows = await wb.FetchAsync(Start, Start.AddDays(4));
 
         rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(FiveDays.Lines.Count);
-        wb.Time.Delays.Should().HaveCount(2);
+        rows.Should().NotContain(r => r.Feed == WildberriesConnector.AdsFeed);
+        wb.Notices.Should().ContainSingle().Which.Should().Match<LocalText>(n =>
+            n.En.StartsWith("Ad spend was not pulled: Wildberries has switched off the method GET /adv/v1/upd (HTTP 404")
+            && n.Ru.StartsWith("Расходы на рекламу не загружены: Wildberries отключил метод GET /adv/v1/upd"));
+    }
+
+    [Fact]
+    public async Task A_token_without_the_Promotion_category_keeps_the_sales_and_the_run_says_ad_spend_was_not_pulled()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays);
+        var financeOnly = wb.Fake.IssueToken(WildberriesTokenCategory.Finance);
+
+        var rows = await wb.FetchAsync(Start, Start.AddDays(4), wb.Fake.Connection(token: financeOnly));
+
+        rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(FiveDays.Lines.Count);
+        rows.Should().NotContain(r => r.Feed == WildberriesConnector.AdsFeed);
+        wb.Fake.AdsRequests.Should().ContainSingle().Which.Status.Should().Be(401);
+        wb.Notices.Should().ContainSingle().Which.Should().Be(new LocalText(
+            "Ad spend was not pulled: the Wildberries token has no Promotion category; add it to the token, or paste a separate ads token that has it. Sales, returns and fees were pulled",
+            "Расходы на рекламу не загружены: у токена Wildberries нет категории «Продвижение»; добавьте её токену или вставьте отдельный токен для рекламы с этой категорией. Продажи, возвраты и удержания загружены"));
+    }
+
+    [Fact]
+    public async Task A_rejected_separate_ads_token_keeps_the_sales_and_the_run_says_ad_spend_was_not_pulled()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        var connection = wb.Fake.Connection(adsToken: "promotion-only");
+
+        var rows = await wb.FetchAsync(From, To, connection);
+
+        rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(HandChecked.Lines.Count);
+        wb.Fake.AdsRequests.Should().ContainSingle().Which.Authorization.Should().Be("promotion-only");
+        wb.Fake.ReportRequests.Should().OnlyContain(r => r.Authorization == FakeWildberries.DefaultToken);
+        wb.Notices.Should().ContainSingle().Which.En.Should().Be(
+            "Ad spend was not pulled: Wildberries rejected the ads token (token is malformed or unknown); paste a new one with the Promotion category. Sales, returns and fees were pulled");
+    }
+
+    [Fact]
+    public async Task A_promotion_API_that_keeps_failing_after_retries_keeps_the_sales_and_the_run_says_why_ad_spend_is_missing()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays);
+        wb.Fake.FailNext(100, status: 502, path: WildberriesConnector.AdsPath);
+
+        var rows = await wb.FetchAsync(Start, Start.AddDays(4));
+
+        rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(FiveDays.Lines.Count);
+        wb.Fake.AdsRequests.Should().HaveCount(5).And.OnlyContain(r => r.Status == 502);
+        wb.Notices.Should().ContainSingle().Which.Should().Be(new LocalText(
+            "Ad spend was not pulled: Wildberries answered 502 five times in a row; the pull will retry at the next run. Sales, returns and fees were pulled",
+            "Расходы на рекламу не загружены: Wildberries 5 раз подряд ответил 502; загрузка повторится при следующем запуске. Продажи, возвраты и удержания загружены"));
+    }
+
+    [Fact]
+    public async Task A_main_token_revoked_before_the_ads_are_asked_for_still_fails_the_run()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(FiveDays);
+        wb.Fake.RevokeToken(after: 2);
+
+        var fetch = () => wb.FetchAsync(Start, Start.AddDays(4));
+
+        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Failure.Should().Be(ConnectorFailure.Unauthorized);
+        wb.Fake.Requests.Select(r => (r.IsReport, r.IsAds, r.Status)).Should().Equal((true, false, 200), (true, false, 204), (false, true, 401));
+        wb.Notices.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_ad_charge_without_a_time_as_in_WBs_own_sample_is_kept_dated_by_the_end_of_the_period_asked_for_under_a_stable_id()
+    {
+        // WB's documentation sample for /adv/v1/upd: the second charge has "updTime": null and "updNum": 0.
+        var report = HandChecked.WithAds(new FakeWbAdCharge
+        {
+            UpdNum = 0, UpdTime = null, UpdSum = 107m, AdvertId = 3366882, CampName = "золотая луковица", AdvertType = 8,
+            PaymentType = "Счет", AdvertStatus = 11, ServeDate = new DateOnly(2026, 3, 4),
+        });
+        await using var wb = await WildberriesHarness.StartAsync(report);
+
+        var first = await wb.FetchAsync(From, To);
+        var second = await wb.FetchAsync(From.AddDays(1), To.AddDays(1));
+
+        var undated = first.Single(r => r.Payload.Contains("3366882"));
+        undated.Should().BeEquivalentTo(new { Feed = WildberriesConnector.AdsFeed, SourceId = "3366882@undated:107", BusinessDate = To });
+        second.Single(r => r.Payload.Contains("3366882")).Should().Match<SourceRow>(r =>
+            r.SourceId == undated.SourceId && r.BusinessDate == To.AddDays(1), "the id holds no date, so a re-pull updates the row instead of adding one");
+        var mapping = wb.Connector.MapDetailed(first);
+        mapping.Gaps.Should().BeEmpty();
+        mapping.Ledger.AdSpend.Single(a => a.Date == To).Amount.Should().Be(107m, "the money counts");
+        wb.Notices.Should().HaveCount(2).And.AllSatisfy(n => n.En.Should().StartWith("Wildberries gave 1 ad charge(s) of 107 ₽ in all without a time (updTime null; campaigns 3366882)"));
+        wb.Notices[0].Ru.Should().Contain("updTime = null").And.Contain("07.03.2026");
+    }
+
+    [Fact]
+    public async Task Two_identical_undated_charges_in_one_answer_are_two_rows_and_both_count()
+    {
+        var charge = new FakeWbAdCharge { UpdNum = 0, UpdTime = null, UpdSum = 50m, AdvertId = 77, ServeDate = new DateOnly(2026, 3, 2) };
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked.WithAds(charge, charge));
+
+        var rows = await wb.FetchAsync(From, To);
+
+        rows.Where(r => r.Payload.Contains("\"advertId\":77")).Select(r => r.SourceId).Should().Equal("77@undated:50", "77@undated:50#2");
+        wb.Connector.Map(rows, WildberriesHarness.Moscow).AdSpend.Single(a => a.Date == To).Amount.Should().Be(100m);
     }
 
     [Fact]
@@ -204,28 +379,23 @@ public sealed class WildberriesConnectorTests
             ("2026-03-04", "2026-03-16", 200));
         var ads = rows.Where(r => r.Feed == WildberriesConnector.AdsFeed).ToList();
         ads.Should().HaveCount(report.AdCharges.Count).And.OnlyHaveUniqueItems(r => r.SourceId);
-        wb.Connector.Map(ads, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).AdSpend.Sum(a => a.Amount).Should().Be(report.AdCharges.Sum(c => c.UpdSum));
+        wb.Connector.Map(ads, WildberriesHarness.Moscow).AdSpend.Sum(a => a.Amount).Should().Be(report.AdCharges.Sum(c => c.UpdSum));
     }
 
     [Fact]
-    public async Task Ad_spend_is_asked_for_with_the_separate_ads_token_when_the_connection_has_one()
+    public async Task A_full_pull_calls_only_the_Wildberries_methods_its_doc_lists()
     {
-        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
-        var connection = wb.Connection with
-        {
-            Credentials = new Dictionary<string, string> { ["token"] = FakeWildberries.DefaultToken, ["ads_token"] = "promotion-only" },
-        };
+        var from = new DateOnly(2026, 1, 1);
+        var report = FakeWildberriesReport.Generate(from, days: 40, ordersPerDay: 2);
+        await using var wb = await WildberriesHarness.StartAsync(report, new WildberriesOptions { ReportLimit = 50 });
+        var listed = ConnectorDocs.MethodsListed("wildberries.md");
 
-        var fetch = async () =>
-        {
-            await foreach (var _ in wb.Connector.FetchAsync(connection, new PullWindow(From, To), CancellationToken.None))
-            {
-            }
-        };
+        await wb.FetchAsync(from, from.AddDays(39));
 
-        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Message
-            .Should().Be("token rejected by Wildberries: paste a new one with the Promotion category");
-        wb.Fake.AdsRequests.Should().ContainSingle().Which.Authorization.Should().Be("promotion-only");
-        wb.Fake.ReportRequests.Should().OnlyContain(r => r.Authorization == FakeWildberries.DefaultToken);
+        var called = wb.Fake.Requests.Select(r => (r.Method, r.Path)).Distinct().ToList();
+        called.Should().Contain((HttpMethod.Post.Method, WildberriesConnector.ReportPath)).And.Contain((HttpMethod.Get.Method, WildberriesConnector.AdsPath));
+        called.Should().OnlyContain(c => ConnectorDocs.Lists(listed, c.Method, c.Path), "every method the connector calls is in docs/connectors/wildberries.md");
+        listed.Should().NotContain(m => m.Path == WildberriesConnector.RetiredReportPath, "the doc lists what is called, not the switched-off method");
+        ConnectorDocs.LastChecked("wildberries.md").Should().Be(new DateOnly(2026, 12, 4));
     }
 }

@@ -1,22 +1,30 @@
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Wildberries;
 
-/// <summary>A connector wired to a fake Wildberries over real HTTP, on a clock whose waits take no time.</summary>
+/// <summary>
+/// A connector wired to a fake Wildberries over real HTTP, on a clock whose waits take no time, with the run notices it
+/// raises collected in <see cref="Notices"/>.
+/// </summary>
 internal sealed class WildberriesHarness : IAsyncDisposable
 {
     private readonly HttpClient _http = new();
+    private readonly Lock _lock = new();
+    private readonly List<LocalText> _notices = [];
 
     private WildberriesHarness(FakeWildberries fake, WildberriesOptions options)
     {
         Fake = fake;
         Sender = new ResilientHttpSender(_http, Time, new Random(42));
-        Connector = new WildberriesConnector(Sender, options);
+        Connector = new WildberriesConnector(Sender, options with { OnNotice = Notice });
         Connection = fake.Connection();
     }
+
+    public static TimeZoneInfo Moscow { get; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
 
     public FakeWildberries Fake { get; }
 
@@ -28,13 +36,19 @@ internal sealed class WildberriesHarness : IAsyncDisposable
 
     public ConnectionSettings Connection { get; }
 
+    /// <summary>The notices the connector raised so far (what the run would show).</summary>
+    public IReadOnlyList<LocalText> Notices
+    {
+        get { lock (_lock) { return [.. _notices]; } }
+    }
+
     public static async Task<WildberriesHarness> StartAsync(FakeWildberriesReport report, WildberriesOptions? options = null) =>
         new(await FakeWildberries.StartAsync(report), options ?? new WildberriesOptions());
 
-    public async Task<List<SourcePage>> FetchPagesAsync(DateOnly from, DateOnly to)
+    public async Task<List<SourcePage>> FetchPagesAsync(DateOnly from, DateOnly to, ConnectionSettings? connection = null)
     {
         var pages = new List<SourcePage>();
-        await foreach (var page in Connector.FetchAsync(Connection, new PullWindow(from, to), CancellationToken.None))
+        await foreach (var page in Connector.FetchAsync(connection ?? Connection, new PullWindow(from, to), CancellationToken.None))
         {
             pages.Add(page);
         }
@@ -42,12 +56,20 @@ internal sealed class WildberriesHarness : IAsyncDisposable
         return pages;
     }
 
-    public async Task<List<SourceRow>> FetchAsync(DateOnly from, DateOnly to) =>
-        [.. (await FetchPagesAsync(from, to)).SelectMany(p => p.Rows)];
+    public async Task<List<SourceRow>> FetchAsync(DateOnly from, DateOnly to, ConnectionSettings? connection = null) =>
+        [.. (await FetchPagesAsync(from, to, connection)).SelectMany(p => p.Rows)];
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
         await Fake.DisposeAsync();
+    }
+
+    private void Notice(LocalText text)
+    {
+        lock (_lock)
+        {
+            _notices.Add(text);
+        }
     }
 }

@@ -118,6 +118,21 @@ public sealed class WildberriesMappingTests
     }
 
     [Fact]
+    public async Task A_restatement_that_drops_a_line_and_reissues_another_under_a_new_rrdId_is_served_and_mapped_with_each_line_once()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        wb.Fake.Report = HandChecked.Without(l => l.RrdId == 12).Reissue(2, 1002, l => l with { DeliveryRub = 65.00m });
+
+        var rows = await wb.FetchAsync(From, To);
+
+        rows.Where(r => r.Feed == WildberriesConnector.RealizationFeed).Select(r => r.SourceId).Should().NotContain(["2", "12"]).And.Contain("1002");
+        var ledger = wb.Connector.Map(rows, Moscow);
+        ledger.Sales.Single(s => s.OrderId == "srid-a").Logistics.Should().Be(65.00m, "the re-issued line counts once, with its new figure");
+        ledger.Fees.Should().NotContain(f => f.Kind == "storage" && f.Date == new DateOnly(2026, 3, 3), "the dropped storage line is gone");
+        wb.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 5.00m + 100.00m).And.Be(WildberriesLedgerPayout.Compute(ledger));
+    }
+
+    [Fact]
     public async Task A_return_whose_sale_is_not_among_the_rows_is_skipped_and_counted_not_thrown()
     {
         await using var wb = await WildberriesHarness.StartAsync(HandChecked);
@@ -257,12 +272,167 @@ public sealed class WildberriesMappingTests
         session.Invoking(s => s.Add([])).Should().Throw<InvalidOperationException>();
     }
 
+    [Fact]
+    public async Task Rows_stored_before_the_switch_with_v5_payloads_map_to_the_same_ledger_and_payout_as_finance_API_rows()
+    {
+        await using var wb = await WildberriesHarness.StartAsync(HandChecked);
+        var rows = (await wb.FetchAsync(From, To)).Where(r => r.Feed == WildberriesConnector.RealizationFeed).ToList();
+        var stored = HandChecked.Lines.Select(l => Row(l) with { Payload = FakeWildberriesReport.LegacyV5Json(l) }).ToList();
+        stored[0].Payload.Should().Contain("\"ppvz_for_pay\":820.50").And.Contain("\"rrd_id\":1");
+
+        var fromV5 = wb.Connector.MapDetailed(stored);
+        var fromV1 = wb.Connector.MapDetailed(rows);
+
+        fromV5.Ledger.Sales.Should().Equal(fromV1.Ledger.Sales);
+        fromV5.Ledger.Returns.Should().Equal(fromV1.Ledger.Returns);
+        fromV5.Ledger.Fees.Should().Equal(fromV1.Ledger.Fees);
+        fromV5.Gaps.Should().BeEmpty();
+        wb.Connector.MarketplacePayout(stored).Should().Be(HandCheckedPayout).And.Be(wb.Connector.MarketplacePayout(rows));
+        stored.Select(r => r.SourceId).Should().Equal(rows.Select(r => r.SourceId), "the same line keys before and after the switch");
+    }
+
+    [Fact]
+    public void An_order_whose_sale_was_stored_from_v5_and_whose_return_came_from_the_finance_API_maps_as_one_order()
+    {
+        var connector = Connector();
+        var rows = HandChecked.Lines.Select(l => l.RrdId < 5 ? Row(l) with { Payload = FakeWildberriesReport.LegacyV5Json(l) } : Row(l)).ToList();
+
+        var mixed = connector.MapDetailed(rows);
+
+        var allV1 = connector.MapDetailed([.. HandChecked.Lines.Select(Row)]);
+        mixed.Ledger.Sales.Should().Equal(allV1.Ledger.Sales);
+        mixed.Ledger.Returns.Should().ContainSingle().Which.Should().Match<ReturnEvent>(r => r.OrderId == "srid-a" && r.ReturnLogistics == 45.00m);
+        WildberriesLedgerPayout.Compute(mixed.Ledger).Should().Be(connector.MarketplacePayout(rows)).And.Be(HandCheckedPayout);
+    }
+
+    [Fact]
+    public void A_sale_cancelled_by_a_storno_and_issued_again_is_one_sale_with_the_corrected_figures()
+    {
+        var connector = Connector();
+        var sale = HandChecked.Lines.Single(l => l.RrdId == 3);
+        var lines = HandChecked.Lines.Concat(
+        [
+            sale with { RrdId = 30, SupplierOperName = "Сторно продаж", DocTypeName = "Возврат", RrDt = "2026-03-05", SaleDt = "2026-03-05T10:00:00" },
+            sale with { RrdId = 31, SupplierOperName = "Корректная продажа", RetailAmount = 2300m, PpvzForPay = 1960.00m, AcquiringFee = 34.50m, RrDt = "2026-03-05" },
+        ]).ToList();
+        var rows = lines.Select(Row).ToList();
+
+        var mapping = connector.MapDetailed(rows);
+
+        mapping.Gaps.Should().BeEmpty();
+        mapping.Ledger.Sales.Single(s => s.OrderId == "srid-b").Should().Be(new SaleLine(
+            "wildberries", "srid-b", "222", new DateTimeOffset(2026, 3, 1, 23, 30, 0, Msk), null, "organic", "TEE-02", 2,
+            Revenue: 2325.00m, Commission: 305.50m, Logistics: 110.00m, Acquiring: 34.50m, OtherFees: 300.00m));
+        mapping.Ledger.Sales.Should().HaveCount(3, "the re-issued sale is not a second sale");
+        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 2050.00m + 1960.00m).And.Be(WildberriesLedgerPayout.Compute(mapping.Ledger));
+    }
+
+    [Fact]
+    public void A_sale_cancelled_by_a_storno_with_no_corrected_line_leaves_no_sale_and_no_money()
+    {
+        var connector = Connector();
+        var sale = HandChecked.Lines.Single(l => l.RrdId == 9);
+        var rows = HandChecked.Lines.Append(sale with { RrdId = 40, SupplierOperName = "Сторно продаж", DocTypeName = "Возврат", RrDt = "2026-03-06" })
+            .Select(Row).ToList();
+
+        var mapping = connector.MapDetailed(rows);
+
+        mapping.Ledger.Sales.Should().NotContain(s => s.OrderId == "srid-c");
+        mapping.Gaps.Should().BeEmpty("the storno cancels the sale exactly");
+        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 376.99m).And.Be(WildberriesLedgerPayout.Compute(mapping.Ledger));
+    }
+
+    [Fact]
+    public void A_return_cancelled_by_a_storno_is_no_return_and_the_sale_stands()
+    {
+        var connector = Connector();
+        var returned = HandChecked.Lines.Single(l => l.RrdId == 5);
+        var rows = HandChecked.Lines.Append(returned with { RrdId = 41, SupplierOperName = "Сторно возвратов", DocTypeName = "Продажа", RrDt = "2026-03-06" })
+            .Select(Row).ToList();
+
+        var mapping = connector.MapDetailed(rows);
+
+        mapping.Ledger.Returns.Should().BeEmpty();
+        mapping.Gaps.Should().BeEmpty();
+        mapping.Ledger.Sales.Single(s => s.OrderId == "srid-a").Logistics.Should().Be(105.00m, "the return leg stays a cost of the sale");
+        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout + 820.50m).And.Be(WildberriesLedgerPayout.Compute(mapping.Ledger));
+    }
+
+    [Fact]
+    public async Task Gaps_carry_the_order_they_belong_to_and_travel_with_the_part_of_the_mapping_that_made_them()
+    {
+        var report = FakeWildberriesReport.Generate(new DateOnly(2026, 2, 1), days: 10, ordersPerDay: 20, seed: 5);
+        await using var wb = await WildberriesHarness.StartAsync(report);
+        var all = await wb.FetchAsync(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 10));
+        var returned = report.Lines.Where(l => l.SupplierOperName == "Возврат").Select(l => l.Srid).Take(10).ToHashSet();
+        var saleIds = report.Lines.Where(l => l.SupplierOperName == "Продажа" && returned.Contains(l.Srid))
+            .Select(l => l.RrdId.ToString(CultureInfo.InvariantCulture)).ToHashSet();
+        var rows = all.Where(r => !saleIds.Contains(r.SourceId)).ToList();
+        var whole = wb.Connector.Map(rows, Moscow);
+        whole.Gaps.Should().NotBeEmpty();
+
+        var session = wb.Connector.StartMapping(Moscow);
+        var taken = new List<MappingGap>();
+        foreach (var part in rows.GroupBy(r => r.OrderKey ?? "\uffff").OrderBy(g => g.Key, StringComparer.Ordinal).Chunk(25))
+        {
+            session.Add([.. part.SelectMany(g => g)]);
+            taken.AddRange(session.TakeOrders()!.Gaps);
+        }
+
+        taken.AddRange(session.Finish().Gaps);
+        taken.Should().BeEquivalentTo(whole.Gaps, "each gap comes once, with the part that made it");
+        whole.Gaps.Where(g => g.Reason.StartsWith("return ", StringComparison.Ordinal)).Should().NotBeEmpty()
+            .And.OnlyContain(g => g.OrderKey != null && rows.Single(r => r.SourceId == g.SourceIds[0]).OrderKey == g.OrderKey);
+        (WildberriesLedgerPayout.Compute(whole) + whole.Gaps.Sum(g => g.PayoutEffect)).Should().Be(wb.Connector.MarketplacePayout(rows));
+    }
+
+    [Fact]
+    public void Ad_charges_that_cannot_be_mapped_are_gaps_with_their_source_ids_and_the_other_charges_land()
+    {
+        var connector = Connector();
+        var day = new DateOnly(2026, 3, 2);
+        var rows = new List<SourceRow>
+        {
+            new(WildberriesConnector.AdsFeed, "501@2026-03-02T10:00:00", null, day, """{"updNum":0,"updTime":"2026-03-02T10:00:00","updSum":24,"advertId":501}"""),
+            new(WildberriesConnector.AdsFeed, "3366882@undated:107", null, day.AddDays(5), """{"updNum":0,"updTime":null,"updSum":107,"advertId":3366882,"paymentType":"Счет"}"""),
+            new(WildberriesConnector.AdsFeed, "unreadable:0a1b2c3d4e5f6a7b", null, day, "[1,2]"),
+            new(WildberriesConnector.AdsFeed, "77@undated:none", null, day, """{"updNum":0,"updTime":null,"advertId":77}"""),
+        };
+
+        var mapping = connector.MapDetailed(rows);
+
+        mapping.Ledger.AdSpend.Should().Equal(
+            new AdSpend(day, "wildberries", "wb_ads", 24m),
+            new AdSpend(day.AddDays(5), "wildberries", "wb_ads", 107m));
+        mapping.Gaps.Select(g => (g.SourceIds.Single(), g.PayoutEffect, g.OrderKey)).Should().Equal(
+            ("unreadable:0a1b2c3d4e5f6a7b", 0m, (string?)null),
+            ("77@undated:none", 0m, null));
+        mapping.Gaps[1].Reason.Should().Be("ad charge 77@undated:none has no amount (updSum)");
+    }
+
+    [Fact]
+    public void Loyalty_programme_amounts_on_a_line_are_named_in_a_gap_that_moves_no_payout()
+    {
+        var connector = Connector();
+        var rows = HandChecked.Lines.Select(l => l.RrdId == 1 ? l with { CashbackAmount = 12.30m, CashbackCommissionChange = 4.10m } : l).Select(Row).ToList();
+
+        var mapping = connector.MapDetailed(rows);
+
+        mapping.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
+            g.OrderKey == "srid-a" && g.PayoutEffect == 0m && g.SourceIds.Single() == "1"
+            && g.Reason.Contains("cashbackAmount 12.30") && g.Reason.Contains("cashbackCommissionChange 4.10"));
+        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(HandCheckedPayout).And.Be(connector.MarketplacePayout(rows)!.Value);
+    }
+
+    private static WildberriesConnector Connector() =>
+        new(new Ingestion.Connectors.Http.ResilientHttpSender(new HttpClient(), TimeProvider.System));
+
     private static SourceRow Row(FakeWbReportLine line) => new(
         WildberriesConnector.RealizationFeed,
         line.RrdId.ToString(CultureInfo.InvariantCulture),
         string.IsNullOrEmpty(line.Srid) ? null : line.Srid,
         line.ReportDate,
-        System.Text.Json.JsonSerializer.Serialize(line));
+        System.Text.Json.JsonSerializer.Serialize(line, FakeWildberries.Json));
 
     /// <summary>What the ledger import demands of any set of records (metrics.md): it must accept what we derive.</summary>
     private static void LedgerRulesHold(DerivedLedger ledger)

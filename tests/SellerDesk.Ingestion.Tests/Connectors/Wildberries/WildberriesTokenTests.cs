@@ -1,0 +1,35 @@
+using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+
+namespace SellerDesk.Ingestion.Tests.Connectors.Wildberries;
+
+/// <summary>What a Wildberries token's claims say: the seller account and the categories.</summary>
+public sealed class WildberriesTokenTests
+{
+    [Fact]
+    public async Task A_WB_style_token_tells_its_seller_account_and_its_categories()
+    {
+        await using var fake = await FakeWildberries.StartAsync();
+        var financeOnly = fake.IssueToken(WildberriesTokenCategory.Finance);
+        var otherSeller = fake.IssueToken("9a9a9a9a-0000-4000-8000-000000000001", WildberriesTokenCategory.Promotion);
+
+        var token = WildberriesToken.TryRead(financeOnly)!;
+
+        token.Should().BeEquivalentTo(new { SellerId = "5d8f7a6e-0c1b-4e2a-9f3d-2b7c6a1e0f11", SupplierId = 4_000_001L, IsSandbox = false });
+        token.Has(WildberriesTokenCategory.Finance).Should().BeTrue();
+        token.Has(WildberriesTokenCategory.Promotion).Should().BeFalse();
+        token.ExpiresAt.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1_893_456_000));
+        WildberriesToken.TryRead(FakeWildberries.DefaultToken)!.SellerId.Should().Be(token.SellerId, "two tokens of one seller account");
+        WildberriesToken.TryRead(otherSeller)!.SellerId.Should().NotBe(token.SellerId);
+    }
+
+    [Theory]
+    [InlineData("wb-old-token-0a1b2c3d4e")]
+    [InlineData("a.b.c")]
+    [InlineData("eyJhbGciOiJFUzI1NiJ9.W10.c2ln")]
+    [InlineData("")]
+    public void A_token_that_is_not_a_JWT_with_claims_says_nothing(string text)
+    {
+        WildberriesToken.TryRead(text).Should().BeNull();
+    }
+}
