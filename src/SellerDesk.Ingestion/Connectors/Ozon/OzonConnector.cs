@@ -506,8 +506,9 @@ public sealed class OzonConnector : IMarketplaceConnector
             TokenHint = TokenHint,
             IsThrottledBody = IsThrottledBody,
 
-            // 4xx answers other than 401/403 and throttling come back here, to be told apart by their body.
-            AcceptStatus = status => (int)status is >= 400 and < 500,
+            // 4xx answers other than 401/403 and throttling come back here, to be told apart by their body; a 401/403
+            // is left to the sender, which stops the pull at once as a rejected key.
+            AcceptStatus = status => (int)status is >= 400 and < 500 and not 401 and not 403,
         };
 
         MarketplaceResponse response;
