@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using SellerDesk.EndToEnd.Tests.Infrastructure;
 using SellerDesk.EndToEnd.Tests.Pages;
 
@@ -66,6 +67,60 @@ public sealed class ChannelsPageTests(SellerDeskApp app)
         while (!IsAscending(after) && DateTime.UtcNow < deadline && await Pause());
 
         after.Should().BeInAscendingOrder().And.BeEquivalentTo(before);
+    }
+
+    [Fact]
+    public async Task The_verdict_filter_is_a_set_of_checkboxes_kept_in_the_address()
+    {
+        var api = await app.Reports.ChannelsAsync(TestLedger.Query);
+        var channels = new ChannelsPage(await app.NewPageAsync());
+        await channels.OpenAsync(TestLedger.Query);
+
+        await channels.SetVerdictAsync("cut", true);
+        await channels.Page.WaitForFunctionAsync("location.search.includes('verdict=cut')");
+        await channels.SetVerdictAsync("pays_back", true);
+        await channels.Page.WaitForFunctionAsync("location.search.includes('verdict=pays_back%2Ccut') || location.search.includes('verdict=pays_back,cut')");
+        var url = channels.Page.Url;
+
+        var fresh = new ChannelsPage(await app.NewPageAsync());
+        await fresh.Page.GotoAsync(url);
+        await fresh.WaitUntilInteractiveAsync();
+        await fresh.WaitForFiguresAsync();
+        (await fresh.TickedVerdictsAsync()).Should().BeEquivalentTo(["pays_back", "cut"]);
+        var rows = await fresh.RowsAsync();
+        rows.Select(r => (r.Marketplace, r.Channel)).Should().BeEquivalentTo(
+            api.Where(r => r.Text("verdict") is "cut" or "pays_back").Select(r => (r.Text("marketplace"), r.Text("channel"))));
+        url.Should().Contain(TestLedger.Query, "the period stays beside the filter");
+        await Screenshots.SaveAsync(fresh.Page, "channels-verdict-filter");
+
+        await fresh.SetVerdictAsync("pays_back", false);
+        await fresh.SetVerdictAsync("cut", false);
+        await fresh.Page.WaitForFunctionAsync("!location.search.includes('verdict')");
+        (await fresh.RowsAsync()).Should().HaveCount(api.Count, "no box ticked shows every channel");
+    }
+
+    [Fact]
+    public async Task A_channel_named_in_the_workspace_list_shows_that_name_in_full_and_its_code_otherwise()
+    {
+        const string Name = "Блогер Анна — весенняя интеграция в Instagram и Telegram, промокод ANNA15";
+        var channels = new ChannelsPage(await app.NewPageAsync());
+        await channels.OpenAsync(TestLedger.Query);
+
+        await channels.NameChannelsAsync(new Dictionary<string, string> { ["blogger_anna"] = Name });
+
+        await Assertions.Expect(channels.Page.Locator("[data-cell=channel][data-code=blogger_anna]")).ToHaveTextAsync(Name);
+        var rows = await channels.RowsAsync();
+        rows.Single(r => r.Channel == "blogger_anna").ChannelText.Should().Be(Name);
+        rows.Single(r => r.Channel == "ozon_ads").ChannelText.Should().Be("ozon_ads", "a code nobody named is shown as it is");
+        var cut = await channels.Page.Locator("[data-cell=channel][data-code=blogger_anna]").EvaluateAsync<bool>(
+            "e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth");
+        cut.Should().BeFalse("the name is never truncated");
+        await Screenshots.SaveAsync(channels.Page, "channels-named");
+
+        var cohorts = new CohortsPage(channels.Page);
+        await cohorts.OpenAsync(TestLedger.Query + "&marketplace=own_store");
+        await cohorts.ChooseChannelAsync(Name, "blogger_anna");
+        (await cohorts.Title.InnerTextAsync()).Should().Contain(Name, "the cohort title names the channel filter");
     }
 
     private static bool IsAscending(List<decimal> values) => values.Zip(values.Skip(1)).All(p => p.First <= p.Second);

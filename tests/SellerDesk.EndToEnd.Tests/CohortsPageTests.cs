@@ -114,4 +114,66 @@ public sealed class CohortsPageTests(SellerDeskApp app)
         xlsx.SuggestedFilename.Should().EndWith(".xlsx");
         new FileInfo(await xlsx.PathAsync()).Length.Should().BeGreaterThan(1000);
     }
+
+    [Fact]
+    public async Task The_page_opens_on_the_marketplace_with_the_most_identified_customers()
+    {
+        var channels = await app.Reports.ChannelsAsync(TestLedger.Query);
+        var expected = channels
+            .GroupBy(c => c.Text("marketplace"))
+            .OrderByDescending(g => g.Sum(c => c.Number("identified_customers") ?? 0m))
+            .First().Key;
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+
+        await cohorts.OpenAsync(TestLedger.Query);
+
+        expected.Should().Be("own_store", "the tiny example's own store has three buyers with ids, Ozon one and Wildberries none");
+        (await cohorts.MarketplaceAsync()).Should().Be(expected);
+        (await cohorts.IdentifiedNote.CountAsync()).Should().Be(0, "every own-store customer has an id");
+    }
+
+    [Fact]
+    public async Task On_wildberries_the_page_says_every_order_counts_as_a_customer()
+    {
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+
+        await cohorts.OpenAsync(TestLedger.Query + "&marketplace=wildberries");
+
+        (await cohorts.IdentifiedNote.InnerTextAsync()).Should().Contain("каждый заказ считается отдельным покупателем");
+        await cohorts.ChooseMarketplaceAsync("Ozon", "ozon");
+        (await cohorts.IdentifiedNote.InnerTextAsync()).Should().Contain("Ozon").And.Contain("50");
+        await Screenshots.SaveAsync(cohorts.Page, "cohorts-identified-note");
+    }
+
+    [Fact]
+    public async Task All_marketplaces_shows_every_cohort_row_and_a_customer_weighted_average()
+    {
+        var api = await app.Reports.CohortsAsync(TestLedger.Query);
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+        await cohorts.OpenAsync(TestLedger.Query);
+
+        await cohorts.ChooseMarketplaceAsync("Все маркетплейсы", "all");
+
+        (await cohorts.RowKeysAsync()).Should().BeEquivalentTo(api.Select(r => (r.Text("cohort"), r.Text("marketplace"))));
+        var customers = api.Sum(r => r.Number("customers")!.Value);
+        var weighted = api.Sum(r => r.Number("customers")!.Value * r.GetProperty("ltv")[0].GetDecimal()) / customers;
+        (await cohorts.AverageValueAsync(0)).Should().BeApproximately(weighted, 0.01m, "m0 is averaged over every cohort, weighted by its customers");
+        (await cohorts.Average.Locator("td[data-cell=customers]").InnerTextAsync()).Trim().Should().Be(customers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (await cohorts.Title.InnerTextAsync()).Should().StartWith("Все маркетплейсы");
+        await Screenshots.SaveAsync(cohorts.Page, "cohorts-all-marketplaces");
+    }
+
+    [Fact]
+    public async Task Every_month_column_is_shown_without_clipping_on_a_laptop()
+    {
+        var cohorts = new CohortsPage(await app.NewPageAsync());
+
+        // As of the end of 2026 the January cohort has twelve months: m0 to m11.
+        await cohorts.OpenAsync($"from={TestLedger.From}&to={TestLedger.To}&as_of=2026-12-31&marketplace=all");
+
+        var (columns, visible) = await cohorts.MonthColumnsAsync();
+        columns.Should().Be(12);
+        visible.Should().Be(columns, "no month column is cut off at 1440 px");
+        await Screenshots.SaveAsync(cohorts.Page, "cohorts-twelve-months");
+    }
 }

@@ -36,6 +36,7 @@ public sealed class ConnectionsPageTests(SellerDeskApp app)
         await Assertions.Expect(card.Locator("[data-testid=connection-reconciliation]")).ToContainTextAsync("совпадает с маркетплейсом");
         await Assertions.Expect(ops.History.Locator("[data-testid=run-row][data-status=succeeded]")).ToHaveCountAsync(1);
         await Screenshots.SaveAsync(ops.Page, "connections-succeeded");
+        (await ops.HistoryClippedByAsync()).Should().Be(0, "the run history fits a 1440 px window without a column cut off");
 
         var api = (await app.Reports.MarketplacesAsync(Query)).Should().ContainSingle().Subject;
         api.Text("marketplace").Should().Be("sandbox");
@@ -58,7 +59,7 @@ public sealed class ConnectionsPageTests(SellerDeskApp app)
         await Assertions.Expect(ops.Heading).ToHaveTextAsync("Marketplace connections");
 
         // The browser itself asks for the token first; a blank token of spaces reaches the server and is refused there.
-        await ops.Page.Locator("[data-testid=add-marketplace]").SelectOptionAsync("wildberries");
+        await ops.ChooseAsync(ops.Page.Locator("[data-testid=add-marketplace]"), "wildberries");
         await ops.Page.Locator("[data-testid=add-connection] [data-testid=credential-token]").FillAsync("   ");
         await ops.Page.Locator("[data-testid=add-name]").FillAsync("WB without token");
         await ops.Page.Locator("[data-testid=add-name]").PressAsync("Enter");

@@ -44,4 +44,18 @@ public sealed class DatabaseUnavailableTests(SellerDeskApp app) : IAsyncLifetime
         await page.Locator("[data-testid=status-database-unavailable]").WaitForAsync();
         (await page.Locator(".app-shell[data-interactive=true]").CountAsync()).Should().Be(1);
     }
+
+    [Fact]
+    public async Task A_download_that_fails_shows_the_apps_own_error_page_with_a_way_back()
+    {
+        var page = await app.NewPageAsync();
+
+        var response = await page.GotoAsync(new Uri(_address, "export/cohorts?" + TestLedger.Query).ToString());
+
+        response!.Status.Should().Be(503);
+        var error = page.Locator("[data-testid=error-page]");
+        (await error.TextContentAsync()).Should().Contain("База данных недоступна").And.Contain("Попробовать снова");
+        (await page.Locator("[data-testid=error-page] a[href^='/export/cohorts']").CountAsync()).Should().Be(1, "try again repeats the same request");
+        await Screenshots.SaveAsync(page, "error-page");
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using SellerDesk.EndToEnd.Tests.Infrastructure;
 using SellerDesk.EndToEnd.Tests.Pages;
 
@@ -72,10 +73,10 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         await overview.OpenAsync(TestLedger.Query);
 
         await overview.Chart.WaitForAsync();
-        var legend = await overview.Page.Locator("[data-testid=margin-chart] .rz-legend-item-text").AllTextContentsAsync();
+        var legend = await overview.Page.Locator("[data-testid=chart-legend] li").AllTextContentsAsync();
         legend.Select(t => t.Trim()).Should().Equal("Свой магазин", "Ozon", "Wildberries");
-        var months = await overview.Page.Locator("[data-testid=margin-chart] .rz-category-axis .rz-tick-text").AllTextContentsAsync();
-        months.Should().Equal("янв. 2026", "февр. 2026", "март 2026");
+        var months = await overview.Page.Locator("[data-testid=margin-chart] .mud-charts-xaxis text").AllTextContentsAsync();
+        months.Select(t => t.Trim()).Should().Equal("янв. 2026", "февр. 2026", "март 2026");
         await Screenshots.SaveAsync(overview.Page, "overview-chart");
     }
 
@@ -108,6 +109,112 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         await overview.EmptyState.Locator("a[href='upload']").ClickAsync();
         await overview.Page.WaitForURLAsync("**/upload");
         await Screenshots.SaveAsync(overview.Page, "upload-from-empty-state");
+    }
+
+    [Fact]
+    public async Task Each_marketplace_keeps_its_colour_whatever_the_period_shows()
+    {
+        var overview = new OverviewPage(await app.NewPageAsync());
+        await overview.OpenAsync(TestLedger.Query);
+        var quarter = await overview.LegendColoursAsync();
+        var quarterBars = await overview.BarFillsAsync();
+
+        // February alone: Ozon sold nothing then, so the series that remain shift places in the chart.
+        await overview.OpenAsync($"from=2026-02-01&to=2026-02-28&as_of={TestLedger.AsOf}");
+        var february = await overview.LegendColoursAsync();
+        var februaryBars = await overview.BarFillsAsync();
+
+        quarter.Keys.Should().Contain(["own_store", "ozon", "wildberries"]);
+        quarter.Values.Should().OnlyHaveUniqueItems("no two marketplaces share a colour");
+        foreach (var (marketplace, colour) in february)
+        {
+            colour.Should().Be(quarter[marketplace], $"{marketplace} keeps its colour in February");
+        }
+
+        quarterBars.Should().BeSubsetOf(quarter.Values.Select(c => c.ToLowerInvariant()), "the bars are drawn in the legend's colours");
+        februaryBars.Should().BeSubsetOf(february.Values.Select(c => c.ToLowerInvariant()));
+        quarterBars.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task One_preset_is_lit_and_only_when_it_is_the_period_shown()
+    {
+        var overview = new OverviewPage(await app.NewPageAsync());
+        await overview.OpenAsync(string.Empty);
+        (await overview.Period.ActivePresetsAsync()).Should().Equal(["Period.Preset.TwelveMonths"], "the default period is the last twelve months");
+
+        await overview.OpenAsync(TestLedger.Query);
+        (await overview.Period.ActivePresetsAsync()).Should().BeEmpty("January to March 2026 as of 31 March is none of the presets");
+
+        await overview.Period.ChoosePresetAsync("Period.Preset.ThreeMonths");
+        await overview.Page.WaitForFunctionAsync("!location.search.includes('as_of')");
+        await Assertions.Expect(overview.Page.Locator("[data-testid=period-presets] [aria-pressed=true]")).ToHaveCountAsync(1);
+        (await overview.Period.ActivePresetsAsync()).Should().Equal("Period.Preset.ThreeMonths");
+    }
+
+    [Fact]
+    public async Task Dates_are_shown_and_typed_in_the_russian_order_day_month_year()
+    {
+        var overview = new OverviewPage(await app.NewPageAsync(locale: "en-US"));
+        await overview.OpenAsync(TestLedger.Query);
+
+        (await overview.Period.FromTextAsync()).Should().Be("01.01.2026");
+        await overview.Period.SetFromAsync("2026-02-03");
+        await overview.Period.PressEnterAsync();
+
+        await overview.Page.WaitForFunctionAsync("location.search.includes('from=2026-02-03')");
+    }
+
+    [Fact]
+    public async Task A_short_period_warns_that_returns_and_repeat_orders_are_still_coming()
+    {
+        var overview = new OverviewPage(await app.NewPageAsync());
+
+        await overview.OpenAsync($"from=2026-03-01&to={TestLedger.To}&as_of={TestLedger.AsOf}");
+        (await overview.Period.YoungPeriodWarning.InnerTextAsync()).Should().Contain("возвраты и повторные заказы пришли ещё не все");
+        await Screenshots.SaveAsync(overview.Page, "overview-short-period");
+
+        await overview.OpenAsync(TestLedger.Query);
+        (await overview.Period.YoungPeriodWarning.CountAsync()).Should().Be(0, "a quarter as of its last day has had time");
+    }
+
+    [Fact]
+    public async Task The_demo_marketplace_is_named_as_demo_data_and_can_be_left_out_of_the_totals()
+    {
+        await ExtraLedger.LoadDemoAsync(app.Api);
+        var api = await app.Reports.MarketplacesAsync(ExtraLedger.DemoQuery);
+        var ownStore = api.Single(r => r.Text("marketplace") == "own_store");
+        var overview = new OverviewPage(await app.NewPageAsync());
+
+        await overview.OpenAsync(ExtraLedger.DemoQuery);
+        (await overview.DemoNote.InnerTextAsync()).Should().Contain("Песочница (демо-данные)");
+        (await overview.Page.Locator("[data-testid=marketplace-table] th[data-marketplace=sandbox]").InnerTextAsync()).Should().Contain("демо-данные");
+        (await overview.CardAsync("revenue")).Should().Be(api.Sum(r => r.Number("revenue")));
+
+        await overview.Page.Locator("[data-testid=demo-hide]").CheckAsync();
+        await overview.Page.WaitForFunctionAsync("location.search.includes('demo=hide')");
+        await Assertions.Expect(overview.Page.Locator("[data-testid=marketplace-table] th[data-marketplace=sandbox]")).ToHaveCountAsync(0);
+
+        (await overview.CardAsync("revenue")).Should().Be(ownStore.Number("revenue"));
+        (await overview.CellAsync("total", "contribution_margin")).Should().Be(ownStore.Number("contribution_margin"));
+        await Screenshots.SaveAsync(overview.Page, "overview-demo-hidden");
+    }
+
+    [Fact]
+    public async Task Totals_are_the_rounded_exact_sum_and_a_footnote_marks_where_the_cells_differ_by_a_kopeck()
+    {
+        await ExtraLedger.LoadRoundingAsync(app.Api);
+        var overview = new OverviewPage(await app.NewPageAsync());
+
+        await overview.OpenAsync(ExtraLedger.RoundingQuery);
+
+        (await overview.CellAsync("ozon", "return_loss")).Should().Be(3.33m);
+        (await overview.CellAsync("wildberries", "return_loss")).Should().Be(3.33m);
+        (await overview.CellAsync("total", "return_loss")).Should().Be(6.67m, "10 × 1/3 twice is 6.666…, rounded once");
+        await Assertions.Expect(overview.Page.Locator("[data-testid=rounding-mark-return_loss]")).ToBeVisibleAsync();
+        (await overview.Page.Locator("[data-testid=rounding-mark-revenue]").CountAsync()).Should().Be(0, "whole rubles add up exactly");
+        (await overview.RoundingFootnote.InnerTextAsync()).Should().Contain("*").And.Contain("на копейку");
+        await Screenshots.SaveAsync(overview.Page, "overview-rounding-footnote");
     }
 
     /// <summary>Waits (briefly) for an interactive re-render to show the expected figure.</summary>

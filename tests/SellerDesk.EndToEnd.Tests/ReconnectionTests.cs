@@ -5,8 +5,8 @@ using SellerDesk.EndToEnd.Tests.Pages;
 namespace SellerDesk.EndToEnd.Tests;
 
 /// <summary>
-/// blazor.web.js comes from .NET 9 while the server is .NET 10 (docs/decisions/0002-blazor-script.md): when the
-/// server goes away the page says so, and when it is back the page recovers without the user doing anything.
+/// .NET 10's own blazor.web.js, served by MapStaticAssets (docs/decisions/0011-blazor-on-net10.md): when the server
+/// goes away the page says so, and when it is back the page recovers without the user doing anything.
 /// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class ReconnectionTests(SellerDeskApp app)

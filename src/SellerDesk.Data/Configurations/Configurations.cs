@@ -131,3 +131,14 @@ internal sealed class LedgerChangeConfiguration : IEntityTypeConfiguration<Ledge
         builder.Property(c => c.CreatedAt).HasDefaultValueSql("now()");
     }
 }
+
+internal sealed class ChannelNameConfiguration : IEntityTypeConfiguration<ChannelName>
+{
+    public void Configure(EntityTypeBuilder<ChannelName> builder)
+    {
+        builder.ToTable("channel_names");
+        builder.HasKey(n => new { n.WorkspaceId, n.Channel });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(n => n.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(n => n.UpdatedAt).HasDefaultValueSql("now()");
+    }
+}

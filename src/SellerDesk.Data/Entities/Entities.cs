@@ -237,3 +237,18 @@ public sealed class LedgerChange
 
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>
+/// The name a workspace gives a channel code (<c>blogger_anna</c> → "Blogger Anna, Instagram"), edited on the
+/// channels page; codes without one are shown as they are.
+/// </summary>
+public sealed class ChannelName
+{
+    public Guid WorkspaceId { get; set; }
+
+    public required string Channel { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

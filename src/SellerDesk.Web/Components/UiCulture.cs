@@ -53,6 +53,20 @@ internal static class UiCulture
             return Results.LocalRedirect(IsLocal(redirectUri) ? redirectUri! : "/");
         }).AllowAnonymous();
 
+    /// <summary>
+    /// The culture the visitor chose (cookie), Russian otherwise: for responses made outside the localized pipeline,
+    /// such as the error page.
+    /// </summary>
+    public static System.Globalization.CultureInfo Of(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var chosen = http.Request.Cookies.TryGetValue(CookieRequestCultureProvider.DefaultCookieName, out var cookie)
+            ? CookieRequestCultureProvider.ParseCookieValue(cookie)?.UICultures.FirstOrDefault().Value
+            : null;
+        var name = Supported.FirstOrDefault(c => string.Equals(c, chosen, StringComparison.OrdinalIgnoreCase)) ?? Russian;
+        return System.Globalization.CultureInfo.GetCultureInfo(name);
+    }
+
     /// <summary>Only paths of this site: no scheme, no host, no protocol-relative <c>//</c> or <c>/\</c>.</summary>
     internal static bool IsLocal(string? uri) =>
         !string.IsNullOrEmpty(uri)

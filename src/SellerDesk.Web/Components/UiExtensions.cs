@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
-using Radzen;
+using MudBlazor.Services;
 using SellerDesk.Web.Features.Cohorts;
 using SellerDesk.Web.Features.Common;
 using SellerDesk.Web.Features.Upload;
-using SellerDesk.Web.Infrastructure;
 
 namespace SellerDesk.Web.Components;
 
@@ -13,24 +12,30 @@ internal static class UiExtensions
     public static IServiceCollection AddSellerDeskUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
+        services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            options.SnackbarConfiguration.VisibleStateDuration = 6000;
+            options.SnackbarConfiguration.PreventDuplicates = false;
+        });
         services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(UiCulture.Configure);
         services.AddSingleton<Features.Workspace.UiWorkspace>();
         services.AddSingleton<ReportLoader>();
         services.AddSingleton<ReportHandoff>();
         services.AddSingleton<UploadService>();
+        services.AddSingleton<Features.Channels.ChannelNameService>();
         return services;
     }
 
     public static WebApplication MapSellerDeskUi(this WebApplication app)
     {
         app.UseRequestLocalization();
-        app.MapBlazorScript();
 
-        // Radzen's CSS/JS are static web assets (_content/Radzen.Blazor/...). A published app has them in wwwroot;
-        // a built one (scripts/run.sh runs `dotnet run -c Release` as Production) finds them through the build's
-        // runtime manifest, which the host reads by itself only in Development. Without that manifest this is a no-op.
+        // Blazor's own script (_framework/blazor.web.js) and MudBlazor's CSS/JS are static web assets. A published
+        // app serves them from its wwwroot; a built one (scripts/run.sh and the tests run the build output as
+        // Production) finds them through the build's runtime manifest, which the host reads by itself only in
+        // Development. Without that manifest (published) this is a no-op. See docs/decisions/0011-blazor-on-net10.md.
         if (!app.Environment.IsDevelopment())
         {
             StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);

@@ -1,12 +1,12 @@
-using System.Net;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SellerDesk.Web.Infrastructure;
 
 internal static class ErrorHandlingExtensions
 {
     /// <summary>
-    /// No stack traces for users: API callers get RFC 7807 problem details, browsers a plain page. A database
+    /// No stack traces for users: API callers get RFC 7807 problem details, browsers the app's error page. A database
     /// that cannot be reached is said in those words (503), and the next request works once it is back.
     /// </summary>
     public static WebApplication UseSellerDeskErrorHandling(this WebApplication app)
@@ -27,13 +27,20 @@ internal static class ErrorHandlingExtensions
                 return;
             }
 
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(
-                $$"""
-                <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>SellerDesk</title>
-                <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;color:#222}</style></head>
-                <body><h1>SellerDesk</h1><p>{{WebUtility.HtmlEncode(title)}}</p><p><a href="/">Reload</a></p></body></html>
-                """);
+            // Browsers get the app's own error page (Components/Pages/ErrorPage.razor), in the visitor's language.
+            var culture = SellerDesk.Web.Components.UiCulture.Of(context);
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+            var page = new RazorComponentResult<SellerDesk.Web.Components.Pages.ErrorPage>(new
+            {
+                DatabaseDown = databaseDown,
+                Retry = context.Request.Path + context.Request.QueryString,
+                Dark = SellerDesk.Web.Components.UiTheme.IsDark(context),
+            })
+            {
+                StatusCode = status,
+            };
+            await page.ExecuteAsync(context);
         }));
         return app;
     }

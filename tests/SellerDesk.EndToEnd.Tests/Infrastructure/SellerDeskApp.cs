@@ -58,14 +58,22 @@ public sealed class SellerDeskApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (own cookies, so its own language) with a page in it.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "ru-RU")
+    /// <summary>A laptop window.</summary>
+    public static ViewportSize Desktop { get; } = new() { Width = 1440, Height = 900 };
+
+    /// <summary>A phone held upright (iPhone 12 to 15 size).</summary>
+    public static ViewportSize Phone { get; } = new() { Width = 390, Height = 844 };
+
+    /// <summary>A fresh browser context (own cookies, so its own language and theme) with a page in it.</summary>
+    public async Task<IPage> NewPageAsync(string locale = "ru-RU", ViewportSize? viewport = null, bool touch = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
             Locale = locale,
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            ViewportSize = viewport ?? Desktop,
+            HasTouch = touch,
+            IsMobile = touch,
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(15_000);

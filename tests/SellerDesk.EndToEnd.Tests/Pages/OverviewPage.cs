@@ -4,13 +4,27 @@ namespace SellerDesk.EndToEnd.Tests.Pages;
 
 public sealed class OverviewPage(IPage page) : AppPage(page)
 {
-    public PeriodPicker Period { get; } = new(page);
+    public PeriodPicker Period => new(Page, Culture);
 
     public ILocator CogsWarning => Page.Locator("[data-testid=cogs-missing-warning]");
 
     public ILocator EmptyState => Page.Locator("[data-testid=empty-state]");
 
-    public ILocator Chart => Page.Locator("[data-testid=margin-chart] .rz-chart > svg");
+    public ILocator Chart => Page.Locator("[data-testid=margin-chart] svg.mud-chart-bar");
+
+    public ILocator DemoNote => Page.Locator("[data-testid=demo-note]");
+
+    public ILocator RoundingFootnote => Page.Locator("[data-testid=rounding-footnote]");
+
+    /// <summary>Marketplace code → colour, as the chart's legend shows them.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> LegendColoursAsync() =>
+        (await Page.Locator("[data-testid=chart-legend] li").EvaluateAllAsync<string[][]>("items => items.map(i => [i.dataset.marketplace, i.dataset.colour])"))
+            .ToDictionary(i => i[0], i => i[1]);
+
+    /// <summary>The fill colours of the chart's bars, one list per series in drawing order.</summary>
+    public async Task<IReadOnlyList<string>> BarFillsAsync() =>
+        (await Page.Locator("[data-testid=margin-chart] svg.mud-chart-bar .mud-chart-bar, [data-testid=margin-chart] svg.mud-chart-bar path[fill]").EvaluateAllAsync<string[]>(
+            "paths => paths.map(p => (p.getAttribute('fill') || p.style.fill || '').toLowerCase()).filter(f => f && f !== 'none')")).Distinct().ToList();
 
     public async Task OpenAsync(string query)
     {

@@ -23,9 +23,47 @@ public sealed record ChannelLine(
 /// <summary>How far a marketplace's new customers rest on real buyer ids.</summary>
 public sealed record IdentificationNote(string Marketplace, string MarketplaceName, int NewCustomers, int Identified, decimal Share);
 
-/// <summary>The channels page: one line per (marketplace, channel) and a note for each marketplace missing buyer ids.</summary>
+/// <summary>
+/// The channels page: one line per (marketplace, channel), a note for each marketplace missing buyer ids, and the
+/// verdicts the seller chose to see (none chosen: all).
+/// </summary>
 public sealed record ChannelLines(IReadOnlyList<ChannelLine> Lines, IReadOnlyList<IdentificationNote> Notes)
 {
+    public const string VerdictKey = "verdict";
+
+    public static IReadOnlyList<ChannelVerdict> Verdicts { get; } =
+        [ChannelVerdict.Profitable, ChannelVerdict.PaysBack, ChannelVerdict.Cut, ChannelVerdict.NoNewCustomers];
+
+    /// <summary>The lines whose verdict is among <paramref name="chosen"/>; all of them when none is chosen.</summary>
+    public IReadOnlyList<ChannelLine> Showing(IReadOnlySet<ChannelVerdict> chosen)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        return chosen.Count == 0 ? Lines : [.. Lines.Where(l => chosen.Contains(l.Verdict))];
+    }
+
+    /// <summary>Reads <c>verdict=cut,pays_back</c> (the API's codes); unknown codes are ignored.</summary>
+    public static IReadOnlySet<ChannelVerdict> ParseVerdicts(string? query)
+    {
+        var chosen = new HashSet<ChannelVerdict>();
+        foreach (var code in (query ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            foreach (var verdict in Verdicts.Where(v => string.Equals(Common.UiNames.VerdictCode(v), code, StringComparison.OrdinalIgnoreCase)))
+            {
+                chosen.Add(verdict);
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>The query value for a set of verdicts, in the fixed order; null (no parameter) for none.</summary>
+    public static string? VerdictQuery(IEnumerable<ChannelVerdict> chosen)
+    {
+        var set = chosen.ToHashSet();
+        var codes = Verdicts.Where(set.Contains).Select(Common.UiNames.VerdictCode).ToList();
+        return codes.Count == 0 ? null : string.Join(',', codes);
+    }
+
     public static ChannelLines From(
         UnitEconomicsReports reports,
         Func<string, string> marketplaceName,

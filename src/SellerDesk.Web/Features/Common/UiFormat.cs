@@ -20,6 +20,9 @@ public static class UiFormat
     public static string Money(decimal? value) =>
         value is { } v ? KeepTogether(Rounding.Money(v).ToString("C2", MoneyFormat(CultureInfo.CurrentCulture))) : Dash;
 
+    /// <summary>Money without the currency sign, for dense tables whose heading names it: <c>1 234,56</c>.</summary>
+    public static string Amount(decimal value) => Rounding.Money(value).ToString("N2", CultureInfo.CurrentCulture);
+
     /// <summary>Whole rubles for chart axes: <c>12 000 ₽</c>.</summary>
     public static string MoneyWhole(decimal value) =>
         KeepTogether(Math.Round(value, 0, MidpointRounding.AwayFromZero).ToString("C0", MoneyFormat(CultureInfo.CurrentCulture)));

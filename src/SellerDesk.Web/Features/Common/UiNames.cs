@@ -13,9 +13,15 @@ public static class UiNames
         return name.ResourceNotFound ? code : name.Value;
     }
 
-    public static string Channel(IStringLocalizer localizer, string code)
+    /// <summary>The workspace's name for the code, else the app's own (organic, the sandbox's channels), else the code.</summary>
+    public static string Channel(IStringLocalizer localizer, string code, IReadOnlyDictionary<string, string>? workspaceNames = null)
     {
         ArgumentNullException.ThrowIfNull(localizer);
+        if (workspaceNames is not null && workspaceNames.TryGetValue(code, out var own))
+        {
+            return own;
+        }
+
         var name = localizer["Channel." + code];
         return name.ResourceNotFound ? code : name.Value;
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Npgsql;
-using Radzen;
+using MudBlazor;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Web.Features.Common;
@@ -28,8 +28,8 @@ public sealed partial class ConnectionsPage
     private Guid? editing;
     private Panel panel;
     private ScheduleForm preset = new();
-    private DateOnly? backfillFrom;
-    private DateOnly? backfillTo;
+    private DateTime? backfillFrom;
+    private DateTime? backfillTo;
     private Dictionary<string, string> credentials = [];
     private IReadOnlyList<string>? formErrors;
 
@@ -109,14 +109,20 @@ public sealed partial class ConnectionsPage
     private PullRunView? ActiveRun(Guid connectionId) =>
         runs?.FirstOrDefault(r => r.ConnectionId == connectionId && r.Status is PullRunStatus.Queued or PullRunStatus.Running);
 
-    private async Task RunNowAsync(ConnectionView c) =>
+    private async Task RunNowAsync(ConnectionView c)
+    {
         await ActAsync(() => Connections.QueuePullAsync(workspaceId, c.Id, null, null, ConnectionService.ManualTrigger, _disposed.Token));
+        Snackbar.Add(L["Connections.Snack.Queued", c.Name], Severity.Info);
+    }
 
     private async Task SetEnabledAsync(ConnectionView c, bool enabled) =>
         await ActAsync(() => Connections.SetEnabledAsync(workspaceId, c.Id, enabled, _disposed.Token));
 
-    private async Task DeleteAsync(ConnectionView c) =>
+    private async Task DeleteAsync(ConnectionView c)
+    {
         await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, _disposed.Token));
+        Snackbar.Add(L["Connections.Snack.Deleted", c.Name], Severity.Normal);
+    }
 
     private void OpenSchedule(ConnectionView c)
     {
@@ -128,8 +134,8 @@ public sealed partial class ConnectionsPage
     {
         Open(c, Panel.Backfill);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), zone).DateTime);
-        backfillTo = today;
-        backfillFrom = today.AddDays(-89);
+        backfillTo = today.ToDateTime(TimeOnly.MinValue);
+        backfillFrom = today.AddDays(-89).ToDateTime(TimeOnly.MinValue);
     }
 
     private void OpenCredentials(ConnectionView c)
@@ -157,6 +163,7 @@ public sealed partial class ConnectionsPage
         var schedule = new PullSchedule(preset.ToPreset().ToCron(), preset.WindowDays, preset.Enabled);
         if (await FormAsync(() => Connections.SetScheduleAsync(workspaceId, c.Id, schedule, _disposed.Token)))
         {
+            Snackbar.Add(L["Connections.Snack.ScheduleSaved", c.Name], Severity.Success);
             Close();
         }
     }
@@ -169,8 +176,10 @@ public sealed partial class ConnectionsPage
             return;
         }
 
-        if (await FormAsync(() => Connections.QueuePullAsync(workspaceId, c.Id, backfillFrom, backfillTo, ConnectionService.ManualTrigger, _disposed.Token)))
+        if (await FormAsync(() => Connections.QueuePullAsync(
+            workspaceId, c.Id, DateOnly.FromDateTime(backfillFrom.Value), DateOnly.FromDateTime(backfillTo.Value), ConnectionService.ManualTrigger, _disposed.Token)))
         {
+            Snackbar.Add(L["Connections.Snack.Queued", c.Name], Severity.Info);
             Close();
         }
     }
@@ -179,6 +188,7 @@ public sealed partial class ConnectionsPage
     {
         if (await FormAsync(() => Connections.ReplaceCredentialsAsync(workspaceId, c.Id, credentials, _disposed.Token)))
         {
+            Snackbar.Add(L["Connections.Snack.CredentialsSaved", c.Name], Severity.Success);
             Close();
         }
     }
@@ -191,6 +201,7 @@ public sealed partial class ConnectionsPage
         {
             await Connections.CreateAsync(
                 workspaceId, new NewConnection(newMarketplace, newName ?? string.Empty, newCredentials, newBaseUrl), _disposed.Token);
+            Snackbar.Add(L["Connections.Snack.Added", newName ?? string.Empty], Severity.Success);
             newName = null;
             newBaseUrl = null;
             newCredentials = [];
@@ -206,8 +217,9 @@ public sealed partial class ConnectionsPage
         }
     }
 
-    private void MarketplaceChanged()
+    private void MarketplaceChanged(string marketplace)
     {
+        newMarketplace = marketplace;
         newCredentials = [];
         addErrors = null;
     }
@@ -280,21 +292,24 @@ public sealed partial class ConnectionsPage
         _ => UiFormat.Dash,
     };
 
-    private static BadgeStyle StatusStyle(string status) => status switch
+    private static Color StatusColour(string status) => status switch
     {
-        ConnectionStatus.Healthy => BadgeStyle.Success,
-        ConnectionStatus.NeedsToken => BadgeStyle.Warning,
-        ConnectionStatus.Failing => BadgeStyle.Danger,
-        _ => BadgeStyle.Info,
+        ConnectionStatus.Healthy => Color.Success,
+        ConnectionStatus.NeedsToken => Color.Warning,
+        ConnectionStatus.Failing => Color.Error,
+        _ => Color.Info,
     };
 
-    private static BadgeStyle RunStyle(string status) => status switch
+    private static Color RunColour(string status) => status switch
     {
-        PullRunStatus.Succeeded => BadgeStyle.Success,
-        PullRunStatus.Failed => BadgeStyle.Danger,
-        PullRunStatus.Running => BadgeStyle.Info,
-        _ => BadgeStyle.Light,
+        PullRunStatus.Succeeded => Color.Success,
+        PullRunStatus.Failed => Color.Error,
+        PullRunStatus.Running => Color.Info,
+        _ => Color.Default,
     };
+
+    /// <summary>The UI culture's short date: <c>dd.MM.yyyy</c> in Russian.</summary>
+    private static string DateFormat => CultureInfo.CurrentCulture.DateTimeFormat.ShortDatePattern;
 
     /// <summary>The schedule editor's fields (bound to inputs, so mutable).</summary>
     private sealed class ScheduleForm

@@ -2,7 +2,7 @@ using SellerDesk.Domain.Reports;
 
 namespace SellerDesk.Web.Features.Overview;
 
-/// <summary>Workspace totals over all marketplaces, summed exactly and rounded once for output.</summary>
+/// <summary>Workspace totals over the marketplaces shown, summed exactly and rounded once for output.</summary>
 public sealed record OverviewTotals(
     decimal Revenue,
     decimal NetRevenue,
@@ -25,24 +25,45 @@ public sealed record MarginPoint(YearMonth Month, decimal ContributionMargin);
 /// <summary>One marketplace's bars, a bar for every month of the period (zero where it sold nothing).</summary>
 public sealed record MarginSeries(string Marketplace, IReadOnlyList<MarginPoint> Points);
 
-/// <summary>What the overview shows: totals, the marketplace table (rounded rows) and the margin chart.</summary>
+/// <summary>
+/// What the overview shows: totals, the marketplace table (rounded rows) and the margin chart. Marketplaces in
+/// <c>hidden</c> (the demo's sandbox, when the seller hides it) are left out of all three. A total is the rounded sum
+/// of the exact values, so it can differ by a kopeck from the sum of the rounded cells beside it;
+/// <see cref="RoundingGaps"/> names the money lines where it does, for the table's footnote.
+/// </summary>
 public sealed record OverviewSummary(
     OverviewTotals Totals,
     IReadOnlyList<MarketplaceRow> Marketplaces,
-    IReadOnlyList<MarginSeries> MarginByMonth)
+    IReadOnlyList<MarginSeries> MarginByMonth,
+    IReadOnlySet<string> RoundingGaps,
+    IReadOnlyList<string> HiddenMarketplaces)
 {
     public bool IsEmpty => Marketplaces.Count == 0;
 
-    public static OverviewSummary From(UnitEconomicsReports reports)
+    /// <summary>The money lines of the table, by the API's field names, with their exact value per row.</summary>
+    private static readonly (string Code, Func<MarketplaceRow, decimal> Value)[] MoneyLines =
+    [
+        ("revenue", r => r.Revenue),
+        ("net_revenue", r => r.NetRevenue),
+        ("contribution_margin", r => r.ContributionMargin),
+        ("period_fees", r => r.PeriodFees),
+        ("ad_spend", r => r.AdSpend),
+        ("profit", r => r.Profit),
+        ("return_loss", r => r.ReturnLoss),
+    ];
+
+    public static OverviewSummary From(UnitEconomicsReports reports, IReadOnlySet<string>? hidden = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        var rows = reports.Marketplaces();
+        hidden ??= new HashSet<string>(StringComparer.Ordinal);
+        var all = reports.Marketplaces();
+        var rows = all.Where(r => !hidden.Contains(r.Marketplace)).ToList();
         var revenue = rows.Sum(r => r.Revenue);
         var margin = rows.Sum(r => r.ContributionMargin);
         var adSpend = rows.Sum(r => r.AdSpend);
         var returnLoss = rows.Sum(r => r.ReturnLoss);
         var newCustomers = rows.Sum(r => r.NewCustomers);
-        var identified = reports.Channels().Sum(c => c.IdentifiedCustomers);
+        var identified = reports.Channels().Where(c => !hidden.Contains(c.Marketplace)).Sum(c => c.IdentifiedCustomers);
         var totals = new OverviewTotals(
             Rounding.Money(revenue),
             Rounding.Money(rows.Sum(r => r.NetRevenue)),
@@ -58,6 +79,11 @@ public sealed record OverviewSummary(
             Rounding.Money(Rounding.Divide(adSpend, newCustomers)),
             Rounding.Ratio(Rounding.Divide(identified, newCustomers)),
             rows.Sum(r => r.CogsMissingLines));
+
+        var gaps = MoneyLines
+            .Where(line => rows.Sum(r => Rounding.Money(line.Value(r))) != Rounding.Money(rows.Sum(line.Value)))
+            .Select(line => line.Code)
+            .ToHashSet(StringComparer.Ordinal);
 
         var period = reports.Period;
         var last = YearMonth.Of(period.To < period.AsOf ? period.To : period.AsOf);
@@ -76,7 +102,8 @@ public sealed record OverviewSummary(
                 months.Select(month => new MarginPoint(month, Rounding.Money(byKey.GetValueOrDefault((m, month))))).ToList()))
             .ToList();
 
-        return new OverviewSummary(totals, rows.Select(r => r.Rounded()).ToList(), series);
+        var hiddenShown = all.Where(r => hidden.Contains(r.Marketplace)).Select(r => r.Marketplace).ToList();
+        return new OverviewSummary(totals, rows.Select(r => r.Rounded()).ToList(), series, gaps, hiddenShown);
     }
 
     private static YearMonth Next(YearMonth month) =>

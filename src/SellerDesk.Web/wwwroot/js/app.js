@@ -12,3 +12,9 @@
         }
     }).observe(modal, { attributes: true, attributeFilter: ['class'] });
 })();
+
+// The light/dark toggle: the choice is kept for a year in a cookie the server reads while prerendering.
+window.sellerDesk = window.sellerDesk || {};
+window.sellerDesk.rememberTheme = mode => {
+    document.cookie = `sellerdesk_theme=${mode === 'dark' ? 'dark' : 'light'}; path=/; max-age=31536000; samesite=lax`;
+};
