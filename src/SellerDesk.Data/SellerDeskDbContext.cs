@@ -31,6 +31,8 @@ public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> op
 
     public DbSet<LedgerChange> LedgerChanges => Set<LedgerChange>();
 
+    public DbSet<PullGap> PullGaps => Set<PullGap>();
+
     private static string SnakeCase(string name)
     {
         var text = new System.Text.StringBuilder(name.Length + 4);

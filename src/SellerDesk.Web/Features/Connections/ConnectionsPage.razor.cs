@@ -116,7 +116,7 @@ public sealed partial class ConnectionsPage
         await ActAsync(() => Connections.SetEnabledAsync(workspaceId, c.Id, enabled, _disposed.Token));
 
     private async Task DeleteAsync(ConnectionView c) =>
-        await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, _disposed.Token));
+        await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, ConnectionDataChoice.Keep, _disposed.Token));
 
     private void OpenSchedule(ConnectionView c)
     {

@@ -56,7 +56,7 @@ public sealed class WildberriesMappingTests
         var payout = wb.Connector.MarketplacePayout(rows);
 
         payout.Should().Be(HandCheckedPayout);
-        WildberriesLedgerPayout.Compute(wb.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
+        LedgerPayoutOf(wb.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class WildberriesMappingTests
         ledger.Returns.Should().HaveCountGreaterThan(50);
         ledger.Sales.Should().Contain(s => s.OtherFees > 0).And.Contain(s => s.Commission == 0m, "WB's own discount shows up");
         ledger.Fees.Select(f => f.Kind).Distinct().Should().BeEquivalentTo("storage", "acceptance", "deduction", "logistics");
-        wb.Connector.MarketplacePayout(rows).Should().Be(WildberriesLedgerPayout.Compute(ledger));
+        wb.Connector.MarketplacePayout(rows).Should().Be(LedgerPayoutOf(ledger));
         LedgerRulesHold(ledger);
     }
 
@@ -91,7 +91,7 @@ public sealed class WildberriesMappingTests
 
         var ledger = wb.Connector.Map([.. rows.Where(r => r.SourceId != logistics.RrdId.ToString(CultureInfo.InvariantCulture))], Moscow);
 
-        var difference = wb.Connector.MarketplacePayout(rows) - WildberriesLedgerPayout.Compute(ledger);
+        var difference = wb.Connector.MarketplacePayout(rows) - LedgerPayoutOf(ledger);
         difference.Should().Be(-logistics.DeliveryRub);
     }
 
@@ -114,7 +114,7 @@ public sealed class WildberriesMappingTests
             s.Revenue == 1000m && s.Commission == 185.00m && s.Logistics == 75.00m);
         ledger.Fees.Single(f => f.Kind == "storage" && f.Date == new DateOnly(2026, 3, 2)).Amount.Should().Be(226.55m);
         wb.Connector.MarketplacePayout(after).Should().Be(HandCheckedPayout - 20.50m - 15.00m - 26.55m)
-            .And.Be(WildberriesLedgerPayout.Compute(ledger));
+            .And.Be(LedgerPayoutOf(ledger));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class WildberriesMappingTests
         mapping.Ledger.Sales.Should().NotContain(s => s.OrderId == "srid-a");
         mapping.Ledger.Fees.Where(f => f.Kind == "logistics").Select(f => (f.Date, f.Amount)).Should().Equal(
             (new DateOnly(2026, 3, 2), 60.00m), (new DateOnly(2026, 3, 3), 55.00m), (new DateOnly(2026, 3, 4), 45.00m));
-        (WildberriesLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
+        (LedgerPayoutOf(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class WildberriesMappingTests
         mapping.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
             g.Reason == "return 16 of order srid-a: 1 unit(s) back but only 0 sold and not yet returned"
             && g.SourceIds.Single() == "16");
-        (WildberriesLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
+        (LedgerPayoutOf(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class WildberriesMappingTests
 
         mapping.Gaps.Should().ContainSingle().Which.PayoutEffect.Should().Be(99.90m);
         wb.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout + 99.90m);
-        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(HandCheckedPayout);
+        LedgerPayoutOf(mapping.Ledger).Should().Be(HandCheckedPayout);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class WildberriesMappingTests
         mapping.Gaps.Should().BeEmpty();
         mapping.Ledger.Returns.Single().ReturnLogistics.Should().Be(40m);
         mapping.Ledger.Sales.Single().Should().Match<SaleLine>(s => s.OtherFees == 0m && s.Revenue == 1070m);
-        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(connector.MarketplacePayout(rows));
+        LedgerPayoutOf(mapping.Ledger).Should().Be(connector.MarketplacePayout(rows));
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class WildberriesMappingTests
             inParts.Fees.Should().Equal(whole.Fees);
             inParts.AdSpend.Should().Equal(whole.AdSpend);
             session.MarketplacePayout.Should().Be(wholePayout);
-            WildberriesLedgerPayout.Compute(inParts).Should().Be(WildberriesLedgerPayout.Compute(whole));
+            LedgerPayoutOf(inParts).Should().Be(LedgerPayoutOf(whole));
         }
     }
 
@@ -282,4 +282,6 @@ public sealed class WildberriesMappingTests
         ledger.Fees.Should().OnlyContain(f => f.Amount > 0).And.OnlyHaveUniqueItems(f => new { f.Date, f.Kind });
         ledger.AdSpend.Should().OnlyContain(a => a.Amount > 0 && a.Channel == "wb_ads").And.OnlyHaveUniqueItems(a => a.Date);
     }
+
+    private static decimal LedgerPayoutOf(DerivedLedger ledger) => Payout.Of(ledger.Sales, ledger.Returns, ledger.Fees);
 }

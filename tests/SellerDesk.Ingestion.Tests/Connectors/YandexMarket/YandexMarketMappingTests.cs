@@ -3,7 +3,6 @@ using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
-using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using static SellerDesk.Ingestion.Tests.Connectors.YandexMarket.YandexMarketFixtures;
 
@@ -65,8 +64,8 @@ public sealed class YandexMarketMappingTests
         var rows = await ym.FetchAsync(From, To);
 
         ym.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout);
-        YandexMarketLedgerPayout.Compute(ym.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
-        new YandexMarketLedgerPayoutStrategy().Compute(ym.Connector, rows, Moscow).Should().Be(HandCheckedPayout);
+        LedgerPayoutOf(ym.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
+        LedgerPayoutOf(ym.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
         HandChecked.Payout.Should().Be(HandCheckedPayout);
     }
 
@@ -241,7 +240,7 @@ public sealed class YandexMarketMappingTests
         var rows = new[] { OrderRow(PartlyReturned), ReturnRow(tooMany) };
         YandexMarketConnector.MapDetailed(rows).UnmappedPayout.Should().Be(-500m, "the refund Yandex took back has no return in the ledger");
         Connector.MarketplacePayout(rows)
-            .Should().Be(YandexMarketLedgerPayout.Compute(YandexMarketConnector.MapDetailed(rows).Ledger) - 500m);
+            .Should().Be(LedgerPayoutOf(YandexMarketConnector.MapDetailed(rows).Ledger) - 500m);
     }
 
     [Fact]
@@ -256,7 +255,7 @@ public sealed class YandexMarketMappingTests
         mapping.Gaps.Should().ContainSingle().Which.PayoutEffect.Should().Be(-400m);
         var payout = YandexMarketMapperPayout(rows);
         payout.Should().Be(-50m);
-        payout.Should().Be(YandexMarketLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout);
+        payout.Should().Be(LedgerPayoutOf(mapping.Ledger) + mapping.UnmappedPayout);
     }
 
     [Fact]
@@ -315,8 +314,7 @@ public sealed class YandexMarketMappingTests
         mapping.Ledger.Returns.Should().Contain(r => !r.Restockable);
         mapping.Ledger.Sales.Should().Contain(s => s.CustomerId != null).And.Contain(s => s.CustomerId == null);
         YandexMarketMapperPayout(rows).Should().Be(data.Payout);
-        new YandexMarketLedgerPayoutStrategy().Compute(Connector, rows, Moscow)
-            .Should().Be(data.Payout);
+        LedgerPayoutOf(Connector.Map(rows, Moscow)).Should().Be(data.Payout);
         foreach (var sale in mapping.Ledger.Sales)
         {
             (sale.Commission >= 0m && sale.Logistics >= 0m && sale.Acquiring >= 0m && sale.OtherFees >= 0m).Should().BeTrue();
@@ -324,15 +322,12 @@ public sealed class YandexMarketMappingTests
     }
 
     [Fact]
-    public void The_ledger_payout_strategy_serves_yandex_market_and_says_nothing_without_orders()
+    public void The_marketplace_payout_says_nothing_without_orders()
     {
-        var strategy = new YandexMarketLedgerPayoutStrategy();
-        var connector = Connector;
-
-        strategy.Marketplace.Should().Be("yandex_market");
-        ((ILedgerPayoutStrategy)strategy).Compute(connector, [ReturnRow(DefectiveCap)], Moscow).Should().BeNull();
-        connector.MarketplacePayout([]).Should().BeNull();
+        Connector.MarketplacePayout([]).Should().BeNull();
     }
 
     private static decimal? YandexMarketMapperPayout(IReadOnlyList<SourceRow> rows) => Connector.MarketplacePayout(rows);
+
+    private static decimal LedgerPayoutOf(DerivedLedger ledger) => Payout.Of(ledger.Sales, ledger.Returns, ledger.Fees);
 }
