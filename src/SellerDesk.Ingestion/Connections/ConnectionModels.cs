@@ -56,11 +56,7 @@ public sealed record ConnectionView(
     PullSchedule Schedule,
     DateTimeOffset? NextRunAt,
     PullRunView? LastRun,
-    IReadOnlyList<string> CredentialKeys)
-{
-    /// <summary>The marketplace account its credentials identify (WB seller id, Ozon client id, ...), when they say.</summary>
-    public string? Account { get; init; }
-}
+    IReadOnlyList<string> CredentialKeys);
 
 /// <summary>
 /// One pull run: its state, period, counts, reconciliation and timing. <see cref="Error"/>, <see cref="Notices"/> and

@@ -333,10 +333,7 @@ public sealed class ConnectionService(
                 new PullSchedule(c.ScheduleCron, c.WindowDays, c.ScheduleEnabled),
                 c.ScheduleEnabled ? await scheduler.NextRunAsync(c.Id, ct) : null,
                 lastRuns.Where(r => r.ConnectionId == c.Id).Select(ToView).SingleOrDefault(),
-                keys)
-            {
-                Account = c.Account,
-            });
+                keys));
         }
 
         return views;

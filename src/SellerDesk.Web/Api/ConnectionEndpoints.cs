@@ -135,12 +135,11 @@ internal sealed record ConnectionDto(
     bool Enabled,
     DateTimeOffset? NextRunAt,
     PullRunDto? LastRun,
-    IReadOnlyList<string> CredentialKeys,
-    string? Account)
+    IReadOnlyList<string> CredentialKeys)
 {
     public static ConnectionDto Of(ConnectionView v) => new(
         v.Id, v.Marketplace, v.Name, v.BaseUrl, v.Status, TextDto.Of(v.LastError), v.Schedule.Cron, v.Schedule.WindowDays, v.Schedule.Enabled,
-        v.NextRunAt, v.LastRun is null ? null : PullRunDto.Of(v.LastRun), v.CredentialKeys, v.Account);
+        v.NextRunAt, v.LastRun is null ? null : PullRunDto.Of(v.LastRun), v.CredentialKeys);
 }
 
 /// <summary>A text a user reads, in both UI languages.</summary>
