@@ -245,14 +245,14 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
 
     /// <summary>Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>.</summary>
     public Task<ReportInputs> LoadInputsAsync(Guid workspaceId, string timeZone, DateOnly asOf, CancellationToken cancellationToken = default) =>
-        LoadInputsAsync(workspaceId, timeZone, asOf, null, cancellationToken);
+        LoadInputsOfSourceAsync(workspaceId, timeZone, asOf, null, cancellationToken);
 
     /// <summary>
     /// Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>, of the rows of
     /// <paramref name="source"/> only when given (one connection, or files): the reports of a workspace that held
     /// only those rows.
     /// </summary>
-    public async Task<ReportInputs> LoadInputsAsync(
+    public async Task<ReportInputs> LoadInputsOfSourceAsync(
         Guid workspaceId, string timeZone, DateOnly asOf, LedgerSource? source, CancellationToken cancellationToken = default)
     {
         var days = new List<OrderDay>();

@@ -54,7 +54,7 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
         var version = await queries.LedgerVersionAsync(workspace.Id, cancellationToken);
         if (!_inputs.TryGetValue(key, out var cached) || cached.Version != version)
         {
-            cached = (version, await queries.LoadInputsAsync(workspace.Id, workspace.TimeZone, period.AsOf, request.Source, cancellationToken));
+            cached = (version, await queries.LoadInputsOfSourceAsync(workspace.Id, workspace.TimeZone, period.AsOf, request.Source, cancellationToken));
             if (_inputs.Count >= MaxCachedInputs)
             {
                 _inputs.Clear();

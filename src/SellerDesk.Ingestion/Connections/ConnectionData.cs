@@ -42,8 +42,9 @@ internal static class ConnectionData
         NpgsqlConnection session, Guid workspaceId, Guid connectionId, ConnectionDataChoice choice, CancellationToken ct)
     {
         await using var transaction = await session.BeginTransactionAsync(ct);
-        await ExecuteAsync(session, "SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.ledger:' || $1::text, 0))", ct, workspaceId);
+        // In the order a pull takes them (its connection's lock, then the ledger's for each write): no deadlock.
         await ExecuteAsync(session, "SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.pull_connection:' || $1::text, 0))", ct, connectionId);
+        await ExecuteAsync(session, "SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.ledger:' || $1::text, 0))", ct, workspaceId);
         await ExecuteAsync(
             session,
             """
