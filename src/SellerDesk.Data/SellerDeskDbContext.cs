@@ -32,6 +32,7 @@ public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> op
     public DbSet<LedgerChange> LedgerChanges => Set<LedgerChange>();
 
     public DbSet<ChannelName> ChannelNames => Set<ChannelName>();
+    public DbSet<PullGap> PullGaps => Set<PullGap>();
 
     private static string SnakeCase(string name)
     {

@@ -47,33 +47,40 @@ public static class IngestionServiceCollectionExtensions
             WildberriesConnector.MarketplaceCode,
             "Wildberries",
             [new CredentialField(WildberriesConnector.TokenKey, Required: true, Secret: true), new CredentialField(WildberriesConnector.AdsTokenKey, Required: false, Secret: true)],
-            (sp, context) => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>(), new WildberriesOptions { OnNotice = context.Notice })));
+            (sp, context) => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>(), new WildberriesOptions { OnNotice = context.Notice }))
+        {
+            Account = c => AccountIdentity.WildberriesSeller(c.GetValueOrDefault(WildberriesConnector.TokenKey)),
+        });
         services.AddSingleton(new MarketplaceDefinition(
             OzonConnector.MarketplaceCode,
             "Ozon",
             [new CredentialField(OzonConnector.ClientIdKey, Required: true, Secret: false), new CredentialField(OzonConnector.ApiKeyKey, Required: true, Secret: true)],
-            (sp, context) => new OzonConnector(sp.GetRequiredService<ResilientHttpSender>(), new OzonOptions { TimeZone = context.Zone, OnNotice = context.Notice })));
+            (sp, context) => new OzonConnector(sp.GetRequiredService<ResilientHttpSender>(), new OzonOptions { TimeZone = context.Zone, OnNotice = context.Notice }))
+        {
+            Account = AccountIdentity.Credential(OzonConnector.ClientIdKey),
+        });
         services.AddSingleton(new MarketplaceDefinition(
             YandexMarketConnector.MarketplaceCode,
             "Yandex Market",
             [new CredentialField(YandexMarketConnector.CampaignIdKey, Required: true, Secret: false), new CredentialField(YandexMarketConnector.ApiKeyKey, Required: true, Secret: true)],
             (sp, context) => new YandexMarketConnector(
-                sp.GetRequiredService<ResilientHttpSender>(), new YandexMarketOptions { OnNotice = context.Notice }, sp.GetRequiredService<TimeProvider>())));
+                sp.GetRequiredService<ResilientHttpSender>(), new YandexMarketOptions { OnNotice = context.Notice }, sp.GetRequiredService<TimeProvider>()))
+        {
+            Account = AccountIdentity.Credential(YandexMarketConnector.CampaignIdKey),
+        });
         services.AddSingleton(new MarketplaceDefinition(
             SandboxConnector.MarketplaceCode,
             "Sandbox",
             [new CredentialField(SandboxConnector.SeedKey, Required: false, Secret: false)],
-            (sp, _) => new SandboxConnector(sandbox, sp.GetRequiredService<TimeProvider>())));
+            (sp, _) => new SandboxConnector(sandbox, sp.GetRequiredService<TimeProvider>()))
+        {
+            Account = SandboxConnector.AccountOf,
+        });
         services.AddSingleton<MarketplaceCatalog>();
-        services.AddSingleton<ILedgerPayoutStrategy, WildberriesLedgerPayoutStrategy>();
-        services.AddSingleton<ILedgerPayoutStrategy, SandboxLedgerPayoutStrategy>();
-        services.AddSingleton<ILedgerPayoutStrategy, OzonLedgerPayoutStrategy>();
-        services.AddSingleton<ILedgerPayoutStrategy, YandexMarketLedgerPayoutStrategy>();
         services.AddSingleton(sp => new PullRunner(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<LedgerImporter>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetServices<ILedgerPayoutStrategy>()));
+            sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<IPullScheduler, QuartzPullScheduler>();
         services.AddSingleton<ConnectionService>();

@@ -57,7 +57,7 @@ internal sealed class AdSpendConfiguration : IEntityTypeConfiguration<AdSpendRow
     public void Configure(EntityTypeBuilder<AdSpendRow> builder)
     {
         builder.ToTable("ad_spend");
-        builder.HasKey(a => new { a.WorkspaceId, a.Date, a.Marketplace, a.Channel });
+        builder.HasKey(a => new { a.WorkspaceId, a.Date, a.Marketplace, a.Channel, a.Source });
         builder.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -67,7 +67,7 @@ internal sealed class PeriodFeeConfiguration : IEntityTypeConfiguration<PeriodFe
     public void Configure(EntityTypeBuilder<PeriodFeeRow> builder)
     {
         builder.ToTable("period_fees");
-        builder.HasKey(f => new { f.WorkspaceId, f.Date, f.Marketplace, f.Kind });
+        builder.HasKey(f => new { f.WorkspaceId, f.Date, f.Marketplace, f.Kind, f.Source });
         builder.HasOne<Workspace>().WithMany().HasForeignKey(f => f.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -89,6 +89,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         builder.ToTable("connections");
         builder.HasKey(c => c.Id);
         builder.HasIndex(c => new { c.WorkspaceId, c.Name }).IsUnique().HasDatabaseName("ux_connections_workspace_name");
+        builder.HasIndex(c => new { c.WorkspaceId, c.Marketplace, c.Account }).IsUnique().HasFilter("account IS NOT NULL").HasDatabaseName("ux_connections_account");
         builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(c => c.Status).HasDefaultValue("new");
         builder.Property(c => c.WindowDays).HasDefaultValue(14);
@@ -106,7 +107,7 @@ internal sealed class PullRunConfiguration : IEntityTypeConfiguration<PullRun>
         builder.HasIndex(r => new { r.ConnectionId, r.CreatedAt }).HasDatabaseName("ix_pull_runs_connection").IsDescending(false, true);
         builder.HasIndex(r => new { r.WorkspaceId, r.CreatedAt }).HasDatabaseName("ix_pull_runs_workspace").IsDescending(false, true);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(r => r.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.SetNull);
         builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
     }
 }
@@ -140,5 +141,18 @@ internal sealed class ChannelNameConfiguration : IEntityTypeConfiguration<Channe
         builder.HasKey(n => new { n.WorkspaceId, n.Channel });
         builder.HasOne<Workspace>().WithMany().HasForeignKey(n => n.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(n => n.UpdatedAt).HasDefaultValueSql("now()");
+    }
+}
+
+internal sealed class PullGapConfiguration : IEntityTypeConfiguration<PullGap>
+{
+    public void Configure(EntityTypeBuilder<PullGap> builder)
+    {
+        builder.ToTable("pull_gaps");
+        builder.HasKey(g => new { g.RunId, g.Seq });
+        builder.HasOne<PullRun>().WithMany().HasForeignKey(g => g.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(g => g.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Connection>().WithMany().HasForeignKey(g => g.ConnectionId).OnDelete(DeleteBehavior.SetNull);
+        builder.Property(g => g.IsCurrent).HasDefaultValue(true);
     }
 }

@@ -63,6 +63,9 @@ public sealed class SalesLineRow
     public decimal Acquiring { get; set; }
 
     public decimal OtherFees { get; set; }
+
+    /// <summary>Who wrote the row: the connection whose pull did, or <see cref="LedgerSource.File"/> (nil) for files.</summary>
+    public Guid Source { get; set; }
 }
 
 public sealed class ReturnRow
@@ -90,6 +93,9 @@ public sealed class ReturnRow
     public bool Restockable { get; set; }
 
     public string? Reason { get; set; }
+
+    /// <summary>Who wrote the row: the connection whose pull did, or <see cref="LedgerSource.File"/> (nil) for files.</summary>
+    public Guid Source { get; set; }
 }
 
 public sealed class AdSpendRow
@@ -103,6 +109,9 @@ public sealed class AdSpendRow
     public required string Channel { get; set; }
 
     public decimal Amount { get; set; }
+
+    /// <summary>Who wrote the row: the connection whose pull did, or <see cref="LedgerSource.File"/> (nil) for files.</summary>
+    public Guid Source { get; set; }
 }
 
 public sealed class PeriodFeeRow
@@ -116,6 +125,9 @@ public sealed class PeriodFeeRow
     public required string Kind { get; set; }
 
     public decimal Amount { get; set; }
+
+    /// <summary>Who wrote the row: the connection whose pull did, or <see cref="LedgerSource.File"/> (nil) for files.</summary>
+    public Guid Source { get; set; }
 }
 
 public sealed class UnitCostRow
@@ -158,6 +170,12 @@ public sealed class Connection
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// The marketplace account (cabinet) the credentials identify, when they say (WB token's seller id, Ozon client
+    /// id, Yandex Market campaign id, sandbox seed): one account is connected once per workspace.
+    /// </summary>
+    public string? Account { get; set; }
 }
 
 public sealed class PullRun
@@ -166,7 +184,14 @@ public sealed class PullRun
 
     public Guid WorkspaceId { get; set; }
 
-    public Guid ConnectionId { get; set; }
+    /// <summary>The connection it pulled for; null once that connection is deleted (its runs stay).</summary>
+    public Guid? ConnectionId { get; set; }
+
+    /// <summary>The connection's name, kept for the history of a deleted connection.</summary>
+    public string? ConnectionName { get; set; }
+
+    /// <summary>The connection's marketplace, kept for the history of a deleted connection.</summary>
+    public string? Marketplace { get; set; }
 
     /// <summary>schedule, manual, backfill.</summary>
     public required string Trigger { get; set; }
@@ -206,6 +231,12 @@ public sealed class PullRun
 
     /// <summary>What the connector said the run should know, one notice per line.</summary>
     public string? Notices { get; set; }
+
+    /// <summary>The reconciliation in words, both languages (encoded <c>LocalText</c>): matches, or differs by how much and where.</summary>
+    public string? Reconciliation { get; set; }
+
+    /// <summary>The part of the ledger side of the reconciliation that lies in rows the mapping could not carry (pull gaps).</summary>
+    public decimal? UnmappedPayout { get; set; }
 }
 
 public sealed class DataProtectionKey
@@ -251,4 +282,34 @@ public sealed class ChannelName
     public required string DisplayName { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// Source money a pull's derivation could not put into the ledger: why, how much it moves the payout, and the raw
+/// rows it came from. Current until its order (or, without one, its date) is derived again.
+/// </summary>
+public sealed class PullGap
+{
+    public Guid RunId { get; set; }
+
+    public int Seq { get; set; }
+
+    public Guid WorkspaceId { get; set; }
+
+    public Guid? ConnectionId { get; set; }
+
+    public string? OrderKey { get; set; }
+
+    public DateOnly BusinessDate { get; set; }
+
+    public required string Reason { get; set; }
+
+    public decimal PayoutEffect { get; set; }
+
+    public required string[] SourceIds { get; set; }
+
+    /// <summary>The source rows' payloads as the marketplace sent them, in the order of <see cref="SourceIds"/>.</summary>
+    public required string[] Payloads { get; set; }
+
+    public bool IsCurrent { get; set; }
 }

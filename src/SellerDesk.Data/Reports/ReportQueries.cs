@@ -71,7 +71,12 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
     private const string ReturnsOfKeys = " AND (marketplace, order_id) IN (SELECT k.m, k.o FROM unnest($4::text[], $5::text[]) AS k (m, o))";
     private const string LinesOfKeys = " AND (s.marketplace, s.order_id) IN (SELECT k.m, k.o FROM unnest($4::text[], $5::text[]) AS k (m, o))";
 
-    private static readonly string OrderDaysSql = Orders(string.Empty, string.Empty) + """
+    private static readonly string OrderDaysSql = OrderDays(string.Empty, string.Empty);
+
+    // Of one source only ($4, decision 0010): what a workspace holding only that connection's (or the files') rows shows.
+    private static readonly string SourceOrderDaysSql = OrderDays(" AND source = $4", " AND s.source = $4");
+
+    private static string OrderDays(string returnsFilter, string linesFilter) => Orders(returnsFilter, linesFilter) + """
         , ranked AS (
             -- metrics.md section 3: a customer is (marketplace, customer_id), or the order itself without one;
             -- the first order is the earliest, ties broken by the smaller order id (ordinal, hence COLLATE "C").
@@ -239,12 +244,26 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>.</summary>
-    public async Task<ReportInputs> LoadInputsAsync(Guid workspaceId, string timeZone, DateOnly asOf, CancellationToken cancellationToken = default)
+    public Task<ReportInputs> LoadInputsAsync(Guid workspaceId, string timeZone, DateOnly asOf, CancellationToken cancellationToken = default) =>
+        LoadInputsOfSourceAsync(workspaceId, timeZone, asOf, null, cancellationToken);
+
+    /// <summary>
+    /// Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>, of the rows of
+    /// <paramref name="source"/> only when given (one connection, or files): the reports of a workspace that held
+    /// only those rows.
+    /// </summary>
+    public async Task<ReportInputs> LoadInputsOfSourceAsync(
+        Guid workspaceId, string timeZone, DateOnly asOf, LedgerSource? source, CancellationToken cancellationToken = default)
     {
         var days = new List<OrderDay>();
-        await using (var command = dataSource.CreateCommand(OrderDaysSql))
+        await using (var command = dataSource.CreateCommand(source is null ? OrderDaysSql : SourceOrderDaysSql))
         {
             AddScope(command, workspaceId, timeZone, asOf);
+            if (source is { } only)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = only.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -268,22 +287,31 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         }
 
         var spend = await ReadDatedAsync(
-            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2",
-            workspaceId, asOf, r => new AdSpend(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
+            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2" + (source is null ? "" : " AND source = $3"),
+            workspaceId, asOf, source, r => new AdSpend(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
         var fees = await ReadDatedAsync(
-            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2",
-            workspaceId, asOf, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
+            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2" + (source is null ? "" : " AND source = $3"),
+            workspaceId, asOf, source, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
 
         return new ReportInputs(asOf, days, spend, fees);
     }
 
+    private Task<List<T>> ReadDatedAsync<T>(
+        string sql, Guid workspaceId, DateOnly asOf, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken) =>
+        ReadDatedAsync(sql, workspaceId, asOf, null, map, cancellationToken);
+
     private async Task<List<T>> ReadDatedAsync<T>(
-        string sql, Guid workspaceId, DateOnly asOf, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+        string sql, Guid workspaceId, DateOnly asOf, LedgerSource? source, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
     {
         var rows = new List<T>();
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = asOf, NpgsqlDbType = NpgsqlDbType.Date });
+        if (source is { } only)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = only.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -5,7 +5,14 @@ using SellerDesk.Domain.Reports;
 namespace SellerDesk.Data.Reports;
 
 /// <summary>What a page or API call asks for: the period, with as_of defaulting to today in the workspace zone.</summary>
-public sealed record ReportRequest(DateOnly From, DateOnly To, DateOnly? AsOf = null);
+public sealed record ReportRequest(DateOnly From, DateOnly To, DateOnly? AsOf = null)
+{
+    /// <summary>
+    /// Only the rows of this source (one connection: an account of a marketplace; or files), as a workspace holding
+    /// only them would show; null: the whole ledger (decision 0010).
+    /// </summary>
+    public LedgerSource? Source { get; init; }
+}
 
 /// <summary>
 /// Builds the three reports of metrics.md for one workspace; pages and the API both call this. The aggregates a report
@@ -28,7 +35,7 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
     }
 
     private readonly int _refreshPartOrders = 10_000;
-    private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly AsOf), (long Version, ReportInputs Inputs)> _inputs = new();
+    private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly AsOf, LedgerSource? Source), (long Version, ReportInputs Inputs)> _inputs = new();
     private readonly ConcurrentDictionary<(Guid Workspace, string Zone), FactsEntry> _facts = new();
 
     public async Task<UnitEconomicsReports> LoadAsync(WorkspaceContext workspace, ReportRequest request, CancellationToken cancellationToken = default)
@@ -37,16 +44,17 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(request);
         var today = workspace.Today(clock);
         var period = new ReportPeriod(request.From, request.To, request.AsOf ?? today);
-        if (period.AsOf == today)
+        if (period.AsOf == today && request.Source is null)
         {
             return new UnitEconomicsReports(period, await CurrentFactsAsync(workspace, today, create: true, cancellationToken) ?? throw new InvalidOperationException());
         }
 
-        var key = (workspace.Id, workspace.TimeZone, period.AsOf);
+        // Other as_of dates, and reports of one source, read the aggregates afresh after any write.
+        var key = (workspace.Id, workspace.TimeZone, period.AsOf, request.Source);
         var version = await queries.LedgerVersionAsync(workspace.Id, cancellationToken);
         if (!_inputs.TryGetValue(key, out var cached) || cached.Version != version)
         {
-            cached = (version, await queries.LoadInputsAsync(workspace.Id, workspace.TimeZone, period.AsOf, cancellationToken));
+            cached = (version, await queries.LoadInputsOfSourceAsync(workspace.Id, workspace.TimeZone, period.AsOf, request.Source, cancellationToken));
             if (_inputs.Count >= MaxCachedInputs)
             {
                 _inputs.Clear();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Quartz;
 using SellerDesk.Data;
 using SellerDesk.Data.Entities;
@@ -8,11 +9,14 @@ using SellerDesk.Ingestion.Scheduling;
 namespace SellerDesk.Ingestion.Connections;
 
 /// <summary>
-/// Marketplace connections of a workspace and their pulls: create (credentials encrypted), schedule, pause, queue a
-/// run or a backfill, read runs. The ops page, the HTTP API and the scheduled jobs all go through it.
+/// Marketplace connections of a workspace and their pulls: create (credentials encrypted, one connection per
+/// marketplace account, a daily schedule and a first pull by default), schedule, pause, queue a run or a backfill,
+/// read runs and their gaps, delete (keeping or removing the connection's rows; its runs stay). The ops page, the HTTP
+/// API and the scheduled jobs all go through it.
 /// </summary>
 public sealed class ConnectionService(
     IDbContextFactory<SellerDeskDbContext> contexts,
+    NpgsqlDataSource dataSource,
     CredentialProtector protector,
     MarketplaceCatalog catalog,
     IPullScheduler scheduler,
@@ -21,14 +25,32 @@ public sealed class ConnectionService(
     /// <summary>Default days each scheduled run re-pulls (reports get restated).</summary>
     public const int DefaultWindowDays = 14;
 
+    /// <summary>Days a new connection's first pull covers unless told otherwise.</summary>
+    public const int DefaultBackfillDays = 90;
+
+    /// <summary>The Quartz cron of a new connection's schedule unless told otherwise: daily at 06:00 in the workspace zone.</summary>
+    public const string DailyAtSix = "0 0 6 * * ?";
+
     /// <summary>The longest period one pull (a backfill) may cover.</summary>
     public const int MaxPullDays = 731;
 
     public const string ManualTrigger = "manual";
     public const string ScheduleTrigger = "schedule";
     public const string ApiTrigger = "api";
+    public const string BackfillTrigger = "backfill";
 
-    public async Task<Guid> CreateAsync(Guid workspaceId, NewConnection request, CancellationToken ct)
+    /// <summary>The earliest date a pull may start: marketplaces keep nothing older that a seller could want.</summary>
+    public static readonly DateOnly EarliestPullDate = new(2015, 1, 1);
+
+    /// <summary>A new connection's schedule unless told otherwise: daily at 06:00 in the workspace zone, trailing 14 days.</summary>
+    public static PullSchedule DefaultSchedule { get; } = new(DailyAtSix, DefaultWindowDays, Enabled: true);
+
+    /// <summary>
+    /// Connects a marketplace account: refuses a second connection of an account already connected in the workspace
+    /// (when the credentials say which account they are for), plans its schedule (by default daily at 06:00) and queues
+    /// its first pull (by default the last 90 days).
+    /// </summary>
+    public async Task<ConnectionCreated> CreateAsync(Guid workspaceId, NewConnection request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
@@ -46,6 +68,14 @@ public sealed class ConnectionService(
 
         var credentials = CleanCredentials(request.Credentials, definition, errors);
         var baseUrl = CheckBaseUrl(request.BaseUrl, errors);
+        var schedule = request.Schedule ?? DefaultSchedule;
+        var cron = CheckSchedule(schedule, errors);
+        var backfillDays = request.BackfillDays ?? DefaultBackfillDays;
+        if (backfillDays is < 0 or > MaxPullDays)
+        {
+            errors["backfill_days"] = [$"the first pull covers 0 to {MaxPullDays} days (0: none)"];
+        }
+
         if (errors.Count > 0)
         {
             throw new ConnectionValidationException(errors);
@@ -57,34 +87,68 @@ public sealed class ConnectionService(
             throw new ConnectionValidationException("name", $"a connection named '{name}' already exists: choose another name");
         }
 
+        var account = definition!.Account?.Invoke(credentials);
+        await RefuseConnectedAccountAsync(db, workspaceId, definition, account, exceptId: null, ct);
+        var zone = await ZoneAsync(db, workspaceId, ct);
+        var today = Today(zone);
+        if (backfillDays > 0 && today.AddDays(1 - backfillDays) < EarliestPullDate)
+        {
+            throw new ConnectionValidationException("backfill_days", $"the first pull would start before {EarliestPullDate:yyyy-MM-dd}: ask for fewer days");
+        }
+
         var now = clock.GetUtcNow();
         var connection = new Connection
         {
             Id = Guid.NewGuid(),
             WorkspaceId = workspaceId,
-            Marketplace = definition!.Code,
+            Marketplace = definition.Code,
             Name = name,
             ProtectedCredentials = protector.Protect(credentials),
             BaseUrl = baseUrl,
-            WindowDays = DefaultWindowDays,
+            WindowDays = schedule.WindowDays,
+            ScheduleCron = cron,
+            ScheduleEnabled = schedule.Enabled && cron is not null,
+            Account = account,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Connections.Add(connection);
+        PullRun? backfill = null;
+        if (backfillDays > 0)
+        {
+            backfill = NewRun(connection, BackfillTrigger, today.AddDays(1 - backfillDays), today, scheduledFor: null);
+            db.PullRuns.Add(backfill);
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_connections_workspace_name" })
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
-            // Another request created the same name between the check above and this insert.
-            throw new ConnectionValidationException("name", $"a connection named '{name}' already exists: choose another name");
+            // Another request made the same name or connected the same account between the checks above and this insert.
+            throw unique.ConstraintName == "ux_connections_account"
+                ? new ConnectionValidationException("credentials", AccountTaken(definition, "another connection"))
+                : new ConnectionValidationException("name", $"a connection named '{name}' already exists: choose another name");
         }
 
-        return connection.Id;
+        if (connection.ScheduleEnabled)
+        {
+            await scheduler.PlanAsync(connection.Id, connection.ScheduleCron, zone, ct);
+        }
+
+        if (backfill is not null)
+        {
+            await scheduler.EnqueueAsync(backfill.Id, ct);
+        }
+
+        return new ConnectionCreated(connection.Id, backfill?.Id);
     }
 
-    /// <summary>Replaces the credentials (a new token after "needs a new token"); false when there is no such connection.</summary>
+    /// <summary>
+    /// Replaces the credentials (a new token after "needs a new token"); false when there is no such connection.
+    /// Credentials of another account than the one connected are refused: that account is another connection.
+    /// </summary>
     public async Task<bool> ReplaceCredentialsAsync(Guid workspaceId, Guid id, IReadOnlyDictionary<string, string> credentials, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -95,13 +159,29 @@ public sealed class ConnectionService(
         }
 
         var errors = new Dictionary<string, string[]>();
-        var cleaned = CleanCredentials(credentials, catalog.Find(connection.Marketplace), errors);
+        var definition = catalog.Find(connection.Marketplace);
+        var cleaned = CleanCredentials(credentials, definition, errors);
         if (errors.Count > 0)
         {
             throw new ConnectionValidationException(errors);
         }
 
+        var account = definition?.Account?.Invoke(cleaned);
+        var connected = connection.Account ?? (definition is null ? null : AccountOf(definition, connection.ProtectedCredentials));
+        if (account is not null && connected is not null && account != connected)
+        {
+            throw new ConnectionValidationException(
+                "credentials",
+                $"these credentials are for another {definition!.DisplayName} account than the one '{connection.Name}' is connected to: add that account as a new connection");
+        }
+
+        if (definition is not null)
+        {
+            await RefuseConnectedAccountAsync(db, workspaceId, definition, account, exceptId: connection.Id, ct);
+        }
+
         connection.ProtectedCredentials = protector.Protect(cleaned);
+        connection.Account = account ?? connected;
         connection.Status = "new";
         connection.LastError = null;
         connection.UpdatedAt = clock.GetUtcNow();
@@ -113,23 +193,8 @@ public sealed class ConnectionService(
     public async Task<bool> SetScheduleAsync(Guid workspaceId, Guid id, PullSchedule schedule, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var cron = string.IsNullOrWhiteSpace(schedule.Cron) ? null : schedule.Cron.Trim();
         var errors = new Dictionary<string, string[]>();
-        if (cron is not null && !CronExpression.TryParse(cron, out _))
-        {
-            errors["cron"] = [$"'{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 * * ?' for daily at 06:00)"];
-        }
-
-        if (schedule.Enabled && cron is null)
-        {
-            errors["cron"] = ["an enabled schedule needs a cron expression"];
-        }
-
-        if (schedule.WindowDays is < 1 or > 366)
-        {
-            errors["window_days"] = ["the window must be 1 to 366 days"];
-        }
-
+        var cron = CheckSchedule(schedule, errors);
         if (errors.Count > 0)
         {
             throw new ConnectionValidationException(errors);
@@ -161,7 +226,8 @@ public sealed class ConnectionService(
 
     /// <summary>
     /// Queues a pull of <paramref name="from"/>..<paramref name="to"/> (default: the connection's trailing window up to
-    /// today) and hands it to the scheduler; returns the run id, or null when there is no such connection.
+    /// today) and hands it to the scheduler; returns the run id, or null when there is no such connection. Dates before
+    /// <see cref="EarliestPullDate"/> or after today in the workspace zone are refused in plain words.
     /// </summary>
     public async Task<Guid?> QueuePullAsync(Guid workspaceId, Guid id, DateOnly? from, DateOnly? to, string trigger, CancellationToken ct)
     {
@@ -176,18 +242,33 @@ public sealed class ConnectionService(
         var end = to ?? today;
         var start = from ?? end.AddDays(1 - connection.WindowDays);
         var errors = new Dictionary<string, string[]>();
-        if (start > end)
+        if (from < EarliestPullDate)
         {
-            errors["from"] = ["'from' must not be after 'to'"];
+            errors["from"] = [$"'from' ({from:yyyy-MM-dd}) is before {EarliestPullDate:yyyy-MM-dd}: marketplaces give no data that old"];
         }
-        else if (end.DayNumber - start.DayNumber + 1 > MaxPullDays)
+
+        if (to < EarliestPullDate)
         {
-            errors["from"] = [$"one pull covers at most {MaxPullDays} days: split the backfill"];
+            errors["to"] = [$"'to' ({to:yyyy-MM-dd}) is before {EarliestPullDate:yyyy-MM-dd}: marketplaces give no data that old"];
+        }
+
+        if (from > today)
+        {
+            errors["from"] = [$"'from' ({from:yyyy-MM-dd}) is in the future (today is {today:yyyy-MM-dd} in the workspace's time zone)"];
         }
 
         if (end > today)
         {
-            errors["to"] = [$"'to' is in the future (today is {today:yyyy-MM-dd})"];
+            errors["to"] = [$"'to' ({end:yyyy-MM-dd}) is in the future (today is {today:yyyy-MM-dd} in the workspace's time zone)"];
+        }
+
+        if (errors.Count == 0 && start > end)
+        {
+            errors["from"] = ["'from' must not be after 'to'"];
+        }
+        else if (errors.Count == 0 && end.DayNumber - start.DayNumber + 1 > MaxPullDays)
+        {
+            errors["from"] = [$"one pull covers at most {MaxPullDays} days: split the backfill"];
         }
 
         if (errors.Count > 0)
@@ -195,7 +276,7 @@ public sealed class ConnectionService(
             throw new ConnectionValidationException(errors);
         }
 
-        var run = NewRun(connection, trigger, start, end, scheduledFor: null);
+        var run = NewRun(connection, trigger, start < EarliestPullDate ? EarliestPullDate : start, end, scheduledFor: null);
         db.PullRuns.Add(run);
         await db.SaveChangesAsync(ct);
         await scheduler.EnqueueAsync(run.Id, ct);
@@ -232,7 +313,7 @@ public sealed class ConnectionService(
             .Where(c => c.WorkspaceId == workspaceId)
             .OrderBy(c => c.Name)
             .ToListAsync(ct);
-        var ids = connections.Select(c => c.Id).ToList();
+        var ids = connections.Select(c => (Guid?)c.Id).ToList();
         var lastRuns = await db.PullRuns.AsNoTracking()
             .Where(r => ids.Contains(r.ConnectionId))
             .GroupBy(r => r.ConnectionId)
@@ -265,7 +346,7 @@ public sealed class ConnectionService(
         return run is null ? null : ToView(run);
     }
 
-    /// <summary>The latest runs of a workspace (of one connection when given), newest first.</summary>
+    /// <summary>The latest runs of a workspace (of one connection when given), newest first; runs of deleted connections too.</summary>
     public async Task<IReadOnlyList<PullRunView>> RunsAsync(Guid workspaceId, Guid? connectionId, int take, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -278,17 +359,54 @@ public sealed class ConnectionService(
         return [.. (await runs.OrderByDescending(r => r.CreatedAt).Take(take).ToListAsync(ct)).Select(ToView)];
     }
 
-    /// <summary>Deletes a connection, its schedule, runs and source rows; the ledger rows it wrote stay.</summary>
-    public async Task<bool> DeleteAsync(Guid workspaceId, Guid id, CancellationToken ct)
+    /// <summary>The source rows a run could not map into the ledger, with why and their raw content; null when there is no such run.</summary>
+    public async Task<IReadOnlyList<PullGapView>?> GapsAsync(Guid workspaceId, Guid runId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var deleted = await db.Connections.Where(c => c.Id == id && c.WorkspaceId == workspaceId).ExecuteDeleteAsync(ct);
-        if (deleted > 0)
+        if (!await db.PullRuns.AnyAsync(r => r.Id == runId && r.WorkspaceId == workspaceId, ct))
+        {
+            return null;
+        }
+
+        var gaps = await db.PullGaps.AsNoTracking().Where(g => g.RunId == runId).OrderBy(g => g.Seq).ToListAsync(ct);
+        return [.. gaps.Select(g => new PullGapView(g.Seq, g.OrderKey, g.BusinessDate, g.Reason, g.PayoutEffect, g.SourceIds, g.Payloads, g.IsCurrent))];
+    }
+
+    /// <summary>The rows a connection owns (what deleting it with <see cref="ConnectionDataChoice.Remove"/> deletes); null when there is no such connection.</summary>
+    public async Task<ConnectionDataCounts?> DataAsync(Guid workspaceId, Guid id, CancellationToken ct)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if (!await db.Connections.AnyAsync(c => c.Id == id && c.WorkspaceId == workspaceId, ct))
+            {
+                return null;
+            }
+        }
+
+        await using var session = await dataSource.OpenConnectionAsync(ct);
+        return await ConnectionData.CountAsync(session, workspaceId, id, ct);
+    }
+
+    /// <summary>
+    /// Deletes a connection, its schedule and source rows; its runs stay (with its name). Its ledger rows stay as files'
+    /// (<see cref="ConnectionDataChoice.Keep"/>: figures unchanged, no pull updates them any more; connecting the same
+    /// account again then finds its orders taken) or go with it (<see cref="ConnectionDataChoice.Remove"/>). False when
+    /// there is no such connection.
+    /// </summary>
+    public async Task<bool> DeleteAsync(Guid workspaceId, Guid id, ConnectionDataChoice data, CancellationToken ct)
+    {
+        bool deleted;
+        await using (var session = await dataSource.OpenConnectionAsync(ct))
+        {
+            deleted = await ConnectionData.DeleteAsync(session, workspaceId, id, data, ct);
+        }
+
+        if (deleted)
         {
             await scheduler.PlanAsync(id, null, TimeZoneInfo.Utc, ct);
         }
 
-        return deleted > 0;
+        return deleted;
     }
 
     /// <summary>Plans the triggers of every enabled schedule (at start-up, in case the Quartz tables were lost).</summary>
@@ -312,6 +430,8 @@ public sealed class ConnectionService(
         Id = Guid.NewGuid(),
         WorkspaceId = connection.WorkspaceId,
         ConnectionId = connection.Id,
+        ConnectionName = connection.Name,
+        Marketplace = connection.Marketplace,
         Trigger = trigger,
         Status = PullRunStatus.Queued,
         PeriodFrom = from,
@@ -321,12 +441,78 @@ public sealed class ConnectionService(
 
     private static PullRunView ToView(PullRun r) => new(
         r.Id, r.ConnectionId, r.Trigger, r.Status, r.PeriodFrom, r.PeriodTo, r.PagesRead, r.RowsRead, r.Inserted, r.Updated, r.Error,
-        r.MarketplacePayout, r.LedgerPayout, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node, r.Notices);
+        r.MarketplacePayout, r.LedgerPayout, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node, r.Notices)
+    {
+        ConnectionName = r.ConnectionName,
+        Marketplace = r.Marketplace,
+        Reconciliation = r.Reconciliation,
+        UnmappedPayout = r.UnmappedPayout,
+    };
+
+    private static string AccountTaken(MarketplaceDefinition definition, string holder) =>
+        $"this {definition.DisplayName} account is already connected as {holder}: one account, one connection (to pull it with new credentials, replace that connection's credentials)";
 
     private static async Task<TimeZoneInfo> ZoneAsync(SellerDeskDbContext db, Guid workspaceId, CancellationToken ct)
     {
         var zone = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.TimeZone).SingleAsync(ct);
         return TimeZoneInfo.FindSystemTimeZoneById(zone);
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="account"/> when another connection of the workspace is connected to it. Connections
+    /// made before accounts were stored have theirs read from their credentials.
+    /// </summary>
+    private async Task RefuseConnectedAccountAsync(
+        SellerDeskDbContext db, Guid workspaceId, MarketplaceDefinition definition, string? account, Guid? exceptId, CancellationToken ct)
+    {
+        if (account is null)
+        {
+            return;
+        }
+
+        var others = await db.Connections.AsNoTracking()
+            .Where(c => c.WorkspaceId == workspaceId && c.Marketplace == definition.Code && c.Id != exceptId)
+            .Select(c => new { c.Name, c.Account, c.ProtectedCredentials })
+            .ToListAsync(ct);
+        var holder = others.FirstOrDefault(o => (o.Account ?? AccountOf(definition, o.ProtectedCredentials)) == account);
+        if (holder is not null)
+        {
+            throw new ConnectionValidationException("credentials", AccountTaken(definition, $"'{holder.Name}'"));
+        }
+    }
+
+    private string? AccountOf(MarketplaceDefinition definition, string protectedCredentials)
+    {
+        try
+        {
+            return definition.Account?.Invoke(protector.Unprotect(protectedCredentials));
+        }
+        catch (CredentialsUnreadableException)
+        {
+            return null;
+        }
+    }
+
+    private static string? CheckSchedule(PullSchedule schedule, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var cron = string.IsNullOrWhiteSpace(schedule.Cron) ? null : schedule.Cron.Trim();
+        if (cron is not null && !CronExpression.TryParse(cron, out _))
+        {
+            errors["cron"] = [$"'{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 * * ?' for daily at 06:00)"];
+        }
+
+        if (schedule.Enabled && cron is null)
+        {
+            errors["cron"] = ["an enabled schedule needs a cron expression"];
+        }
+
+        if (schedule.WindowDays is < 1 or > 366)
+        {
+            errors["window_days"] = ["the window must be 1 to 366 days"];
+        }
+
+        return cron;
     }
 
     private static Dictionary<string, string> CleanCredentials(

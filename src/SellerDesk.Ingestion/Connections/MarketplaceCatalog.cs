@@ -14,7 +14,14 @@ public sealed record ConnectorContext(TimeZoneInfo Zone, Action<LocalText> Notic
 
 /// <summary>A marketplace SellerDesk can pull from: its code, name, the credentials it needs and how to build its connector.</summary>
 public sealed record MarketplaceDefinition(
-    string Code, string DisplayName, IReadOnlyList<CredentialField> Credentials, Func<IServiceProvider, ConnectorContext, IMarketplaceConnector> Create);
+    string Code, string DisplayName, IReadOnlyList<CredentialField> Credentials, Func<IServiceProvider, ConnectorContext, IMarketplaceConnector> Create)
+{
+    /// <summary>
+    /// The account (cabinet) credentials identify, when they say (<see cref="AccountIdentity"/>): one account is
+    /// connected once per workspace. Null: never compared.
+    /// </summary>
+    public Func<IReadOnlyDictionary<string, string>, string?>? Account { get; init; }
+}
 
 /// <summary>The marketplaces connections can be made to, by code.</summary>
 public sealed class MarketplaceCatalog

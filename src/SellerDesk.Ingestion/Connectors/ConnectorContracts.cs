@@ -22,8 +22,30 @@ public sealed record PullWindow(DateOnly From, DateOnly To);
 /// </summary>
 public sealed record SourceRow(string Feed, string SourceId, string? OrderKey, DateOnly BusinessDate, string Payload);
 
-/// <summary>One page of source rows, with how far the fetch has come (for the progress bar).</summary>
-public sealed record SourcePage(IReadOnlyList<SourceRow> Rows, int PagesRead);
+/// <summary>
+/// One page of source rows, with how far the fetch has come (for the progress bar), and what the fetch knows by now
+/// about whole feeds (docs/decisions/0010-source-ownership.md):
+/// <list type="bullet">
+/// <item><see cref="CompletedFeeds"/>: feeds whose every row dated in the window has now been sent (on this page or
+/// before). After the run, the connection's stored rows of such a feed dated in the window that the run did not send
+/// are deleted, with what they fed in the ledger: the marketplace dropped them from its restated report. Declare a
+/// feed only when the marketplace is asked for exactly the rows whose <see cref="SourceRow.BusinessDate"/> lies in
+/// the window (a report filtered by that date); a feed never declared keeps rows the marketplace dropped.</item>
+/// <item><see cref="FailedFeeds"/>: a feed that could not be read for the window (a secondary feed such as ads whose
+/// method failed): the connector says so and goes on with the other feeds instead of throwing. The run lands every
+/// row sent, deletes nothing of the failed feed, succeeds with the failure as a notice and shows it on the
+/// connection. Throwing <see cref="ConnectorException"/> instead fails the whole run and keeps nothing of it.</item>
+/// </list>
+/// </summary>
+public sealed record SourcePage(IReadOnlyList<SourceRow> Rows, int PagesRead)
+{
+    public IReadOnlyList<string> CompletedFeeds { get; init; } = [];
+
+    public IReadOnlyList<FeedFailure> FailedFeeds { get; init; } = [];
+}
+
+/// <summary>A feed the fetch could not read for the window, why (both languages), and what kind of failure it was.</summary>
+public sealed record FeedFailure(string Feed, ConnectorFailure Failure, LocalText Text);
 
 /// <summary>
 /// Ledger records derived from source rows, the same shapes the ledger files carry, and the <see cref="Gaps"/>: source
@@ -44,6 +66,23 @@ public sealed record DerivedLedger(
 /// A marketplace connector: fetches source rows page by page over HTTP, and maps source rows to ledger records.
 /// Mapping is pure and deterministic: it is given every source row of the orders (and dates) it must produce.
 /// </summary>
+/// <remarks>
+/// Reconciliation (decision 0010) checks every run against the marketplace's own figures, per order and per date:
+/// for each order, <see cref="MarketplacePayout"/> of all its stored rows must equal the payout
+/// (<c>SellerDesk.Domain.Ledger.Payout</c>) of the ledger rows the mapping made of it, plus the
+/// <see cref="MappingGap.PayoutEffect"/> of its gaps; for each date, that of the rows without an order (and of the
+/// rows of orders that have no ledger row at all) must equal the period fees of that date plus its gaps. So:
+/// <list type="bullet">
+/// <item><see cref="MarketplacePayout"/> comes from the marketplace's raw figures (WB <c>forPay</c>, Ozon finance
+/// <c>amount</c>) and adds up over any split of the rows by order and date;</item>
+/// <item>an order's money goes on its own sales lines and returns, or into gaps naming that order (<see
+/// cref="MappingGap.OrderKey"/> set to the rows' order key); only an order that gets no ledger row may be booked as
+/// period fees, on its rows' dates;</item>
+/// <item>money the mapping cannot place is a <see cref="MappingGap"/>, never dropped silently.</item>
+/// </list>
+/// Messages: <see cref="ConnectorException.Text"/> and notices are written in both languages, and never promise a
+/// retry ("will retry at the next run"): the runner adds what happens next from the connection's schedule.
+/// </remarks>
 public interface IMarketplaceConnector
 {
     /// <summary>The marketplace code the ledger uses (<c>wildberries</c>).</summary>

@@ -5,7 +5,7 @@ namespace SellerDesk.Ingestion.Files;
 
 /// <summary>
 /// One reason a ledger file (or batch) was rejected: a physical line number (the header is line 1; for a
-/// <see cref="LedgerImporter.WriteAsync"/> batch, the 1-based item number in its list), the column when one is to
+/// <see cref="LedgerImporter.WriteAsync(Guid, LedgerBatch, CancellationToken)"/> batch, the 1-based item number in its list), the column when one is to
 /// blame, and a plain message such as <c>'two' is not a whole number</c>.
 /// </summary>
 public sealed record ImportProblem(int Line, string? Column, string Message)
@@ -59,6 +59,13 @@ public sealed record LedgerBatch
     public IReadOnlyList<AdSpend> AdSpend { get; init; } = [];
 
     public IReadOnlyList<PeriodFee> Fees { get; init; } = [];
+
+    /// <summary>
+    /// Orders the batch carries whole for its source (a pull's derivation maps every row of an order): the source's
+    /// stored sales lines and returns of these orders that the batch does not carry are deleted in the same
+    /// transaction, before the checks (decision 0010). Empty for files, which only add and replace.
+    /// </summary>
+    public IReadOnlyList<(string Marketplace, string OrderId)> WholeOrders { get; init; } = [];
 
     public int Count => Costs.Count + Sales.Count + Returns.Count + AdSpend.Count + Fees.Count;
 }

@@ -122,4 +122,37 @@ internal static class LedgerChecks
         ORDER BY line
         LIMIT {Limit}
         """;
+
+    /// <summary>
+    /// Staged orders (of staging table <c>{0}</c>) that the ledger holds from another source than the writer (<c>$2</c>)
+    /// and the writer may not take over (decision 0010): a pull takes no order of another source, a file none of a
+    /// connection that still exists (files may replace files' rows and the kept rows of a deleted connection). One row
+    /// per order: (first line, order_id, owning source, its connection's name or null, count of all).
+    /// </summary>
+    public static string OrdersOfAnotherSource(string staging) => $"""
+        WITH staged AS (
+            SELECT marketplace, order_id, min(line) AS line FROM {staging} GROUP BY marketplace, order_id
+        ), stored AS (
+            SELECT d.line, d.marketplace, d.order_id, l.source
+            FROM staged AS d
+            JOIN sales_lines AS l ON l.workspace_id = $1 AND l.marketplace = d.marketplace AND l.order_id = d.order_id
+            WHERE l.source <> $2
+            UNION ALL
+            SELECT d.line, d.marketplace, d.order_id, x.source
+            FROM staged AS d
+            JOIN returns AS x ON x.workspace_id = $1 AND x.marketplace = d.marketplace AND x.order_id = d.order_id
+            WHERE x.source <> $2
+        ), owned AS (
+            SELECT DISTINCT ON (o.marketplace, o.order_id) o.line, o.order_id, o.source
+            FROM stored AS o
+            WHERE $2 <> '00000000-0000-0000-0000-000000000000'::uuid
+               OR EXISTS (SELECT 1 FROM connections AS c WHERE c.id = o.source AND c.workspace_id = $1)
+            ORDER BY o.marketplace, o.order_id, o.line
+        )
+        SELECT w.line, w.order_id, w.source, c.name, count(*) OVER ()
+        FROM owned AS w
+        LEFT JOIN connections AS c ON c.id = w.source
+        ORDER BY w.line
+        LIMIT {Limit}
+        """;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Npgsql;
+using SellerDesk.Data;
 using SellerDesk.Domain.Ledger;
 
 namespace SellerDesk.Ingestion.Files;
@@ -55,10 +56,21 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     /// one transaction for the whole batch. A problem's line is the record's 1-based position in its list, and its
     /// <see cref="ImportProblem.Kind"/> names the list. The result's counts are totals over all kinds.
     /// </summary>
-    public async Task<ImportResult> WriteAsync(Guid workspaceId, LedgerBatch batch, CancellationToken cancellationToken = default)
+    public Task<ImportResult> WriteAsync(Guid workspaceId, LedgerBatch batch, CancellationToken cancellationToken = default) =>
+        WriteAsync(workspaceId, batch, LedgerSource.File, cancellationToken);
+
+    /// <summary>
+    /// Writes records as <see cref="WriteAsync(Guid, LedgerBatch, CancellationToken)"/> does, owned by
+    /// <paramref name="source"/> (decision 0010): a pull writes as its connection. An order the ledger holds from
+    /// another source that this one may not take over is a problem of the batch (<c>order_id</c> column), and nothing
+    /// is written.
+    /// </summary>
+    public async Task<ImportResult> WriteAsync(Guid workspaceId, LedgerBatch batch, LedgerSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var kinds = LedgerFileKinds.WriteOrder.Where(k => CountOf(batch, k) > 0).ToList();
+        var kinds = LedgerFileKinds.WriteOrder
+            .Where(k => CountOf(batch, k) > 0 || (batch.WholeOrders.Count > 0 && k is LedgerFileKind.Sales or LedgerFileKind.Returns))
+            .ToList();
         var resultKind = kinds.Count > 0 ? kinds[0] : LedgerFileKind.Sales;
         var problems = new ImportProblemList();
         CheckRecords(batch.Costs, LedgerFileKind.Costs, LedgerRules.Check, problems);
@@ -81,7 +93,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await StageAsync(connection, LedgerTables.Fees, batch.Fees, cancellationToken);
 
         var (inserted, updated) = await CheckAndMergeAsync(
-            connection, workspaceId, kinds, batch.Count, false, "item", TimeZoneInfo.Utc, true, problems, ChangeOf(batch), cancellationToken);
+            connection, workspaceId, source, kinds, batch.Count, false, "item", TimeZoneInfo.Utc, true, problems, ChangeOf(batch), cancellationToken, batch.WholeOrders);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -164,7 +176,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         var problems = reader.Problems;
         var (inserted, updated) = await CheckAndMergeAsync(
-            connection, workspaceId, [table.Kind], reader.RowsRead, orderRuns?.Verified == true, "line", zone, false, problems, LedgerChange.All, cancellationToken);
+            connection, workspaceId, LedgerSource.File, [table.Kind], reader.RowsRead, orderRuns?.Verified == true, "line", zone, false, problems, LedgerChange.All, cancellationToken);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -334,6 +346,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     private static async Task<(int Inserted, int Updated)> CheckAndMergeAsync(
         NpgsqlConnection connection,
         Guid workspaceId,
+        LedgerSource source,
         List<LedgerFileKind> kinds,
         long stagedRows,
         bool salesOrdersVerified,
@@ -342,7 +355,8 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         bool batch,
         ImportProblemList problems,
         LedgerChange change,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<(string Marketplace, string OrderId)>? wholeOrders = null)
     {
         var staged = StagedKinds(kinds).ToList();
         var empty = new HashSet<LedgerFileKind>();
@@ -372,9 +386,16 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Under the lock: which of the tables to merge hold no row of the workspace yet.
+        // Under the lock, before any check: the source's rows of orders the batch carries whole that it no longer
+        // carries go (a line restated away, a return re-issued under a new id), so the checks see what stays.
+        var replaced = wholeOrders is { Count: > 0 } ? await DeleteReplacedAsync(connection, workspaceId, source, wholeOrders, cancellationToken) : 0;
+
+        // Under the lock: which of the tables to merge hold no row of the workspace yet, and whether any connection
+        // could own rows a file must not replace.
+        var ownersToCheck = !source.IsFile;
         await using (var stored = new NpgsqlCommand(
-            "SELECT " + string.Join(", ", kinds.Select(k => $"EXISTS (SELECT 1 FROM {LedgerTables.For(k).Name} WHERE workspace_id = $1)")),
+            "SELECT " + string.Join(", ", kinds.Select(k => $"EXISTS (SELECT 1 FROM {LedgerTables.For(k).Name} WHERE workspace_id = $1)"))
+                + ", EXISTS (SELECT 1 FROM connections WHERE workspace_id = $1)",
             connection))
         {
             stored.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
@@ -387,6 +408,8 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
                     empty.Add(kinds[i]);
                 }
             }
+
+            ownersToCheck |= reader.GetBoolean(kinds.Count);
         }
 
         foreach (var kind in kinds)
@@ -400,6 +423,15 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
             var others = deferDuplicates ? new ImportProblemList() : problems;
             var context = new CheckContext(connection, workspaceId, batch ? kind : null, others);
+            if (ownersToCheck && kind is LedgerFileKind.Sales or LedgerFileKind.Returns)
+            {
+                await context.RunAsync(
+                    LedgerChecks.OrdersOfAnotherSource(table.Staging),
+                    r => [new(r.GetInt32(0), "order_id", OwnedMessage(r.GetString(1), source, new LedgerSource(r.GetGuid(2)), r.IsDBNull(3) ? null : r.GetString(3)))],
+                    cancellationToken,
+                    source.Id);
+            }
+
             if (kind == LedgerFileKind.Sales)
             {
                 if (!salesOrdersVerified)
@@ -456,6 +488,11 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
                 {
                     await using var insert = new NpgsqlCommand(table.InsertSql, connection) { CommandTimeout = 0 };
                     insert.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+                    if (table.Source != SourceColumn.None)
+                    {
+                        insert.Parameters.Add(new NpgsqlParameter { Value = source.Id });
+                    }
+
                     inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == table.Name)
@@ -484,6 +521,11 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             {
                 var command = new NpgsqlBatchCommand(sql);
                 command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+                if (table.Source != SourceColumn.None)
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = source.Id });
+                }
+
                 merge.BatchCommands.Add(command);
             }
 
@@ -492,7 +534,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             inserted += checked((int)merge.BatchCommands[2].RecordsAffected);
         }
 
-        if (inserted + updated > 0)
+        if (inserted + updated + replaced > 0)
         {
             // Report aggregates read at an older version are stale from this commit on; the change log says what
             // changed, so cached facts can be patched rather than read afresh (ReportService, decision 0009).
@@ -515,6 +557,42 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Deletes <paramref name="source"/>'s sales lines and returns of <paramref name="orders"/> that the staged batch
+    /// does not carry (the staging tables of both exist whenever whole orders are given). Returns how many it deleted.
+    /// </summary>
+    private static async Task<int> DeleteReplacedAsync(
+        NpgsqlConnection connection, Guid workspaceId, LedgerSource source, IReadOnlyList<(string Marketplace, string OrderId)> orders, CancellationToken cancellationToken)
+    {
+        await using var delete = new NpgsqlBatch(connection) { Timeout = 0 };
+        foreach (var sql in new[]
+        {
+            """
+            DELETE FROM returns AS r USING unnest($3::text[], $4::text[]) AS k (m, o)
+            WHERE r.workspace_id = $1 AND r.source = $2 AND r.marketplace = k.m AND r.order_id = k.o
+              AND NOT EXISTS (SELECT 1 FROM staging_returns AS s
+                              WHERE s.marketplace = r.marketplace AND s.order_id = r.order_id AND s.line_id = r.line_id AND s.return_id = r.return_id)
+            """,
+            """
+            DELETE FROM sales_lines AS l USING unnest($3::text[], $4::text[]) AS k (m, o)
+            WHERE l.workspace_id = $1 AND l.source = $2 AND l.marketplace = k.m AND l.order_id = k.o
+              AND NOT EXISTS (SELECT 1 FROM staging_sales_lines AS s
+                              WHERE s.marketplace = l.marketplace AND s.order_id = l.order_id AND s.line_id = l.line_id)
+            """,
+        })
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            command.Parameters.Add(new NpgsqlParameter { Value = source.Id });
+            command.Parameters.Add(new NpgsqlParameter { Value = orders.Select(o => o.Marketplace).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = orders.Select(o => o.OrderId).ToArray() });
+            delete.BatchCommands.Add(command);
+        }
+
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+        return checked((int)(delete.BatchCommands[0].RecordsAffected + delete.BatchCommands[1].RecordsAffected));
+    }
+
+    /// <summary>
     /// What a batch changes, for the change log: whole orders (a pull derives every row of each order it writes)
     /// and whether spend or fees moved; unit costs may change any order, so they count as everything.
     /// </summary>
@@ -527,6 +605,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         var orders = batch.Sales.Select(s => (s.Marketplace, s.OrderId))
             .Concat(batch.Returns.Select(r => (r.Marketplace, r.OrderId)))
+            .Concat(batch.WholeOrders)
             .Distinct()
             .ToList();
         return new LedgerChange(orders, batch.AdSpend.Count > 0 || batch.Fees.Count > 0);
@@ -580,6 +659,17 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         return problems;
     }
 
+    /// <summary>Why an order cannot be written by <paramref name="writer"/>: who holds it.</summary>
+    private static string OwnedMessage(string orderId, LedgerSource writer, LedgerSource owner, string? connectionName)
+    {
+        var holder = owner.IsFile
+            ? "from files"
+            : connectionName is null ? "from a deleted connection" : $"from connection '{connectionName}'";
+        return writer.IsFile
+            ? $"order {orderId} is in the ledger {holder}, which pulls keep up to date: a file cannot change it"
+            : $"order {orderId} is in the ledger {holder}: a pull does not overwrite another source's rows";
+    }
+
     private static string ShowTime(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
@@ -590,11 +680,20 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     /// <summary>Runs set checks and adds what they find (with the batch kind, when a batch) to the problems.</summary>
     private sealed class CheckContext(NpgsqlConnection connection, Guid workspaceId, LedgerFileKind? kind, ImportProblemList problems)
     {
-        /// <summary>Runs <paramref name="sql"/> (workspace as $1; last column: the count of all matches) and maps each row.</summary>
-        public async Task RunAsync(string sql, Func<NpgsqlDataReader, IReadOnlyList<ImportProblem>> map, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs <paramref name="sql"/> (workspace as $1, then <paramref name="values"/>; last column: the count of all
+        /// matches) and maps each row.
+        /// </summary>
+        public async Task RunAsync(
+            string sql, Func<NpgsqlDataReader, IReadOnlyList<ImportProblem>> map, CancellationToken cancellationToken, params object[] values)
         {
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            foreach (var value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
             command.CommandTimeout = 0;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var rows = 0L;

@@ -13,10 +13,11 @@ internal sealed record LedgerTableColumn(string Name, string SqlType, bool IsKey
 /// </summary>
 internal abstract class LedgerTable
 {
-    protected LedgerTable(LedgerFileKind kind, string name, IReadOnlyList<LedgerTableColumn> columns)
+    protected LedgerTable(LedgerFileKind kind, string name, SourceColumn source, IReadOnlyList<LedgerTableColumn> columns)
     {
         Kind = kind;
         Name = name;
+        Source = source;
         Columns = columns;
         var key = columns.Where(c => c.IsKey).Select(c => c.Name).ToList();
         var values = columns.Where(c => !c.IsKey).Select(c => c.Name).ToList();
@@ -43,20 +44,33 @@ internal abstract class LedgerTable
         // 1. update stored rows whose values differ (identical rows are neither inserted nor updated);
         // 2. drop from staging every row whose key is stored (updated or identical);
         // 3. insert what is left, plain INSERT: those keys are new.
+        // The writer's source is $2 (decision 0010): part of the key of ad spend and fees, a value of sales lines and
+        // returns (whose key is the marketplace's own; the ownership check has refused another source's orders).
+        var (sourceColumn, sourceValue) = source == SourceColumn.None ? ("", "") : (", source", ", $2");
         InsertSql = $"""
-            INSERT INTO {Name} (workspace_id, {all})
-            SELECT $1, {all} FROM {Staging}
+            INSERT INTO {Name} (workspace_id{sourceColumn}, {all})
+            SELECT $1{sourceValue}, {all} FROM {Staging}
             """;
         var stored = string.Join(", ", values.Select(v => $"t.{v}"));
-        var keyMatch = string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"));
+        var staged = string.Join(", ", values.Select(v => $"s.{v}"));
+        var keyMatch = string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"))
+            + (source == SourceColumn.Key ? " AND t.source = $2" : "");
+        var set = string.Join(", ", values.Select(v => $"{v} = s.{v}"));
+        if (source == SourceColumn.Value)
+        {
+            set += ", source = $2";
+            stored += ", t.source";
+            staged += ", $2::uuid";
+        }
+
         MergeSql =
         [
             $"""
             UPDATE {Name} AS t
-            SET {string.Join(", ", values.Select(v => $"{v} = s.{v}"))}
+            SET {set}
             FROM {Staging} AS s
             WHERE t.workspace_id = $1 AND {keyMatch}
-              AND ({stored}) IS DISTINCT FROM ({string.Join(", ", values.Select(v => $"s.{v}"))})
+              AND ({stored}) IS DISTINCT FROM ({staged})
             """,
             $"""
             DELETE FROM {Staging} AS s
@@ -66,6 +80,9 @@ internal abstract class LedgerTable
             InsertSql,
         ];
     }
+
+    /// <summary>Where the table keeps the source of its rows (decision 0010).</summary>
+    public SourceColumn Source { get; }
 
     public LedgerFileKind Kind { get; }
 
@@ -87,10 +104,13 @@ internal abstract class LedgerTable
     /// <summary>Rows whose key an earlier line of the same file has: (line, first_line, total).</summary>
     public string DuplicatesSql { get; }
 
-    /// <summary>Inserts every staged row into the ledger for workspace <c>$1</c>; the merge's last step.</summary>
+    /// <summary>Inserts every staged row into the ledger for workspace <c>$1</c> (and source <c>$2</c>); the merge's last step.</summary>
     public string InsertSql { get; }
 
-    /// <summary>The merge's three statements (update changed, drop stored keys from staging, insert new), each taking the workspace id as $1.</summary>
+    /// <summary>
+    /// The merge's three statements (update changed, drop stored keys from staging, insert new), each taking the
+    /// workspace id as $1 and, unless <see cref="Source"/> is <see cref="SourceColumn.None"/>, the writer's source as $2.
+    /// </summary>
     public IReadOnlyList<string> MergeSql { get; }
 
     /// <summary>
@@ -109,8 +129,8 @@ internal sealed class LedgerTable<T> : LedgerTable
 {
     private readonly Action<BinaryCopyBuffer, T>[] _writers;
 
-    public LedgerTable(LedgerFileKind kind, string name, params Column<T>[] columns)
-        : base(kind, name, columns.Select(c => c.Definition).ToList())
+    public LedgerTable(LedgerFileKind kind, string name, SourceColumn source, params Column<T>[] columns)
+        : base(kind, name, source, columns.Select(c => c.Definition).ToList())
     {
         _writers = columns.Select(c => c.Write).ToArray();
     }
@@ -125,6 +145,18 @@ internal sealed class LedgerTable<T> : LedgerTable
             write(copy, record);
         }
     }
+}
+
+/// <summary>
+/// Where a ledger table keeps who wrote a row (its <c>source</c> column, decision 0010): not at all (unit costs), as
+/// a value (sales lines and returns, keyed by the marketplace's own ids), or as part of the key (ad spend and fees,
+/// so two sources never share a key).
+/// </summary>
+internal enum SourceColumn
+{
+    None,
+    Value,
+    Key,
 }
 
 /// <summary>A column definition with the function that encodes a record's value of it for a binary COPY.</summary>
@@ -158,6 +190,7 @@ internal static class LedgerTables
     public static LedgerTable<SaleLine> Sales { get; } = new(
         LedgerFileKind.Sales,
         "sales_lines",
+        SourceColumn.Value,
         Column<SaleLine>.Text("marketplace", r => r.Marketplace, key: true),
         Column<SaleLine>.Text("order_id", r => r.OrderId, key: true),
         Column<SaleLine>.Text("line_id", r => r.LineId, key: true),
@@ -175,6 +208,7 @@ internal static class LedgerTables
     public static LedgerTable<ReturnEvent> Returns { get; } = new(
         LedgerFileKind.Returns,
         "returns",
+        SourceColumn.Value,
         Column<ReturnEvent>.Text("marketplace", r => r.Marketplace, key: true),
         Column<ReturnEvent>.Text("order_id", r => r.OrderId, key: true),
         Column<ReturnEvent>.Text("line_id", r => r.LineId, key: true),
@@ -190,6 +224,7 @@ internal static class LedgerTables
     public static LedgerTable<AdSpend> AdSpend { get; } = new(
         LedgerFileKind.AdSpend,
         "ad_spend",
+        SourceColumn.Key,
         Column<AdSpend>.Date("date", r => r.Date, key: true),
         Column<AdSpend>.Text("marketplace", r => r.Marketplace, key: true),
         Column<AdSpend>.Text("channel", r => r.Channel, key: true),
@@ -198,6 +233,7 @@ internal static class LedgerTables
     public static LedgerTable<PeriodFee> Fees { get; } = new(
         LedgerFileKind.Fees,
         "period_fees",
+        SourceColumn.Key,
         Column<PeriodFee>.Date("date", r => r.Date, key: true),
         Column<PeriodFee>.Text("marketplace", r => r.Marketplace, key: true),
         Column<PeriodFee>.Text("kind", r => r.Kind, key: true),
@@ -206,6 +242,7 @@ internal static class LedgerTables
     public static LedgerTable<UnitCost> Costs { get; } = new(
         LedgerFileKind.Costs,
         "unit_costs",
+        SourceColumn.None,
         Column<UnitCost>.Text("sku", r => r.Sku, key: true),
         Column<UnitCost>.Date("valid_from", r => r.ValidFrom, key: true),
         Column<UnitCost>.Money("unit_cost", r => r.Cost));

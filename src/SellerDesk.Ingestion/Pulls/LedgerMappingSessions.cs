@@ -22,17 +22,24 @@ public interface ILedgerMappingSession
     /// </summary>
     void Add(IReadOnlyList<SourceRow> rows);
 
-    /// <summary>The ledger records of every row added (what <see cref="IMarketplaceConnector.Map"/> of them all gives).</summary>
+    /// <summary>
+    /// The ledger records of every row added (what <see cref="IMarketplaceConnector.Map"/> of them all gives), with
+    /// the gaps not yet handed over by <see cref="TakeOrders"/>.
+    /// </summary>
     DerivedLedger Finish();
 
     /// <summary>
     /// Hands over the sales lines and returns mapped so far and forgets them (a later <see cref="Finish"/> gives only
     /// what came after, plus every period fee and ad spend), so a long derivation can be written in parts and memory
-    /// stays flat; null when this session cannot.
+    /// stays flat; null when this session cannot. It may hand over the gaps found so far too (each gap once, here or
+    /// at <see cref="Finish"/>).
     /// </summary>
     DerivedLedger? TakeOrders() => null;
 
-    /// <summary>The marketplace's payout over every row added (<see cref="IMarketplaceConnector.MarketplacePayout"/>).</summary>
+    /// <summary>
+    /// The marketplace's payout over every row added (<see cref="IMarketplaceConnector.MarketplacePayout"/>), from the
+    /// same parse. Reconciliation asks the connector per order instead (decision 0010).
+    /// </summary>
     decimal? MarketplacePayout { get; }
 }
 

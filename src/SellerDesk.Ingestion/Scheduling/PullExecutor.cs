@@ -24,7 +24,7 @@ public sealed class PullExecutor(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await db.PullRuns.AsNoTracking()
             .Where(r => r.Id == runId)
-            .Join(db.Connections, r => r.ConnectionId, c => c.Id, (r, c) => new { Run = r, Connection = c })
+            .Join(db.Connections, r => r.ConnectionId, c => (Guid?)c.Id, (r, c) => new { Run = r, Connection = c })
             .Join(db.Workspaces, x => x.Connection.WorkspaceId, w => w.Id, (x, w) => new { x.Run, x.Connection, w.TimeZone })
             .SingleOrDefaultAsync(ct);
         if (found is null || found.Run.Status != PullRunStatus.Queued)
@@ -46,31 +46,27 @@ public sealed class PullExecutor(
         }
         catch (CredentialsUnreadableException ex)
         {
+            var error = new LocalText(
+                $"The stored credentials cannot be read ({ex.Message}): enter them again.",
+                $"Сохранённые ключи доступа не читаются ({ex.Message}): введите их заново.").Encode();
             await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(
-                s => s.SetProperty(r => r.Status, PullRunStatus.Failed).SetProperty(r => r.Error, ex.Message).SetProperty(r => r.FinishedAt, DateTimeOffset.UtcNow),
+                s => s.SetProperty(r => r.Status, PullRunStatus.Failed).SetProperty(r => r.Error, error).SetProperty(r => r.FinishedAt, DateTimeOffset.UtcNow),
                 CancellationToken.None);
             await db.Connections.Where(x => x.Id == c.Id).ExecuteUpdateAsync(
-                s => s.SetProperty(x => x.Status, ConnectionStatus.NeedsToken).SetProperty(x => x.LastError, ex.Message),
+                s => s.SetProperty(x => x.Status, ConnectionStatus.NeedsToken).SetProperty(x => x.LastError, error),
                 CancellationToken.None);
             return null;
         }
 
         var settings = new ConnectionSettings(c.Id, c.WorkspaceId, c.Marketplace, credentials, c.BaseUrl is null ? null : new Uri(c.BaseUrl));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(found.TimeZone);
-        var notices = new List<LocalText>();
-        var connector = catalog.Connector(c.Marketplace, new ConnectorContext(zone, notice =>
+        // The connector's notices and the runner's own are stored with the run by the runner.
+        var notices = new PullNotices();
+        var connector = catalog.Connector(c.Marketplace, new ConnectorContext(zone, notices.Add));
+        var result = await runner.RunAsync(runId, settings, connector, zone, notices, ct);
+        if (result.Notices.Count > 0)
         {
-            lock (notices)
-            {
-                notices.Add(notice);
-            }
-        }));
-        var result = await runner.RunAsync(runId, settings, connector, zone, ct);
-        if (notices.Count > 0)
-        {
-            var text = string.Join('\n', notices.Distinct().Select(n => n.Encode()));
-            await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Notices, text), CancellationToken.None);
-            logger.LogWarning("Pull run {Run} of {Connection}: {Notices}", runId, c.Name, text);
+            logger.LogWarning("Pull run {Run} of {Connection}: {Notices}", runId, c.Name, string.Join(" | ", result.Notices.Select(n => n.En)));
         }
 
         if (result.Succeeded)
@@ -80,7 +76,7 @@ public sealed class PullExecutor(
 
         logger.LogInformation(
             "Pull run {Run} of {Marketplace} connection {Connection}: {Status}, {Rows} rows read, {Inserted} new, {Updated} changed{Error}",
-            runId, c.Marketplace, c.Name, result.Status, result.RowsRead, result.Inserted, result.Updated, result.Error is null ? string.Empty : ": " + result.Error);
+            runId, c.Marketplace, c.Name, result.Status, result.RowsRead, result.Inserted, result.Updated, result.Error is null ? string.Empty : ": " + result.Error.En);
         return result;
     }
 }

@@ -1,11 +1,14 @@
 using SellerDesk.Ingestion.Connections;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Web.Auth;
 
 namespace SellerDesk.Web.Api;
 
 /// <summary>
-/// Marketplace connections and pulls for ops scripts: create a connection, set its schedule, queue a pull of a
-/// period (202 with the run id), read a run. Credentials go in and never come out.
+/// Marketplace connections and pulls for ops scripts: create a connection (by default scheduled daily at 06:00 with a
+/// first pull of 90 days), set its schedule, queue a pull of a period (202 with the run id), read a run and the rows it
+/// could not map, see what a connection owns and delete it keeping or removing that. Credentials go in and never come
+/// out. Texts a user reads (errors, notices, reconciliation) come in both UI languages: <c>{"en": ..., "ru": ...}</c>.
 /// </summary>
 internal static class ConnectionEndpoints
 {
@@ -20,11 +23,18 @@ internal static class ConnectionEndpoints
         group.MapPost("/connections", async (CreateConnectionRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
             {
-                var id = await connections.CreateAsync(
+                var schedule = request.Schedule is { } s
+                    ? new PullSchedule(s.Cron, s.WindowDays ?? ConnectionService.DefaultWindowDays, s.Enabled ?? true)
+                    : null;
+                var created = await connections.CreateAsync(
                     http.User.Workspace().Id,
-                    new NewConnection(request.Marketplace ?? string.Empty, request.Name ?? string.Empty, request.Credentials ?? [], request.BaseUrl),
+                    new NewConnection(request.Marketplace ?? string.Empty, request.Name ?? string.Empty, request.Credentials ?? [], request.BaseUrl)
+                    {
+                        Schedule = schedule,
+                        BackfillDays = request.BackfillDays,
+                    },
                     ct);
-                return Results.Created($"/api/v1/connections/{id}", new { id });
+                return Results.Created($"/api/v1/connections/{created.Id}", new { id = created.Id, backfill_run_id = created.BackfillRunId });
             }));
 
         group.MapPut("/connections/{id:guid}/credentials", async (Guid id, Dictionary<string, string> credentials, HttpContext http, ConnectionService connections, CancellationToken ct) =>
@@ -46,15 +56,38 @@ internal static class ConnectionEndpoints
                     ? Results.Accepted($"/api/v1/pulls/{runId}", new { id = runId })
                     : NotFound("connection")));
 
-        group.MapDelete("/connections/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+        group.MapGet("/connections/{id:guid}/data", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await connections.DataAsync(http.User.Workspace().Id, id, ct) is { } data ? Results.Ok(ConnectionDataDto.Of(data)) : NotFound("connection"));
+
+        // Deleting asks what becomes of the connection's ledger rows: ?data=keep (they stay, as files' rows) or
+        // ?data=remove (they go with it). Its runs stay either way.
+        group.MapDelete("/connections/{id:guid}", async (Guid id, string? data, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
-                await connections.DeleteAsync(http.User.Workspace().Id, id, ct) ? Results.NoContent() : NotFound("connection")));
+            {
+                ConnectionDataChoice? choice = data?.Trim().ToLowerInvariant() switch
+                {
+                    "keep" => ConnectionDataChoice.Keep,
+                    "remove" => ConnectionDataChoice.Remove,
+                    _ => null,
+                };
+                if (choice is null)
+                {
+                    return Results.Problem(
+                        title: "Say what becomes of the connection's data: ?data=keep (its rows stay, as if imported from files) or ?data=remove (its rows are deleted with it).",
+                        statusCode: StatusCodes.Status400BadRequest);
+                }
+
+                return await connections.DeleteAsync(http.User.Workspace().Id, id, choice.Value, ct) ? Results.NoContent() : NotFound("connection");
+            }));
 
         group.MapGet("/connections/{id:guid}/pulls", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             Results.Ok((await connections.RunsAsync(http.User.Workspace().Id, id, 50, ct)).Select(PullRunDto.Of)));
 
         group.MapGet("/pulls/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await connections.GetRunAsync(http.User.Workspace().Id, id, ct) is { } run ? Results.Ok(PullRunDto.Of(run)) : NotFound("pull run"));
+
+        group.MapGet("/pulls/{id:guid}/gaps", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+            await connections.GapsAsync(http.User.Workspace().Id, id, ct) is { } gaps ? Results.Ok(gaps.Select(PullGapDto.Of)) : NotFound("pull run"));
 
         return group;
     }
@@ -82,7 +115,8 @@ internal static class ConnectionEndpoints
         Results.Problem(title: $"There is no such {what} in this workspace.", statusCode: StatusCodes.Status404NotFound);
 }
 
-internal sealed record CreateConnectionRequest(string? Marketplace, string? Name, Dictionary<string, string>? Credentials, string? BaseUrl);
+internal sealed record CreateConnectionRequest(
+    string? Marketplace, string? Name, Dictionary<string, string>? Credentials, string? BaseUrl, ScheduleRequest? Schedule, int? BackfillDays);
 
 internal sealed record ScheduleRequest(string? Cron, int? WindowDays, bool? Enabled);
 
@@ -95,7 +129,7 @@ internal sealed record ConnectionDto(
     string Name,
     string? BaseUrl,
     string Status,
-    string? LastError,
+    TextDto? LastError,
     string? Cron,
     int WindowDays,
     bool Enabled,
@@ -104,14 +138,38 @@ internal sealed record ConnectionDto(
     IReadOnlyList<string> CredentialKeys)
 {
     public static ConnectionDto Of(ConnectionView v) => new(
-        v.Id, v.Marketplace, v.Name, v.BaseUrl, v.Status, v.LastError, v.Schedule.Cron, v.Schedule.WindowDays, v.Schedule.Enabled,
+        v.Id, v.Marketplace, v.Name, v.BaseUrl, v.Status, TextDto.Of(v.LastError), v.Schedule.Cron, v.Schedule.WindowDays, v.Schedule.Enabled,
         v.NextRunAt, v.LastRun is null ? null : PullRunDto.Of(v.LastRun), v.CredentialKeys);
+}
+
+/// <summary>A text a user reads, in both UI languages.</summary>
+internal sealed record TextDto(string En, string Ru)
+{
+    public static TextDto? Of(string? stored) => LocalText.Decode(stored) is { } text ? new TextDto(text.En, text.Ru) : null;
+
+    public static IReadOnlyList<TextDto> Lines(string? stored) =>
+        stored is null ? [] : [.. stored.Split('\n').Select(l => Of(l.TrimEnd('\r'))!)];
+}
+
+/// <summary>What a connection owns: what deleting it with <c>?data=remove</c> deletes.</summary>
+internal sealed record ConnectionDataDto(long SalesLines, long Returns, long AdSpend, long Fees, long LedgerRows, long Orders, long SourceRows)
+{
+    public static ConnectionDataDto Of(ConnectionDataCounts c) => new(c.SalesLines, c.Returns, c.AdSpend, c.Fees, c.LedgerRows, c.Orders, c.SourceRows);
+}
+
+/// <summary>A source row (or rows) a run could not map into the ledger, with why and the raw payloads.</summary>
+internal sealed record PullGapDto(
+    int Seq, string? OrderKey, DateOnly BusinessDate, string Reason, decimal PayoutEffect, IReadOnlyList<string> SourceIds, IReadOnlyList<string> Payloads, bool Current)
+{
+    public static PullGapDto Of(PullGapView g) => new(g.Seq, g.OrderKey, g.BusinessDate, g.Reason, g.PayoutEffect, g.SourceIds, g.Payloads, g.Current);
 }
 
 /// <summary>A pull run on the wire: <c>{id, status, rows_read, inserted, updated, error, started_at, finished_at}</c> and more.</summary>
 internal sealed record PullRunDto(
     Guid Id,
-    Guid ConnectionId,
+    Guid? ConnectionId,
+    string? ConnectionName,
+    string? Marketplace,
     string Status,
     string Trigger,
     DateOnly From,
@@ -120,18 +178,21 @@ internal sealed record PullRunDto(
     int RowsRead,
     int Inserted,
     int Updated,
-    string? Error,
+    TextDto? Error,
     decimal? MarketplacePayout,
     decimal? LedgerPayout,
     decimal? PayoutDifference,
+    decimal? UnmappedPayout,
+    TextDto? Reconciliation,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     DateTimeOffset? ScheduledFor,
     string? Node,
-    string? Notices)
+    IReadOnlyList<TextDto> Notices)
 {
     public static PullRunDto Of(PullRunView r) => new(
-        r.Id, r.ConnectionId, r.Status, r.Trigger, r.From, r.To, r.PagesRead, r.RowsRead, r.Inserted, r.Updated, r.Error,
-        r.MarketplacePayout, r.LedgerPayout, r.PayoutDifference, r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node, r.Notices);
+        r.Id, r.ConnectionId, r.ConnectionName, r.Marketplace, r.Status, r.Trigger, r.From, r.To, r.PagesRead, r.RowsRead, r.Inserted, r.Updated,
+        TextDto.Of(r.Error), r.MarketplacePayout, r.LedgerPayout, r.PayoutDifference, r.UnmappedPayout, TextDto.Of(r.Reconciliation),
+        r.CreatedAt, r.StartedAt, r.FinishedAt, r.ScheduledFor, r.Node, TextDto.Lines(r.Notices));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SellerDesk.Data;
 using SellerDesk.Data.Reports;
 using SellerDesk.Web.Auth;
 using SellerDesk.Web.Features.Reports;
@@ -97,7 +98,21 @@ internal static class ReportQuery
             return false;
         }
 
-        request = new ReportRequest(from!.Value, to!.Value, asOf);
+        // An account filter (decision 0010): the rows of one connection, or of files, as if the workspace held only them.
+        LedgerSource? source = null;
+        var sourceText = query["source"].ToString();
+        if (!string.IsNullOrWhiteSpace(sourceText))
+        {
+            if (!LedgerSource.TryParse(sourceText, out var parsed))
+            {
+                problem = BadRequest($"Query parameter 'source': '{sourceText}' is neither 'file' nor a connection id.");
+                return false;
+            }
+
+            source = parsed;
+        }
+
+        request = new ReportRequest(from!.Value, to!.Value, asOf) { Source = source };
         return true;
     }
 

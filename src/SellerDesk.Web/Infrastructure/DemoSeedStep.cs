@@ -53,7 +53,7 @@ internal sealed class DemoSeedStep(
 
         if (configuration.GetValue("Demo:Sandbox", true))
         {
-            await ConnectSandboxAsync(workspace.Id, workspace.Today(clock), cancellationToken);
+            await ConnectSandboxAsync(workspace.Id, cancellationToken);
         }
     }
 
@@ -61,14 +61,16 @@ internal sealed class DemoSeedStep(
     /// The demo's sandbox marketplace: a connection pulled every hour (its trailing 14 days), and a first pull of
     /// the last 90 days, so the ops page has runs to show and the dashboards fill from scheduled pulls.
     /// </summary>
-    private async Task ConnectSandboxAsync(Guid workspaceId, DateOnly today, CancellationToken cancellationToken)
+    private async Task ConnectSandboxAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
-        var id = await connections.CreateAsync(
+        await connections.CreateAsync(
             workspaceId,
-            new NewConnection(SandboxConnector.MarketplaceCode, SandboxName, new Dictionary<string, string> { [SandboxConnector.SeedKey] = "7" }, null),
+            new NewConnection(SandboxConnector.MarketplaceCode, SandboxName, new Dictionary<string, string> { [SandboxConnector.SeedKey] = "7" }, null)
+            {
+                Schedule = new PullSchedule(HourlyCron, ConnectionService.DefaultWindowDays, Enabled: true),
+                BackfillDays = 90,
+            },
             cancellationToken);
-        await connections.SetScheduleAsync(workspaceId, id, new PullSchedule(HourlyCron, ConnectionService.DefaultWindowDays, Enabled: true), cancellationToken);
-        await connections.QueuePullAsync(workspaceId, id, today.AddDays(-89), today, ConnectionService.ManualTrigger, cancellationToken);
         logger.LogInformation("Connected the demo's sandbox marketplace, pulled hourly; its first pull covers the last 90 days");
     }
 

@@ -251,3 +251,34 @@ internal sealed class InterferingConnector(IMarketplaceConnector inner) : IMarke
 
     public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => inner.MarketplacePayout(rows);
 }
+
+/// <summary>
+/// A connector that passes through to another and, after its last page, declares <paramref name="feeds"/> whole for the
+/// window (<see cref="SourcePage.CompletedFeeds"/>), as the contract asks of a connector that asks the marketplace for
+/// exactly the rows dated in the window (Wildberries' report and ad charges are asked for by date).
+/// </summary>
+internal sealed class DeclaringConnector(IMarketplaceConnector inner, params string[] feeds) : IMarketplaceConnector
+{
+    public string Marketplace => inner.Marketplace;
+
+    public async IAsyncEnumerable<SourcePage> FetchAsync(
+        ConnectionSettings connection, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        SourcePage? held = null;
+        await foreach (var page in inner.FetchAsync(connection, window, cancellationToken))
+        {
+            if (held is not null)
+            {
+                yield return held;
+            }
+
+            held = page;
+        }
+
+        yield return (held ?? new SourcePage([], 0)) with { CompletedFeeds = feeds };
+    }
+
+    public DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone) => inner.Map(rows, zone);
+
+    public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => inner.MarketplacePayout(rows);
+}

@@ -28,11 +28,22 @@ internal static class ConnectionsApi
         return (response.StatusCode, json, raw);
     }
 
-    /// <summary>Creates a connection and returns its id; fails the test unless the API answers 201 with it.</summary>
+    /// <summary>
+    /// Creates a connection with no schedule and no first pull (unlike a new connection's defaults, which the tests of
+    /// defaults ask for themselves) and returns its id; fails the test unless the API answers 201 with it.
+    /// </summary>
     public static async Task<Guid> CreateAsync(HttpClient client, string marketplace, string name, Dictionary<string, string> credentials)
     {
-        var (status, body, raw) = await SendAsync(client, HttpMethod.Post, "/api/v1/connections", new { Marketplace = marketplace, Name = name, Credentials = credentials });
+        var (status, body, raw) = await SendAsync(client, HttpMethod.Post, "/api/v1/connections", new
+        {
+            Marketplace = marketplace,
+            Name = name,
+            Credentials = credentials,
+            Schedule = new { Enabled = false },
+            BackfillDays = 0,
+        });
         status.Should().Be(HttpStatusCode.Created, raw);
+        body.GetProperty("backfill_run_id").ValueKind.Should().Be(JsonValueKind.Null);
         return body.GetProperty("id").GetGuid();
     }
 

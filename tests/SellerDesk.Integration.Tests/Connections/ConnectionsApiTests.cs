@@ -72,7 +72,7 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task Bad_requests_get_400_problem_details_with_a_plain_message_for_the_field_at_fault()
     {
-        var id = await CreateAsync(host.Client, "sandbox", "Sandbox for bad requests", new());
+        var id = await CreateAsync(host.Client, "sandbox", "Sandbox for bad requests", new() { [SandboxConnector.SeedKey] = "301" });
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var cases = new (HttpMethod Method, string Url, object Body, string Field, string Message)[]
         {
@@ -81,12 +81,16 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
             (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "", Credentials = new Dictionary<string, string>() }, "name", "name of 1 to 100 characters"),
             (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "Typo", Credentials = new Dictionary<string, string> { ["sed"] = "1" } }, "credentials.sed", "Sandbox takes no 'sed'"),
             (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "Sandbox for bad requests", Credentials = new Dictionary<string, string>() }, "name", "already exists"),
+            (HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "Backfill too long", Credentials = new Dictionary<string, string>(), BackfillDays = 800 }, "backfill_days", "0 to 731 days"),
             (HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = "every morning", WindowDays = 14, Enabled = true }, "cron", "is not a Quartz cron expression"),
             (HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = (string?)null, WindowDays = 14, Enabled = true }, "cron", "needs a cron expression"),
             (HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = "0 0 6 * * ?", WindowDays = 0, Enabled = true }, "window_days", "1 to 366 days"),
             (HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = "0 0 6 * * ?", WindowDays = 367, Enabled = true }, "window_days", "1 to 366 days"),
             (HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { From = today.AddDays(-3), To = today.AddDays(-5) }, "from", "'from' must not be after 'to'"),
-            (HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { From = today.AddDays(-3), To = today.AddDays(2) }, "to", "'to' is in the future"),
+            (HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { From = today.AddDays(-3), To = today.AddDays(2) }, "to", "is in the future (today is"),
+            (HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { From = today.AddDays(2), To = (DateOnly?)null }, "from", "is in the future (today is"),
+            (HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { From = new DateOnly(2014, 12, 31), To = new DateOnly(2015, 1, 31) }, "from", "'from' (2014-12-31) is before 2015-01-01: marketplaces give no data that old"),
+            (HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { From = new DateOnly(1999, 1, 1), To = new DateOnly(1999, 1, 2) }, "to", "'to' (1999-01-02) is before 2015-01-01"),
         };
 
         foreach (var (method, url, body, field, message) in cases)
@@ -105,7 +109,7 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
         var (_, connection, _) = await SendAsync(host.Client, HttpMethod.Get, $"/api/v1/connections/{id}");
         connection.GetProperty("enabled").GetBoolean().Should().BeFalse("no bad schedule was saved");
         (await CountAsync("SELECT count(*) FROM pull_runs WHERE connection_id = $1", id)).Should().Be(0, "no bad pull was queued");
-        (await CountAsync("SELECT count(*) FROM connections WHERE name IN ('A', 'No token', '', 'Typo')")).Should().Be(0);
+        (await CountAsync("SELECT count(*) FROM connections WHERE name IN ('A', 'No token', '', 'Typo', 'Backfill too long')")).Should().Be(0);
         (await CountAsync("SELECT count(*) FROM connections WHERE name = 'Sandbox for bad requests'")).Should().Be(1);
     }
 
@@ -136,11 +140,13 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task Creating_the_same_name_many_times_at_once_gives_one_connection_and_400s_never_a_500()
     {
-        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(host.Client, HttpMethod.Post, "/api/v1/connections", new
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => SendAsync(host.Client, HttpMethod.Post, "/api/v1/connections", new
         {
             Marketplace = "sandbox",
             Name = "Sandbox created at once",
-            Credentials = new Dictionary<string, string>(),
+            Credentials = new Dictionary<string, string> { [SandboxConnector.SeedKey] = (400 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Schedule = new { Enabled = false },
+            BackfillDays = 0,
         })));
 
         answers.Select(a => a.Status).Should().OnlyContain(s => s == HttpStatusCode.Created || s == HttpStatusCode.BadRequest, string.Join("\n", answers.Select(a => $"{a.Status} {a.Raw}")));
@@ -152,7 +158,7 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task A_token_of_another_workspace_gets_404_for_the_connection_its_schedule_its_pulls_and_its_runs()
     {
-        var id = await CreateAsync(host.Client, "sandbox", "Sandbox of the tiny workspace", new());
+        var id = await CreateAsync(host.Client, "sandbox", "Sandbox of the tiny workspace", new() { [SandboxConnector.SeedKey] = "302" });
         var (queued, run, queuedRaw) = await SendAsync(host.Client, HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new
         {
             From = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-70),
@@ -170,7 +176,9 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
             .Should().Be(HttpStatusCode.NotFound);
         (await SendAsync(other, HttpMethod.Put, $"/api/v1/connections/{id}/credentials", new Dictionary<string, string> { ["seed"] = "1" })).Status
             .Should().Be(HttpStatusCode.NotFound);
-        (await SendAsync(other, HttpMethod.Delete, $"/api/v1/connections/{id}")).Status.Should().Be(HttpStatusCode.NotFound);
+        (await SendAsync(other, HttpMethod.Delete, $"/api/v1/connections/{id}?data=remove")).Status.Should().Be(HttpStatusCode.NotFound);
+        (await SendAsync(other, HttpMethod.Get, $"/api/v1/connections/{id}/data")).Status.Should().Be(HttpStatusCode.NotFound);
+        (await SendAsync(other, HttpMethod.Get, $"/api/v1/pulls/{runId}/gaps")).Status.Should().Be(HttpStatusCode.NotFound);
         var (_, list, _) = await SendAsync(other, HttpMethod.Get, "/api/v1/connections");
         list.GetArrayLength().Should().Be(0);
 
@@ -182,15 +190,17 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task An_analyst_token_may_read_connections_but_gets_403_when_it_creates_schedules_or_starts_a_pull()
     {
-        var id = await CreateAsync(host.Client, "sandbox", "Sandbox the analyst reads", new());
+        var id = await CreateAsync(host.Client, "sandbox", "Sandbox the analyst reads", new() { [SandboxConnector.SeedKey] = "303" });
         await EnsureTokenAsync("tiny", "tiny-analyst-token", ApiRoles.Analyst);
         using var analyst = host.CreateClient("tiny-analyst-token");
 
         var create = await SendAsync(analyst, HttpMethod.Post, "/api/v1/connections", new { Marketplace = "sandbox", Name = "By an analyst", Credentials = new Dictionary<string, string>() });
         var pull = await SendAsync(analyst, HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { });
         var schedule = await SendAsync(analyst, HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = "0 0 6 * * ?", WindowDays = 1, Enabled = true });
+        var delete = await SendAsync(analyst, HttpMethod.Delete, $"/api/v1/connections/{id}?data=remove");
 
         create.Status.Should().Be(HttpStatusCode.Forbidden, create.Raw);
+        delete.Status.Should().Be(HttpStatusCode.Forbidden, delete.Raw);
         pull.Status.Should().Be(HttpStatusCode.Forbidden, pull.Raw);
         schedule.Status.Should().Be(HttpStatusCode.Forbidden, schedule.Raw);
         (await SendAsync(analyst, HttpMethod.Get, $"/api/v1/connections/{id}")).Status.Should().Be(HttpStatusCode.OK);

@@ -99,18 +99,6 @@ public static partial class OzonMapper
             + data.PeriodOperations.Sum(o => o.Amount);
     }
 
-    /// <summary>The ledger's payout: sales net of their fees, minus returns net of refunded commission, minus period fees.</summary>
-    public static decimal LedgerPayout(DerivedLedger ledger)
-    {
-        ArgumentNullException.ThrowIfNull(ledger);
-        var sales = ledger.Sales.Where(s => s.Marketplace == MarketplaceCode)
-            .Sum(s => s.Revenue - s.Commission - s.Logistics - s.Acquiring - s.OtherFees);
-        var returns = ledger.Returns.Where(r => r.Marketplace == MarketplaceCode)
-            .Sum(r => r.Refund - r.CommissionRefund + r.ReturnLogistics);
-        var fees = ledger.Fees.Where(f => f.Marketplace == MarketplaceCode).Sum(f => f.Amount);
-        return sales - returns - fees;
-    }
-
     internal static bool IsDelivered(OzonPosting posting) =>
         string.Equals(posting.Status, DeliveredStatus, StringComparison.OrdinalIgnoreCase);
 
@@ -294,7 +282,7 @@ public static partial class OzonMapper
         if (estimated && accrued is not null)
         {
             // Ozon was asked and lists nothing for the posting: all of it is carried from the posting.
-            unaccrued = LedgerPayout(new DerivedLedger(state.Sales[salesBefore..], state.Returns[returnsBefore..], [], []));
+            unaccrued = Domain.Ledger.Payout.Of(state.Sales[salesBefore..], state.Returns[returnsBefore..], []);
         }
 
         if (unaccrued != 0m && (accrued is not null))

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SellerDesk.Domain.Ledger;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.Sandbox;
 
@@ -27,8 +28,6 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
     /// <summary>The storage fee's ledger kind.</summary>
     public const string StorageKind = "storage";
 
-    private const int DefaultSeed = 7;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -47,6 +46,8 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
         ArgumentNullException.ThrowIfNull(window);
         var seed = SeedOf(connection);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(_options.TimeZone);
+        var revision = _options.Revision;
+        var failing = _options.FailingFeeds.Where(f => f is OrdersFeed or ReturnsFeed or AdsFeed or FeesFeed).ToHashSet(StringComparer.Ordinal);
         var pages = 0;
 
         // Like a real marketplace, the sandbox knows nothing yet of orders and returns later than now.
@@ -60,14 +61,14 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
             }
 
             var rows = new List<SourceRow>();
-            foreach (var order in SandboxMarketplace.OrdersOf(seed, day, zone).Where(o => o.OrderedAt <= now))
+            foreach (var order in SandboxMarketplace.OrdersOf(seed, day, zone, revision).Where(o => o.OrderedAt <= now))
             {
                 rows.Add(new SourceRow(OrdersFeed, order.OrderId, order.OrderId, day, JsonSerializer.Serialize(OrderPayload.Of(order), Json)));
             }
 
             for (var back = 1; back <= SandboxMarketplace.ReturnWindowDays; back++)
             {
-                foreach (var order in SandboxMarketplace.OrdersOf(seed, day.AddDays(-back), zone))
+                foreach (var order in SandboxMarketplace.OrdersOf(seed, day.AddDays(-back), zone, revision))
                 {
                     if (order.Return is { } r && r.Day == day && r.ReturnedAt <= now)
                     {
@@ -85,24 +86,38 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
             var fee = new FeePayload(day, StorageKind, SandboxMarketplace.StorageOf(seed, day));
             rows.Add(new SourceRow(FeesFeed, string.Create(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd}:{StorageKind}"), null, day, JsonSerializer.Serialize(fee, Json)));
 
+            // A feed told to fail (Sandbox:FailingFeeds) sends nothing; the others go on, as a connector whose
+            // secondary method fails should.
+            rows.RemoveAll(r => failing.Contains(r.Feed));
             pages++;
-            yield return new SourcePage(rows, pages);
+            if (day < window.To)
+            {
+                yield return new SourcePage(rows, pages);
+            }
+            else
+            {
+                // Every feed is asked for by day, so after the last day each one is whole for the window.
+                yield return new SourcePage(rows, pages)
+                {
+                    CompletedFeeds = [.. Feeds.Where(f => !failing.Contains(f))],
+                    FailedFeeds = [.. failing.Order(StringComparer.Ordinal).Select(f => new FeedFailure(f, ConnectorFailure.Unavailable, FeedFailed(f)))],
+                };
+            }
         }
     }
 
-    public DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone) => Map(rows, includeOrphanReturns: false);
-
     /// <summary>
-    /// The ledger records of the rows; with <paramref name="includeOrphanReturns"/> also returns whose order is not
-    /// among them (for a period's payout, which counts the returns made in it whenever their order was placed).
+    /// The ledger records of the rows. A return whose order is not among them waits for it (pulling the order's day
+    /// derives both) and is a gap meanwhile, naming its order.
     /// </summary>
-    internal static DerivedLedger Map(IReadOnlyList<SourceRow> rows, bool includeOrphanReturns)
+    public DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var sales = new List<SaleLine>();
         var returns = new List<ReturnEvent>();
         var ads = new List<AdSpend>();
         var fees = new List<PeriodFee>();
+        var gaps = new List<MappingGap>();
         var lines = new Dictionary<string, SaleLine>(StringComparer.Ordinal);
         foreach (var row in rows.Where(r => r.Feed == OrdersFeed))
         {
@@ -123,13 +138,18 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
             {
                 case ReturnsFeed:
                     var r = Read<ReturnPayload>(row);
-
-                    // A return whose order has not been pulled yet waits for it: pulling the order's day derives both.
-                    if (includeOrphanReturns || lines.ContainsKey(r.LineId))
+                    if (lines.ContainsKey(r.LineId))
                     {
                         returns.Add(new ReturnEvent(
                             MarketplaceCode, r.OrderId, r.LineId, r.ReturnId, r.ReturnedAt, r.Quantity, r.Refund, r.CommissionRefund,
                             r.ReturnLogistics, r.Restockable, r.Reason));
+                    }
+                    else
+                    {
+                        gaps.Add(new MappingGap(
+                            $"return {r.ReturnId} of order {r.OrderId}, whose order has not been pulled yet: it joins the ledger when the order's day is pulled",
+                            r.Payout,
+                            [row.SourceId]) { OrderKey = r.OrderId });
                     }
 
                     break;
@@ -144,11 +164,13 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
                 case OrdersFeed:
                     break;
                 default:
-                    throw new ConnectorException(ConnectorFailure.BadResponse, $"the sandbox gave a row of an unknown feed '{row.Feed}'");
+                    throw new ConnectorException(ConnectorFailure.BadResponse, new LocalText(
+                        $"the sandbox gave a row of an unknown feed '{row.Feed}'",
+                        $"песочница прислала строку неизвестного потока «{row.Feed}»"));
             }
         }
 
-        return new DerivedLedger(sales, returns, ads, fees);
+        return new DerivedLedger(sales, returns, ads, fees) { Gaps = gaps };
     }
 
     /// <summary>What the sandbox pays out over these rows: the <c>payout</c> of each order, return and fee row.</summary>
@@ -170,16 +192,39 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
         return total;
     }
 
+    /// <summary>The account a connection's credentials name: the seed (7 when none is given); null when it is not a number.</summary>
+    public static string? AccountOf(IReadOnlyDictionary<string, string> credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        if (!credentials.TryGetValue(SeedKey, out var text) || string.IsNullOrWhiteSpace(text))
+        {
+            return SandboxMarketplace.DefaultSeed.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
+            ? seed.ToString(CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    private static readonly string[] Feeds = [OrdersFeed, ReturnsFeed, AdsFeed, FeesFeed];
+
+    private static LocalText FeedFailed(string feed) => new(
+        $"the sandbox could not give its '{feed}' feed (Sandbox:FailingFeeds); the other feeds were pulled",
+        $"песочница не смогла отдать поток «{feed}» (Sandbox:FailingFeeds); остальные потоки загружены");
+
     private static int SeedOf(ConnectionSettings connection) =>
         connection.Credentials.TryGetValue(SeedKey, out var text) && !string.IsNullOrWhiteSpace(text)
             ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
                 ? seed
-                : throw new ConnectorException(ConnectorFailure.Unauthorized, $"the sandbox seed '{text}' is not a whole number: enter a number such as 7")
-            : DefaultSeed;
+                : throw new ConnectorException(ConnectorFailure.Unauthorized, new LocalText(
+                    $"the sandbox seed '{text}' is not a whole number: enter a number such as 7",
+                    $"зерно песочницы «{text}» — не целое число: введите число, например 7"))
+            : SandboxMarketplace.DefaultSeed;
 
     private static T Read<T>(SourceRow row) =>
         JsonSerializer.Deserialize<T>(row.Payload, Json)
-        ?? throw new ConnectorException(ConnectorFailure.BadResponse, $"the sandbox row {row.SourceId} is empty");
+        ?? throw new ConnectorException(ConnectorFailure.BadResponse, new LocalText(
+            $"the sandbox row {row.SourceId} is empty", $"строка песочницы {row.SourceId} пуста"));
 
     private sealed record LinePayload(string LineId, string Sku, int Quantity, decimal Price, decimal Commission, decimal Logistics, decimal Acquiring);
 
@@ -217,21 +262,16 @@ public sealed class SandboxOptions
 
     /// <summary>A pause before each day's page, so a pull of the demo shows its progress; zero in tests.</summary>
     public TimeSpan PageDelay { get; set; }
-}
 
-/// <summary>Reconciliation for the sandbox: what the derived ledger says the sandbox owes (sales net of fees, returns, storage).</summary>
-public sealed class SandboxLedgerPayoutStrategy : Pulls.ILedgerPayoutStrategy
-{
-    public string Marketplace => SandboxConnector.MarketplaceCode;
+    /// <summary>
+    /// Which revision of its reports the sandbox gives (0: the original). A later revision restates them as real
+    /// marketplaces do: some orders dropped, some charged another commission, some returns re-issued under a new id.
+    /// </summary>
+    public int Revision { get; set; }
 
-    public decimal? Compute(IMarketplaceConnector connector, IReadOnlyList<SourceRow> rows, TimeZoneInfo zone) =>
-        Compute(SandboxConnector.Map(rows, includeOrphanReturns: true));
-
-    public static decimal Compute(DerivedLedger ledger)
-    {
-        ArgumentNullException.ThrowIfNull(ledger);
-        return ledger.Sales.Sum(s => s.Revenue - s.Commission - s.Logistics - s.Acquiring - s.OtherFees)
-            - ledger.Returns.Sum(r => r.Refund - r.CommissionRefund + r.ReturnLogistics)
-            - ledger.Fees.Sum(f => f.Amount);
-    }
+    /// <summary>
+    /// Feeds the sandbox fails to give (<c>sandbox.ads</c>, ...): it reports each as a failed feed and sends the
+    /// others, as a connector whose secondary method fails should; for trying that path out.
+    /// </summary>
+    public IReadOnlyCollection<string> FailingFeeds { get; set; } = [];
 }

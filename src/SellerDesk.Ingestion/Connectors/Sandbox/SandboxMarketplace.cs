@@ -5,8 +5,10 @@ namespace SellerDesk.Ingestion.Connectors.Sandbox;
 
 /// <summary>
 /// The sandbox marketplace's shop: what a given local day sold, returned, spent on ads and paid in storage, the same
-/// for the same seed and day whenever it is asked (no clock, no network). A return is decided when its order is
-/// generated and shows up on the day it happens, so pulling any window always gives the same rows.
+/// for the same seed, day and report revision whenever it is asked (no clock, no network). A return is decided when
+/// its order is generated and shows up on the day it happens, so pulling any window always gives the same rows.
+/// Revision 0 is the original report; a later revision restates it as real marketplaces do: some orders are dropped
+/// (with their returns), some charged another commission, some returns re-issued under a new id.
 /// </summary>
 internal static class SandboxMarketplace
 {
@@ -23,9 +25,50 @@ internal static class SandboxMarketplace
     private const decimal ReturnLogisticsPerUnit = 50m;
     private const int CustomerPool = 600;
 
+    /// <summary>The seed of the default shop, whose order ids carry no seed (<c>SB-...</c>) as they always have.</summary>
+    public const int DefaultSeed = 7;
+
     private static readonly string[] Skus = [.. DemoCatalog.Products.Where(p => p.Cost is not null).Select(p => p.Sku).Take(8)];
 
-    public static SandboxOrder[] OrdersOf(int seed, DateOnly day, TimeZoneInfo zone)
+    /// <summary>The orders of a day as report revision <paramref name="revision"/> gives them.</summary>
+    public static SandboxOrder[] OrdersOf(int seed, DateOnly day, TimeZoneInfo zone, int revision)
+    {
+        var orders = OrdersOf(seed, day, zone);
+        if (revision <= 0)
+        {
+            return orders;
+        }
+
+        // Each revision restates a day afresh from the original: about one order in twelve dropped, one in ten charged
+        // one rouble more commission per line, one return in three re-issued under an id naming the revision.
+        var random = new Random(Mix(seed, day.DayNumber, 100 + revision));
+        var restated = new List<SandboxOrder>(orders.Length);
+        foreach (var order in orders)
+        {
+            var fate = random.NextDouble();
+            var reissue = random.NextDouble() < 0.33;
+            if (fate < 0.08)
+            {
+                continue;
+            }
+
+            SandboxLine[] lines = fate < 0.18 ? [.. order.Lines.Select(l => l with { Commission = l.Commission + 1m })] : order.Lines;
+            var returned = order.Return is { } r && reissue
+                ? r with { ReturnId = string.Create(CultureInfo.InvariantCulture, $"{r.ReturnId}-v{revision}") }
+                : order.Return;
+            if (returned is not null && fate < 0.18)
+            {
+                var line = lines.First(l => l.LineId == returned.LineId);
+                returned = returned with { CommissionRefund = decimal.Round(line.Commission / line.Quantity, 2, MidpointRounding.AwayFromZero) };
+            }
+
+            restated.Add(order with { Lines = lines, Return = returned });
+        }
+
+        return [.. restated];
+    }
+
+    private static SandboxOrder[] OrdersOf(int seed, DateOnly day, TimeZoneInfo zone)
     {
         var random = new Random(Mix(seed, day.DayNumber, 1));
         var weekend = day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
@@ -33,7 +76,10 @@ internal static class SandboxMarketplace
         var orders = new SandboxOrder[count];
         for (var i = 0; i < count; i++)
         {
-            var orderId = string.Create(CultureInfo.InvariantCulture, $"SB-{day:yyyyMMdd}-{i + 1:D3}");
+            // Two shops are two cabinets: their order ids differ (the default shop's keep the form they always had).
+            var orderId = seed == DefaultSeed
+                ? string.Create(CultureInfo.InvariantCulture, $"SB-{day:yyyyMMdd}-{i + 1:D3}")
+                : string.Create(CultureInfo.InvariantCulture, $"SB{seed}-{day:yyyyMMdd}-{i + 1:D3}");
             var customer = random.Next(1, CustomerPool + 1);
             var channel = (customer % 10) switch
             {
@@ -82,8 +128,10 @@ internal static class SandboxMarketplace
                     undelivered ? "not picked up" : "customer return");
             }
 
-            orders[i] = new SandboxOrder(
-                orderId, orderedAt, string.Create(CultureInfo.InvariantCulture, $"sb-{customer:D4}"), channel, lines, returned);
+            var customerId = seed == DefaultSeed
+                ? string.Create(CultureInfo.InvariantCulture, $"sb-{customer:D4}")
+                : string.Create(CultureInfo.InvariantCulture, $"sb{seed}-{customer:D4}");
+            orders[i] = new SandboxOrder(orderId, orderedAt, customerId, channel, lines, returned);
         }
 
         return orders;

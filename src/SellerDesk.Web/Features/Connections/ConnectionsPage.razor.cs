@@ -120,7 +120,7 @@ public sealed partial class ConnectionsPage
 
     private async Task DeleteAsync(ConnectionView c)
     {
-        await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, _disposed.Token));
+        await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, ConnectionDataChoice.Keep, _disposed.Token));
         Snackbar.Add(L["Connections.Snack.Deleted", c.Name], Severity.Normal);
     }
 

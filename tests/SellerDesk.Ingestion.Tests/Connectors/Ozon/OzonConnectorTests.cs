@@ -342,7 +342,6 @@ public sealed class OzonConnectorTests
         ozon.Fake.Requests.Select(r => r.Path).Distinct().Should().BeEquivalentTo(OzonConnector.FboPath, OzonConnector.FbsPath, OzonConnector.ReturnsPath);
         rows.Should().HaveCount(TenDays.Fbo.Count + TenDays.Fbs.Count + TenDays.Returns.Count);
         ozon.Connector.MarketplacePayout(rows).Should().BeNull();
-        new OzonLedgerPayoutStrategy().Compute(ozon.Connector, rows, OzonHarness.Moscow).Should().BeNull();
         ozon.Connector.Map(rows, OzonHarness.Moscow).Gaps.Should().BeEmpty("without accruals asked there is no money to miss");
     }
 
@@ -384,7 +383,7 @@ public sealed class OzonConnectorTests
         ozon.Notices.Select(n => n.Ru).Should().Contain(
             "Тип начисления Ozon «EcoPackagingFee» (id 207: Экологический сбор за упаковку) SellerDesk ещё не знает: его суммы учтены как прочие расходы");
         ledger.Fees.Should().Equal(new Domain.Ledger.PeriodFee(day, "ozon", "other", 50.00m));
-        (OzonMapper.LedgerPayout(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozon.Connector.MarketplacePayout(rows));
+        (DerivedPayout.Of(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozon.Connector.MarketplacePayout(rows));
         var payload = JsonNode.Parse(rows.Single(r => r.Feed == OzonConnector.DayAccrualsFeed).Payload)!;
         payload["accrual_types"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).Should().Equal("EcoPackagingFee");
     }
@@ -438,7 +437,7 @@ public sealed class OzonConnectorTests
             .And.Contain(g => g.OrderKey == "0103-0003-1" && g.PayoutEffect == -160.00m && g.Reason.Contains("not a sale"));
         ledger.Returns.Should().ContainSingle("one return names no posting (so its cancelled posting is no sale), one's posting cannot be dated")
             .Which.Should().Match<Domain.Ledger.ReturnEvent>(r => r.OrderId == "0101-0001-1" && r.ReturnId.StartsWith("unkeyed:") && r.Refund == 1000m);
-        (OzonMapper.LedgerPayout(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozon.Connector.MarketplacePayout(rows));
+        (DerivedPayout.Of(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozon.Connector.MarketplacePayout(rows));
     }
 
     [Fact]

@@ -68,20 +68,20 @@ public sealed class OzonMappingTests
         var ledger = ozon.Connector.Map(rows, Moscow);
 
         ozonPayout.Should().Be(HandCheckedOzonPayout).And.Be(HandChecked.AccruedTotal);
-        new OzonLedgerPayoutStrategy().Compute(ozon.Connector, rows, Moscow).Should().Be(HandCheckedLedgerPayout);
-        (OzonMapper.LedgerPayout(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozonPayout);
+        DerivedPayout.Of(ledger).Should().Be(HandCheckedLedgerPayout);
+        (DerivedPayout.Of(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozonPayout);
         foreach (var order in rows.Where(r => r.OrderKey is not null).GroupBy(r => r.OrderKey!))
         {
             var mapped = ozon.Connector.Map([.. order], Moscow);
             var marketplace = ozon.Connector.MarketplacePayout([.. order]) ?? 0m;
-            (OzonMapper.LedgerPayout(mapped) + mapped.Gaps.Sum(g => g.PayoutEffect)).Should().Be(marketplace, "order {0} closes on its own", order.Key);
+            (DerivedPayout.Of(mapped) + mapped.Gaps.Sum(g => g.PayoutEffect)).Should().Be(marketplace, "order {0} closes on its own", order.Key);
             mapped.Gaps.Where(g => g.OrderKey != order.Key).Should().BeEmpty();
         }
 
         foreach (var day in rows.Where(r => r.OrderKey is null))
         {
             var mapped = ozon.Connector.Map([day], Moscow);
-            (OzonMapper.LedgerPayout(mapped) + mapped.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozon.Connector.MarketplacePayout([day]));
+            (DerivedPayout.Of(mapped) + mapped.Gaps.Sum(g => g.PayoutEffect)).Should().Be(ozon.Connector.MarketplacePayout([day]));
             mapped.Fees.Where(f => f.Date != day.BusinessDate).Should().BeEmpty();
         }
     }
@@ -190,7 +190,7 @@ public sealed class OzonMappingTests
         ledger.Fees.Should().Equal(new PeriodFee(Day2, "ozon", "storage", 80m));
         ledger.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
             g.PayoutEffect == 250m && g.OrderKey == null && g.SourceIds.SequenceEqual(new[] { "2026-03-02" }) && g.Reason == "other on 2026-03-02 nets to a credit of 250.00");
-        (OzonMapper.LedgerPayout(ledger) + 250m).Should().Be(OzonMapper.Payout(rows)).And.Be(170m);
+        (DerivedPayout.Of(ledger) + 250m).Should().Be(OzonMapper.Payout(rows)).And.Be(170m);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class OzonMappingTests
             s.Quantity == 2 && s.Revenue == 1600m && s.Commission == 240m && s.Logistics == 50m);
         ledger.Returns.Should().ContainSingle().Which.Should().Match<ReturnEvent>(r => r.Refund == 800m && r.CommissionRefund == 120m);
         ledger.Gaps.Should().BeEmpty("the unit carried at the posting's price comes back unrefunded by Ozon: it nets to nothing");
-        OzonMapper.LedgerPayout(ledger).Should().Be(OzonMapper.Payout(rows)).And.Be(630m);
+        DerivedPayout.Of(ledger).Should().Be(OzonMapper.Payout(rows)).And.Be(630m);
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class OzonMappingTests
         ledger.Returns.Should().ContainSingle().Which.Should().Match<ReturnEvent>(r => r.Refund == 1000m && r.CommissionRefund == 170m);
         ledger.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
             g.OrderKey == "0501-0001-1" && g.PayoutEffect == 830m && g.SourceIds.SequenceEqual(new[] { "0501-0001-1", "811" }));
-        (OzonMapper.LedgerPayout(ledger) + 830m).Should().Be(OzonMapper.Payout(rows)).And.Be(830m);
+        (DerivedPayout.Of(ledger) + 830m).Should().Be(OzonMapper.Payout(rows)).And.Be(830m);
     }
 
     [Fact]
@@ -278,7 +278,7 @@ public sealed class OzonMappingTests
         ledger.Returns.Should().BeEmpty();
         ledger.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
             g.OrderKey == "0601-0001-1" && g.PayoutEffect == -830m && g.Reason.Contains("with no return listed"));
-        (OzonMapper.LedgerPayout(ledger) - 830m).Should().Be(OzonMapper.Payout(rows));
+        (DerivedPayout.Of(ledger) - 830m).Should().Be(OzonMapper.Payout(rows));
     }
 
     [Fact]
@@ -298,7 +298,7 @@ public sealed class OzonMappingTests
             r.ReturnId == "801" && r.Refund == 1000m && r.CommissionRefund == 170m && r.Restockable);
         ledger.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
             g.SourceIds.SequenceEqual(new[] { "802" }) && g.OrderKey == "0701-0001-1" && g.PayoutEffect == 0m);
-        OzonMapper.LedgerPayout(ledger).Should().Be(OzonMapper.Payout(rows)).And.Be(0m);
+        DerivedPayout.Of(ledger).Should().Be(OzonMapper.Payout(rows)).And.Be(0m);
     }
 
     [Fact]
@@ -366,7 +366,7 @@ public sealed class OzonMappingTests
         ledger.Fees.Select(f => f.Kind).Distinct().Should().BeEquivalentTo("storage", "acceptance", "penalty", "promotion", "acquiring");
         var payout = OzonMapper.Payout(rows);
         payout.Should().Be(data.AccruedTotal);
-        OzonMapper.LedgerPayout(ledger).Should().Be(payout!.Value);
+        DerivedPayout.Of(ledger).Should().Be(payout!.Value);
         foreach (var line in ledger.Sales)
         {
             line.Quantity.Should().BePositive();
@@ -411,10 +411,10 @@ public sealed class OzonMappingTests
 
         old.Sales.Should().ContainSingle().Which.Should().Match<SaleLine>(s => s.Revenue == 1000m && s.Commission == 170m && s.Logistics == 60m);
         old.Fees.Should().Equal(new PeriodFee(Day2, "ozon", "storage", 90m));
-        OzonMapper.Payout(stored).Should().Be(OzonMapper.LedgerPayout(old)).And.Be(680m);
+        OzonMapper.Payout(stored).Should().Be(DerivedPayout.Of(old)).And.Be(680m);
         accrued.Sales.Should().ContainSingle().Which.Logistics.Should().Be(65m);
         accrued.Fees.Should().Equal(new PeriodFee(Day2, "ozon", "storage", 95m));
         OzonMapper.Payout([.. stored, OzonRows.Accruals("1001-0001-1", [Sale(Mug, Day2), Charge(Logistic, -65m, Day2)]), OzonRows.Day(Day2, [NonItem(1, Day2, Placements, -95m)])])
-            .Should().Be(OzonMapper.LedgerPayout(accrued)).And.Be(670m, "the accruals replace the operations, they do not add to them");
+            .Should().Be(DerivedPayout.Of(accrued)).And.Be(670m, "the accruals replace the operations, they do not add to them");
     }
 }

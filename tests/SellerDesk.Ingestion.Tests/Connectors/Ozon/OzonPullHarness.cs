@@ -12,8 +12,8 @@ using SellerDesk.Testing;
 namespace SellerDesk.Ingestion.Tests.Connectors.Ozon;
 
 /// <summary>
-/// A workspace with an Ozon connection pointed at a fake Ozon over real HTTP, a pull runner that reconciles with
-/// <see cref="OzonLedgerPayoutStrategy"/> on a clock whose waits take no time, and helpers to read what runs left.
+/// A workspace with an Ozon connection pointed at a fake Ozon over real HTTP, a pull runner on a clock whose waits
+/// take no time, and helpers to read what runs left.
 /// </summary>
 internal sealed class OzonPullHarness : IAsyncDisposable
 {
@@ -26,7 +26,7 @@ internal sealed class OzonPullHarness : IAsyncDisposable
         WorkspaceId = workspaceId;
         Connector = new OzonConnector(new ResilientHttpSender(_http, Time, new Random(42)), options);
         Connection = fake.Connection(connectionId) with { WorkspaceId = workspaceId };
-        Runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), Time, [new OzonLedgerPayoutStrategy()]);
+        Runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), Time);
     }
 
     public TestDatabase Database { get; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Sandbox;
 using SellerDesk.Ingestion.Files;
@@ -84,7 +85,10 @@ public sealed class SandboxConnectorTests(TestDatabase database) : IClassFixture
         var ledger = connector.Map(rows, Moscow);
         ledger.Returns.Should().OnlyContain(r => orderIds.Contains(r.OrderId));
         ledger.Returns.Should().HaveCount(rows.Count(r => r.Feed == SandboxConnector.ReturnsFeed) - orphans.Count);
-        new SandboxLedgerPayoutStrategy().Compute(connector, rows, Moscow).Should().Be(connector.MarketplacePayout(rows));
+        ledger.Gaps.Select(g => g.OrderKey).Should().BeEquivalentTo(orphans.Select(o => o.OrderKey), "each waiting return is a gap naming its order");
+        ledger.Gaps.SelectMany(g => g.SourceIds).Should().BeEquivalentTo(orphans.Select(o => o.SourceId));
+        (Payout.Of(ledger.Sales, ledger.Returns, ledger.Fees) + ledger.Gaps.Sum(g => g.PayoutEffect))
+            .Should().Be(connector.MarketplacePayout(rows), "the ledger and its gaps account for every kopeck the sandbox pays");
     }
 
     [Fact]
@@ -93,7 +97,9 @@ public sealed class SandboxConnectorTests(TestDatabase database) : IClassFixture
         var connector = new SandboxConnector();
         var act = async () => await FetchAsync(connector, Connection("seven"), new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 2));
 
-        (await act.Should().ThrowAsync<ConnectorException>()).Which.Message.Should().Contain("'seven' is not a whole number");
+        var thrown = (await act.Should().ThrowAsync<ConnectorException>()).Which;
+        thrown.Text.En.Should().Contain("'seven' is not a whole number");
+        thrown.Text.Ru.Should().Contain("«seven» — не целое число");
     }
 
     [Fact]
@@ -108,7 +114,7 @@ public sealed class SandboxConnectorTests(TestDatabase database) : IClassFixture
             "INSERT INTO connections (id, workspace_id, marketplace, name, protected_credentials) VALUES ($1, $2, 'sandbox', 'Sandbox', 'protected')",
             connection.Id,
             workspace);
-        var runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), time, [new SandboxLedgerPayoutStrategy()]);
+        var runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), time);
 
         async Task<PullRunResult> PullAsync(DateOnly from, DateOnly to)
         {

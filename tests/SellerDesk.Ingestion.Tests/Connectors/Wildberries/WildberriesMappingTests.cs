@@ -56,7 +56,7 @@ public sealed class WildberriesMappingTests
         var payout = wb.Connector.MarketplacePayout(rows);
 
         payout.Should().Be(HandCheckedPayout);
-        WildberriesLedgerPayout.Compute(wb.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
+        DerivedPayout.Of(wb.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class WildberriesMappingTests
         ledger.Returns.Should().HaveCountGreaterThan(50);
         ledger.Sales.Should().Contain(s => s.OtherFees > 0).And.Contain(s => s.Commission == 0m, "WB's own discount shows up");
         ledger.Fees.Select(f => f.Kind).Distinct().Should().BeEquivalentTo("storage", "acceptance", "deduction", "logistics");
-        wb.Connector.MarketplacePayout(rows).Should().Be(WildberriesLedgerPayout.Compute(ledger));
+        wb.Connector.MarketplacePayout(rows).Should().Be(DerivedPayout.Of(ledger));
         LedgerRulesHold(ledger);
     }
 
@@ -91,7 +91,7 @@ public sealed class WildberriesMappingTests
 
         var ledger = wb.Connector.Map([.. rows.Where(r => r.SourceId != logistics.RrdId.ToString(CultureInfo.InvariantCulture))], Moscow);
 
-        var difference = wb.Connector.MarketplacePayout(rows) - WildberriesLedgerPayout.Compute(ledger);
+        var difference = wb.Connector.MarketplacePayout(rows) - DerivedPayout.Of(ledger);
         difference.Should().Be(-logistics.DeliveryRub);
     }
 
@@ -114,7 +114,7 @@ public sealed class WildberriesMappingTests
             s.Revenue == 1000m && s.Commission == 185.00m && s.Logistics == 75.00m);
         ledger.Fees.Single(f => f.Kind == "storage" && f.Date == new DateOnly(2026, 3, 2)).Amount.Should().Be(226.55m);
         wb.Connector.MarketplacePayout(after).Should().Be(HandCheckedPayout - 20.50m - 15.00m - 26.55m)
-            .And.Be(WildberriesLedgerPayout.Compute(ledger));
+            .And.Be(DerivedPayout.Of(ledger));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class WildberriesMappingTests
         var ledger = wb.Connector.Map(rows, Moscow);
         ledger.Sales.Single(s => s.OrderId == "srid-a").Logistics.Should().Be(65.00m, "the re-issued line counts once, with its new figure");
         ledger.Fees.Should().NotContain(f => f.Kind == "storage" && f.Date == new DateOnly(2026, 3, 3), "the dropped storage line is gone");
-        wb.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 5.00m + 100.00m).And.Be(WildberriesLedgerPayout.Compute(ledger));
+        wb.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 5.00m + 100.00m).And.Be(DerivedPayout.Of(ledger));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class WildberriesMappingTests
         mapping.Ledger.Sales.Should().NotContain(s => s.OrderId == "srid-a");
         mapping.Ledger.Fees.Where(f => f.Kind == "logistics").Select(f => (f.Date, f.Amount)).Should().Equal(
             (new DateOnly(2026, 3, 2), 60.00m), (new DateOnly(2026, 3, 3), 55.00m), (new DateOnly(2026, 3, 4), 45.00m));
-        (WildberriesLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
+        (DerivedPayout.Of(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class WildberriesMappingTests
         mapping.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
             g.Reason == "return 16 of order srid-a: 1 unit(s) back but only 0 sold and not yet returned"
             && g.SourceIds.Single() == "16");
-        (WildberriesLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
+        (DerivedPayout.Of(mapping.Ledger) + mapping.UnmappedPayout).Should().Be(wb.Connector.MarketplacePayout(rows));
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class WildberriesMappingTests
 
         mapping.Gaps.Should().ContainSingle().Which.PayoutEffect.Should().Be(99.90m);
         wb.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout + 99.90m);
-        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(HandCheckedPayout);
+        DerivedPayout.Of(mapping.Ledger).Should().Be(HandCheckedPayout);
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed class WildberriesMappingTests
         mapping.Gaps.Should().BeEmpty();
         mapping.Ledger.Returns.Single().ReturnLogistics.Should().Be(40m);
         mapping.Ledger.Sales.Single().Should().Match<SaleLine>(s => s.OtherFees == 0m && s.Revenue == 1070m);
-        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(connector.MarketplacePayout(rows));
+        DerivedPayout.Of(mapping.Ledger).Should().Be(connector.MarketplacePayout(rows));
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public sealed class WildberriesMappingTests
             inParts.Fees.Should().Equal(whole.Fees);
             inParts.AdSpend.Should().Equal(whole.AdSpend);
             session.MarketplacePayout.Should().Be(wholePayout);
-            WildberriesLedgerPayout.Compute(inParts).Should().Be(WildberriesLedgerPayout.Compute(whole));
+            DerivedPayout.Of(inParts).Should().Be(DerivedPayout.Of(whole));
         }
     }
 
@@ -302,7 +302,7 @@ public sealed class WildberriesMappingTests
         var allV1 = connector.MapDetailed([.. HandChecked.Lines.Select(Row)]);
         mixed.Ledger.Sales.Should().Equal(allV1.Ledger.Sales);
         mixed.Ledger.Returns.Should().ContainSingle().Which.Should().Match<ReturnEvent>(r => r.OrderId == "srid-a" && r.ReturnLogistics == 45.00m);
-        WildberriesLedgerPayout.Compute(mixed.Ledger).Should().Be(connector.MarketplacePayout(rows)).And.Be(HandCheckedPayout);
+        DerivedPayout.Of(mixed.Ledger).Should().Be(connector.MarketplacePayout(rows)).And.Be(HandCheckedPayout);
     }
 
     [Fact]
@@ -324,7 +324,7 @@ public sealed class WildberriesMappingTests
             "wildberries", "srid-b", "222", new DateTimeOffset(2026, 3, 1, 23, 30, 0, Msk), null, "organic", "TEE-02", 2,
             Revenue: 2325.00m, Commission: 305.50m, Logistics: 110.00m, Acquiring: 34.50m, OtherFees: 300.00m));
         mapping.Ledger.Sales.Should().HaveCount(3, "the re-issued sale is not a second sale");
-        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 2050.00m + 1960.00m).And.Be(WildberriesLedgerPayout.Compute(mapping.Ledger));
+        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 2050.00m + 1960.00m).And.Be(DerivedPayout.Of(mapping.Ledger));
     }
 
     [Fact]
@@ -339,7 +339,7 @@ public sealed class WildberriesMappingTests
 
         mapping.Ledger.Sales.Should().NotContain(s => s.OrderId == "srid-c");
         mapping.Gaps.Should().BeEmpty("the storno cancels the sale exactly");
-        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 376.99m).And.Be(WildberriesLedgerPayout.Compute(mapping.Ledger));
+        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout - 376.99m).And.Be(DerivedPayout.Of(mapping.Ledger));
     }
 
     [Fact]
@@ -355,7 +355,7 @@ public sealed class WildberriesMappingTests
         mapping.Ledger.Returns.Should().BeEmpty();
         mapping.Gaps.Should().BeEmpty();
         mapping.Ledger.Sales.Single(s => s.OrderId == "srid-a").Logistics.Should().Be(105.00m, "the return leg stays a cost of the sale");
-        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout + 820.50m).And.Be(WildberriesLedgerPayout.Compute(mapping.Ledger));
+        connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout + 820.50m).And.Be(DerivedPayout.Of(mapping.Ledger));
     }
 
     [Fact]
@@ -383,7 +383,7 @@ public sealed class WildberriesMappingTests
         taken.Should().BeEquivalentTo(whole.Gaps, "each gap comes once, with the part that made it");
         whole.Gaps.Where(g => g.Reason.StartsWith("return ", StringComparison.Ordinal)).Should().NotBeEmpty()
             .And.OnlyContain(g => g.OrderKey != null && rows.Single(r => r.SourceId == g.SourceIds[0]).OrderKey == g.OrderKey);
-        (WildberriesLedgerPayout.Compute(whole) + whole.Gaps.Sum(g => g.PayoutEffect)).Should().Be(wb.Connector.MarketplacePayout(rows));
+        (DerivedPayout.Of(whole) + whole.Gaps.Sum(g => g.PayoutEffect)).Should().Be(wb.Connector.MarketplacePayout(rows));
     }
 
     [Fact]
@@ -421,7 +421,7 @@ public sealed class WildberriesMappingTests
         mapping.Gaps.Should().ContainSingle().Which.Should().Match<MappingGap>(g =>
             g.OrderKey == "srid-a" && g.PayoutEffect == 0m && g.SourceIds.Single() == "1"
             && g.Reason.Contains("cashbackAmount 12.30") && g.Reason.Contains("cashbackCommissionChange 4.10"));
-        WildberriesLedgerPayout.Compute(mapping.Ledger).Should().Be(HandCheckedPayout).And.Be(connector.MarketplacePayout(rows)!.Value);
+        DerivedPayout.Of(mapping.Ledger).Should().Be(HandCheckedPayout).And.Be(connector.MarketplacePayout(rows)!.Value);
     }
 
     private static WildberriesConnector Connector() =>
@@ -452,4 +452,5 @@ public sealed class WildberriesMappingTests
         ledger.Fees.Should().OnlyContain(f => f.Amount > 0).And.OnlyHaveUniqueItems(f => new { f.Date, f.Kind });
         ledger.AdSpend.Should().OnlyContain(a => a.Amount > 0 && a.Channel == "wb_ads").And.OnlyHaveUniqueItems(a => a.Date);
     }
+
 }

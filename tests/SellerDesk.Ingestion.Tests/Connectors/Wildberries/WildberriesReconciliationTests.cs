@@ -26,7 +26,7 @@ public sealed class WildberriesReconciliationTests(WildberriesReconciliationTest
         ledger.Gaps.Should().BeEmpty();
         ledger.Sales.Should().HaveCountGreaterThan(700);
         var marketplace = _wb.Connector.MarketplacePayout(_rows);
-        marketplace.Should().Be(WildberriesLedgerPayout.Compute(ledger));
+        marketplace.Should().Be(DerivedPayout.Of(ledger));
         marketplace.Should().Be(Month.Lines.Sum(LinePayout), "the figure is the report's own, line by line");
         Differences(ledger).Should().BeEmpty("every order with a sale agrees to the kopeck");
     }
@@ -38,7 +38,7 @@ public sealed class WildberriesReconciliationTests(WildberriesReconciliationTest
         var twice = ledger.Sales[ledger.Sales.Count / 2];
         var broken = ledger with { Sales = [.. ledger.Sales, twice] };
 
-        var difference = _wb.Connector.MarketplacePayout(_rows) - WildberriesLedgerPayout.Compute(broken);
+        var difference = _wb.Connector.MarketplacePayout(_rows) - DerivedPayout.Of(broken);
 
         var salePayout = twice.Revenue - twice.Commission - twice.Acquiring - twice.Logistics - twice.OtherFees;
         difference.Should().Be(-salePayout);
@@ -52,7 +52,7 @@ public sealed class WildberriesReconciliationTests(WildberriesReconciliationTest
         var lost = ledger.Returns[0];
         var broken = ledger with { Returns = [.. ledger.Returns.Skip(1)] };
 
-        var difference = _wb.Connector.MarketplacePayout(_rows) - WildberriesLedgerPayout.Compute(broken);
+        var difference = _wb.Connector.MarketplacePayout(_rows) - DerivedPayout.Of(broken);
 
         var taken = lost.Refund - lost.CommissionRefund + lost.ReturnLogistics;
         difference.Should().Be(-taken);
@@ -66,7 +66,7 @@ public sealed class WildberriesReconciliationTests(WildberriesReconciliationTest
         var wrong = ledger.Sales[7];
         var broken = ledger with { Sales = [.. ledger.Sales.Select(s => s == wrong ? s with { Commission = s.Commission + 0.01m } : s)] };
 
-        (_wb.Connector.MarketplacePayout(_rows) - WildberriesLedgerPayout.Compute(broken)).Should().Be(0.01m);
+        (_wb.Connector.MarketplacePayout(_rows) - DerivedPayout.Of(broken)).Should().Be(0.01m);
         Differences(broken).Should().Equal((wrong.OrderId, 0.01m));
     }
 
@@ -77,7 +77,7 @@ public sealed class WildberriesReconciliationTests(WildberriesReconciliationTest
         var lost = ledger.Fees.First(f => f.Kind == "storage");
         var broken = ledger with { Fees = [.. ledger.Fees.Where(f => f != lost)] };
 
-        (_wb.Connector.MarketplacePayout(_rows) - WildberriesLedgerPayout.Compute(broken)).Should().Be(-lost.Amount);
+        (_wb.Connector.MarketplacePayout(_rows) - DerivedPayout.Of(broken)).Should().Be(-lost.Amount);
         Differences(broken).Should().BeEmpty("a period fee belongs to a date, not to an order");
     }
 
@@ -96,7 +96,7 @@ public sealed class WildberriesReconciliationTests(WildberriesReconciliationTest
         var gap = ledger.Gaps.Should().ContainSingle(g => g.SourceIds.Contains(id)).Subject;
         gap.OrderKey.Should().Be(sale.Srid);
         gap.PayoutEffect.Should().Be(sale.PpvzForPay);
-        (WildberriesLedgerPayout.Compute(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(_wb.Connector.MarketplacePayout(rows));
+        (DerivedPayout.Of(ledger) + ledger.Gaps.Sum(g => g.PayoutEffect)).Should().Be(_wb.Connector.MarketplacePayout(rows));
     }
 
     /// <summary>The report's payout of one line, worked out here from the fake's own figures (not from any payload).</summary>
@@ -118,7 +118,7 @@ public sealed class WildberriesReconciliationTests(WildberriesReconciliationTest
         {
             var own = new DerivedLedger([.. ledger.Sales.Where(s => s.OrderId == order)], [.. ledger.Returns.Where(r => r.OrderId == order)], [], []);
             var difference = _wb.Connector.MarketplacePayout(rowsByOrder[order])!.Value
-                - WildberriesLedgerPayout.Compute(own) - ledger.Gaps.Where(g => g.OrderKey == order).Sum(g => g.PayoutEffect);
+                - DerivedPayout.Of(own) - ledger.Gaps.Where(g => g.OrderKey == order).Sum(g => g.PayoutEffect);
             if (difference != 0m)
             {
                 differences.Add((order, difference));

@@ -545,7 +545,7 @@ public sealed class YandexMarketConnectorTests
         mapping.Ledger.Fees.Should().Contain(new SellerDesk.Domain.Ledger.PeriodFee(new DateOnly(2026, 3, 3), "yandex_market", "other", 99m));
         mapping.Gaps.Should().HaveCount(2);
         mapping.Gaps.Should().ContainSingle(g => g.SourceIds.Contains(noId.SourceId)).Which.PayoutEffect.Should().Be(90m, "the order without an id: its payout, shown, not lost");
-        ym.Connector.MarketplacePayout(rows).Should().Be(YandexMarketLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout);
+        ym.Connector.MarketplacePayout(rows).Should().Be(DerivedPayout.Of(mapping.Ledger) + mapping.UnmappedPayout);
         notices.Select(n => n.En).Should().BeEquivalentTo(
         [
             "Yandex Market sent 1 order(s) without an id: kept with their raw content and shown as unmapped money in reconciliation",

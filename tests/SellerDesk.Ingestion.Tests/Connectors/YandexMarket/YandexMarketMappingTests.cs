@@ -4,7 +4,6 @@ using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
-using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using static SellerDesk.Ingestion.Tests.Connectors.YandexMarket.YandexMarketFixtures;
 
@@ -32,7 +31,7 @@ public sealed class YandexMarketMappingTests
         Subsidies: []);
 
     /// <summary>The ledger payout plus what the gaps account for: what reconciliation compares with Yandex's payout.</summary>
-    private static decimal Explained(YandexMarketMapping mapping) => YandexMarketLedgerPayout.Compute(mapping.Ledger) + mapping.UnmappedPayout;
+    private static decimal Explained(YandexMarketMapping mapping) => DerivedPayout.Of(mapping.Ledger) + mapping.UnmappedPayout;
 
     [Fact]
     public async Task The_hand_checked_campaign_maps_to_exactly_the_expected_ledger_records()
@@ -77,8 +76,8 @@ public sealed class YandexMarketMappingTests
         var rows = await ym.FetchAsync(From, To);
 
         ym.Connector.MarketplacePayout(rows).Should().Be(HandCheckedPayout);
-        YandexMarketLedgerPayout.Compute(ym.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
-        new YandexMarketLedgerPayoutStrategy().Compute(ym.Connector, rows, Moscow).Should().Be(HandCheckedPayout);
+        DerivedPayout.Of(ym.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
+        DerivedPayout.Of(ym.Connector.Map(rows, Moscow)).Should().Be(HandCheckedPayout);
         HandChecked.Payout.Should().Be(HandCheckedPayout);
     }
 
@@ -277,7 +276,7 @@ public sealed class YandexMarketMappingTests
         mapping.Ledger.Returns.Should().BeEmpty();
         mapping.Ledger.Sales.Sum(s => s.Revenue).Should().Be(3000m);
         mapping.Gaps.Should().BeEmpty();
-        Connector.MarketplacePayout(rows).Should().Be(YandexMarketLedgerPayout.Compute(mapping.Ledger)).And.Be(2492m);
+        Connector.MarketplacePayout(rows).Should().Be(DerivedPayout.Of(mapping.Ledger)).And.Be(2492m);
     }
 
     [Fact]
@@ -304,7 +303,7 @@ public sealed class YandexMarketMappingTests
         sale.Revenue.Should().Be(2000m);
         back.Refund.Should().Be(sale.Revenue, "the buyer's 1800 and Yandex's deducted 200");
         mapping.Gaps.Should().BeEmpty();
-        Connector.MarketplacePayout(rows).Should().Be(YandexMarketLedgerPayout.Compute(mapping.Ledger)).And.Be(-290m);
+        Connector.MarketplacePayout(rows).Should().Be(DerivedPayout.Of(mapping.Ledger)).And.Be(-290m);
     }
 
     [Fact]
@@ -454,7 +453,7 @@ public sealed class YandexMarketMappingTests
             new PeriodFee(new DateOnly(2026, 3, 2), "yandex_market", "storage", 45.50m));
         mapping.Ledger.Sales.Should().ContainSingle().Which.Logistics.Should().Be(80m + 30m);
         mapping.Gaps.Should().BeEmpty();
-        Connector.MarketplacePayout(rows).Should().Be(YandexMarketLedgerPayout.Compute(mapping.Ledger)).And.Be(1500m - 500m - 285m - 30m - 45.50m - 500m);
+        Connector.MarketplacePayout(rows).Should().Be(DerivedPayout.Of(mapping.Ledger)).And.Be(1500m - 500m - 285m - 30m - 45.50m - 500m);
     }
 
     [Fact]
@@ -485,7 +484,7 @@ public sealed class YandexMarketMappingTests
         mapping.Ledger.Sales.Should().Contain(s => s.CustomerId != null).And.Contain(s => s.CustomerId == null);
         mapping.Ledger.Fees.Select(f => f.Kind).Distinct().Should().BeEquivalentTo(["storage", "acceptance", "promotion"]);
         Connector.MarketplacePayout(rows).Should().Be(data.Payout);
-        new YandexMarketLedgerPayoutStrategy().Compute(Connector, rows, Moscow).Should().Be(data.Payout);
+        DerivedPayout.Of(Connector.Map(rows, Moscow)).Should().Be(data.Payout);
         foreach (var sale in mapping.Ledger.Sales)
         {
             (sale.Commission >= 0m && sale.Logistics >= 0m && sale.Acquiring >= 0m && sale.OtherFees >= 0m).Should().BeTrue();
@@ -502,7 +501,7 @@ public sealed class YandexMarketMappingTests
         var mapping = YandexMarketConnector.MapDetailed(rows);
 
         mapping.Gaps.Should().BeEmpty();
-        Connector.MarketplacePayout(rows).Should().Be(data.Payout).And.Be(YandexMarketLedgerPayout.Compute(mapping.Ledger));
+        Connector.MarketplacePayout(rows).Should().Be(data.Payout).And.Be(DerivedPayout.Of(mapping.Ledger));
     }
 
     [Fact]
@@ -522,7 +521,7 @@ public sealed class YandexMarketMappingTests
         foreach (var order in rows.Where(r => r.OrderKey is not null).GroupBy(r => r.OrderKey!))
         {
             var marketplace = Connector.MarketplacePayout([.. order]) ?? 0m;
-            var ledger = YandexMarketLedgerPayout.Compute(tampered with
+            var ledger = DerivedPayout.Of(tampered with
             {
                 Sales = [.. tampered.Sales.Where(s => s.OrderId == order.Key)],
                 Returns = [.. tampered.Returns.Where(r => r.OrderId == order.Key)],
@@ -536,16 +535,12 @@ public sealed class YandexMarketMappingTests
         }
 
         differing.Should().Equal((victim.OrderId, 12.34m));
-        (Connector.MarketplacePayout(rows) - YandexMarketLedgerPayout.Compute(tampered) - mapping.UnmappedPayout).Should().Be(12.34m, "the run as a whole differs by it");
+        (Connector.MarketplacePayout(rows) - DerivedPayout.Of(tampered) - mapping.UnmappedPayout).Should().Be(12.34m, "the run as a whole differs by it");
     }
 
     [Fact]
-    public void The_ledger_payout_strategy_serves_yandex_market_and_says_nothing_without_orders_or_charges()
+    public void The_marketplace_payout_says_nothing_without_orders_or_charges()
     {
-        var strategy = new YandexMarketLedgerPayoutStrategy();
-
-        strategy.Marketplace.Should().Be("yandex_market");
-        ((ILedgerPayoutStrategy)strategy).Compute(Connector, [ReturnRow(DefectiveCap)], Moscow).Should().BeNull();
         Connector.MarketplacePayout([]).Should().BeNull();
         Connector.MarketplacePayout([ReturnRow(DefectiveCap)]).Should().BeNull();
     }
@@ -556,4 +551,5 @@ public sealed class YandexMarketMappingTests
         orderKey,
         DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
         $$"""{"sheet":"{{sheet}}","row":{{row}}}""");
+
 }

@@ -28,11 +28,7 @@ internal sealed class YandexMarketPullHarness : IAsyncDisposable
         WorkspaceId = workspaceId;
         Connector = new YandexMarketConnector(new ResilientHttpSender(_http, Time, new Random(42)), options, Time);
         Connection = fake.Connection(connectionId) with { WorkspaceId = workspaceId };
-        Runner = new PullRunner(
-            database.DataSource,
-            new LedgerImporter(database.DataSource),
-            Time,
-            [new WildberriesLedgerPayoutStrategy(), new YandexMarketLedgerPayoutStrategy()]);
+        Runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), Time);
     }
 
     public TestDatabase Database { get; }

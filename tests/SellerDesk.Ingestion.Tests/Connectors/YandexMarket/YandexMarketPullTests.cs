@@ -164,9 +164,9 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var (_, result) = await h.PullAsync(Start, End);
 
         result.Status.Should().Be(PullRunStatus.Failed);
-        result.Error.Should().StartWith("token rejected by Yandex Market");
+        result.Error!.En.Should().StartWith("token rejected by Yandex Market");
         h.Fake.Requests.Should().ContainSingle("a rejected key is not retried");
-        (await h.ConnectionRowAsync()).Should().Be(("needs_token", result.Error));
+        (await h.ConnectionRowAsync()).Should().Be(("needs_token", result.Error.Encode()));
         (await h.SourceRowsAsync()).Should().Be(0);
         (await h.LedgerAsync()).Sales.Should().Be(0);
     }
@@ -180,8 +180,8 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var (_, result) = await h.PullAsync(Start, End);
 
         result.Status.Should().Be(PullRunStatus.Failed);
-        result.Error.Should().Be("Yandex Market answered 500 five times in a row; the pull will retry at the next run");
-        (await h.ConnectionRowAsync()).Should().Be(("failing", result.Error));
+        result.Error!.En.Should().StartWith("Yandex Market answered 500 five times in a row; the pull will retry at the next run");
+        (await h.ConnectionRowAsync()).Should().Be(("failing", result.Error.Encode()));
         (await h.SourceRowsAsync()).Should().Be(0);
         (await h.LedgerAsync()).Figures().Should().Be(new LedgerSnapshot(0, 0m, 0m, 0, 0m, 0, 0m, 0, 0m, 0));
 
@@ -284,7 +284,7 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var (_, result) = await h.PullAsync(Start, End);
 
         result.Status.Should().Be(PullRunStatus.Failed);
-        result.Error.Should().Contain("Yandex Market no longer serves the method GET /v2/campaigns/{campaignId}/returns (HTTP 410)");
+        result.Error!.En.Should().Contain("Yandex Market no longer serves the method GET /v2/campaigns/{campaignId}/returns (HTTP 410)");
         (await h.SourceRowsAsync()).Should().Be(0);
         (await h.LedgerAsync()).Sales.Should().Be(0);
     }

@@ -1,0 +1,588 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using SellerDesk.Data;
+using SellerDesk.Domain.Ledger;
+using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
+using SellerDesk.Ingestion.Files;
+
+namespace SellerDesk.Ingestion.Pulls;
+
+/// <summary>
+/// The second half of a run's writes (decision 0006, 0010): derives the ledger of the connection's pending dates and
+/// orders from every source row of them, writes it as the connection's own rows, deletes the connection's rows those
+/// orders and dates no longer produce, and records what the mapping could not carry (gaps). It never writes, restates
+/// or deletes another source's rows: an order the ledger holds from another source is left as it is and recorded as a
+/// gap of this run.
+/// </summary>
+internal sealed class PullDerivation(
+    NpgsqlDataSource dataSource, LedgerImporter ledger, int mappingPartRows, int writePartRows, Action<string, TimeSpan>? phaseTimed)
+{
+    private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly LedgerImporter _ledger = ledger;
+    private readonly int _writePartRows = writePartRows;
+
+    /// <summary>
+    /// Derives the ledger of the connection's pending dates (<c>source_pending_dates</c>, filled by the merges, and the
+    /// dates of rows flagged <c>needs_derivation</c>) and pending orders (<c>source_pending_orders</c>: orders rows
+    /// left). The dates are re-derived whole: every row of those dates, and every row of every order with a row on
+    /// them or pending (an order's rows are mapped together, wherever their dates). Period fees and ad spend of other
+    /// dates the mapping touches are partial and are dropped (those dates are not changed). Writes the ledger, deletes
+    /// what those orders and dates no longer produce, saves the gaps, and clears the pending dates, orders and flags.
+    /// Returns the ledger's rejection, or null.
+    /// </summary>
+    public async Task<LocalText?> DeriveAsync(
+        NpgsqlConnection session,
+        Guid runId,
+        ConnectionSettings connection,
+        IMarketplaceConnector connector,
+        TimeZoneInfo zone,
+        PullWindow window,
+        CancellationToken ct)
+    {
+        var deriving = Stopwatch.GetTimestamp();
+        await DropScopeAsync(session);
+        try
+        {
+            await PullSql.ExecuteAsync(
+                session,
+                """
+                CREATE TEMP TABLE pull_derive_dates AS
+                SELECT business_date FROM source_pending_dates WHERE connection_id = $1
+                UNION
+                SELECT business_date FROM source_rows WHERE connection_id = $1 AND needs_derivation
+                """,
+                ct,
+                connection.Id);
+            await PullSql.ExecuteAsync(
+                session,
+                """
+                CREATE TEMP TABLE pull_derive_keys AS
+                SELECT order_key FROM source_rows
+                WHERE connection_id = $1 AND order_key IS NOT NULL
+                  AND business_date IN (SELECT business_date FROM pull_derive_dates)
+                UNION
+                SELECT order_key FROM source_pending_orders WHERE connection_id = $1
+                """,
+                ct,
+                connection.Id);
+            await PullSql.ExecuteAsync(session, "ANALYZE pull_derive_dates", ct);
+            await PullSql.ExecuteAsync(session, "ANALYZE pull_derive_keys", ct);
+
+            var dates = new HashSet<DateOnly>(await PullSql.ListAsync<DateOnly>(session, "SELECT business_date FROM pull_derive_dates", ct));
+            var vanished = await PullSql.ListAsync<string>(
+                session,
+                """
+                SELECT p.order_key FROM source_pending_orders AS p
+                WHERE p.connection_id = $1
+                  AND NOT EXISTS (SELECT 1 FROM source_rows AS s WHERE s.connection_id = p.connection_id AND s.order_key = p.order_key)
+                """,
+                ct,
+                connection.Id);
+            var anyPendingOrder = vanished.Count > 0
+                || await PullSql.ListAsync<int>(session, "SELECT 1 FROM source_pending_orders WHERE connection_id = $1 LIMIT 1", ct, connection.Id) is { Count: > 0 };
+            if (dates.Count == 0 && !anyPendingOrder)
+            {
+                return null;
+            }
+
+            // Read in order of order key, so each order's rows come together and the mapping takes them part by part;
+            // a session that can hand its orders over has them written every WritePartRows rows (memory stays flat:
+            // each part is whole orders, written idempotently, and the pending dates stay until the end, so a run
+            // that stops half-way is completed by the next one).
+            var mapping = connector is IStreamingLedgerMapper streaming ? streaming.StartMapping(zone) : new CollectingMappingSession(connector, zone);
+            var feeds = new HashSet<string>(StringComparer.Ordinal);
+            var parts = new PartWriter(this, connection, connector, mapping);
+            DerivedLedger mapped;
+            try
+            {
+                await using (var read = PullSql.Command(
+                    session,
+                    """
+                    SELECT feed, source_id, order_key, business_date, payload FROM source_rows
+                    WHERE connection_id = $1
+                      AND (business_date IN (SELECT business_date FROM pull_derive_dates)
+                           OR order_key IN (SELECT order_key FROM pull_derive_keys))
+                    ORDER BY order_key
+                    """,
+                    connection.Id))
+                {
+                    await SourceRowStream.MapAsync(
+                        read,
+                        mappingPartRows,
+                        mapping,
+                        row =>
+                        {
+                            feeds.Add(row.Feed);
+                            parts.See(row);
+                        },
+                        parts.AfterPartAsync,
+                        ct);
+                }
+
+                mapped = mapping.Finish();
+                phaseTimed?.Invoke("derive", Stopwatch.GetElapsedTime(deriving));
+                var writing = Stopwatch.GetTimestamp();
+                parts.Vanished(vanished);
+                await parts.WriteAsync(
+                    new DerivedLedger(
+                        mapped.Sales,
+                        mapped.Returns,
+                        [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
+                        [.. mapped.Fees.Where(f => dates.Contains(f.Date))])
+                    {
+                        Gaps = mapped.Gaps,
+                    },
+                    ct);
+                phaseTimed?.Invoke("write", Stopwatch.GetElapsedTime(writing));
+            }
+            catch (LedgerRejectedException)
+            {
+                return parts.Rejection;
+            }
+            finally
+            {
+                // A part still being written when the stream failed is waited for before the lock goes.
+                await parts.DrainAsync();
+            }
+
+            var cleaning = Stopwatch.GetTimestamp();
+            await using var transaction = await session.BeginTransactionAsync(ct);
+            await DeleteStalePeriodRowsAsync(
+                session,
+                connection,
+                connector.Marketplace,
+                [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
+                [.. mapped.Fees.Where(f => dates.Contains(f.Date))],
+                ct);
+            await PullGapStore.SaveAsync(session, runId, connection, parts.Gaps, feeds, dates.Count > 0 ? dates.Min() : window.From, ct);
+            await PullSql.ExecuteAsync(
+                session,
+                "DELETE FROM source_pending_dates WHERE connection_id = $1 AND business_date IN (SELECT business_date FROM pull_derive_dates)",
+                ct,
+                connection.Id);
+            await PullSql.ExecuteAsync(
+                session,
+                "DELETE FROM source_pending_orders WHERE connection_id = $1 AND order_key IN (SELECT order_key FROM pull_derive_keys)",
+                ct,
+                connection.Id);
+            await PullSql.ExecuteAsync(
+                session,
+                """
+                UPDATE source_rows SET needs_derivation = false
+                WHERE connection_id = $1 AND needs_derivation AND business_date IN (SELECT business_date FROM pull_derive_dates)
+                """,
+                ct,
+                connection.Id);
+            await transaction.CommitAsync(ct);
+            phaseTimed?.Invoke("clean", Stopwatch.GetElapsedTime(cleaning));
+            return null;
+        }
+        finally
+        {
+            await DropScopeAsync(session);
+        }
+    }
+
+    /// <summary>
+    /// After a derivation that failed or was cancelled, flags the rows of the pending dates <c>needs_derivation</c>,
+    /// so what waits for the next run shows on the rows themselves (the pending dates alone already make the next run
+    /// derive them, so this is best effort).
+    /// </summary>
+    public async Task FlagPendingAsync(Guid connectionId)
+    {
+        try
+        {
+            await using var session = await _dataSource.OpenConnectionAsync(CancellationToken.None);
+            await PullSql.ExecuteAsync(
+                session,
+                """
+                UPDATE source_rows SET needs_derivation = true
+                WHERE connection_id = $1 AND NOT needs_derivation
+                  AND business_date IN (SELECT business_date FROM source_pending_dates WHERE connection_id = $1)
+                """,
+                CancellationToken.None,
+                connectionId);
+        }
+        catch (NpgsqlException)
+        {
+            // The pending dates stay, and the next run derives them all the same.
+        }
+    }
+
+    private static async Task DropScopeAsync(NpgsqlConnection session)
+    {
+        try
+        {
+            await PullSql.ExecuteAsync(session, "DROP TABLE IF EXISTS pg_temp.pull_derive_dates, pg_temp.pull_derive_keys", CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // A broken session has lost its temporary tables with it.
+        }
+    }
+
+    /// <summary>
+    /// Deletes the connection's period fees and ad spend of the derived dates (the temporary scope table) that the new
+    /// mapping no longer produces, and bumps the ledger version if it deleted any. Other sources' rows are never
+    /// touched. Sales lines and returns are replaced order by order as each part is written.
+    /// </summary>
+    private static async Task DeleteStalePeriodRowsAsync(
+        NpgsqlConnection session,
+        ConnectionSettings connection,
+        string marketplace,
+        IReadOnlyList<AdSpend> adSpend,
+        IReadOnlyList<PeriodFee> fees,
+        CancellationToken ct)
+    {
+        var feeKeys = fees.Where(f => f.Marketplace == marketplace).Select(f => Key(DateKey(f.Date), f.Kind)).ToHashSet(StringComparer.Ordinal);
+        var adKeys = adSpend.Where(a => a.Marketplace == marketplace).Select(a => Key(DateKey(a.Date), a.Channel)).ToHashSet(StringComparer.Ordinal);
+        object[] scope = [connection.WorkspaceId, marketplace, connection.Id];
+        var deleted = await DeleteMissingAsync(
+            session,
+            "SELECT date::text, kind FROM period_fees WHERE workspace_id = $1 AND marketplace = $2 AND source = $3 AND date IN (SELECT business_date FROM pull_derive_dates)",
+            scope,
+            feeKeys,
+            """
+            DELETE FROM period_fees AS f USING unnest($4::text[], $5::text[]) AS k (d, kind)
+            WHERE f.workspace_id = $1 AND f.marketplace = $2 AND f.source = $3 AND f.date = k.d::date AND f.kind = k.kind
+            """,
+            2,
+            ct);
+        deleted += await DeleteMissingAsync(
+            session,
+            "SELECT date::text, channel FROM ad_spend WHERE workspace_id = $1 AND marketplace = $2 AND source = $3 AND date IN (SELECT business_date FROM pull_derive_dates)",
+            scope,
+            adKeys,
+            """
+            DELETE FROM ad_spend AS a USING unnest($4::text[], $5::text[]) AS k (d, c)
+            WHERE a.workspace_id = $1 AND a.marketplace = $2 AND a.source = $3 AND a.date = k.d::date AND a.channel = k.c
+            """,
+            2,
+            ct);
+        if (deleted > 0)
+        {
+            await LogChangeAsync(session, connection.WorkspaceId, marketplace, [], spendOrFees: true, ct);
+        }
+    }
+
+    /// <summary>
+    /// The orders among <paramref name="orderIds"/> the ledger holds (sales lines or returns of the marketplace) from
+    /// another source than the connection, with the owning source's connection name (null: files, or a deleted
+    /// connection whose data was kept, which are files' now).
+    /// </summary>
+    private async Task<Dictionary<string, string?>> ForeignOrdersAsync(
+        ConnectionSettings connection, string marketplace, string[] orderIds, CancellationToken ct)
+    {
+        var foreign = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (orderIds.Length == 0)
+        {
+            return foreign;
+        }
+
+        await using var session = await _dataSource.OpenConnectionAsync(ct);
+        await using var command = PullSql.Command(
+            session,
+            """
+            SELECT DISTINCT ON (k.o) k.o, c.name
+            FROM unnest($4::text[]) AS k (o)
+            CROSS JOIN LATERAL (
+                SELECT source FROM sales_lines WHERE workspace_id = $1 AND marketplace = $2 AND order_id = k.o AND source <> $3
+                UNION
+                SELECT source FROM returns WHERE workspace_id = $1 AND marketplace = $2 AND order_id = k.o AND source <> $3
+            ) AS o
+            LEFT JOIN connections AS c ON c.id = o.source
+            ORDER BY k.o, c.name
+            """,
+            connection.WorkspaceId,
+            marketplace,
+            connection.Id,
+            new NpgsqlParameter { Value = orderIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            foreign[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+        }
+
+        return foreign;
+    }
+
+    /// <summary>
+    /// Reads the stored keys <paramref name="select"/> returns (its parameters <paramref name="values"/>), deletes those
+    /// not in <paramref name="kept"/> with <paramref name="delete"/> (the first three of the same parameters, then one
+    /// text array per key column) and returns how many it deleted.
+    /// </summary>
+    private static async Task<int> DeleteMissingAsync(
+        NpgsqlConnection session,
+        string select,
+        object[] values,
+        HashSet<string> kept,
+        string delete,
+        int columns,
+        CancellationToken ct)
+    {
+        var stale = new List<string[]>();
+        await using (var command = PullSql.Command(session, select, values))
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = new string[columns];
+                for (var c = 0; c < columns; c++)
+                {
+                    key[c] = reader.GetString(c);
+                }
+
+                if (!kept.Contains(Key(key)))
+                {
+                    stale.Add(key);
+                }
+            }
+        }
+
+        if (stale.Count == 0)
+        {
+            return 0;
+        }
+
+        var parameters = new List<object> { values[0], values[1], values[2] };
+        for (var c = 0; c < columns; c++)
+        {
+            var column = c;
+            parameters.Add(stale.Select(v => v[column]).ToArray());
+        }
+
+        await using var remove = PullSql.Command(session, delete, [.. parameters]);
+        return await remove.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Bumps the ledger version with a change log row naming the orders that lost rows (decision 0009).</summary>
+    private static async Task LogChangeAsync(
+        NpgsqlConnection session, Guid workspaceId, string marketplace, IReadOnlyCollection<string> orders, bool spendOrFees, CancellationToken ct)
+    {
+        await using var bump = PullSql.Command(
+            session,
+            """
+            WITH bumped AS (UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1 RETURNING ledger_version)
+            INSERT INTO ledger_changes (workspace_id, version, scope, marketplaces, order_ids, spend_or_fees)
+            SELECT $1, ledger_version, 'orders', $2, $3, $4 FROM bumped
+            """,
+            workspaceId,
+            new NpgsqlParameter { Value = orders.Select(_ => marketplace).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = orders.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            spendOrFees);
+        await bump.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Key(params string[] parts) => string.Join('\u001f', parts);
+
+    private static string DateKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Writes the orders a mapping session hands over every <see cref="_writePartRows"/> source rows (when it can),
+    /// replacing the connection's rows of those orders; a part is written while the next is read and mapped. Orders the
+    /// ledger holds from another source are left out of the write and become gaps. A rejection by the ledger stops
+    /// the stream.
+    /// </summary>
+    private sealed class PartWriter(PullDerivation derivation, ConnectionSettings connection, IMarketplaceConnector connector, ILedgerMappingSession mapping)
+    {
+        private readonly HashSet<string> _orderKeys = new(StringComparer.Ordinal);
+        private readonly List<MappingGap> _gaps = [];
+        private Task _pending = Task.CompletedTask;
+        private int _rowsSinceWrite;
+
+        public LocalText? Rejection { get; private set; }
+
+        /// <summary>Every gap of the derivation: the mapping's, and the orders held by another source.</summary>
+        public IReadOnlyList<MappingGap> Gaps => _gaps;
+
+        /// <summary>Notes the order of a source row handed to the mapping (the orders of the next part).</summary>
+        public void See(SourceRow row)
+        {
+            if (row.OrderKey is not null)
+            {
+                _orderKeys.Add(row.OrderKey);
+            }
+        }
+
+        /// <summary>Orders no source row is left of: the last part deletes their rows too.</summary>
+        public void Vanished(IEnumerable<string> orderKeys) => _orderKeys.UnionWith(orderKeys);
+
+        /// <summary>
+        /// After the mapping took a part: every <see cref="_writePartRows"/> rows, hands the orders mapped so far to a
+        /// write that runs while the next rows are read and mapped (PostgreSQL writes while this process parses). One
+        /// write at a time: the next part waits for the previous one, which also brings its rejection or error here.
+        /// </summary>
+        public async Task AfterPartAsync(int rows, CancellationToken ct)
+        {
+            _rowsSinceWrite += rows;
+            if (_rowsSinceWrite < derivation._writePartRows)
+            {
+                return;
+            }
+
+            _rowsSinceWrite = 0;
+            if (mapping.TakeOrders() is { } part)
+            {
+                var orders = TakeOrderKeys();
+                await _pending;
+                _pending = WritePartAsync(part, orders, ct);
+            }
+        }
+
+        /// <summary>Writes the last of the orders with the period rows, once the part before it is written.</summary>
+        public async Task WriteAsync(DerivedLedger part, CancellationToken ct)
+        {
+            var pending = _pending;
+            _pending = Task.CompletedTask;
+            await pending;
+            await WritePartAsync(part, TakeOrderKeys(), ct);
+        }
+
+        /// <summary>Waits for a write still running (its failure has already ended the derivation, or will be seen).</summary>
+        public async Task DrainAsync()
+        {
+            // Whatever it failed with, the derivation is already failing with its own error, the one reported.
+            await _pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _pending = Task.CompletedTask;
+        }
+
+        private string[] TakeOrderKeys()
+        {
+            var orders = _orderKeys.ToArray();
+            _orderKeys.Clear();
+            return orders;
+        }
+
+        /// <summary>
+        /// Writes a part as the connection's rows, replacing the connection's rows of every order mapped into it (every
+        /// order seen has been mapped whole by then), but for the orders another source holds (gaps).
+        /// </summary>
+        private async Task WritePartAsync(DerivedLedger part, string[] orders, CancellationToken ct)
+        {
+            var marketplace = connector.Marketplace;
+            _gaps.AddRange(part.Gaps);
+            var mappedOrders = part.Sales.Select(s => s.OrderId).Concat(part.Returns.Select(r => r.OrderId)).Distinct(StringComparer.Ordinal).ToArray();
+            var foreign = await derivation.ForeignOrdersAsync(connection, marketplace, mappedOrders, ct);
+            if (foreign.Count > 0)
+            {
+                foreach (var (order, owner) in foreign)
+                {
+                    var sales = part.Sales.Where(s => s.OrderId == order).ToList();
+                    var returns = part.Returns.Where(r => r.OrderId == order).ToList();
+                    var holder = owner is null ? "files" : $"connection '{owner}'";
+                    _gaps.Add(new MappingGap(
+                        $"order {order} is already in the ledger from {holder}: a pull does not overwrite another source's rows",
+                        Payout.Of(sales, returns, []),
+                        []) { OrderKey = order });
+                }
+
+                part = part with
+                {
+                    Sales = [.. part.Sales.Where(s => !foreign.ContainsKey(s.OrderId))],
+                    Returns = [.. part.Returns.Where(r => !foreign.ContainsKey(r.OrderId))],
+                };
+            }
+
+            if (part.Sales.Count + part.Returns.Count + part.AdSpend.Count + part.Fees.Count + orders.Length > 0)
+            {
+                // Every order seen has been mapped whole: the write replaces the connection's rows of each of them
+                // (a line restated away or re-issued under a new id goes in the same transaction).
+                var written = await derivation._ledger.WriteAsync(
+                    connection.WorkspaceId,
+                    new LedgerBatch
+                    {
+                        Sales = part.Sales,
+                        Returns = part.Returns,
+                        AdSpend = part.AdSpend,
+                        Fees = part.Fees,
+                        WholeOrders = [.. orders.Select(o => (marketplace, o))],
+                    },
+                    LedgerSource.Connection(connection.Id),
+                    ct);
+                if (!written.Succeeded)
+                {
+                    var shown = string.Join("; ", written.Errors.Take(5).Select(e => e.ToString()));
+                    var more = written.Errors.Count > 5
+                        ? string.Create(CultureInfo.InvariantCulture, $" (and {written.Errors.Count - 5} more)")
+                        : "";
+                    Rejection = PullTexts.LedgerRejected(shown + more);
+                    throw new LedgerRejectedException();
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops a derivation's stream when the ledger rejected a part.</summary>
+    private sealed class LedgerRejectedException : Exception
+    {
+        public LedgerRejectedException()
+        {
+        }
+
+        public LedgerRejectedException(string message)
+            : base(message)
+        {
+        }
+
+        public LedgerRejectedException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+    }
+}
+
+/// <summary>Reads source rows (feed, source id, order key, date, payload) ordered by order key and hands them on in parts of whole orders.</summary>
+internal static class SourceRowStream
+{
+    /// <summary>
+    /// Hands the rows <paramref name="command"/> reads to <paramref name="mapping"/> in parts of about
+    /// <paramref name="partRows"/> rows, never splitting an order; <paramref name="afterPart"/> runs after each part but
+    /// the last.
+    /// </summary>
+    public static async Task MapAsync(
+        NpgsqlCommand command,
+        int partRows,
+        ILedgerMappingSession mapping,
+        Action<SourceRow>? seen,
+        Func<int, CancellationToken, Task>? afterPart,
+        CancellationToken ct)
+    {
+        var part = new List<SourceRow>(Math.Min(partRows, 100_000) + 16);
+        string? lastKey = null;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var row = Read(reader);
+            if (part.Count >= partRows && (row.OrderKey is null || !string.Equals(row.OrderKey, lastKey, StringComparison.Ordinal)))
+            {
+                mapping.Add(part);
+                var added = part.Count;
+                part.Clear();
+                if (afterPart is not null)
+                {
+                    await afterPart(added, ct);
+                }
+            }
+
+            part.Add(row);
+            lastKey = row.OrderKey;
+            seen?.Invoke(row);
+        }
+
+        if (part.Count > 0)
+        {
+            mapping.Add(part);
+        }
+    }
+
+    /// <summary>A source row from columns (feed, source_id, order_key, business_date, payload).</summary>
+    public static SourceRow Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.GetFieldValue<DateOnly>(3),
+        reader.GetString(4));
+}
