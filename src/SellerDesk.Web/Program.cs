@@ -17,6 +17,7 @@ app.UseSellerDeskErrorHandling();
 app.UseSellerDeskAuth();
 app.MapSellerDeskHealth();
 app.MapSellerDeskApi();
+app.MapSellerDeskJobsDashboard();
 app.MapSellerDeskUi();
 
 app.Run();

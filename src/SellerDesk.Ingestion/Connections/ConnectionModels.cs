@@ -4,8 +4,8 @@ namespace SellerDesk.Ingestion.Connections;
 public sealed record NewConnection(string Marketplace, string Name, IReadOnlyDictionary<string, string> Credentials, string? BaseUrl);
 
 /// <summary>
-/// A pull schedule: a Quartz cron expression (seconds first: <c>0 0 6 * * ?</c> is daily at 06:00 in the workspace
-/// zone), how many days back each run re-pulls, and whether it is on.
+/// A pull schedule: a cron expression (six fields, seconds first: <c>0 0 6 * * ?</c> is daily at 06:00 in the workspace
+/// zone; see <c>PullCron</c>), how many days back each run re-pulls, and whether it is on.
 /// </summary>
 public sealed record PullSchedule(string? Cron, int WindowDays, bool Enabled);
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 using SellerDesk.Data;
 using SellerDesk.Data.Entities;
 using SellerDesk.Ingestion.Pulls;
@@ -115,9 +114,9 @@ public sealed class ConnectionService(
         ArgumentNullException.ThrowIfNull(schedule);
         var cron = string.IsNullOrWhiteSpace(schedule.Cron) ? null : schedule.Cron.Trim();
         var errors = new Dictionary<string, string[]>();
-        if (cron is not null && !CronExpression.TryParse(cron, out _))
+        if (cron is not null && PullCron.Problem(cron) is { } problem)
         {
-            errors["cron"] = [$"'{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 * * ?' for daily at 06:00)"];
+            errors["cron"] = [problem];
         }
 
         if (schedule.Enabled && cron is null)
@@ -291,7 +290,7 @@ public sealed class ConnectionService(
         return deleted > 0;
     }
 
-    /// <summary>Plans the triggers of every enabled schedule (at start-up, in case the Quartz tables were lost).</summary>
+    /// <summary>Plans the triggers of every enabled schedule (at start-up, in case the scheduler's tables were lost).</summary>
     public async Task<int> PlanAllAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

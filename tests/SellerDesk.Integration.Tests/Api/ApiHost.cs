@@ -6,7 +6,7 @@ using SellerDesk.Testing;
 namespace SellerDesk.Integration.Tests.Api;
 
 /// <summary>The app over its own fresh database, reached through HTTP with the bootstrap Owner token.</summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     public const string Token = "test-owner-token";
 
@@ -15,6 +15,12 @@ public sealed class ApiHost : IAsyncLifetime
     public TestDatabase Database { get; } = new();
 
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The app's services (its jobs, its Hangfire storage...).</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The in-memory server, for requests that need a connection of their own (a remote address...).</summary>
+    public Microsoft.AspNetCore.TestHost.TestServer Server => _factory.Server;
 
     public async Task InitializeAsync()
     {
@@ -25,6 +31,7 @@ public sealed class ApiHost : IAsyncLifetime
             builder.UseSetting("Bootstrap:Workspace", "tiny");
             builder.UseSetting("Bootstrap:ApiToken", Token);
             builder.UseEnvironment("Production");
+            Configure(builder);
         });
         Client = CreateClient(Token);
         await WaitUntilHealthyAsync();
@@ -39,6 +46,11 @@ public sealed class ApiHost : IAsyncLifetime
         }
 
         return client;
+    }
+
+    /// <summary>Settings of a fixture of its own, applied after the common ones.</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()
