@@ -13,6 +13,7 @@ builder.Services.AddSellerDeskUi();
 
 var app = builder.Build();
 
+app.UseSellerDeskRequestLogging();
 app.UseSellerDeskErrorHandling();
 app.UseSellerDeskAuth();
 app.MapSellerDeskHealth();
