@@ -12,10 +12,19 @@ internal static class ConnectionEndpoints
     public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/connections", async (HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            Results.Ok((await connections.ListAsync(http.User.Workspace().Id, ct)).Select(ConnectionDto.Of)));
+            Results.Ok((await connections.ListAsync(http.User.Workspace().Id, ct)).Select(ConnectionDto.Of)))
+            .WithName("ListConnections")
+            .WithTags("Connections")
+            .WithSummary("The workspace's marketplace connections, with schedule, next run and last run")
+            .Produces<IEnumerable<ConnectionDto>>();
 
         group.MapGet("/connections/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            await connections.GetAsync(http.User.Workspace().Id, id, ct) is { } view ? Results.Ok(ConnectionDto.Of(view)) : NotFound("connection"));
+            await connections.GetAsync(http.User.Workspace().Id, id, ct) is { } view ? Results.Ok(ConnectionDto.Of(view)) : NotFound("connection"))
+            .WithName("GetConnection")
+            .WithTags("Connections")
+            .WithSummary("One connection (never its credentials: only which keys are set)")
+            .Produces<ConnectionDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/connections", async (CreateConnectionRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
@@ -25,11 +34,24 @@ internal static class ConnectionEndpoints
                     new NewConnection(request.Marketplace ?? string.Empty, request.Name ?? string.Empty, request.Credentials ?? [], request.BaseUrl),
                     ct);
                 return Results.Created($"/api/v1/connections/{id}", new { id });
-            }));
+            }))
+            .WithName("CreateConnection")
+            .WithTags("Connections")
+            .WithSummary("Connect a marketplace account (Owner); the credentials are stored encrypted and never shown again")
+            .Produces<CreatedAnswer>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapPut("/connections/{id:guid}/credentials", async (Guid id, Dictionary<string, string> credentials, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
-                await connections.ReplaceCredentialsAsync(http.User.Workspace().Id, id, credentials, ct) ? Results.NoContent() : NotFound("connection")));
+                await connections.ReplaceCredentialsAsync(http.User.Workspace().Id, id, credentials, ct) ? Results.NoContent() : NotFound("connection")))
+            .WithName("ReplaceConnectionCredentials")
+            .WithTags("Connections")
+            .WithSummary("Replace a connection's credentials, e.g. a new token after \"needs a new token\" (Owner)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/connections/{id:guid}/schedule", async (Guid id, ScheduleRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
@@ -38,23 +60,54 @@ internal static class ConnectionEndpoints
                 return await connections.SetScheduleAsync(http.User.Workspace().Id, id, schedule, ct)
                     ? Results.Ok(ConnectionDto.Of((await connections.GetAsync(http.User.Workspace().Id, id, ct))!))
                     : NotFound("connection");
-            }));
+            }))
+            .WithName("SetConnectionSchedule")
+            .WithTags("Connections")
+            .WithSummary("Set, pause or resume a connection's pull schedule (Owner)")
+            .WithDescription("cron: six fields, seconds first, in the workspace's time zone ('0 0 6 * * ?' is daily at 06:00); window_days: how many days back each run pulls again (1-366, default 14); enabled: false pauses and keeps the cron.")
+            .Produces<ConnectionDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/connections/{id:guid}/pulls", async (Guid id, PullRequest? request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
                 await connections.QueuePullAsync(http.User.Workspace().Id, id, request?.From, request?.To, ConnectionService.ApiTrigger, ct) is { } runId
                     ? Results.Accepted($"/api/v1/pulls/{runId}", new { id = runId })
-                    : NotFound("connection")));
+                    : NotFound("connection")))
+            .WithName("QueuePull")
+            .WithTags("Pulls")
+            .WithSummary("Queue a pull of a period (Owner): answers 202 with the run's id at once")
+            .WithDescription("from/to: the days to pull (YYYY-MM-DD, up to 731 days, not in the future); both left out: the connection's trailing window up to today. Follow the Location header to see the run.")
+            .Produces<CreatedAnswer>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/connections/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
-                await connections.DeleteAsync(http.User.Workspace().Id, id, ct) ? Results.NoContent() : NotFound("connection")));
+                await connections.DeleteAsync(http.User.Workspace().Id, id, ct) ? Results.NoContent() : NotFound("connection")))
+            .WithName("DeleteConnection")
+            .WithTags("Connections")
+            .WithSummary("Delete a connection, its schedule, runs and source rows; the ledger rows it wrote stay (Owner)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/connections/{id:guid}/pulls", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            Results.Ok((await connections.RunsAsync(http.User.Workspace().Id, id, 50, ct)).Select(PullRunDto.Of)));
+            Results.Ok((await connections.RunsAsync(http.User.Workspace().Id, id, 50, ct)).Select(PullRunDto.Of)))
+            .WithName("ListConnectionPulls")
+            .WithTags("Pulls")
+            .WithSummary("The connection's latest 50 pull runs, newest first")
+            .Produces<IEnumerable<PullRunDto>>();
 
         group.MapGet("/pulls/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            await connections.GetRunAsync(http.User.Workspace().Id, id, ct) is { } run ? Results.Ok(PullRunDto.Of(run)) : NotFound("pull run"));
+            await connections.GetRunAsync(http.User.Workspace().Id, id, ct) is { } run ? Results.Ok(PullRunDto.Of(run)) : NotFound("pull run"))
+            .WithName("GetPull")
+            .WithTags("Pulls")
+            .WithSummary("One pull run: status, counts, reconciliation, error and timing")
+            .Produces<PullRunDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }
