@@ -25,6 +25,7 @@ public class ApiHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
+        await PrepareDatabaseAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("ConnectionStrings:SellerDesk", Database.ConnectionString);
@@ -47,6 +48,9 @@ public class ApiHost : IAsyncLifetime
 
         return client;
     }
+
+    /// <summary>What a fixture of its own puts in the migrated database before the app starts.</summary>
+    protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
 
     /// <summary>Settings of a fixture of its own, applied after the common ones.</summary>
     protected virtual void Configure(IWebHostBuilder builder)
