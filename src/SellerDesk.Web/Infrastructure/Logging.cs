@@ -8,7 +8,7 @@ namespace SellerDesk.Web.Infrastructure;
 
 internal static class LoggingExtensions
 {
-    private const string RequestTemplate = "HTTP {RequestMethod} {RequestPath} ({Route}) answered {StatusCode} in {Elapsed:0.0} ms";
+    private const string RequestTemplate = "HTTP {RequestMethod:l} {RequestPath:l} ({Route:l}) answered {StatusCode} in {Elapsed:0.0} ms";
 
     /// <summary>
     /// Serilog (Serilog.AspNetCore) as the app's logging: console, or JSON lines (Serilog's compact format with the
