@@ -8,43 +8,45 @@ namespace SellerDesk.Ingestion.Scheduling;
 /// session, so there is no lease to expire and nothing to clean up (unlike Hangfire's lock rows, which a long pull
 /// could outlive: decision 0012).
 /// </summary>
-public sealed class ConnectionTurns(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class ConnectionTurns(NpgsqlDataSource dataSource)
 {
     // A key of its own: the pull runner takes 'sellerdesk.pull_connection:' on its session for merge and derivation.
     private const string TurnKey = "hashtextextended('sellerdesk.pull_turn:' || $1::text, 0)";
 
-    /// <summary>How often a waiting run asks again.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
-
     /// <summary>
-    /// Waits for the connection's turn up to <paramref name="patience"/> (null: as long as it takes, until
-    /// <paramref name="ct"/>) and returns it, to be disposed when the run is over; null when the wait ran out.
+    /// Waits for the connection's turn up to <paramref name="patience"/> and returns it, to be disposed when the run is
+    /// over; null when the wait ran out. Waiters are served in the order they asked (PostgreSQL queues lock requests),
+    /// so the slots of a schedule that wait for a long run go in their order.
     /// </summary>
-    public async Task<IAsyncDisposable?> WaitAsync(Guid connectionId, TimeSpan? patience, CancellationToken ct)
+    public async Task<IAsyncDisposable?> WaitAsync(Guid connectionId, TimeSpan patience, CancellationToken ct)
     {
-        var started = clock.GetTimestamp();
         var session = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            while (true)
+            var timeout = (long)Math.Max(1, patience.TotalMilliseconds);
+            await using (var limit = new NpgsqlCommand($"SET lock_timeout = {timeout}", session))
             {
-                await using (var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock({TurnKey})", session))
-                {
-                    take.Parameters.Add(new NpgsqlParameter { Value = connectionId });
-                    if (await take.ExecuteScalarAsync(ct) is true)
-                    {
-                        return new Turn(session, connectionId);
-                    }
-                }
-
-                if (patience is { } limit && clock.GetElapsedTime(started) >= limit)
-                {
-                    await session.DisposeAsync();
-                    return null;
-                }
-
-                await Task.Delay(PollInterval, clock, ct);
+                await limit.ExecuteNonQueryAsync(ct);
             }
+
+            try
+            {
+                await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({TurnKey})", session) { CommandTimeout = 0 };
+                take.Parameters.Add(new NpgsqlParameter { Value = connectionId });
+                await take.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                await session.DisposeAsync();
+                return null;
+            }
+
+            await using (var reset = new NpgsqlCommand("RESET lock_timeout", session))
+            {
+                await reset.ExecuteNonQueryAsync(ct);
+            }
+
+            return new Turn(session, connectionId);
         }
         catch
         {

@@ -12,7 +12,7 @@ namespace SellerDesk.Ingestion.Scheduling;
 /// <summary>
 /// A connection's schedule fired: work out the slot, wait for the connection's turn, start a run of its trailing
 /// window (<c>scheduled_for</c> = the slot) and carry it out on this node. A slot is served at most once: a slot that
-/// already has a run, or that a later slot's run overtook, pulls nothing.
+/// already has a run pulls nothing (its job came back: a retry, or a node that died holding it).
 /// </summary>
 public sealed class ScheduledPullJob(
     IDbContextFactory<SellerDeskDbContext> contexts,
@@ -88,17 +88,12 @@ public sealed class ScheduledPullJob(
         // Under the turn no other run of this connection starts, so what is read here stays true until the run is in.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var served = await db.PullRuns.AsNoTracking()
-            .Where(r => r.ConnectionId == connectionId && r.ScheduledFor >= slot)
-            .Select(r => new { r.Id, r.ScheduledFor, r.Status })
-            .ToListAsync(cancellationToken);
-        if (served.Any(r => r.ScheduledFor > slot))
-        {
-            logger.LogInformation("Slot {Slot} of connection {Connection} was overtaken by a later slot; nothing pulled", slot, connectionId);
-            return;
-        }
+            .Where(r => r.ConnectionId == connectionId && r.ScheduledFor == slot)
+            .Select(r => new { r.Id, r.Status })
+            .FirstOrDefaultAsync(cancellationToken);
 
         Guid? runId;
-        if (served.FirstOrDefault() is { } existing)
+        if (served is { } existing)
         {
             if (existing.Status != PullRunStatus.Queued)
             {

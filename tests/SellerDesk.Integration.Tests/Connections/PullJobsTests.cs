@@ -61,7 +61,7 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
     }
 
     [Fact]
-    public async Task A_scheduled_slot_is_served_once_however_often_its_job_runs_and_an_overtaken_slot_pulls_nothing()
+    public async Task A_scheduled_slot_is_served_once_however_often_its_job_runs()
     {
         var id = await CreateAsync(host.Client, "sandbox", "Sandbox slots", new() { ["seed"] = Seed });
         await ScheduleAsync(host.Client, id, "0 0 0 1 1 ?", windowDays: 2, enabled: true);
@@ -73,9 +73,10 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
         var served = await ScheduledRunsAsync(host.Database.DataSource, id);
         served.Should().ContainSingle("the slot was served by one run").Which.Should().Match<ScheduledRun>(r => r.ScheduledFor == slot && r.Status == "succeeded");
 
-        // An earlier slot that waited longer than a later one pulls nothing.
-        await Job().RunSlotAsync(id, slot.AddHours(-1), null, CancellationToken.None);
-        (await ScheduledRunsAsync(host.Database.DataSource, id)).Should().ContainSingle();
+        // An earlier slot that comes late (its job waited longer) is served, once.
+        var earlier = slot.AddHours(-1);
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Job().RunSlotAsync(id, earlier, null, CancellationToken.None)));
+        (await ScheduledRunsAsync(host.Database.DataSource, id)).Select(r => r.ScheduledFor).Should().Equal(earlier, slot);
 
         ScheduledPullJob Job() => host.Services.CreateScope().ServiceProvider.GetRequiredService<ScheduledPullJob>();
     }
