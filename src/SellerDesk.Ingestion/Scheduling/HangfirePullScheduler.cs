@@ -23,13 +23,13 @@ public sealed class HangfirePullScheduler(IRecurringJobManager recurring, IBackg
             return Task.CompletedTask;
         }
 
-        // Relaxed misfires: a schedule that found no node running fires once when one is back, not once per missed
-        // slot; the job works out which slot that is (ScheduledPullJob).
+        // Strict misfires: one job per fire time, each knowing its slot, also for slots found a little late (a busy
+        // node); the job drops slots that were missed long ago (ScheduledPullJob.MisfireThreshold).
         recurring.AddOrUpdate<ScheduledPullJob>(
             RecurringJobId(connectionId),
             job => job.RunAsync(connectionId, null, CancellationToken.None),
             PullCron.ForHangfire(cron),
-            new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Relaxed });
+            new RecurringJobOptions { TimeZone = zone, MisfireHandling = MisfireHandlingMode.Strict });
         return Task.CompletedTask;
     }
 

@@ -27,10 +27,14 @@ public sealed class ScheduledPullJob(
     /// <summary>The parameter Hangfire's recurring scheduler gives each job it triggers: the fire time, Unix seconds.</summary>
     private const string TriggerTimeParameter = "Time";
 
+    /// <summary>How late a slot may start while a later slot is already due (Quartz's misfire threshold, as before).</summary>
+    public static readonly TimeSpan MisfireThreshold = TimeSpan.FromMinutes(1);
+
     /// <summary>
-    /// Entry of the recurring job. Hangfire triggers it at (or, when no node ran, after) a fire time and names the time
-    /// it triggered; the slot is the schedule's latest fire time at or before that, so a schedule that was late fires
-    /// once for its latest slot rather than once for every missed one.
+    /// Entry of the recurring job. Hangfire triggers one job per fire time (strict misfires: also those it found late)
+    /// and names that time; the slot is the schedule's fire time at or before it. A slot more than a minute late whose
+    /// next slot is already due was missed (no node ran) and pulls nothing: a schedule that was down catches up with its
+    /// latest slot only, while one that was a few seconds late serves every slot.
     /// </summary>
     [JobDisplayName("Scheduled pull of connection {0}")]
     [AutomaticRetry(Attempts = 3, DelaysInSeconds = [10, 60, 300], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -47,6 +51,13 @@ public sealed class ScheduledPullJob(
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : clock.GetUtcNow();
         var slot = PullCron.LatestAtOrBefore(schedule.Value.Cron, schedule.Value.Zone, triggered) ?? triggered;
+        var now = clock.GetUtcNow();
+        if (now - slot > MisfireThreshold && PullCron.NextAfter(schedule.Value.Cron, schedule.Value.Zone, slot) is { } next && next <= now)
+        {
+            logger.LogInformation("Slot {Slot} of connection {Connection} was missed (no node ran); the latest slot pulls the window instead", slot, connectionId);
+            return;
+        }
+
         await ServeAsync(connectionId, slot, schedule.Value, context, cancellationToken);
     }
 

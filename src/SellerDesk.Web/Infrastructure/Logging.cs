@@ -46,7 +46,8 @@ internal static class LoggingExtensions
 
     /// <summary>
     /// One line per request with the route, the status and the time, and the workspace, connection and pull run where
-    /// the request names them. Paths only: query strings are not logged. /health and static files log at Debug.
+    /// the request names them. Paths only: query strings are not logged. /health and static files log at Debug, other
+    /// 5xx answers at Error.
     /// </summary>
     public static WebApplication UseSellerDeskRequestLogging(this WebApplication app)
     {
@@ -55,9 +56,11 @@ internal static class LoggingExtensions
             // This app's logger, not the static one (left alone: see AddSellerDeskLogging).
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = RequestTemplate;
+            // /health answers 503 on purpose while starting or while the database is away: its own answer says why.
             options.GetLevel = (http, _, exception) =>
-                exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+                exception is not null ? LogEventLevel.Error
                 : IsQuiet(http.Request.Path) ? LogEventLevel.Debug
+                : http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
                 : LogEventLevel.Information;
             options.EnrichDiagnosticContext = (diagnostics, http) =>
             {
