@@ -1,4 +1,7 @@
 using System.Net;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -82,6 +85,28 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task After_an_outage_a_schedule_catches_up_its_latest_slot_once_and_pulls_nothing_for_slots_missed_before()
+    {
+        var id = await CreateAsync(host.Client, "sandbox", "Sandbox back from an outage", new() { ["seed"] = Seed });
+        await ScheduleAsync(host.Client, id, "0 0 * * * ?", windowDays: 1, enabled: true);
+        var now = DateTimeOffset.UtcNow;
+        var thisHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+
+        // What Hangfire's recurring scheduler does when it finds slots it missed: one job per slot, naming its time.
+        var jobs = host.Services.GetRequiredService<IBackgroundJobClientV2>();
+        var slots = new[] { thisHour.AddHours(-3), thisHour.AddHours(-2), thisHour };
+        var created = slots.Select(slot => jobs.Create(
+            Job.FromExpression<ScheduledPullJob>(job => job.RunAsync(id, null, CancellationToken.None)),
+            new EnqueuedState(),
+            new Dictionary<string, object> { ["Time"] = slot.ToUnixTimeSeconds() })).ToList();
+        (await EventuallyAsync(async () => (await StatesAsync(created)).All(s => s == "Succeeded"), RunTimeout))
+            .Should().BeTrue("the three jobs ran: " + string.Join(", ", await StatesAsync(created)));
+
+        var runs = (await ScheduledRunsAsync(host.Database.DataSource, id)).Where(r => r.ScheduledFor <= thisHour).ToList();
+        runs.Should().ContainSingle("the slots missed hours ago pull nothing").Which.ScheduledFor.Should().Be(thisHour);
+    }
+
+    [Fact]
     public async Task A_failed_pull_ends_its_job_without_a_retry_and_queuing_its_run_again_does_not_pull_again()
     {
         await using var marketplace = await RefusingMarketplace.StartAsync();
@@ -135,6 +160,12 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
         }
 
         return spans;
+    }
+
+    private async Task<List<string>> StatesAsync(IEnumerable<string> jobIds)
+    {
+        using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        return [.. jobIds.Select(jobId => connection.GetStateData(jobId)?.Name ?? "(none)")];
     }
 
     /// <summary>Every state each Hangfire job of the run went through, from Hangfire's own tables.</summary>
