@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace SellerDesk.Ingestion.Scheduling;
 
@@ -9,7 +10,8 @@ namespace SellerDesk.Ingestion.Scheduling;
 /// (<see cref="QueuedPullJob"/>, one per run). Whichever node's server fetches a job runs it; the storage hands each
 /// job to one worker, and a run takes its connection's turn (<see cref="ConnectionTurns"/>) before it starts.
 /// </summary>
-public sealed class HangfirePullScheduler(IRecurringJobManager recurring, IBackgroundJobClient jobs, JobStorage storage) : IPullScheduler
+public sealed class HangfirePullScheduler(
+    IRecurringJobManager recurring, IBackgroundJobClient jobs, JobStorage storage, ILogger<HangfirePullScheduler> logger) : IPullScheduler
 {
     /// <summary>The recurring job of a connection's schedule.</summary>
     public static string RecurringJobId(Guid connectionId) => "connection-pull-" + connectionId.ToString("N");
@@ -33,9 +35,21 @@ public sealed class HangfirePullScheduler(IRecurringJobManager recurring, IBackg
         return Task.CompletedTask;
     }
 
-    /// <summary>Hangfire keeps the next fire time of a recurring job whose cron and zone did not change.</summary>
-    public Task EnsurePlannedAsync(Guid connectionId, string cron, TimeZoneInfo zone, CancellationToken ct) =>
-        PlanAsync(connectionId, cron, zone, ct);
+    /// <summary>
+    /// Hangfire keeps the next fire time of a recurring job whose cron and zone did not change. A stored cron this
+    /// scheduler cannot read (one written for Quartz with a year field) is left unplanned with an error in the log,
+    /// rather than stopping the start-up of every schedule.
+    /// </summary>
+    public Task EnsurePlannedAsync(Guid connectionId, string cron, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (PullCron.Problem(cron) is { } problem)
+        {
+            logger.LogError("The schedule of connection {Connection} is not planned: {Problem}; set it again", connectionId, problem);
+            return Task.CompletedTask;
+        }
+
+        return PlanAsync(connectionId, cron, zone, ct);
+    }
 
     public Task EnqueueAsync(Guid runId, CancellationToken ct)
     {

@@ -2,9 +2,11 @@ using System.Net;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Hangfire.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Scheduling;
 using SellerDesk.Integration.Tests.Api;
@@ -104,6 +106,32 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
 
         var runs = (await ScheduledRunsAsync(host.Database.DataSource, id)).Where(r => r.ScheduledFor <= thisHour).ToList();
         runs.Should().ContainSingle("the slots missed hours ago pull nothing").Which.ScheduledFor.Should().Be(thisHour);
+    }
+
+    [Fact]
+    public async Task A_stored_cron_hangfire_cannot_read_does_not_stop_the_other_schedules_being_planned_at_start_up()
+    {
+        var broken = await CreateAsync(host.Client, "sandbox", "Sandbox with a Quartz year field", new() { ["seed"] = Seed });
+        var fine = await CreateAsync(host.Client, "sandbox", "Sandbox planned at start-up", new() { ["seed"] = Seed });
+        await ScheduleAsync(host.Client, broken, "0 0 0 1 1 ?", windowDays: 1, enabled: true);
+        await ScheduleAsync(host.Client, fine, "0 0 0 1 1 ?", windowDays: 1, enabled: false);
+
+        // As a database written under Quartz may hold them: a seventh field (the year), and a schedule on but unplanned.
+        await using (var command = host.Database.DataSource.CreateCommand(
+            "UPDATE connections SET schedule_cron = CASE WHEN id = $1 THEN '0 0 6 * * ? 2027' ELSE '0 0 6 * * ?' END, schedule_enabled = true WHERE id IN ($1, $2)"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = broken });
+            command.Parameters.Add(new NpgsqlParameter { Value = fine });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var planned = await host.Services.GetRequiredService<ConnectionService>().PlanAllAsync(CancellationToken.None);
+
+        planned.Should().BeGreaterThanOrEqualTo(2);
+        using var storage = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        var jobs = storage.GetRecurringJobs([HangfirePullScheduler.RecurringJobId(broken), HangfirePullScheduler.RecurringJobId(fine)]);
+        jobs.Single(j => j.Id == HangfirePullScheduler.RecurringJobId(fine)).Cron.Should().Be("0 0 6 * * ?", "the readable schedule is planned");
+        jobs.Single(j => j.Id == HangfirePullScheduler.RecurringJobId(broken)).Cron.Should().Be("0 0 0 1 1 ?", "the unreadable one keeps what it had");
     }
 
     [Fact]
