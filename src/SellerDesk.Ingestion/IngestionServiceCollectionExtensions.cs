@@ -1,7 +1,10 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Quartz;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
@@ -28,8 +31,8 @@ public static class IngestionServiceCollectionExtensions
 
     /// <summary>
     /// Marketplace connections and pulls: credentials encrypted with Data Protection (key ring in PostgreSQL), the
-    /// connectors, the pull runner, and the clustered Quartz scheduler on the PostgreSQL store. The scheduler is
-    /// started by the app once migrations are applied (<c>SchedulerStartStep</c>), not by a hosted service.
+    /// connectors, the pull runner, and the pull scheduler: Hangfire on its PostgreSQL storage. Its server is started by
+    /// the app once migrations are applied (<c>SchedulerStartStep</c>), not by a hosted service.
     /// </summary>
     public static IServiceCollection AddSellerDeskPulls(this IServiceCollection services, string connectionString, IConfiguration configuration)
     {
@@ -82,32 +85,52 @@ public static class IngestionServiceCollectionExtensions
             sp.GetRequiredService<LedgerImporter>(),
             sp.GetRequiredService<TimeProvider>()));
 
-        services.AddSingleton<IPullScheduler, QuartzPullScheduler>();
+        services.AddSingleton<IPullScheduler, HangfirePullScheduler>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<PullExecutor>();
-        services.AddQuartz(q =>
-        {
-            q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(connectionString);
-                store.UseClustering(c =>
-                {
-                    c.CheckinInterval = TimeSpan.FromSeconds(10);
-                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
-                });
-                store.UseSystemTextJsonSerializer();
-                store.ProvisionSchema();
-            });
-            q.AddJob<QueuedPullJob>(j => j.WithIdentity(QuartzPullScheduler.QueuedJob).StoreDurably());
-            q.AddJob<PullHousekeepingJob>(j => j.WithIdentity(PullHousekeepingJob.Key).StoreDurably());
-            q.AddTrigger(t => t
-                .WithIdentity("pull-housekeeping", "system")
-                .ForJob(PullHousekeepingJob.Key)
-                .StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()));
-        });
+        services.AddSellerDeskJobs(connectionString, configuration);
         return services;
     }
+
+    /// <summary>
+    /// Hangfire on its PostgreSQL storage (schema <c>hangfire</c>, decision 0012). Everything Hangfire keeps in static
+    /// state elsewhere (the storage, the job activator) is this app's own here, so several apps in one process (the
+    /// tests) never share them. The storage touches nothing until used; its schema is installed and the server started
+    /// by the app once migrations are applied (<c>SchedulerStartStep</c>).
+    /// </summary>
+    private static void AddSellerDeskJobs(this IServiceCollection services, string connectionString, IConfiguration configuration)
+    {
+        services.AddOptions<PullSchedulerOptions>().Bind(configuration.GetSection("Scheduler"));
+        var pollInterval = configuration.GetSection("Scheduler").Get<PullSchedulerOptions>()?.PollInterval ?? new PullSchedulerOptions().PollInterval;
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = HangfireSchema,
+            PrepareSchemaIfNecessary = false,
+            QueuePollInterval = pollInterval,
+            // A fetched job stays invisible to other nodes while its node's heartbeat renews it; a killed node's jobs
+            // come back within a minute (and find their runs no longer queued or their slots served).
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(1),
+            // Hangfire's own locks are rows with no owner check: one left by a killed node blocks the others until it
+            // expires. Its critical sections last milliseconds, so half a minute is ample.
+            DistributedLockTimeout = TimeSpan.FromSeconds(30),
+        };
+        services.AddSingleton(storageOptions);
+        services.AddSingleton(new JobStorageSchema(connectionString, HangfireSchema));
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddSingleton<ConnectionTurns>();
+        services.AddTransient<ScheduledPullJob>();
+        services.AddTransient<QueuedPullJob>();
+        services.AddTransient<PullHousekeepingJob>();
+    }
+
+    /// <summary>The PostgreSQL schema of Hangfire's tables.</summary>
+    public const string HangfireSchema = "hangfire";
 
     private static void TryAddTimeProvider(this IServiceCollection services)
     {

@@ -13,10 +13,12 @@ builder.Services.AddSellerDeskUi();
 
 var app = builder.Build();
 
+app.UseSellerDeskRequestLogging();
 app.UseSellerDeskErrorHandling();
 app.UseSellerDeskAuth();
 app.MapSellerDeskHealth();
 app.MapSellerDeskApi();
+app.MapSellerDeskJobsDashboard();
 app.MapSellerDeskUi();
 
 app.Run();

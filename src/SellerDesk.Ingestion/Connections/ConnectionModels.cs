@@ -40,8 +40,8 @@ public sealed record PullGapView(
     int Seq, string? OrderKey, DateOnly BusinessDate, string Reason, decimal PayoutEffect, IReadOnlyList<string> SourceIds, IReadOnlyList<string> Payloads, bool Current);
 
 /// <summary>
-/// A pull schedule: a Quartz cron expression (seconds first: <c>0 0 6 * * ?</c> is daily at 06:00 in the workspace
-/// zone), how many days back each run re-pulls, and whether it is on.
+/// A pull schedule: a cron expression (six fields, seconds first: <c>0 0 6 * * ?</c> is daily at 06:00 in the workspace
+/// zone; see <c>PullCron</c>), how many days back each run re-pulls, and whether it is on.
 /// </summary>
 public sealed record PullSchedule(string? Cron, int WindowDays, bool Enabled);
 

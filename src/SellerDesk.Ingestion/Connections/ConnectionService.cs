@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Quartz;
 using SellerDesk.Data;
 using SellerDesk.Data.Entities;
 using SellerDesk.Ingestion.Pulls;
@@ -28,7 +27,7 @@ public sealed class ConnectionService(
     /// <summary>Days a new connection's first pull covers unless told otherwise.</summary>
     public const int DefaultBackfillDays = 90;
 
-    /// <summary>The Quartz cron of a new connection's schedule unless told otherwise: daily at 06:00 in the workspace zone.</summary>
+    /// <summary>The cron (six fields, seconds first) of a new connection's schedule unless told otherwise: daily at 06:00 in the workspace zone.</summary>
     public const string DailyAtSix = "0 0 6 * * ?";
 
     /// <summary>The longest period one pull (a backfill) may cover.</summary>
@@ -409,7 +408,7 @@ public sealed class ConnectionService(
         return deleted;
     }
 
-    /// <summary>Plans the triggers of every enabled schedule (at start-up, in case the Quartz tables were lost).</summary>
+    /// <summary>Plans the triggers of every enabled schedule (at start-up, in case the scheduler's tables were lost).</summary>
     public async Task<int> PlanAllAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -497,9 +496,9 @@ public sealed class ConnectionService(
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var cron = string.IsNullOrWhiteSpace(schedule.Cron) ? null : schedule.Cron.Trim();
-        if (cron is not null && !CronExpression.TryParse(cron, out _))
+        if (cron is not null && PullCron.Problem(cron) is { } problem)
         {
-            errors["cron"] = [$"'{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 * * ?' for daily at 06:00)"];
+            errors["cron"] = [problem];
         }
 
         if (schedule.Enabled && cron is null)

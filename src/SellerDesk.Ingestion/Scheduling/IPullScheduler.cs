@@ -1,12 +1,15 @@
 namespace SellerDesk.Ingestion.Scheduling;
 
-/// <summary>Where pulls get their turn: the clustered Quartz scheduler in the app.</summary>
+/// <summary>
+/// Where pulls get their turn: Hangfire on its PostgreSQL storage, shared by every node (decision 0012). Schedules are
+/// ours (<c>connections.schedule_cron</c>); the recurring jobs are copies that can be planned again at any time.
+/// </summary>
 public interface IPullScheduler
 {
-    /// <summary>Sets (or, with a null cron, removes) the recurring trigger of a connection.</summary>
+    /// <summary>Sets (or, with a null cron, removes) the recurring schedule of a connection.</summary>
     Task PlanAsync(Guid connectionId, string? cron, TimeZoneInfo zone, CancellationToken ct);
 
-    /// <summary>Plans the trigger unless one with the same cron is already there (keeps its next fire time).</summary>
+    /// <summary>Plans the schedule unless the same cron and zone are already planned (keeps its next fire time).</summary>
     Task EnsurePlannedAsync(Guid connectionId, string cron, TimeZoneInfo zone, CancellationToken ct);
 
     /// <summary>Hands a queued run to whichever node is free first.</summary>

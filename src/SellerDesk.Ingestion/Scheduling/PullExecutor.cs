@@ -19,8 +19,12 @@ public sealed class PullExecutor(
     ReportService reports,
     ILogger<PullExecutor> logger)
 {
+    /// <summary>What stands in a log line or a run's error where a credential would have been.</summary>
+    public const string Redacted = "[redacted]";
+
     public async Task<PullRunResult?> ExecuteAsync(Guid runId, string? node, CancellationToken ct)
     {
+        using var runScope = logger.BeginScope(new Dictionary<string, object> { ["PullRun"] = runId });
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await db.PullRuns.AsNoTracking()
             .Where(r => r.Id == runId)
@@ -29,11 +33,17 @@ public sealed class PullExecutor(
             .SingleOrDefaultAsync(ct);
         if (found is null || found.Run.Status != PullRunStatus.Queued)
         {
-            logger.LogInformation("Pull run {Run} is gone or no longer queued; skipped", runId);
+            logger.LogInformation("Pull run {PullRun} is gone or no longer queued; skipped", runId);
             return null;
         }
 
         var c = found.Connection;
+        using var connectionScope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["Workspace"] = c.WorkspaceId,
+            ["Connection"] = c.Id,
+            ["Marketplace"] = c.Marketplace,
+        });
         if (node is not null)
         {
             await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Node, node), ct);
@@ -55,28 +65,85 @@ public sealed class PullExecutor(
             await db.Connections.Where(x => x.Id == c.Id).ExecuteUpdateAsync(
                 s => s.SetProperty(x => x.Status, ConnectionStatus.NeedsToken).SetProperty(x => x.LastError, error),
                 CancellationToken.None);
+            logger.LogWarning("Pull run {PullRun} of connection {ConnectionName} failed: {Error}", runId, c.Name, ex.Message);
             return null;
         }
 
+        var secrets = SecretsOf(c.Marketplace, credentials);
         var settings = new ConnectionSettings(c.Id, c.WorkspaceId, c.Marketplace, credentials, c.BaseUrl is null ? null : new Uri(c.BaseUrl));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(found.TimeZone);
+
         // The connector's notices and the runner's own are stored with the run by the runner.
         var notices = new PullNotices();
         var connector = catalog.Connector(c.Marketplace, new ConnectorContext(zone, notices.Add));
         var result = await runner.RunAsync(runId, settings, connector, zone, notices, ct);
+        result = await RedactStoredAsync(db, runId, c.Id, result, secrets);
         if (result.Notices.Count > 0)
         {
-            logger.LogWarning("Pull run {Run} of {Connection}: {Notices}", runId, c.Name, string.Join(" | ", result.Notices.Select(n => n.En)));
+            logger.LogWarning("Pull run {PullRun} of connection {ConnectionName}: {Notices}", runId, c.Name, string.Join(" | ", result.Notices.Select(n => n.En)));
         }
 
         if (result.Succeeded)
         {
             await reports.RefreshAsync(new WorkspaceContext(c.WorkspaceId, string.Empty, found.TimeZone), CancellationToken.None);
+            logger.LogInformation(
+                "Pull run {PullRun} of {Marketplace} connection {ConnectionName} succeeded: {Rows} rows read, {Inserted} new, {Updated} changed",
+                runId, c.Marketplace, c.Name, result.RowsRead, result.Inserted, result.Updated);
+            return result;
         }
 
-        logger.LogInformation(
-            "Pull run {Run} of {Marketplace} connection {Connection}: {Status}, {Rows} rows read, {Inserted} new, {Updated} changed{Error}",
-            runId, c.Marketplace, c.Name, result.Status, result.RowsRead, result.Inserted, result.Updated, result.Error is null ? string.Empty : ": " + result.Error.En);
+        logger.LogWarning(
+            "Pull run {PullRun} of {Marketplace} connection {ConnectionName} failed after {Rows} rows read: {Error}",
+            runId, c.Marketplace, c.Name, result.RowsRead, result.Error?.En ?? "no reason given");
         return result;
     }
+
+    /// <summary>
+    /// A marketplace's answer quoted in an error or notice may carry the token it was sent: the run, the connection
+    /// and the log keep neither. Rewrites what the runner stored when it holds a secret, and returns the result so.
+    /// </summary>
+    private static async Task<PullRunResult> RedactStoredAsync(
+        SellerDeskDbContext db, Guid runId, Guid connectionId, PullRunResult result, IReadOnlyCollection<string> secrets)
+    {
+        var error = result.Error is { } e ? RedactText(e, secrets) : null;
+        var notices = result.Notices.Select(n => RedactText(n, secrets)).ToList();
+        if (error == result.Error && notices.SequenceEqual(result.Notices))
+        {
+            return result;
+        }
+
+        var storedError = result.Error?.Encode();
+        var newError = error?.Encode();
+        var newNotices = PullNotices.Encode(notices);
+        await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(
+            s => s.SetProperty(r => r.Error, newError).SetProperty(r => r.Notices, newNotices), CancellationToken.None);
+        await db.Connections.Where(x => x.Id == connectionId && x.LastError == storedError)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastError, newError), CancellationToken.None);
+        return result with { Error = error, Notices = notices };
+    }
+
+    private static LocalText RedactText(LocalText text, IReadOnlyCollection<string> secrets)
+    {
+        var en = Redact(text.En, secrets);
+        var ru = Redact(text.Ru, secrets);
+        return en == text.En && ru == text.Ru ? text : new LocalText(en, ru);
+    }
+
+    /// <summary>Replaces every secret value (tokens, API keys: the marketplace's secret credential fields) in <paramref name="text"/>.</summary>
+    public static string Redact(string text, IReadOnlyCollection<string> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(secrets);
+        foreach (var secret in secrets.OrderByDescending(s => s.Length))
+        {
+            text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private List<string> SecretsOf(string marketplace, IReadOnlyDictionary<string, string> credentials) =>
+        [.. (catalog.Find(marketplace)?.Credentials ?? [])
+            .Where(f => f.Secret && credentials.TryGetValue(f.Key, out var value) && value.Length >= 4)
+            .Select(f => credentials[f.Key])];
 }

@@ -1,16 +1,23 @@
+using Hangfire;
 using Microsoft.Extensions.Logging;
-using Quartz;
 using SellerDesk.Ingestion.Pulls;
 
 namespace SellerDesk.Ingestion.Scheduling;
 
-/// <summary>Every few minutes: runs left 'running' by a process that died are failed and their staging dropped.</summary>
-[DisallowConcurrentExecution]
-public sealed class PullHousekeepingJob(PullRunner runner, ILogger<PullHousekeepingJob> logger) : IJob
+/// <summary>Every five minutes, on one node: runs left 'running' by a process that died are failed and their staging dropped.</summary>
+public sealed class PullHousekeepingJob(PullRunner runner, ILogger<PullHousekeepingJob> logger)
 {
-    public static readonly JobKey Key = new("pull-housekeeping", "system");
+    public const string RecurringJobId = "pull-housekeeping";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public const string Cron = "0 */5 * * * *";
+
+    /// <summary>
+    /// Not retried (the next one comes in five minutes) and not kept when it fails (the log says why); two at once would
+    /// do no harm either, as a run is only taken whose process no longer holds its lock.
+    /// </summary>
+    [JobDisplayName("Pull housekeeping: fail runs whose process died")]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         var cleaned = await runner.CleanUpAbandonedAsync(TimeSpan.FromMinutes(2), cancellationToken);
         if (cleaned.Count > 0)

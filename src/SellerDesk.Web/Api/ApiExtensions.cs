@@ -18,15 +18,20 @@ internal static class ApiExtensions
     {
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddSellerDeskApiDocs();
         return services;
     }
 
     public static WebApplication MapSellerDeskApi(this WebApplication app)
     {
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization(AuthExtensions.ApiPolicy);
+        var v1 = app.MapGroup("/api/v1")
+            .RequireAuthorization(AuthExtensions.ApiPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         v1.MapReportEndpoints();
         v1.MapImportEndpoints();
         v1.MapConnectionEndpoints();
+        app.MapSellerDeskApiDocs();
         return app;
     }
 }

@@ -15,10 +15,19 @@ internal static class ConnectionEndpoints
     public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/connections", async (HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            Results.Ok((await connections.ListAsync(http.User.Workspace().Id, ct)).Select(ConnectionDto.Of)));
+            Results.Ok((await connections.ListAsync(http.User.Workspace().Id, ct)).Select(ConnectionDto.Of)))
+            .WithName("ListConnections")
+            .WithTags("Connections")
+            .WithSummary("The workspace's marketplace connections, with schedule, next run and last run")
+            .Produces<IEnumerable<ConnectionDto>>();
 
         group.MapGet("/connections/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            await connections.GetAsync(http.User.Workspace().Id, id, ct) is { } view ? Results.Ok(ConnectionDto.Of(view)) : NotFound("connection"));
+            await connections.GetAsync(http.User.Workspace().Id, id, ct) is { } view ? Results.Ok(ConnectionDto.Of(view)) : NotFound("connection"))
+            .WithName("GetConnection")
+            .WithTags("Connections")
+            .WithSummary("One connection (never its credentials: only which keys are set)")
+            .Produces<ConnectionDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/connections", async (CreateConnectionRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
@@ -34,12 +43,25 @@ internal static class ConnectionEndpoints
                         BackfillDays = request.BackfillDays,
                     },
                     ct);
-                return Results.Created($"/api/v1/connections/{created.Id}", new { id = created.Id, backfill_run_id = created.BackfillRunId });
-            }));
+                return Results.Created($"/api/v1/connections/{created.Id}", new CreatedConnectionAnswer(created.Id, created.BackfillRunId));
+            }))
+            .WithName("CreateConnection")
+            .WithTags("Connections")
+            .WithSummary("Connect a marketplace account (Owner); the credentials are stored encrypted and never shown again. Unless told otherwise it gets a daily 06:00 schedule and a first pull of 90 days")
+            .Produces<CreatedConnectionAnswer>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapPut("/connections/{id:guid}/credentials", async (Guid id, Dictionary<string, string> credentials, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
-                await connections.ReplaceCredentialsAsync(http.User.Workspace().Id, id, credentials, ct) ? Results.NoContent() : NotFound("connection")));
+                await connections.ReplaceCredentialsAsync(http.User.Workspace().Id, id, credentials, ct) ? Results.NoContent() : NotFound("connection")))
+            .WithName("ReplaceConnectionCredentials")
+            .WithTags("Connections")
+            .WithSummary("Replace a connection's credentials, e.g. a new token after \"needs a new token\" (Owner)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/connections/{id:guid}/schedule", async (Guid id, ScheduleRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
@@ -48,13 +70,29 @@ internal static class ConnectionEndpoints
                 return await connections.SetScheduleAsync(http.User.Workspace().Id, id, schedule, ct)
                     ? Results.Ok(ConnectionDto.Of((await connections.GetAsync(http.User.Workspace().Id, id, ct))!))
                     : NotFound("connection");
-            }));
+            }))
+            .WithName("SetConnectionSchedule")
+            .WithTags("Connections")
+            .WithSummary("Set, pause or resume a connection's pull schedule (Owner)")
+            .WithDescription("cron: six fields, seconds first, in the workspace's time zone ('0 0 6 * * ?' is daily at 06:00); window_days: how many days back each run pulls again (1-366, default 14); enabled: false pauses and keeps the cron.")
+            .Produces<ConnectionDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/connections/{id:guid}/pulls", async (Guid id, PullRequest? request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
                 await connections.QueuePullAsync(http.User.Workspace().Id, id, request?.From, request?.To, ConnectionService.ApiTrigger, ct) is { } runId
                     ? Results.Accepted($"/api/v1/pulls/{runId}", new { id = runId })
-                    : NotFound("connection")));
+                    : NotFound("connection")))
+            .WithName("QueuePull")
+            .WithTags("Pulls")
+            .WithSummary("Queue a pull of a period (Owner): answers 202 with the run's id at once")
+            .WithDescription("from/to: the days to pull (YYYY-MM-DD, up to 731 days, not in the future); both left out: the connection's trailing window up to today. Follow the Location header to see the run.")
+            .Produces<CreatedAnswer>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/connections/{id:guid}/data", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await connections.DataAsync(http.User.Workspace().Id, id, ct) is { } data ? Results.Ok(ConnectionDataDto.Of(data)) : NotFound("connection"));
@@ -78,13 +116,29 @@ internal static class ConnectionEndpoints
                 }
 
                 return await connections.DeleteAsync(http.User.Workspace().Id, id, choice.Value, ct) ? Results.NoContent() : NotFound("connection");
-            }));
+            }))
+            .WithName("DeleteConnection")
+            .WithTags("Connections")
+            .WithSummary("Delete a connection and its schedule; ?data=keep leaves its ledger rows as if imported from files, ?data=remove deletes them; its run history stays (Owner)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/connections/{id:guid}/pulls", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            Results.Ok((await connections.RunsAsync(http.User.Workspace().Id, id, 50, ct)).Select(PullRunDto.Of)));
+            Results.Ok((await connections.RunsAsync(http.User.Workspace().Id, id, 50, ct)).Select(PullRunDto.Of)))
+            .WithName("ListConnectionPulls")
+            .WithTags("Pulls")
+            .WithSummary("The connection's latest 50 pull runs, newest first")
+            .Produces<IEnumerable<PullRunDto>>();
 
         group.MapGet("/pulls/{id:guid}", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            await connections.GetRunAsync(http.User.Workspace().Id, id, ct) is { } run ? Results.Ok(PullRunDto.Of(run)) : NotFound("pull run"));
+            await connections.GetRunAsync(http.User.Workspace().Id, id, ct) is { } run ? Results.Ok(PullRunDto.Of(run)) : NotFound("pull run"))
+            .WithName("GetPull")
+            .WithTags("Pulls")
+            .WithSummary("One pull run: status, counts, reconciliation, error and timing")
+            .Produces<PullRunDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/pulls/{id:guid}/gaps", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
             await connections.GapsAsync(http.User.Workspace().Id, id, ct) is { } gaps ? Results.Ok(gaps.Select(PullGapDto.Of)) : NotFound("pull run"));

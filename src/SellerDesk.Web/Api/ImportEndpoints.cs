@@ -83,13 +83,25 @@ internal static class ImportEndpoints
                         });
                 }
 
-                return Results.Ok(new { kind, rows = result.Rows, inserted = result.Inserted, updated = result.Updated, warnings = result.Warnings });
+                return Results.Ok(new ImportAnswer(kind, result.Rows, result.Inserted, result.Updated, result.Warnings));
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 return TooLarge();
             }
-        });
+        })
+            .WithName("ImportLedgerFile")
+            .WithTags("Imports")
+            .WithSummary("Import a ledger CSV file: all of it or nothing")
+            .WithDescription("Rows are keyed (order and line, return, day and channel...): sending a file again updates what changed and adds nothing twice. A file with any problem is rejected whole with every problem by line.")
+            .WithPathValues("kind", "The kind of ledger file.", "sales", "returns", "ad_spend", "fees", "costs")
+            .WithCsvUpload()
+            .Produces<ImportAnswer>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .Produces<ImportRejection>(StatusCodes.Status422UnprocessableEntity, "application/problem+json");
         return group;
     }
 

@@ -23,8 +23,12 @@ internal static class ReportEndpoints
             }
 
             var result = await service.LoadAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new { channels = result.Channels().Select(ChannelDto.From) });
-        });
+            return Results.Ok(new ChannelsAnswer(result.Channels().Select(ChannelDto.From)));
+        })
+            .WithName("GetChannelsReport")
+            .WithSummary("Channel report: revenue, margin and verdict per acquisition channel")
+            .WithPeriod()
+            .Produces<ChannelsAnswer>();
 
         reports.MapGet("/marketplaces", async (HttpContext http, ReportService service, CancellationToken ct) =>
         {
@@ -34,8 +38,12 @@ internal static class ReportEndpoints
             }
 
             var result = await service.LoadAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new { marketplaces = result.Marketplaces().Select(MarketplaceDto.From) });
-        });
+            return Results.Ok(new MarketplacesAnswer(result.Marketplaces().Select(MarketplaceDto.From)));
+        })
+            .WithName("GetMarketplacesReport")
+            .WithSummary("Marketplace report: revenue, costs and margin per marketplace")
+            .WithPeriod()
+            .Produces<MarketplacesAnswer>();
 
         reports.MapGet("/cohorts", async (HttpContext http, ReportService service, CancellationToken ct) =>
         {
@@ -68,12 +76,30 @@ internal static class ReportEndpoints
                     CohortExport.ToXlsx(rows, metric, ReportQuery.Describe(result.Period, filter)),
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     fileName + ".xlsx"),
-                _ => Results.Ok(new { cohorts = rows.Select(CohortDto.From) }),
+                _ => Results.Ok(new CohortsAnswer(rows.Select(CohortDto.From))),
             };
-        });
+        })
+            .WithName("GetCohortsReport")
+            .WithSummary("Cohort report: customers by first-order month, as JSON, CSV or an Excel workbook")
+            .WithPeriod()
+            .WithQueryParameter("format", "The answer's format; csv and xlsx are downloads.", values: ["json", "csv", "xlsx"])
+            .WithQueryParameter("metric", "What each month's cell shows.", values: ["margin", "revenue", "retention"])
+            .WithQueryParameter("marketplace", "Only customers of this marketplace (its code, e.g. wb).")
+            .WithQueryParameter("channel", "Only customers this channel brought (its code).")
+            .Produces<CohortsAnswer>()
+            .WithFileAnswer("text/csv", "format=csv: the cohort table as CSV (UTF-8).", binary: false)
+            .WithFileAnswer("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "format=xlsx: the cohort table as an Excel workbook.", binary: true);
 
         return group;
     }
+
+    /// <summary>Tags a report and documents the period every report reads, and the 400 a bad period gets.</summary>
+    private static RouteHandlerBuilder WithPeriod(this RouteHandlerBuilder builder) => builder
+        .WithTags("Reports")
+        .WithQueryParameter("from", "First day of the period (YYYY-MM-DD), in the workspace's time zone.", required: true, format: "date")
+        .WithQueryParameter("to", "Last day of the period (YYYY-MM-DD), inclusive.", required: true, format: "date")
+        .WithQueryParameter("as_of", "Compute as the data stood on this day (YYYY-MM-DD); today when left out.", format: "date")
+        .ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -131,9 +131,10 @@ internal static class DatabaseStartupExtensions
         builder.Services.AddSellerDeskIngestion();
         builder.Services.AddSellerDeskPulls(connectionString, builder.Configuration);
         builder.Services.AddSingleton<SchedulerState>();
+        builder.Services.AddSingleton<PullServer>();
         builder.Services.AddSingleton<IStartupStep, SchedulerStartStep>();
         builder.Services.AddSingleton<IStartupStep, DemoSeedStep>();
-        builder.Services.AddHostedService<SchedulerShutdown>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PullServer>());
         builder.Services.AddHostedService<DatabaseStartup>();
         return builder;
     }

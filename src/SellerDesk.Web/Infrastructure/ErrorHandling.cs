@@ -11,7 +11,6 @@ internal static class ErrorHandlingExtensions
     /// </summary>
     public static WebApplication UseSellerDeskErrorHandling(this WebApplication app)
     {
-        app.UseHttpLogging();
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;

@@ -1,98 +1,154 @@
+using Hangfire;
+using Hangfire.Common;
+using Microsoft.Extensions.Options;
 using Npgsql;
-using Quartz;
 using SellerDesk.Ingestion.Connections;
+using SellerDesk.Ingestion.Scheduling;
 
 namespace SellerDesk.Web.Infrastructure;
 
 /// <summary>
-/// Starts the clustered Quartz scheduler once migrations are applied: under a PostgreSQL advisory lock, so nodes
-/// starting together do not race to create Quartz's tables, then plans every enabled schedule (idempotent).
-/// With <c>Scheduler:Enabled</c> false this node schedules nothing and runs no pulls (queued runs wait for a node
-/// that does).
+/// Once migrations are applied: installs Hangfire's schema (under its own advisory lock), starts this node's Hangfire
+/// server with the housekeeping job, then plans every enabled schedule (idempotent). With <c>Scheduler:Enabled</c>
+/// false this node schedules nothing and runs no pulls (queued runs wait for a node that does). A database that is
+/// away is retried by <see cref="DatabaseStartup"/>; any other failure leaves the node serving pages and the API
+/// without pulls, and <c>/health</c> says why.
 /// </summary>
 internal sealed class SchedulerStartStep(
-    ISchedulerFactory factory,
-    NpgsqlDataSource dataSource,
+    JobStorageSchema schema,
+    PullServer server,
+    IRecurringJobManager recurring,
     ConnectionService connections,
     SchedulerState state,
-    IConfiguration configuration,
+    IOptions<PullSchedulerOptions> options,
     ILogger<SchedulerStartStep> logger) : IStartupStep
 {
-    private const long ProvisioningLock = 0x5345_4C4C_5154_5A31; // "SELLQTZ1"
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue("Scheduler:Enabled", true))
+        try
         {
-            state.Off();
-            logger.LogInformation("Scheduler:Enabled is false: this node runs no pulls");
+            await schema.InstallAsync(cancellationToken);
+            if (!options.Value.Enabled)
+            {
+                state.Off();
+                logger.LogInformation("Scheduler:Enabled is false: this node runs no pulls");
+                return;
+            }
+
+            recurring.AddOrUpdate<PullHousekeepingJob>(
+                PullHousekeepingJob.RecurringJobId,
+                job => job.RunAsync(CancellationToken.None),
+                PullHousekeepingJob.Cron,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            if (server.Start())
+            {
+                logger.LogInformation("Pull scheduler started on node {Node} with {Workers} worker(s)", server.NodeName, options.Value.Workers);
+            }
+
+            state.Started();
+        }
+        catch (Exception ex) when (!IsDatabaseAway(ex) && ex is not OperationCanceledException)
+        {
+            // Not a database that is away (which start-up retries) but one that refuses Hangfire's schema, or a
+            // scheduler that cannot be built: keep serving; /health says why this node runs no pulls.
+            state.Fail(ex.Message + "; this node runs no pulls until it is restarted");
+            logger.LogError(ex, "The pull scheduler could not start; this node runs no pulls until it is restarted");
             return;
         }
 
-        await using (var session = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({ProvisioningLock})", session))
-            {
-                await take.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            try
-            {
-                var scheduler = await factory.GetScheduler(cancellationToken);
-                if (scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown)
-                {
-                    // Quartz builds one scheduler per process and shuts it down when its start fails (the database
-                    // went away while it started); it cannot be built again. Serve pages and the API, run no pulls.
-                    state.Fail("the scheduler stopped while starting (the database went away); this node runs no pulls until it is restarted");
-                    logger.LogError("The pull scheduler could not start and this node runs no pulls until it is restarted");
-                    return;
-                }
-
-                await scheduler.Start(cancellationToken);
-                state.Started();
-            }
-            catch (SchedulerException ex)
-            {
-                // A failed start shuts Quartz's one scheduler down for good: retrying the start-up would only stop
-                // the app. Keep serving; /health says why this node runs no pulls.
-                state.Fail(ex.Message + "; this node runs no pulls until it is restarted");
-                logger.LogError(ex, "The pull scheduler could not start; this node runs no pulls until it is restarted");
-                return;
-            }
-            finally
-            {
-                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({ProvisioningLock})", session);
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-        }
-
         var planned = await connections.PlanAllAsync(cancellationToken);
-        logger.LogInformation("Scheduler started in the cluster; {Count} pull schedule(s) planned", planned);
+        logger.LogInformation("{Count} pull schedule(s) planned", planned);
     }
+
+    private static bool IsDatabaseAway(Exception ex) =>
+        ex is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException
+        || (ex is NpgsqlException and not PostgresException)
+        || (ex.InnerException is { } inner && IsDatabaseAway(inner));
 }
 
-/// <summary>Stops the scheduler with the app, letting running pulls see their cancellation and record it.</summary>
-internal sealed class SchedulerShutdown(ISchedulerFactory factory, ILogger<SchedulerShutdown> logger) : IHostedService
+/// <summary>
+/// This node's Hangfire server, started by <see cref="SchedulerStartStep"/> after migrations (not at host start-up)
+/// and stopped with the app: running pulls see their cancellation and record it.
+/// </summary>
+internal sealed class PullServer(
+    JobStorage storage,
+    JobActivator activator,
+    IJobFilterProvider filters,
+    ITimeZoneResolver zones,
+    IServiceProvider services,
+    IOptions<PullSchedulerOptions> options,
+    ILogger<PullServer> logger) : IHostedService, IDisposable
 {
+    private readonly Lock _gate = new();
+    private BackgroundJobServer? _server;
+
+    public string NodeName => options.Value.NodeName is { Length: > 0 } name ? name : Environment.MachineName;
+
+    /// <summary>Starts the server unless it runs already; true when this call started it.</summary>
+    public bool Start()
+    {
+        // Hangfire's serializer settings are set when its configuration is first resolved: before any job is read.
+        _ = services.GetRequiredService<IGlobalConfiguration>();
+        lock (_gate)
+        {
+            if (_server is not null)
+            {
+                return false;
+            }
+
+            var o = options.Value;
+            _server = new BackgroundJobServer(
+                new BackgroundJobServerOptions
+                {
+                    ServerName = NodeName,
+                    WorkerCount = Math.Max(1, o.Workers),
+                    SchedulePollingInterval = o.PollInterval,
+                    // A node that stops announcing itself leaves the dashboard's server list within a minute; its
+                    // fetched jobs come back sooner, through the storage's sliding invisibility timeout.
+                    HeartbeatInterval = TimeSpan.FromSeconds(10),
+                    ServerTimeout = TimeSpan.FromMinutes(1),
+                    ServerCheckInterval = TimeSpan.FromSeconds(30),
+                    Activator = activator,
+                    FilterProvider = filters,
+                    TimeZoneResolver = zones,
+                },
+                storage);
+            return true;
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        BackgroundJobServer? server;
+        lock (_gate)
+        {
+            server = _server;
+        }
+
+        if (server is null)
+        {
+            return;
+        }
+
         try
         {
-            foreach (var scheduler in await factory.GetAllSchedulers(cancellationToken))
-            {
-                if (scheduler.Status is SchedulerStatus.Running or SchedulerStatus.Standby)
-                {
-                    await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
-                }
-            }
+            server.SendStop();
+            await server.WaitForShutdownAsync(cancellationToken);
         }
-        catch (ObjectDisposedException ex)
+        catch (OperationCanceledException)
         {
-            // Quartz's cluster manager may reach for the container while the host is already tearing it down (seen
-            // when the database was unreachable at shutdown): the scheduler is stopping anyway, and a stop must not throw.
-            logger.LogWarning("The pull scheduler stopped while the app was already shutting down: {Error}", ex.Message);
+            logger.LogWarning("The pull scheduler did not stop within the host's shutdown time; its running pulls are abandoned");
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _server?.Dispose();
+            _server = null;
         }
     }
 }

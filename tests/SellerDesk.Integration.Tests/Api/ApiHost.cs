@@ -6,7 +6,7 @@ using SellerDesk.Testing;
 namespace SellerDesk.Integration.Tests.Api;
 
 /// <summary>The app over its own fresh database, reached through HTTP with the bootstrap Owner token.</summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     public const string Token = "test-owner-token";
 
@@ -16,15 +16,23 @@ public sealed class ApiHost : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The app's services (its jobs, its Hangfire storage...).</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The in-memory server, for requests that need a connection of their own (a remote address...).</summary>
+    public Microsoft.AspNetCore.TestHost.TestServer Server => _factory.Server;
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
+        await PrepareDatabaseAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("ConnectionStrings:SellerDesk", Database.ConnectionString);
             builder.UseSetting("Bootstrap:Workspace", "tiny");
             builder.UseSetting("Bootstrap:ApiToken", Token);
             builder.UseEnvironment("Production");
+            Configure(builder);
         });
         Client = CreateClient(Token);
         await WaitUntilHealthyAsync();
@@ -39,6 +47,14 @@ public sealed class ApiHost : IAsyncLifetime
         }
 
         return client;
+    }
+
+    /// <summary>What a fixture of its own puts in the migrated database before the app starts.</summary>
+    protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
+
+    /// <summary>Settings of a fixture of its own, applied after the common ones.</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()

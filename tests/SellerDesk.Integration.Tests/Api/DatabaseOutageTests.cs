@@ -37,7 +37,7 @@ public sealed class DatabaseOutageTests(TestDatabase database) : IClassFixture<T
         (await EventuallyAsync(client, Report, HttpStatusCode.OK)).Should().BeTrue("the app starts against a reachable database");
 
         // Reports answer once the bootstrap token exists, before the start-up steps (the scheduler) are done; /health
-        // only once they are. An outage in the middle of starting the scheduler is another story (it stops the app).
+        // only once they are. An outage while the scheduler starts is retried by start-up like any other.
         (await EventuallyAsync(client, "/health", HttpStatusCode.OK)).Should().BeTrue("the app finishes starting");
 
         proxy.Cut();

@@ -5,7 +5,7 @@ using static SellerDesk.Integration.Tests.Connections.ConnectionsApi;
 
 namespace SellerDesk.Integration.Tests.Connections;
 
-/// <summary>Pause and resume of a pull schedule (issue 3, point 5) on the app's clustered Quartz scheduler.</summary>
+/// <summary>Pause and resume of a pull schedule (issue 3, point 5) on the app's Hangfire scheduler.</summary>
 public sealed class PausedScheduleTests(ApiHost host, ITestOutputHelper output) : IClassFixture<ApiHost>
 {
     private const string EveryTwoSeconds = "0/2 * * * * ?";

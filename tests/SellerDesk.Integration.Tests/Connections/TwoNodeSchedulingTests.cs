@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Npgsql;
 using SellerDesk.Testing;
 using Xunit.Abstractions;
@@ -9,8 +9,8 @@ using static SellerDesk.Integration.Tests.Connections.ConnectionsApi;
 namespace SellerDesk.Integration.Tests.Connections;
 
 /// <summary>
-/// Two real app processes on one database (issue 3, point 5): the clustered Quartz store hands each scheduled slot
-/// to exactly one node, and when a node dies the other keeps the schedule going.
+/// Two real app processes on one database (issue 3, point 5; issue 9, point 3): Hangfire's shared PostgreSQL storage
+/// hands each scheduled slot to exactly one node, and when a node dies the other keeps the schedule going.
 /// </summary>
 [Collection(nameof(RunAlone))]
 public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLifetime
@@ -41,7 +41,7 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
     {
         await _database.InitializeAsync();
 
-        // Both at once, as a cluster restarting together would: they race to provision Quartz's tables and the key ring.
+        // Both at once, as a cluster restarting together would: they race to install Hangfire's schema and the key ring.
         var started = await Task.WhenAll(new[] { "a", "b" }.Select(async name =>
         {
             var logPath = Path.Combine(Path.GetTempPath(), "sellerdesk-test-logs", $"{_database.Name}-node-{name}.log");
@@ -62,12 +62,12 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
 
         foreach (var (name, node) in started)
         {
-            var instance = await QuartzInstanceAsync(node);
+            var instance = await ServerIdAsync(node);
             _byInstance[instance] = node;
-            output.WriteLine($"node {name}: pid {node.Pid}, {node.BaseAddress}, Quartz instance {instance}, log {node.LogPath}");
+            output.WriteLine($"node {name}: pid {node.Pid}, {node.BaseAddress}, Hangfire server {instance}, log {node.LogPath}");
         }
 
-        (await InstancesAsync()).Should().BeEquivalentTo(_byInstance.Keys, "both nodes checked into the cluster");
+        (await ServerIdsAsync()).Should().BeEquivalentTo(_byInstance.Keys, "both nodes announced their servers");
     }
 
     public async Task DisposeAsync()
@@ -147,9 +147,8 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
 
         all.Select(r => r.ScheduledFor).Should().OnlyHaveUniqueItems("no slot ran twice, not even across the failover");
         afterKill.Should().OnlyContain(r => r.Node == survivorInstance && r.Status == "succeeded", Describe(afterKill));
-        // The survivor takes over the dead node's acquired trigger once the cluster check-in declares it gone (about
-        // 20-30 s) and then serves the late slots one by one; only a slot later than Quartz's misfire threshold (60 s)
-        // may be folded into one "fire now".
+        // The survivor's own scheduler keeps firing. Only if the dead node died holding one of Hangfire's lock rows does
+        // it wait for that row to expire (30 s); the slots missed meanwhile fold into one run of the latest slot.
         Gaps(afterKill).Should().OnlyContain(g => g > TimeSpan.Zero && g <= TimeSpan.FromSeconds(62), "once the survivor took over it served the slots: " + Describe(afterKill));
         afterKill.Should().HaveCountGreaterThanOrEqualTo(3);
     }
@@ -175,43 +174,41 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
         output.WriteLine("  " + Describe(runs));
     }
 
-    /// <summary>The node's Quartz instance id, as its log announces it ("... with instanceId 'X' initialized").</summary>
-    private static async Task<string> QuartzInstanceAsync(AppProcess node)
+    /// <summary>
+    /// The node's Hangfire server id (<c>name:pid:guid</c>, what <c>pull_runs.node</c> records), found by the node's
+    /// process id once its server has announced itself.
+    /// </summary>
+    private async Task<string> ServerIdAsync(AppProcess node)
     {
-        for (var attempt = 0; attempt < 40; attempt++)
+        for (var attempt = 0; attempt < 80; attempt++)
         {
-            await using (var stream = new FileStream(node.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-            using (var reader = new StreamReader(stream))
+            var mine = (await ServerIdsAsync()).Where(id => id.Split(':') is { Length: >= 3 } parts && parts[^2] == node.Pid.ToString(CultureInfo.InvariantCulture)).ToList();
+            if (mine.Count == 1)
             {
-                var match = Regex.Match(await reader.ReadToEndAsync(), "with instanceId '([^']+)' initialized");
-                if (match.Success)
-                {
-                    return match.Groups[1].Value;
-                }
+                return mine[0];
             }
 
             await Task.Delay(250);
         }
 
-        throw new InvalidOperationException($"No Quartz instance id in {node.LogPath}");
+        throw new InvalidOperationException($"No Hangfire server of pid {node.Pid} announced itself; see {node.LogPath}");
     }
 
-    private async Task<List<string>> InstancesAsync()
+    private async Task<List<string>> ServerIdsAsync()
     {
-        await using var command = _database.DataSource.CreateCommand(
-            "SELECT instance_name FROM qrtz_scheduler_state WHERE EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'qrtz_scheduler_state')");
+        await using var command = _database.DataSource.CreateCommand("SELECT id FROM hangfire.server");
         try
         {
             await using var reader = await command.ExecuteReaderAsync();
-            var names = new List<string>();
+            var ids = new List<string>();
             while (await reader.ReadAsync())
             {
-                names.Add(reader.GetString(0));
+                ids.Add(reader.GetString(0));
             }
 
-            return names;
+            return ids;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
         {
             return [];
         }

@@ -118,7 +118,7 @@ public sealed class MigratedSchemaTests(TestDatabase database) : IClassFixture<T
             """
             SELECT c.table_name, c.column_name, c.udt_name, c.is_nullable = 'YES'
             FROM information_schema.columns c
-            WHERE c.table_schema = 'public' AND c.table_name <> 'schema_migrations' AND c.table_name NOT LIKE 'qrtz%'
+            WHERE c.table_schema = 'public' AND c.table_name <> 'schema_migrations'
             """);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

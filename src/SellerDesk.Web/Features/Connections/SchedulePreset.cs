@@ -13,7 +13,7 @@ public enum ScheduleKind
 }
 
 /// <summary>
-/// The friendly schedules of the ops page and the Quartz cron expressions they stand for (seconds first, in the
+/// The friendly schedules of the ops page and the cron expressions they stand for (six fields, seconds first, in the
 /// workspace zone): hourly at minute M is <c>0 M * * * ?</c>, daily at H:M <c>0 M H * * ?</c>, weekly
 /// <c>0 M H ? * MON</c>. Any other expression is shown and edited as cron.
 /// </summary>

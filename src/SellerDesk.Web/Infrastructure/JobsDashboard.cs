@@ -1,0 +1,57 @@
+using System.Net;
+using Hangfire;
+using Hangfire.Dashboard;
+
+namespace SellerDesk.Web.Infrastructure;
+
+internal static class JobsDashboardExtensions
+{
+    public const string Path = "/ops/jobs";
+
+    /// <summary>
+    /// Hangfire's dashboard at <c>/ops/jobs</c>: read-only (no trigger, retry or delete) and served only to requests
+    /// from the machine itself until SellerDesk has accounts (issue 10).
+    /// </summary>
+    public static WebApplication MapSellerDeskJobsDashboard(this WebApplication app)
+    {
+        app.MapHangfireDashboard(
+            Path,
+            new DashboardOptions
+            {
+                DashboardTitle = "SellerDesk jobs",
+                AppPath = "/",
+                IsReadOnlyFunc = _ => true,
+                Authorization = [new MachineItselfOnly()],
+                DisplayStorageConnectionString = false,
+            },
+            app.Services.GetRequiredService<JobStorage>());
+        return app;
+    }
+}
+
+/// <summary>
+/// Lets in a request whose connection comes from a loopback address and that no proxy forwarded: behind a reverse
+/// proxy on the same machine every request arrives from loopback, so a request that carries forwarding headers is
+/// treated as coming from elsewhere, whatever address they name.
+/// </summary>
+internal sealed class MachineItselfOnly : IDashboardAuthorizationFilter
+{
+    private static readonly string[] ForwardingHeaders = ["X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "Forwarded"];
+
+    public bool Authorize(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        var remote = http.Connection.RemoteIpAddress;
+        if (remote is null)
+        {
+            return false;
+        }
+
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        return IPAddress.IsLoopback(remote) && !ForwardingHeaders.Any(h => http.Request.Headers.ContainsKey(h));
+    }
+}
