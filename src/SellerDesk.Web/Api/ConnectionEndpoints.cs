@@ -95,7 +95,12 @@ internal static class ConnectionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/connections/{id:guid}/data", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            await connections.DataAsync(http.User.Workspace().Id, id, ct) is { } data ? Results.Ok(ConnectionDataDto.Of(data)) : NotFound("connection"));
+            await connections.DataAsync(http.User.Workspace().Id, id, ct) is { } data ? Results.Ok(ConnectionDataDto.Of(data)) : NotFound("connection"))
+            .WithName("GetConnectionData")
+            .WithTags("Connections")
+            .WithSummary("What the connection's pulls stored: its ledger rows by kind, so a delete can say what ?data=remove takes away")
+            .Produces<ConnectionDataDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         // Deleting asks what becomes of the connection's ledger rows: ?data=keep (they stay, as files' rows) or
         // ?data=remove (they go with it). Its runs stay either way.
@@ -141,7 +146,12 @@ internal static class ConnectionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/pulls/{id:guid}/gaps", async (Guid id, HttpContext http, ConnectionService connections, CancellationToken ct) =>
-            await connections.GapsAsync(http.User.Workspace().Id, id, ct) is { } gaps ? Results.Ok(gaps.Select(PullGapDto.Of)) : NotFound("pull run"));
+            await connections.GapsAsync(http.User.Workspace().Id, id, ct) is { } gaps ? Results.Ok(gaps.Select(PullGapDto.Of)) : NotFound("pull run"))
+            .WithName("ListPullGaps")
+            .WithTags("Pulls")
+            .WithSummary("The rows a pull run read but could not turn into ledger rows, with the marketplace's raw payload and why")
+            .Produces<IEnumerable<PullGapDto>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }

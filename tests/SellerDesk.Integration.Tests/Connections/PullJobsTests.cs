@@ -29,17 +29,16 @@ public sealed class SlowSandboxHost : ApiHost
 /// </summary>
 public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output) : IClassFixture<SlowSandboxHost>
 {
-    // One seed for every sandbox here: the sandbox numbers its orders by day, and the workspace's ledger (shared by
-    // the tests of this class) takes an order one way only.
-    private const string Seed = "41";
+    // One seed (one sandbox account) per connection: a workspace connects an account once, and the sandbox numbers
+    // each account's orders apart (SB41-…, SB42-…), so the connections of this class never write one another's orders.
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task Runs_of_one_connection_never_overlap_while_other_connections_run_beside_them()
     {
-        var busy = await CreateAsync(host.Client, "sandbox", "Sandbox asked three times", new() { ["seed"] = Seed });
-        var other = await CreateAsync(host.Client, "sandbox", "Sandbox beside it", new() { ["seed"] = Seed });
+        var busy = await CreateAsync(host.Client, "sandbox", "Sandbox asked three times", new() { ["seed"] = "41" });
+        var other = await CreateAsync(host.Client, "sandbox", "Sandbox beside it", new() { ["seed"] = "42" });
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var period = new { From = today.AddDays(-5), To = today.AddDays(-1) };
 
@@ -68,7 +67,7 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
     [Fact]
     public async Task A_scheduled_slot_is_served_once_however_often_its_job_runs()
     {
-        var id = await CreateAsync(host.Client, "sandbox", "Sandbox slots", new() { ["seed"] = Seed });
+        var id = await CreateAsync(host.Client, "sandbox", "Sandbox slots", new() { ["seed"] = "43" });
         await ScheduleAsync(host.Client, id, "0 0 0 1 1 ?", windowDays: 2, enabled: true);
         var slot = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(3), TimeSpan.Zero);
 
@@ -89,7 +88,7 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
     [Fact]
     public async Task After_an_outage_a_schedule_catches_up_its_latest_slot_once_and_pulls_nothing_for_slots_missed_before()
     {
-        var id = await CreateAsync(host.Client, "sandbox", "Sandbox back from an outage", new() { ["seed"] = Seed });
+        var id = await CreateAsync(host.Client, "sandbox", "Sandbox back from an outage", new() { ["seed"] = "44" });
         await ScheduleAsync(host.Client, id, "0 0 * * * ?", windowDays: 1, enabled: true);
         var now = DateTimeOffset.UtcNow;
         var thisHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
@@ -111,8 +110,8 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
     [Fact]
     public async Task A_stored_cron_hangfire_cannot_read_does_not_stop_the_other_schedules_being_planned_at_start_up()
     {
-        var broken = await CreateAsync(host.Client, "sandbox", "Sandbox with a Quartz year field", new() { ["seed"] = Seed });
-        var fine = await CreateAsync(host.Client, "sandbox", "Sandbox planned at start-up", new() { ["seed"] = Seed });
+        var broken = await CreateAsync(host.Client, "sandbox", "Sandbox with a Quartz year field", new() { ["seed"] = "45" });
+        var fine = await CreateAsync(host.Client, "sandbox", "Sandbox planned at start-up", new() { ["seed"] = "46" });
         await ScheduleAsync(host.Client, broken, "0 0 0 1 1 ?", windowDays: 1, enabled: true);
         await ScheduleAsync(host.Client, fine, "0 0 0 1 1 ?", windowDays: 1, enabled: false);
 
@@ -154,7 +153,13 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
         (await EventuallyAsync(async () => (await JobStatesAsync(runId)).Contains("Succeeded"), TimeSpan.FromSeconds(30)))
             .Should().BeTrue("the job did its work: the pull failed, not the job");
         var run = await WaitForRunAsync(host.Client, runId, RunTimeout);
-        run.GetProperty("error").GetString().Should().Contain("HTTP 400").And.NotContain("wb-refused-token-1234", "the token the marketplace quoted back is redacted");
+        var error = run.GetProperty("error");
+        foreach (var language in new[] { "en", "ru" })
+        {
+            error.GetProperty(language).GetString().Should().Contain("HTTP 400")
+                .And.NotContain("wb-refused-token-1234", "the token the marketplace quoted back is redacted");
+        }
+
         var requests = marketplace.Requests;
         requests.Should().BePositive();
         marketplace.Received.Should().Contain("wb-refused-token-1234", "the token went to the marketplace");
