@@ -116,6 +116,32 @@ public sealed class WildberriesPullTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_report_method_refused_as_the_retired_v5_path_is_marks_the_connection_needs_update_until_a_run_succeeds()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        await h.PullAsync(Start, End);
+        var before = await h.LedgerAsync();
+        h.Fake.Retire(WildberriesConnector.ReportPath);
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error!.En.Should().StartWith($"Wildberries has switched off the method POST {WildberriesConnector.ReportPath} (HTTP 403: {FakeWildberries.RetiredDetail})")
+            .And.EndWith("this connection needs an update of SellerDesk's Wildberries connector", "a retired method is not retried: no next-run sentence follows");
+        result.Error.Ru.Should().StartWith($"Wildberries отключил метод POST {WildberriesConnector.ReportPath}");
+        (await h.LedgerAsync()).Figures().Should().Be(before.Figures(), "a failed run keeps nothing of itself and deletes nothing");
+        var (status, lastError) = await h.ConnectionRowAsync();
+        status.Should().Be("needs_update");
+        LocalText.Decode(lastError).Should().Be(result.Error);
+
+        h.Fake.Reinstate(WildberriesConnector.ReportPath);
+        var (_, recovered) = await h.PullAsync(Start, End);
+
+        recovered.Succeeded.Should().BeTrue(recovered.Error?.En);
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
+    }
+
+    [Fact]
     public async Task A_re_pull_deletes_the_report_lines_and_ad_charges_Wildberries_no_longer_sends_for_the_window_as_the_connector_declares_both_feeds_whole()
     {
         await using var h = await PullHarness.StartAsync(database, Week);
