@@ -64,6 +64,29 @@ public sealed class BaseUrlTests(OneListedHostHost host) : IClassFixture<OneList
         status.Should().Be(HttpStatusCode.Created, raw);
     }
 
+    [Fact]
+    public async Task A_stored_base_url_that_is_not_allowed_fails_the_run_before_any_request_is_sent()
+    {
+        // A connection saved before the allow-list existed (or whose host the operator has since taken off it).
+        await using var marketplace = await RefusingMarketplace.StartAsync();
+        var id = await CreateAsync(host.Client, "wildberries", "WB stored elsewhere", new() { [WildberriesConnector.TokenKey] = "wb-stored-token-5521" });
+        await using (var command = host.Database.DataSource.CreateCommand("UPDATE connections SET base_url = $1 WHERE id = $2"))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = marketplace.BaseUrl.ToString().TrimEnd('/') });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var (queued, body, raw) = await SendAsync(host.Client, HttpMethod.Post, $"/api/v1/connections/{id}/pulls", new { });
+        queued.Should().Be(HttpStatusCode.Accepted, raw);
+        var run = await WaitForRunAsync(host.Client, body.GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
+
+        run.GetProperty("status").GetString().Should().Be("failed");
+        run.GetProperty("error").GetProperty("en").GetString().Should().StartWith("The connection's base URL is not allowed (the base URL must be on the marketplace's own host");
+        run.GetProperty("error").GetProperty("ru").GetString().Should().StartWith("Адрес API подключения не разрешён");
+        marketplace.Requests.Should().Be(0, "no request went to the address");
+    }
+
     private async Task<(HttpStatusCode Status, JsonElement Body, string Raw)> CreateWithAsync(string marketplace, string name, string baseUrl)
     {
         var credentials = marketplace switch
