@@ -231,6 +231,60 @@ public sealed class ConnectionDataPageTests(SellerDeskApp app)
         (await ops.SidewaysOverflowAsync()).Should().Be(0);
     }
 
+    [Fact]
+    public async Task The_changed_pages_fit_a_laptop_and_a_phone_in_both_languages_without_sideways_scrolling()
+    {
+        const string query = "from=2025-07-01&to=2025-07-15&as_of=2025-07-15";
+        var first = await Sandbox.CreateAsync("Витрина 85", 85);
+        var second = await Sandbox.CreateAsync("Витрина 86", 86);
+        var run = await Sandbox.PullAsync(first, "2025-07-01", "2025-07-15");
+        await Sandbox.PullAsync(second, "2025-07-01", "2025-07-15");
+        foreach (var culture in new[] { "ru-RU", "en-US" })
+        {
+            foreach (var (size, viewport) in new[] { ("1440", SellerDeskApp.Desktop), ("390", SellerDeskApp.Phone) })
+            {
+                var phone = size == "390";
+                var page = await app.NewPageAsync(culture, viewport, touch: phone);
+                var ops = new ConnectionsPage(page);
+                await ops.OpenAsync();
+                if (culture == "en-US")
+                {
+                    await ops.SwitchLanguageAsync("en-US");
+                }
+
+                var name = $"{culture[..2]}-{size}";
+                await Screenshots.SaveAsync(page, $"issue8-connections-{name}");
+                (await ops.SidewaysOverflowAsync()).Should().Be(0, $"connections {name}");
+
+                await ops.OpenDeleteAsync("Витрина 86");
+                await Screenshots.SaveAsync(page, $"issue8-delete-dialog-{name}");
+                (await ops.SidewaysOverflowAsync()).Should().Be(0, $"delete dialog {name}");
+                await page.Locator("[data-testid=delete-cancel]").ClickAsync();
+                await page.Locator("[data-testid=delete-counts]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+                await ops.History.Locator($"[data-testid=run-reconciliation][data-run='{run}'] [data-testid=run-gaps]").ClickAsync();
+                await page.Locator("[data-testid=gap-list]").WaitForAsync();
+                await Screenshots.SaveAsync(page, $"issue8-gaps-dialog-{name}");
+                (await ops.SidewaysOverflowAsync()).Should().Be(0, $"gaps dialog {name}");
+                await page.Keyboard.PressAsync("Escape");
+                await page.Locator("[data-testid=gap-list]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+                foreach (var path in new[] { "", "channels", "cohorts" })
+                {
+                    await page.GotoAsync($"{path}?{query}&source={first}");
+                    await ops.WaitUntilInteractiveAsync();
+                    await Assertions.Expect(page.Locator("[data-testid=account-picker]")).ToBeVisibleAsync();
+                    await Assertions.Expect(page.Locator("[data-testid=account-picker]")).ToContainTextAsync(culture == "ru-RU" ? "Кабинет" : "Account");
+                    var pageName = path.Length == 0 ? "overview" : path;
+                    await Screenshots.SaveAsync(page, $"issue8-{pageName}-{name}");
+                    (await ops.SidewaysOverflowAsync()).Should().Be(0, $"{pageName} {name}");
+                }
+
+                await page.Context.CloseAsync();
+            }
+        }
+    }
+
     /// <summary>Reads a figure until it shows <paramref name="expected"/> (the page reloads after the address changes).</summary>
     private static async Task WaitForAsync(Func<Task<decimal?>> read, decimal? expected)
     {
