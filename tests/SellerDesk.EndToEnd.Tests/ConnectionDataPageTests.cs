@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Npgsql;
 using SellerDesk.EndToEnd.Tests.Infrastructure;
 using SellerDesk.EndToEnd.Tests.Pages;
 
@@ -197,6 +198,7 @@ public sealed class ConnectionDataPageTests(SellerDeskApp app)
         var apiCohorts = (await app.Reports.CohortsAsync(query + "&marketplace=sandbox&source=" + first)).ToList();
         (await cohorts.CohortsAsync()).Should().Equal(apiCohorts.Select(r => r.Text("cohort")));
         await Assertions.Expect(cohorts.Page.Locator("[data-testid=account-picker]")).ToBeVisibleAsync();
+        (await cohorts.Page.Locator("[data-testid=export-csv]").GetAttributeAsync("href")).Should().Contain("source=" + first, "the download is of the account shown");
         await Screenshots.SaveAsync(cohorts.Page, "cohorts-account-ru");
         (await cohorts.SidewaysOverflowAsync()).Should().Be(0);
     }
@@ -229,6 +231,50 @@ public sealed class ConnectionDataPageTests(SellerDeskApp app)
         await ops.Page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(list).ToHaveCountAsync(0);
         (await ops.SidewaysOverflowAsync()).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_run_whose_ledger_differs_from_the_marketplace_says_by_how_much_and_names_the_order()
+    {
+        var connection = await Sandbox.CreateAsync("Расхождение 93", 93);
+        await Sandbox.PullAsync(connection, "2025-03-01", "2025-03-10");
+
+        // A ledger line altered behind the runner's back: the next pull of the window compares it with the marketplace.
+        string order;
+        await using (var db = new NpgsqlConnection(app.Database.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var pick = new NpgsqlCommand("SELECT order_id, line_id FROM sales_lines WHERE source = $1 ORDER BY order_id, line_id LIMIT 1", db);
+            pick.Parameters.Add(new NpgsqlParameter { Value = connection });
+            string line;
+            await using (var reader = await pick.ExecuteReaderAsync())
+            {
+                (await reader.ReadAsync()).Should().BeTrue();
+                order = reader.GetString(0);
+                line = reader.GetString(1);
+            }
+
+            await using var alter = new NpgsqlCommand("UPDATE sales_lines SET revenue = revenue + 123.45 WHERE source = $1 AND order_id = $2 AND line_id = $3", db);
+            alter.Parameters.Add(new NpgsqlParameter { Value = connection });
+            alter.Parameters.Add(new NpgsqlParameter { Value = order });
+            alter.Parameters.Add(new NpgsqlParameter { Value = line });
+            (await alter.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var run = await Sandbox.PullAsync(connection, "2025-03-01", "2025-03-10");
+        var ops = new ConnectionsPage(await app.NewPageAsync());
+        await ops.OpenAsync();
+        var cell = ops.History.Locator($"[data-testid=run-reconciliation][data-run='{run}']");
+        await Assertions.Expect(cell.Locator("[data-testid=run-reconciliation-verdict]")).ToContainTextAsync("расходится на 123,45");
+        await Assertions.Expect(cell.Locator("[data-testid=run-reconciliation-detail]")).ToContainTextAsync($"заказы {order} (+123,45");
+        await Assertions.Expect(ops.Card("Расхождение 93").Locator("[data-testid=connection-reconciliation]")).ToContainTextAsync("расходится на 123,45");
+        await Screenshots.SaveAsync(ops.Page, "connections-differs-ru");
+
+        await ops.SwitchLanguageAsync("en-US");
+        await Assertions.Expect(ops.History.Locator($"[data-testid=run-reconciliation][data-run='{run}'] [data-testid=run-reconciliation-detail]"))
+            .ToContainTextAsync($"orders {order} (+");
+        await Assertions.Expect(ops.History.Locator($"[data-testid=run-reconciliation][data-run='{run}'] [data-testid=run-reconciliation-verdict]"))
+            .ToContainTextAsync("differs by");
     }
 
     [Fact]
