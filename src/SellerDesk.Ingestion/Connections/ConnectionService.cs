@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SellerDesk.Data;
 using SellerDesk.Data.Entities;
 using SellerDesk.Ingestion.Connectors.Common;
+using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Scheduling;
 
@@ -20,7 +22,8 @@ public sealed class ConnectionService(
     CredentialProtector protector,
     MarketplaceCatalog catalog,
     IPullScheduler scheduler,
-    TimeProvider clock)
+    TimeProvider clock,
+    IOptions<MarketplaceHttpOptions> http)
 {
     /// <summary>Default days each scheduled run re-pulls (reports get restated).</summary>
     public const int DefaultWindowDays = 14;
@@ -68,7 +71,7 @@ public sealed class ConnectionService(
         }
 
         var credentials = CleanCredentials(request.Credentials, definition, errors);
-        var baseUrl = CheckBaseUrl(request.BaseUrl, errors);
+        var baseUrl = CheckBaseUrl(request.BaseUrl, definition, errors);
         var schedule = request.Schedule ?? DefaultSchedule;
         var cron = CheckSchedule(schedule, errors);
         var backfillDays = request.BackfillDays ?? DefaultBackfillDays;
@@ -621,7 +624,12 @@ public sealed class ConnectionService(
         return cleaned;
     }
 
-    private static string? CheckBaseUrl(string? baseUrl, Dictionary<string, LocalText[]> errors)
+    /// <summary>
+    /// A base URL must be an absolute http(s) address without user-info, on the marketplace's own host or a host the
+    /// operator allows (<see cref="MarketplaceHosts"/>): a connection must not point pulls, with their tokens, anywhere else.
+    /// Its messages keep both languages in the API's English <c>errors</c> (as they were written), the page shows one.
+    /// </summary>
+    private string? CheckBaseUrl(string? baseUrl, MarketplaceDefinition? definition, Dictionary<string, LocalText[]> errors)
     {
         if (string.IsNullOrWhiteSpace(baseUrl))
         {
@@ -631,8 +639,14 @@ public sealed class ConnectionService(
         if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             errors["base_url"] = [new(
-                "the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru",
+                "the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru / адрес API должен быть полным адресом http(s), например https://api-seller.ozon.ru",
                 "адрес API должен быть полным адресом http(s), например https://api-seller.ozon.ru")];
+            return null;
+        }
+
+        if (definition is not null && MarketplaceHosts.Refusal(definition.Code, uri, http.Value) is { } refusal)
+        {
+            errors["base_url"] = [new(refusal.En + " / " + refusal.Ru, refusal.Ru)];
             return null;
         }
 
