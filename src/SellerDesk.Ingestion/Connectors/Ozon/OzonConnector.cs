@@ -557,9 +557,7 @@ public sealed class OzonConnector : IMarketplaceConnector
                     throw new ConnectorException(ConnectorFailure.MethodRetired, OzonTexts.MethodRetired(method));
                 }
 
-                var snippet = text.ReplaceLineEndings(" ").Trim();
-                throw new ConnectorException(
-                    ConnectorFailure.BadResponse, OzonTexts.Refused(method, status, snippet.Length > 300 ? snippet[..300] + "..." : snippet));
+                throw new ConnectorException(ConnectorFailure.BadResponse, OzonTexts.Refused(method, status));
             }
 
             try

@@ -31,9 +31,10 @@ public static class OzonTexts
         $"Ozon отключил метод, который вызывает SellerDesk: {method} отвечает «obsolete method cannot be used». SellerDesk нужно обновить, "
         + "чтобы перейти на новый метод; из этого запуска ничего не сохранено");
 
-    public static LocalText Refused(string method, int status, string snippet) => new(
-        string.Create(CultureInfo.InvariantCulture, $"Ozon refused the request to {method} with HTTP {status}: {snippet}"),
-        string.Create(CultureInfo.InvariantCulture, $"Ozon отклонил запрос к {method} (HTTP {status}): {snippet}"));
+    /// <summary>A refusal; its body is not quoted (it can echo the key or an internal detail).</summary>
+    public static LocalText Refused(string method, int status) => new(
+        string.Create(CultureInfo.InvariantCulture, $"Ozon refused the request to {method} with HTTP {status}"),
+        string.Create(CultureInfo.InvariantCulture, $"Ozon отклонил запрос к {method} (HTTP {status})"));
 
     public static LocalText BrokeOff(string method, string detail) => new(
         $"Ozon broke off the answer of {method} ({detail})",

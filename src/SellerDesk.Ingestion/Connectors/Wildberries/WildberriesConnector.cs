@@ -53,7 +53,6 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
     public const string AdsMethod = "GET " + AdsPath;
 
     private const string DisplayName = "Wildberries";
-    private const int SnippetLength = 300;
 
     private readonly ResilientHttpSender _sender;
     private readonly WildberriesOptions _options;
@@ -516,40 +515,20 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             AcceptStatus = status => (int)status is >= 400 and < 500,
         };
 
-    /// <summary>The body of a refusal and what WB said in it (the problem's <c>detail</c>, else <c>title</c>, else the start of the body).</summary>
+    /// <summary>
+    /// The body of a refusal, read to tell its kind (a missing token category, a switched-off method). What it says is
+    /// not quoted to the seller (issue 10: a body can echo the token or an internal detail), so <c>Said</c> is empty.
+    /// </summary>
     private static async Task<(string Body, string Said)> BodyAsync(MarketplaceResponse response, CancellationToken cancellationToken)
     {
-        string body;
         try
         {
-            body = await response.Message.Content.ReadAsStringAsync(cancellationToken);
+            return (await response.Message.Content.ReadAsStringAsync(cancellationToken), string.Empty);
         }
         catch (HttpRequestException)
         {
             return (string.Empty, string.Empty);
         }
-
-        var said = body.ReplaceLineEndings(" ").Trim();
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            if (json.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                said = Text(json.RootElement, "detail") is { Length: > 0 } detail ? detail
-                    : Text(json.RootElement, "title") is { Length: > 0 } title ? title
-                    : said;
-            }
-            else if (json.RootElement.ValueKind == JsonValueKind.String)
-            {
-                said = json.RootElement.GetString() ?? said;
-            }
-        }
-        catch (JsonException)
-        {
-            // plain text: quoted as it is
-        }
-
-        return (body, said.Length > SnippetLength ? said[..SnippetLength] + "..." : said);
     }
 
     /// <summary>

@@ -19,7 +19,6 @@ internal sealed class YandexMarketApi(
 {
     public const string DisplayName = "Yandex Market";
     private const string TokenHint = "(an API key with access to the orders, returns and financial reports of the campaign)";
-    private const int SnippetLength = 200;
 
     // Yandex allows 4 parallel requests per campaign; one at a time leaves room for the seller's other tools.
     private readonly string _serialKey = YandexMarketMapper.MarketplaceCode + ":" + campaignId;
@@ -137,7 +136,6 @@ internal sealed class YandexMarketApi(
                 body = string.Empty;
             }
 
-            var snippet = body.Length > SnippetLength ? body[..SnippetLength] + "..." : body;
             if (method is null)
             {
                 throw new ConnectorException(
@@ -152,8 +150,8 @@ internal sealed class YandexMarketApi(
                 throw new ConnectorException(
                     ConnectorFailure.Unauthorized,
                     new LocalText(
-                        $"Yandex Market does not know campaign {campaignId} ({snippet}): enter the store's campaign id",
-                        $"Яндекс Маркет не знает кампанию {campaignId} ({snippet}): укажите идентификатор кампании магазина"));
+                        $"Yandex Market does not know campaign {campaignId}: enter the store's campaign id",
+                        $"Яндекс Маркет не знает кампанию {campaignId}: укажите идентификатор кампании магазина"));
             }
 
             if (status == HttpStatusCode.NotFound && body.Contains("report", StringComparison.OrdinalIgnoreCase))
@@ -161,8 +159,8 @@ internal sealed class YandexMarketApi(
                 throw new ConnectorException(
                     ConnectorFailure.BadResponse,
                     new LocalText(
-                        $"Yandex Market no longer has the report it was asked about ({snippet})",
-                        $"У Яндекс Маркета больше нет запрошенного отчёта ({snippet})"));
+                        "Yandex Market no longer has the report it was asked about",
+                        "У Яндекс Маркета больше нет запрошенного отчёта"));
             }
 
             throw new ConnectorException(ConnectorFailure.MethodRetired, Retired(method, (int)status));

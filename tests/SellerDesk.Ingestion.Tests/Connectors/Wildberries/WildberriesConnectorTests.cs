@@ -168,8 +168,8 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Unauthorized
-            && e.Text.En == "token rejected by Wildberries (token withdrawn): paste a new one with the Finance category"
-            && e.Text.Ru == "Wildberries отклонил токен (token withdrawn): вставьте новый токен с категорией «Финансы»");
+            && e.Text.En == "token rejected by Wildberries: paste a new one with the Finance category"
+            && e.Text.Ru == "Wildberries отклонил токен: вставьте новый токен с категорией «Финансы»");
         wb.Fake.Requests.Should().ContainSingle().Which.Status.Should().Be(401);
         wb.Time.Delays.Should().BeEmpty();
     }
@@ -254,7 +254,7 @@ public sealed class WildberriesConnectorTests
 
         var failure = (await fetch.Should().ThrowAsync<ConnectorException>()).Which;
         failure.Failure.Should().Be(ConnectorFailure.MethodRetired);
-        failure.Text.En.Should().StartWith($"Wildberries has switched off the method POST /api/finance/v1/sales-reports/detailed (HTTP {status}: {FakeWildberries.RetiredDetail})")
+        failure.Text.En.Should().StartWith($"Wildberries has switched off the method POST /api/finance/v1/sales-reports/detailed (HTTP {status}): this connection needs an update")
             .And.EndWith("this connection needs an update of SellerDesk's Wildberries connector");
         failure.Text.Ru.Should().StartWith("Wildberries отключил метод POST /api/finance/v1/sales-reports/detailed");
         wb.Fake.Requests.Should().ContainSingle("a switched-off method is not retried");
@@ -305,7 +305,7 @@ public sealed class WildberriesConnectorTests
         wb.Fake.AdsRequests.Should().ContainSingle().Which.Authorization.Should().Be("promotion-only");
         wb.Fake.ReportRequests.Should().OnlyContain(r => r.Authorization == FakeWildberries.DefaultToken);
         wb.Notices.Should().ContainSingle().Which.En.Should().Be(
-            "Ad spend was not pulled: Wildberries rejected the ads token (token is malformed or unknown); paste a new one with the Promotion category. Sales, returns and fees were pulled; ad spend pulled before is kept as it was");
+            "Ad spend was not pulled: Wildberries rejected the ads token; paste a new one with the Promotion category. Sales, returns and fees were pulled; ad spend pulled before is kept as it was");
     }
 
     [Fact]
