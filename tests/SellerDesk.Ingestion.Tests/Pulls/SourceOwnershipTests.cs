@@ -4,6 +4,7 @@ using SellerDesk.Domain.Ledger;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
+using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
@@ -154,6 +155,70 @@ public sealed class SourceOwnershipTests(TestDatabase database) : IClassFixture<
             // Once each cabinet's orders are all stored, each one's reconciliation of its whole period matches.
             (await w.PullAsync(a, connector, start, start.AddDays(9))).Result.Reconciled.Should().BeTrue(because);
             (await w.PullAsync(b, connector, start.AddDays(2), start.AddDays(11))).Result.Reconciled.Should().BeTrue(because);
+        }
+    }
+
+    [Fact]
+    public async Task Two_Ozon_cabinets_pulled_in_both_orders_with_overlapping_windows_each_show_what_a_workspace_of_their_own_shows_add_up_and_reconcile()
+    {
+        // Issue 15, "Two Ozon cabinets": two connections with different client_id against one fake Ozon.
+        var start = new DateOnly(2026, 2, 1);
+        var dataA = FakeOzonData.Generate(start, days: 14, postingsPerDay: 6, seed: 31);
+        var dataB = FakeOzonData.Generate(start.AddDays(2), days: 14, postingsPerDay: 6, seed: 37);
+        dataA.Fbo.Concat(dataA.Fbs).Select(p => p.Key).Intersect(dataB.Fbo.Concat(dataB.Fbs).Select(p => p.Key))
+            .Should().BeEmpty("two cabinets never share a posting number");
+        await using var fake = await FakeOzon.StartAsync();
+        var cabinetA = fake.AddCabinet("1100001", "ozon-key-cabinet-a", dataA);
+        var cabinetB = fake.AddCabinet("2200002", "ozon-key-cabinet-b", dataB);
+        using var http = new HttpClient();
+        PullWindow[] windowsA = [new(start, start.AddDays(8)), new(start.AddDays(5), start.AddDays(13))];
+        PullWindow[] windowsB = [new(start.AddDays(2), start.AddDays(9)), new(start.AddDays(7), start.AddDays(15))];
+        var (reportFrom, asOf) = (start.AddDays(-5), start.AddDays(20));
+
+        async Task<(PullWorkspace W, ConnectionSettings A, ConnectionSettings B, OzonConnector Connector)> WorkspaceAsync()
+        {
+            var w = await PullWorkspace.CreateAsync(database, Now);
+            var connector = new OzonConnector(
+                new ResilientHttpSender(http, w.Time, new Random(42)),
+                new OzonOptions { PostingLimit = 20, TimeZone = PullWorkspace.Moscow });
+            var a = await w.ConnectAsync(OzonConnector.MarketplaceCode, "Ozon A", cabinetA.Credentials, fake.BaseUrl);
+            var b = await w.ConnectAsync(OzonConnector.MarketplaceCode, "Ozon B", cabinetB.Credentials, fake.BaseUrl);
+            return (w, a, b, connector);
+        }
+
+        var soloA = await WorkspaceAsync();
+        (await soloA.W.PullAsync(soloA.A, soloA.Connector, start, start.AddDays(13))).Result.Reconciled.Should().BeTrue();
+        var soloB = await WorkspaceAsync();
+        (await soloB.W.PullAsync(soloB.B, soloB.Connector, start.AddDays(2), start.AddDays(15))).Result.Reconciled.Should().BeTrue();
+        var ledgerA = await soloA.W.LedgerAsync();
+        var ledgerB = await soloB.W.LedgerAsync();
+        var marketplacesA = await soloA.W.MarketplacesAsync(reportFrom, asOf, asOf);
+        var marketplacesB = await soloB.W.MarketplacesAsync(reportFrom, asOf, asOf);
+        ledgerA.Sales.Should().NotBeEmpty();
+        ledgerB.Returns.Should().NotBeEmpty();
+        ledgerA.Fees.Select(f => (f.Date, f.Kind)).Intersect(ledgerB.Fees.Select(f => (f.Date, f.Kind)))
+            .Should().NotBeEmpty("both cabinets pay storage on the same days: the fee keys of two connections meet");
+
+        int[][] orders = [[0, 2, 1, 3], [2, 0, 3, 1], [0, 1, 2, 3], [3, 2, 1, 0]];
+        foreach (var order in orders)
+        {
+            var (w, a, b, connector) = await WorkspaceAsync();
+            var because = $"pulls in the order {string.Join(", ", order)}";
+            foreach (var step in order)
+            {
+                var (connection, window) = step < 2 ? (a, windowsA[step]) : (b, windowsB[step - 2]);
+                var (_, result) = await w.PullAsync(connection, connector, window.From, window.To);
+                result.Succeeded.Should().BeTrue(result.Error?.En);
+                result.Reconciled.Should().BeTrue($"{because}, step {step}: {result.Reconciliation?.En}");
+            }
+
+            (await w.LedgerAsync(LedgerSource.Connection(a.Id))).ShouldEqual(ledgerA, because);
+            (await w.LedgerAsync(LedgerSource.Connection(b.Id))).ShouldEqual(ledgerB, because);
+            (await w.MarketplacesAsync(reportFrom, asOf, asOf, LedgerSource.Connection(a.Id))).Should().Equal(marketplacesA, because);
+            (await w.MarketplacesAsync(reportFrom, asOf, asOf, LedgerSource.Connection(b.Id))).Should().Equal(marketplacesB, because);
+            ShouldAddUp((await w.MarketplacesAsync(reportFrom, asOf, asOf)).Single(), marketplacesA.Single(), marketplacesB.Single(), because);
+            (await w.PullAsync(a, connector, start, start.AddDays(13))).Result.Reconciled.Should().BeTrue(because);
+            (await w.PullAsync(b, connector, start.AddDays(2), start.AddDays(15))).Result.Reconciled.Should().BeTrue(because);
         }
     }
 

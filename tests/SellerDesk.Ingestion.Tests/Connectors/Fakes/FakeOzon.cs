@@ -72,6 +72,7 @@ public sealed class FakeOzon : IAsyncDisposable
     private readonly List<FakeOzonRequest> _requests = [];
     private readonly HashSet<string> _retired = new(RetiredPaths, StringComparer.Ordinal);
     private FakeOzonData _data;
+    private readonly Dictionary<string, (string ApiKey, FakeOzonData Data)> _cabinets = new(StringComparer.Ordinal);
     private bool _revoked;
     private string? _brokenPaging;
     private (string Path, string Body)? _refusal;
@@ -174,6 +175,25 @@ public sealed class FakeOzon : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Another seller cabinet on this fake: requests with its <c>Client-Id</c> (and API key) are answered from
+    /// <paramref name="data"/>, as Ozon answers each cabinet with its own postings and accruals. Returns its connection.
+    /// </summary>
+    public ConnectionSettings AddCabinet(string clientId, string apiKey, FakeOzonData data)
+    {
+        lock (_lock)
+        {
+            _cabinets[clientId] = (apiKey, data);
+        }
+
+        return new ConnectionSettings(
+            Guid.NewGuid(),
+            Guid.NewGuid(),
+            OzonConnector.MarketplaceCode,
+            new Dictionary<string, string> { [OzonConnector.ClientIdKey] = clientId, [OzonConnector.ApiKeyKey] = apiKey },
+            BaseUrl);
+    }
+
     /// <summary>From now on <paramref name="path"/> answers again (Ozon switched it back on; a test's way to show recovery).</summary>
     public void Reinstate(string path)
     {
@@ -221,7 +241,8 @@ public sealed class FakeOzon : IAsyncDisposable
         string answer;
         lock (_lock)
         {
-            (status, answer) = Misbehave(path, clientId, apiKey) ?? Answer(body, serve);
+            (status, answer) = Misbehave(path, clientId, apiKey)
+                ?? (_cabinets.TryGetValue(clientId, out var cabinet) ? Answer(body, serve, cabinet.Data) : Answer(body, serve));
             _requests.Add(new FakeOzonRequest(context.Request.Method, path, clientId.Length == 0 ? null : clientId, apiKey.Length == 0 ? null : apiKey, body, status));
         }
 
@@ -237,7 +258,9 @@ public sealed class FakeOzon : IAsyncDisposable
             return (401, """{"code":16,"message":"Client-Id and Api-Key headers are required","details":[]}""");
         }
 
-        if (_revoked || clientId != DefaultClientId || apiKey != DefaultApiKey)
+        var known = (clientId == DefaultClientId && apiKey == DefaultApiKey)
+            || (_cabinets.TryGetValue(clientId, out var cabinet) && cabinet.ApiKey == apiKey);
+        if (_revoked || !known)
         {
             return (401, """{"code":16,"message":"Invalid Api-Key, please contact support","details":[]}""");
         }
