@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using SellerDesk.Data;
-using SellerDesk.Data.Reports;
-using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
@@ -16,7 +14,6 @@ public sealed class PullExecutor(
     CredentialProtector protector,
     MarketplaceCatalog catalog,
     PullRunner runner,
-    ReportService reports,
     ILogger<PullExecutor> logger)
 {
     /// <summary>What stands in a log line or a run's error where a credential would have been.</summary>
@@ -85,7 +82,6 @@ public sealed class PullExecutor(
 
         if (result.Succeeded)
         {
-            await reports.RefreshAsync(new WorkspaceContext(c.WorkspaceId, string.Empty, found.TimeZone), CancellationToken.None);
             logger.LogInformation(
                 "Pull run {PullRun} of {Marketplace} connection {ConnectionName} succeeded: {Rows} rows read, {Inserted} new, {Updated} changed",
                 runId, c.Marketplace, c.Name, result.RowsRead, result.Inserted, result.Updated);
