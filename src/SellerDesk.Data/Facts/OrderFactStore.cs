@@ -31,11 +31,11 @@ public static class OrderFactStore
         ArgumentNullException.ThrowIfNull(connection);
         await ExecuteAsync(
             connection,
-            "CREATE TEMP TABLE IF NOT EXISTS fact_marked (marketplace text NOT NULL, order_id text NOT NULL, PRIMARY KEY (marketplace, order_id)) ON COMMIT DROP",
+            "CREATE TEMP TABLE IF NOT EXISTS fact_marked (marketplace text NOT NULL, order_id text NOT NULL) ON COMMIT DROP",
             ct);
         await ExecuteAsync(
             connection,
-            $"INSERT INTO fact_marked (marketplace, order_id) SELECT DISTINCT k.m, k.o FROM ({keysSql}) AS k (m, o) ON CONFLICT DO NOTHING",
+            $"INSERT INTO fact_marked (marketplace, order_id) SELECT k.m, k.o FROM ({keysSql}) AS k (m, o)",
             ct,
             [workspaceId, .. values]);
     }
@@ -73,7 +73,8 @@ public static class OrderFactStore
             connection,
             """
             CREATE TEMP TABLE fact_orders ON COMMIT DROP AS
-            SELECT row_number() OVER () AS n, marketplace, order_id FROM fact_marked
+            SELECT row_number() OVER (ORDER BY marketplace, order_id) AS n, marketplace, order_id
+            FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS d
             """,
             ct);
         await ExecuteAsync(connection, "DROP TABLE fact_marked", ct);
@@ -229,7 +230,10 @@ public static class OrderFactStore
 
         var facts = StoredOrderFacts.Build(sales, returns, costs, zone);
 
-        // Every order as its own customer; the customers with a buyer id are computed again afterwards from all their orders.
+        // The customer facts of the part's orders among themselves (an order without a buyer id is its own customer);
+        // the customers with a buyer id are computed again afterwards from all their orders.
+        var customers = StoredOrderFacts.Customers(facts.Select(f => f.Order)).ToDictionary(c => (c.Marketplace, c.OrderId));
+
         await using (var copy = await connection.BeginBinaryImportAsync(
             """
             COPY order_facts (workspace_id, marketplace, order_id, source, ordered_at, local_date, customer_id, channel,
@@ -242,7 +246,7 @@ public static class OrderFactStore
             foreach (var fact in facts)
             {
                 var order = fact.Order;
-                var alone = StoredOrderFacts.Customers([order])[0];
+                var alone = customers[(order.Marketplace, order.OrderId)];
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(order.Marketplace, NpgsqlDbType.Text, ct);

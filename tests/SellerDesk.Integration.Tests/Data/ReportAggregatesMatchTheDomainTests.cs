@@ -10,9 +10,9 @@ using SellerDesk.Testing;
 namespace SellerDesk.Integration.Tests.Data;
 
 /// <summary>
-/// The SQL that sums the ledger into <see cref="OrderDay"/> rows (docs/decisions/0004) must agree with the domain's
-/// line and customer rules on a realistic year: every kind of return, a COGS change, lines without cost, returns
-/// after as_of, repeat buyers, orders without buyer ids.
+/// The stored order facts summed into <see cref="OrderDay"/> rows (docs/decisions/0014) must agree with the domain's
+/// line and customer rules applied to the whole ledger on a realistic year: every kind of return, a COGS change, lines
+/// without cost, returns after as_of, repeat buyers, orders without buyer ids.
 /// </summary>
 public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchTheDomainTests.DemoYear year) : IClassFixture<ReportAggregatesMatchTheDomainTests.DemoYear>
 {
