@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SellerDesk.Data;
 using SellerDesk.Data.Entities;
+using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Scheduling;
 
@@ -19,7 +21,8 @@ public sealed class ConnectionService(
     CredentialProtector protector,
     MarketplaceCatalog catalog,
     IPullScheduler scheduler,
-    TimeProvider clock)
+    TimeProvider clock,
+    IOptions<MarketplaceHttpOptions> http)
 {
     /// <summary>Default days each scheduled run re-pulls (reports get restated).</summary>
     public const int DefaultWindowDays = 14;
@@ -66,7 +69,7 @@ public sealed class ConnectionService(
         }
 
         var credentials = CleanCredentials(request.Credentials, definition, errors);
-        var baseUrl = CheckBaseUrl(request.BaseUrl, errors);
+        var baseUrl = CheckBaseUrl(request.BaseUrl, definition, errors);
         var schedule = request.Schedule ?? DefaultSchedule;
         var cron = CheckSchedule(schedule, errors);
         var backfillDays = request.BackfillDays ?? DefaultBackfillDays;
@@ -544,7 +547,11 @@ public sealed class ConnectionService(
         return cleaned;
     }
 
-    private static string? CheckBaseUrl(string? baseUrl, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// A base URL must be an absolute http(s) address without user-info, on the marketplace's own host or a host the
+    /// operator allows (<see cref="MarketplaceHosts"/>): a connection must not point pulls, with their tokens, anywhere else.
+    /// </summary>
+    private string? CheckBaseUrl(string? baseUrl, MarketplaceDefinition? definition, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(baseUrl))
         {
@@ -553,7 +560,13 @@ public sealed class ConnectionService(
 
         if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            errors["base_url"] = ["the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru"];
+            errors["base_url"] = ["the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru / адрес API должен быть полным адресом http(s), например https://api-seller.ozon.ru"];
+            return null;
+        }
+
+        if (definition is not null && MarketplaceHosts.Refusal(definition.Code, uri, http.Value) is { } refusal)
+        {
+            errors["base_url"] = [refusal.En + " / " + refusal.Ru];
             return null;
         }
 

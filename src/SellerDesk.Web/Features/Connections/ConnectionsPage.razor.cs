@@ -296,6 +296,7 @@ public sealed partial class ConnectionsPage
     {
         ConnectionStatus.Healthy => Color.Success,
         ConnectionStatus.NeedsToken => Color.Warning,
+        ConnectionStatus.NeedsUpdate => Color.Warning,
         ConnectionStatus.Failing => Color.Error,
         _ => Color.Info,
     };
