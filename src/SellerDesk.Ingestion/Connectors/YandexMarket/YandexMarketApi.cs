@@ -159,13 +159,8 @@ internal sealed class YandexMarketApi(
                 throw new ConnectorException(
                     ConnectorFailure.BadResponse,
                     new LocalText(
-<<<<<<< HEAD
-                        $"Yandex Market no longer has the report it was asked about ({snippet})",
-                        $"У Яндекс Маркета больше нет запрошенного отчёта ({snippet})"));
-=======
-                        $"Yandex Market no longer has the report it was asked about; the pull will retry at the next run",
-                        $"У Яндекс Маркета больше нет запрошенного отчёта; загрузка повторится при следующем запуске"));
->>>>>>> http
+                        "Yandex Market no longer has the report it was asked about",
+                        "У Яндекс Маркета больше нет запрошенного отчёта"));
             }
 
             throw new ConnectorException(ConnectorFailure.MethodRetired, Retired(method, (int)status));
