@@ -19,6 +19,7 @@ internal sealed record BenchOptions
         Options:
           --lines N          sales lines of the big import (default 1000000)
           --small-lines N    sales lines of the first, smaller import (default 250000)
+          --day-lines N      sales lines of the one day imported into the big ledger for freshness (default 20000)
           --warm N           warm calls per report (default 5)
           --import-runs N    runs of the big import, each into an empty ledger; the fastest counts (default 2)
           --stats-lines N    sales lines of the import into a ledger ANALYZEd while empty (step 9; default 40000)
@@ -36,6 +37,8 @@ internal sealed record BenchOptions
     public long Lines { get; private init; } = 1_000_000;
 
     public long SmallLines { get; private init; } = 250_000;
+
+    public long DayLines { get; private init; } = 20_000;
 
     public int WarmCalls { get; private init; } = 5;
 
@@ -84,6 +87,7 @@ internal sealed record BenchOptions
             {
                 "--lines" => options with { Lines = Number(Value()) },
                 "--small-lines" => options with { SmallLines = Number(Value()) },
+                "--day-lines" => options with { DayLines = Number(Value()) },
                 "--warm" => options with { WarmCalls = (int)Number(Value()) },
                 "--import-runs" => options with { ImportRuns = (int)Number(Value()) },
                 "--year" => options with { Year = (int)Number(Value()) },

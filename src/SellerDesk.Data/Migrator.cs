@@ -69,6 +69,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
                 count++;
             }
 
+            // Ledgers written before the order facts existed get theirs, computed by the domain (migration 0014).
+            await Facts.OrderFactStore.BuildPendingAsync(dataSource, cancellationToken);
             return count;
         }
         finally

@@ -7,112 +7,62 @@ using SellerDesk.Domain.Reports;
 namespace SellerDesk.Data.Reports;
 
 /// <summary>
-/// Reads what the reports need as aggregates (<see cref="OrderDay"/> rows), computed set-based in PostgreSQL by the
-/// same rules as <see cref="LineEconomics"/> (metrics.md section 2) and <see cref="Customer"/> (section 3), plus ad
-/// spend and fees. ReportAggregatesMatchTheDomainTests hold the SQL and the domain in step.
+/// Reads what the reports need from the stored order facts (<c>order_facts</c>, <c>order_return_facts</c>; decision
+/// 0014), which the domain computed when the ledger was written: <see cref="OrderDay"/> rows are plain sums of them,
+/// with as_of only choosing which orders (ordered up to it) and which return effects (dated up to it) count. No metric
+/// formula is written here; plus ad spend and fees.
 /// </summary>
 public sealed class ReportQueries(NpgsqlDataSource dataSource)
 {
-    // The per-order part of the report SQL, as a template: {returns} narrows returns and {lines} sales lines to some orders.
-    private const string OrdersCtes = """
-        WITH cost_ranges AS (
-            SELECT sku, valid_from, unit_cost,
-                   lead(valid_from) OVER (PARTITION BY sku ORDER BY valid_from) AS valid_to
-            FROM unit_costs
-            WHERE workspace_id = $1
-        ), line_returns AS (
-            SELECT marketplace, order_id, line_id,
-                   sum(quantity) AS units,
-                   sum(refund) AS refund,
-                   sum(commission_refund) AS commission_refund,
-                   sum(return_logistics) AS return_logistics,
-                   sum(CASE WHEN restockable THEN 0 ELSE quantity END) AS nonrestock
-            FROM returns
-            WHERE workspace_id = $1 AND (returned_at AT TIME ZONE $2)::date <= $3{returns}
-            GROUP BY marketplace, order_id, line_id
-        ), lines AS (
-            SELECT s.marketplace, s.order_id, s.ordered_at, s.customer_id, s.channel,
-                   (s.ordered_at AT TIME ZONE $2)::date AS local_date,
-                   s.quantity, s.revenue,
-                   s.commission + s.logistics + s.acquiring + s.other_fees AS sale_fees,
-                   coalesce(r.units, 0) AS units,
-                   coalesce(r.refund, 0) AS refund,
-                   coalesce(r.commission_refund, 0) AS commission_refund,
-                   coalesce(r.return_logistics, 0) AS return_logistics,
-                   coalesce(r.nonrestock, 0) AS nonrestock,
-                   c.unit_cost
-            FROM sales_lines s
-            LEFT JOIN line_returns r
-                   ON r.marketplace = s.marketplace AND r.order_id = s.order_id AND r.line_id = s.line_id
-            LEFT JOIN cost_ranges c
-                   ON c.sku = s.sku
-                  AND c.valid_from <= (s.ordered_at AT TIME ZONE $2)::date
-                  AND (c.valid_to IS NULL OR c.valid_to > (s.ordered_at AT TIME ZONE $2)::date)
-            WHERE s.workspace_id = $1
-              AND s.ordered_at < (($3 + 1)::timestamp AT TIME ZONE $2){lines}
-        ), orders AS (
-            SELECT marketplace, order_id, min(customer_id) AS customer_id, min(channel) AS channel,
-                   min(ordered_at) AS ordered_at, min(local_date) AS local_date,
-                   sum(revenue) AS revenue,
-                   sum(revenue - refund) AS net_revenue,
-                   sum(revenue - refund - (sale_fees - commission_refund + return_logistics)
-                       - coalesce(unit_cost, 0) * (quantity - units + nonrestock)) AS margin,
-                   sum(CASE WHEN units = 0 THEN 0
-                            ELSE units * sale_fees / quantity - commission_refund + return_logistics
-                                 + coalesce(unit_cost, 0) * nonrestock END) AS return_loss,
-                   sum(quantity)::int AS quantity, sum(units)::int AS units,
-                   (count(*) FILTER (WHERE unit_cost IS NULL))::int AS cogs_missing
-            FROM lines
-            GROUP BY marketplace, order_id
-        )
-        """;
-
-    // Of the orders given as two parallel arrays $4 (marketplaces) and $5 (order ids).
-    private const string ReturnsOfKeys = " AND (marketplace, order_id) IN (SELECT k.m, k.o FROM unnest($4::text[], $5::text[]) AS k (m, o))";
-    private const string LinesOfKeys = " AND (s.marketplace, s.order_id) IN (SELECT k.m, k.o FROM unnest($4::text[], $5::text[]) AS k (m, o))";
-
-    private static readonly string OrderDaysSql = OrderDays(string.Empty, string.Empty);
-
-    // Of one source only ($4, decision 0010): what a workspace holding only that connection's (or the files') rows shows.
-    private static readonly string SourceOrderDaysSql = OrderDays(" AND source = $4", " AND s.source = $4");
-
-    private static string OrderDays(string returnsFilter, string linesFilter) => Orders(returnsFilter, linesFilter) + """
-        , ranked AS (
-            -- metrics.md section 3: a customer is (marketplace, customer_id), or the order itself without one;
-            -- the first order is the earliest, ties broken by the smaller order id (ordinal, hence COLLATE "C").
-            SELECT o.*,
-                   first_value(local_date) OVER customer AS first_date,
-                   first_value(channel) OVER customer AS acquisition_channel,
-                   row_number() OVER customer AS nth,
-                   lag(local_date) OVER customer AS previous_date
-            FROM orders o
-            WINDOW customer AS (PARTITION BY marketplace, coalesce(customer_id, 'order:' || order_id)
-                                ORDER BY ordered_at, order_id COLLATE "C")
+    // $1 workspace, $2 as_of; {source} narrows to one source ($3). The sale side of the orders and the return effects
+    // dated up to as_of are summed separately by the same keys, then together.
+    private const string OrderDaysTemplate = """
+        WITH parts AS (
+            SELECT marketplace, local_date, first_date, acquisition_channel,
+                   sum(revenue) AS revenue, sum(net_revenue) AS net_revenue, sum(margin) AS margin,
+                   sum(return_loss) AS return_loss, sum(units) AS units, 0::bigint AS returned_units,
+                   sum(cogs_missing) AS cogs_missing,
+                   count(*) FILTER (WHERE is_first) AS new_customers,
+                   count(*) FILTER (WHERE is_first AND identified) AS new_identified,
+                   coalesce(sum(margin) FILTER (WHERE is_first), 0) AS first_margin,
+                   count(*) FILTER (WHERE first_in_month) AS active
+            FROM order_facts
+            WHERE workspace_id = $1 AND local_date <= $2{source}
+            GROUP BY marketplace, local_date, first_date, acquisition_channel
+            UNION ALL
+            SELECT f.marketplace, f.local_date, f.first_date, f.acquisition_channel,
+                   0, sum(r.net_revenue), sum(r.margin), sum(r.return_loss), 0, sum(r.returned_units), 0, 0, 0,
+                   coalesce(sum(r.margin) FILTER (WHERE f.is_first), 0), 0
+            FROM order_return_facts AS r
+            JOIN order_facts AS f ON f.workspace_id = r.workspace_id AND f.marketplace = r.marketplace AND f.order_id = r.order_id
+            WHERE r.workspace_id = $1 AND r.return_date <= $2 AND f.local_date <= $2{fsource}
+            GROUP BY f.marketplace, f.local_date, f.first_date, f.acquisition_channel
         )
         SELECT marketplace, local_date, first_date, acquisition_channel,
                sum(revenue), sum(net_revenue), sum(margin), sum(return_loss),
-               sum(quantity)::int, sum(units)::int, sum(cogs_missing)::int,
-               (count(*) FILTER (WHERE nth = 1))::int,
-               (count(*) FILTER (WHERE nth = 1 AND customer_id IS NOT NULL))::int,
-               coalesce(sum(margin) FILTER (WHERE nth = 1), 0),
-               (count(*) FILTER (WHERE previous_date IS NULL
-                                   OR date_trunc('month', previous_date) <> date_trunc('month', local_date)))::int
-        FROM ranked
+               sum(units)::int, sum(returned_units)::int, sum(cogs_missing)::int,
+               sum(new_customers)::int, sum(new_identified)::int, sum(first_margin), sum(active)::int
+        FROM parts
         GROUP BY marketplace, local_date, first_date, acquisition_channel
         """;
 
-    private static readonly string AllOrderFactsSql = Orders(string.Empty, string.Empty) + OrderFactsSelect;
+    private static readonly string OrderDaysSql = OrderDaysTemplate.Replace("{source}", "", StringComparison.Ordinal).Replace("{fsource}", "", StringComparison.Ordinal);
 
-    private static readonly string SomeOrderFactsSql = Orders(ReturnsOfKeys, LinesOfKeys) + OrderFactsSelect;
-
-    private const string OrderFactsSelect = """
-        SELECT marketplace, order_id, customer_id, channel, ordered_at, local_date, revenue, net_revenue, margin, return_loss,
-               quantity, units, cogs_missing
-        FROM orders
+    // Each order with its return effects dated up to as_of ($2), of one source ($3) or all.
+    private const string OrderFactsTemplate = """
+        SELECT f.marketplace, f.order_id, f.customer_id, f.channel, f.ordered_at, f.local_date,
+               f.revenue, f.net_revenue + coalesce(r.net_revenue, 0), f.margin + coalesce(r.margin, 0),
+               f.return_loss + coalesce(r.return_loss, 0), f.units, coalesce(r.returned_units, 0)::int, f.cogs_missing
+        FROM order_facts AS f
+        LEFT JOIN (
+            SELECT marketplace, order_id, sum(net_revenue) AS net_revenue, sum(margin) AS margin,
+                   sum(return_loss) AS return_loss, sum(returned_units) AS returned_units
+            FROM order_return_facts
+            WHERE workspace_id = $1 AND return_date <= $2
+            GROUP BY marketplace, order_id
+        ) AS r ON r.marketplace = f.marketplace AND r.order_id = f.order_id
+        WHERE f.workspace_id = $1 AND f.local_date <= $2{source}
         """;
-
-    private static string Orders(string returnsFilter, string linesFilter) =>
-        OrdersCtes.Replace("{returns}", returnsFilter, StringComparison.Ordinal).Replace("{lines}", linesFilter, StringComparison.Ordinal);
 
     /// <summary>The ledger's version: every write that changes ledger rows increments it.</summary>
     public async Task<long> LedgerVersionAsync(Guid workspaceId, CancellationToken cancellationToken = default)
@@ -123,27 +73,22 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Per-order facts (metrics.md sections 2 and 3) of the workspace as of <paramref name="asOf"/>: of every order, or
-    /// only of <paramref name="keys"/> (an order among them that is gone has no row).
+    /// Every order of the workspace as of <paramref name="asOf"/> (metrics.md section 2 figures with the returns dated
+    /// up to it), read from the stored facts; of the rows of <paramref name="source"/> only when given.
     /// </summary>
     public async Task<List<OrderFact>> LoadOrderFactsAsync(
-        Guid workspaceId, string timeZone, DateOnly asOf, IReadOnlyCollection<(string Marketplace, string OrderId)>? keys, CancellationToken cancellationToken = default)
+        Guid workspaceId, DateOnly asOf, LedgerSource? source = null, CancellationToken cancellationToken = default)
     {
         var facts = new List<OrderFact>();
-        if (keys is { Count: 0 })
+        await using var command = dataSource.CreateCommand(
+            OrderFactsTemplate.Replace("{source}", source is null ? "" : " AND f.source = $3", StringComparison.Ordinal));
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = asOf, NpgsqlDbType = NpgsqlDbType.Date });
+        if (source is { } only)
         {
-            return facts;
+            command.Parameters.Add(new NpgsqlParameter { Value = only.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
         }
 
-        await using var command = dataSource.CreateCommand(keys is null ? AllOrderFactsSql : SomeOrderFactsSql);
-        AddScope(command, workspaceId, timeZone, asOf);
-        if (keys is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Marketplace).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.OrderId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        }
-
-        // Marketplace and channel repeat on every order: one string each, not one per order (the facts are kept).
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -166,83 +111,6 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         return facts;
     }
 
-    /// <summary>Ad spend and period fees dated on or before <paramref name="asOf"/>.</summary>
-    public async Task<(List<AdSpend> Spend, List<PeriodFee> Fees)> LoadSpendAndFeesAsync(Guid workspaceId, DateOnly asOf, CancellationToken cancellationToken = default)
-    {
-        var spend = await ReadDatedAsync(
-            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2",
-            workspaceId, asOf, r => new AdSpend(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
-        var fees = await ReadDatedAsync(
-            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2",
-            workspaceId, asOf, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
-        return (spend, fees);
-    }
-
-    /// <summary>
-    /// What the versions after <paramref name="since"/> up to <paramref name="upTo"/> changed: how many orders they
-    /// rewrote (an order rewritten by two versions counts twice) and whether spend or fees changed; null when any of
-    /// them may have changed anything (or is not recorded). The orders themselves are read by
-    /// <see cref="ChangedOrdersAsync"/>, a part at a time.
-    /// </summary>
-    public async Task<LedgerChangeSet?> ChangesAsync(Guid workspaceId, long since, long upTo, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(
-            """
-            SELECT count(*),
-                   coalesce(bool_and(scope = 'orders' AND marketplaces IS NOT NULL AND order_ids IS NOT NULL), true),
-                   coalesce(bool_or(spend_or_fees), false),
-                   coalesce(sum(cardinality(order_ids)), 0)::bigint
-            FROM ledger_changes
-            WHERE workspace_id = $1 AND version > $2 AND version <= $3
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = since, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = upTo, NpgsqlDbType = NpgsqlDbType.Bigint });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var versions = reader.GetInt64(0);
-        return versions == upTo - since && reader.GetBoolean(1) ? new LedgerChangeSet(reader.GetInt64(3), reader.GetBoolean(2)) : null;
-    }
-
-    /// <summary>
-    /// The (marketplace, order id) pairs that the versions after <paramref name="since"/> up to <paramref name="upTo"/>
-    /// rewrote, in version order, at most <paramref name="partSize"/> at a time (one change row is read at a time, so
-    /// memory does not grow with the number of orders changed). An order rewritten by two versions comes twice.
-    /// </summary>
-    public async IAsyncEnumerable<IReadOnlyList<(string Marketplace, string OrderId)>> ChangedOrdersAsync(
-        Guid workspaceId, long since, long upTo, int partSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(partSize, 1);
-        await using var command = dataSource.CreateCommand(
-            """
-            SELECT marketplaces, order_ids FROM ledger_changes
-            WHERE workspace_id = $1 AND version > $2 AND version <= $3
-              AND scope = 'orders' AND marketplaces IS NOT NULL AND order_ids IS NOT NULL
-            ORDER BY version
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = since, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = upTo, NpgsqlDbType = NpgsqlDbType.Bigint });
-
-        // One query, read a row at a time; the caller's own queries meanwhile take other connections of the pool.
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var marketplaces = reader.GetFieldValue<string[]>(0);
-            var orders = reader.GetFieldValue<string[]>(1);
-            for (var start = 0; start < orders.Length; start += partSize)
-            {
-                var part = new List<(string, string)>(Math.Min(partSize, orders.Length - start));
-                for (var i = start; i < orders.Length && i < start + partSize; i++)
-                {
-                    part.Add((NamePool.Get(marketplaces[i]), orders[i]));
-                }
-
-                yield return part;
-            }
-        }
-    }
-
     /// <summary>Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>.</summary>
     public Task<ReportInputs> LoadInputsAsync(Guid workspaceId, string timeZone, DateOnly asOf, CancellationToken cancellationToken = default) =>
         LoadInputsOfSourceAsync(workspaceId, timeZone, asOf, null, cancellationToken);
@@ -250,28 +118,49 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
     /// <summary>
     /// Order days, ad spend and period fees of one workspace that exist on <paramref name="asOf"/>, of the rows of
     /// <paramref name="source"/> only when given (one connection, or files): the reports of a workspace that held
-    /// only those rows.
+    /// only those rows. The whole workspace's days are sums of the stored facts; one source's customers are not those
+    /// of the whole workspace (a buyer's first order may be another source's), so its orders are read and the domain
+    /// groups them into customers (<see cref="ReportInputs.FromOrders"/>).
     /// </summary>
     public async Task<ReportInputs> LoadInputsOfSourceAsync(
         Guid workspaceId, string timeZone, DateOnly asOf, LedgerSource? source, CancellationToken cancellationToken = default)
     {
-        var days = new List<OrderDay>();
-        await using (var command = dataSource.CreateCommand(source is null ? OrderDaysSql : SourceOrderDaysSql))
+        var spend = await ReadDatedAsync(
+            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2" + (source is null ? "" : " AND source = $3"),
+            workspaceId, asOf, source, r => new AdSpend(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
+        var fees = await ReadDatedAsync(
+            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2" + (source is null ? "" : " AND source = $3"),
+            workspaceId, asOf, source, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
+        if (source is not null)
         {
-            AddScope(command, workspaceId, timeZone, asOf);
-            if (source is { } only)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = only.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-            }
+            var orders = await LoadOrderFactsAsync(workspaceId, asOf, source, cancellationToken);
+            return ReportInputs.FromOrders(orders, spend, fees, asOf);
+        }
 
+        var days = new List<OrderDay>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var settings = new NpgsqlCommand(
+            // The sums group every fact row of the workspace up to as_of: hash aggregates in memory (not sorts spilled
+            // to disk at the default 4 MB), and no JIT compilation, which costs more than it saves at these sizes.
+            // Session settings; the pool resets them when the connection goes back.
+            "SET work_mem = '64MB'; SET jit = off",
+            connection))
+        {
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var command = new NpgsqlCommand(OrderDaysSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter { Value = asOf, NpgsqlDbType = NpgsqlDbType.Date });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 days.Add(new OrderDay(
-                    reader.GetString(0),
+                    NamePool.Get(reader.GetString(0)),
                     reader.GetFieldValue<DateOnly>(1),
                     reader.GetFieldValue<DateOnly>(2),
-                    reader.GetString(3),
+                    NamePool.Get(reader.GetString(3)),
                     reader.GetDecimal(4),
                     reader.GetDecimal(5),
                     reader.GetDecimal(6),
@@ -286,19 +175,8 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             }
         }
 
-        var spend = await ReadDatedAsync(
-            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2" + (source is null ? "" : " AND source = $3"),
-            workspaceId, asOf, source, r => new AdSpend(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
-        var fees = await ReadDatedAsync(
-            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2" + (source is null ? "" : " AND source = $3"),
-            workspaceId, asOf, source, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), r.GetString(1), r.GetString(2), r.GetDecimal(3)), cancellationToken);
-
         return new ReportInputs(asOf, days, spend, fees);
     }
-
-    private Task<List<T>> ReadDatedAsync<T>(
-        string sql, Guid workspaceId, DateOnly asOf, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken) =>
-        ReadDatedAsync(sql, workspaceId, asOf, null, map, cancellationToken);
 
     private async Task<List<T>> ReadDatedAsync<T>(
         string sql, Guid workspaceId, DateOnly asOf, LedgerSource? source, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
@@ -321,12 +199,6 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         return rows;
     }
 
-    private static void AddScope(NpgsqlCommand command, Guid workspaceId, string timeZone, DateOnly asOf)
-    {
-        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = timeZone, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = asOf, NpgsqlDbType = NpgsqlDbType.Date });
-    }
 }
 
 /// <summary>
@@ -349,5 +221,3 @@ internal static class NamePool
     }
 }
 
-/// <summary>How many orders some ledger versions rewrote whole (with repeats), and whether they changed ad spend or fees.</summary>
-public sealed record LedgerChangeSet(long Orders, bool SpendOrFees);

@@ -22,6 +22,9 @@ public sealed class AttributionResult
         Claims = claims;
     }
 
+    /// <summary>No attribution rows: every order keeps its ledger channel.</summary>
+    public static AttributionResult None { get; } = new([], []);
+
     /// <summary>One claim per attribution row dated up to as_of, in the order the rows were taken.</summary>
     public IReadOnlyList<AttributionClaim> Claims { get; }
 

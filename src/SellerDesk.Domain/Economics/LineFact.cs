@@ -58,13 +58,20 @@ public sealed record LineFact(
         IEnumerable<SaleLine> sales,
         IEnumerable<ReturnEvent> returns,
         IEnumerable<UnitCost> costs,
+        TimeZoneInfo zone) => Build(sales, returns, new UnitCostBook(costs), zone);
+
+    /// <summary>As <see cref="Build(IEnumerable{SaleLine}, IEnumerable{ReturnEvent}, IEnumerable{UnitCost}, TimeZoneInfo)"/>, with costs already indexed.</summary>
+    public static IReadOnlyList<LineFact> Build(
+        IEnumerable<SaleLine> sales,
+        IEnumerable<ReturnEvent> returns,
+        UnitCostBook costBook,
         TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(sales);
         ArgumentNullException.ThrowIfNull(returns);
+        ArgumentNullException.ThrowIfNull(costBook);
         ArgumentNullException.ThrowIfNull(zone);
 
-        var costBook = new UnitCostBook(costs);
         var returnsByLine = returns
             .GroupBy(r => (r.Marketplace, r.OrderId, r.LineId))
             .ToDictionary(g => g.Key, g => g.ToList());

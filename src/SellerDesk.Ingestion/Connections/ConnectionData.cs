@@ -1,4 +1,5 @@
 using Npgsql;
+using SellerDesk.Data.Facts;
 
 namespace SellerDesk.Ingestion.Connections;
 
@@ -64,6 +65,9 @@ internal static class ConnectionData
         var changed = 0;
         if (choice == ConnectionDataChoice.Remove)
         {
+            // The orders that go lose their facts, and their customers' other orders are computed again (decision 0014).
+            await OrderFactStore.MarkAsync(
+                session, workspaceId, "SELECT marketplace, order_id FROM sales_lines WHERE workspace_id = $1 AND source = $2", ct, connectionId);
             foreach (var table in new[] { "returns", "sales_lines", "ad_spend", "period_fees" })
             {
                 changed += await ExecuteAsync(session, $"DELETE FROM {table} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
@@ -71,6 +75,7 @@ internal static class ConnectionData
         }
         else
         {
+            await ExecuteAsync(session, $"UPDATE order_facts SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
             foreach (var table in new[] { "sales_lines", "returns" })
             {
                 changed += await ExecuteAsync(session, $"UPDATE {table} SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
@@ -99,6 +104,7 @@ internal static class ConnectionData
             }
         }
 
+        await OrderFactStore.RefreshAsync(session, workspaceId, ct);
         if (changed > 0)
         {
             // Removed rows may be any orders: reports read the ledger afresh. Kept rows change no figure, but reports

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Npgsql;
 using SellerDesk.Data;
+using SellerDesk.Data.Facts;
 using SellerDesk.Domain.Ledger;
 
 namespace SellerDesk.Ingestion.Files;
@@ -474,6 +475,9 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             return (0, 0);
         }
 
+        // Before the merge drops stored keys from staging: the orders whose facts this write may change (decision 0014).
+        await MarkFactsAsync(connection, workspaceId, kinds, wholeOrders, cancellationToken);
+
         var inserted = 0;
         var updated = 0;
         foreach (var kind in kinds)
@@ -536,6 +540,9 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
         if (inserted + updated + replaced > 0)
         {
+            // The facts of the changed orders, in this transaction: a report never sees the rows without their facts.
+            await OrderFactStore.RefreshAsync(connection, workspaceId, cancellationToken);
+
             // Report aggregates read at an older version are stale from this commit on; the change log says what
             // changed, so cached facts can be patched rather than read afresh (ReportService, decision 0009).
             await using var bump = new NpgsqlCommand(
@@ -554,6 +561,40 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         }
 
         return (inserted, updated);
+    }
+
+    /// <summary>
+    /// Marks the orders whose facts the staged rows may change: the orders of staged sales lines and returns, the orders
+    /// a pull carries whole, and every order with a line of a SKU whose unit costs are staged.
+    /// </summary>
+    private static async Task MarkFactsAsync(
+        NpgsqlConnection connection,
+        Guid workspaceId,
+        List<LedgerFileKind> kinds,
+        IReadOnlyList<(string Marketplace, string OrderId)>? wholeOrders,
+        CancellationToken cancellationToken)
+    {
+        foreach (var kind in kinds)
+        {
+            var staging = LedgerTables.For(kind).Staging;
+            var sql = kind switch
+            {
+                LedgerFileKind.Sales or LedgerFileKind.Returns =>
+                    $"SELECT marketplace, order_id FROM {staging} WHERE $1::uuid IS NOT NULL",
+                LedgerFileKind.Costs =>
+                    $"SELECT s.marketplace, s.order_id FROM sales_lines AS s WHERE s.workspace_id = $1 AND s.sku IN (SELECT sku FROM {staging})",
+                _ => null,
+            };
+            if (sql is not null)
+            {
+                await OrderFactStore.MarkAsync(connection, workspaceId, sql, cancellationToken);
+            }
+        }
+
+        if (wholeOrders is { Count: > 0 })
+        {
+            await OrderFactStore.MarkAsync(connection, workspaceId, wholeOrders, cancellationToken);
+        }
     }
 
     /// <summary>

@@ -2,8 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SellerDesk.Data;
-using SellerDesk.Data.Reports;
-using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
@@ -18,7 +16,6 @@ public sealed class PullExecutor(
     CredentialProtector protector,
     MarketplaceCatalog catalog,
     PullRunner runner,
-    ReportService reports,
     IOptions<MarketplaceHttpOptions> http,
     ILogger<PullExecutor> logger)
 {
@@ -104,7 +101,6 @@ public sealed class PullExecutor(
 
         if (result.Succeeded)
         {
-            await reports.RefreshAsync(new WorkspaceContext(c.WorkspaceId, string.Empty, found.TimeZone), CancellationToken.None);
             logger.LogInformation(
                 "Pull run {PullRun} of {Marketplace} connection {ConnectionName} succeeded: {Rows} rows read, {Inserted} new, {Updated} changed",
                 runId, c.Marketplace, c.Name, result.RowsRead, result.Inserted, result.Updated);
