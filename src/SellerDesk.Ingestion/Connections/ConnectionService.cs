@@ -22,7 +22,8 @@ public sealed class ConnectionService(
     MarketplaceCatalog catalog,
     IPullScheduler scheduler,
     TimeProvider clock,
-    IOptions<MarketplaceHttpOptions> http)
+    IOptions<MarketplaceHttpOptions> http,
+    IOptions<PullSchedulerOptions> schedulerOptions)
 {
     /// <summary>Default days each scheduled run re-pulls (reports get restated).</summary>
     public const int DefaultWindowDays = 14;
@@ -278,9 +279,21 @@ public sealed class ConnectionService(
             throw new ConnectionValidationException(errors);
         }
 
+        // One queued run per connection: the connection's row is locked while its queue is looked at, so two requests
+        // at once cannot both queue one.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM connections WHERE id = {id} FOR UPDATE", ct);
+        if (await db.PullRuns.AnyAsync(r => r.ConnectionId == id && r.Status == PullRunStatus.Queued, ct))
+        {
+            throw new ConnectionValidationException(
+                "pull",
+                "a pull of this connection is already waiting to run: wait until it has started / загрузка этого подключения уже ждёт запуска: дождитесь её начала");
+        }
+
         var run = NewRun(connection, trigger, start < EarliestPullDate ? EarliestPullDate : start, end, scheduledFor: null);
         db.PullRuns.Add(run);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await scheduler.EnqueueAsync(run.Id, ct);
         return run.Id;
     }
@@ -495,13 +508,18 @@ public sealed class ConnectionService(
         }
     }
 
-    private static string? CheckSchedule(PullSchedule schedule, Dictionary<string, string[]> errors)
+    private string? CheckSchedule(PullSchedule schedule, Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var cron = string.IsNullOrWhiteSpace(schedule.Cron) ? null : schedule.Cron.Trim();
         if (cron is not null && PullCron.Problem(cron) is { } problem)
         {
             errors["cron"] = [problem];
+        }
+        else if (cron is not null && PullCron.TooFrequent(cron, schedulerOptions.Value.ShortestInterval) is { } gap)
+        {
+            var (en, ru) = PullCron.TooFrequentText(cron, gap, schedulerOptions.Value.ShortestInterval);
+            errors["cron"] = [en + " / " + ru];
         }
 
         if (schedule.Enabled && cron is null)

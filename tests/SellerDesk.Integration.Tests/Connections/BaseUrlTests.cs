@@ -8,10 +8,14 @@ using static SellerDesk.Integration.Tests.Connections.ConnectionsApi;
 
 namespace SellerDesk.Integration.Tests.Connections;
 
-/// <summary>An app whose operator allows one extra host on one port only: <c>localhost:9</c>.</summary>
+/// <summary>An app whose operator allows one extra host on one port only (<c>localhost:9</c>) and schedules at the default cadence.</summary>
 public sealed class OneListedHostHost : ApiHost
 {
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Connectors:Http:AllowedHosts:0", "localhost:9");
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Connectors:Http:AllowedHosts:0", "localhost:9");
+        builder.UseSetting("Scheduler:ShortestInterval", "00:15:00");
+    }
 }
 
 /// <summary>
