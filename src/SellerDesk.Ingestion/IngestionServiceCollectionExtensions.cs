@@ -48,7 +48,7 @@ public static class IngestionServiceCollectionExtensions
             [new CredentialField(WildberriesConnector.TokenKey, Required: true, Secret: true), new CredentialField(WildberriesConnector.AdsTokenKey, Required: false, Secret: true)],
             (sp, context) => new WildberriesConnector(sp.GetRequiredKeyedService<ResilientHttpSender>(WildberriesConnector.MarketplaceCode), new WildberriesOptions { OnNotice = context.Notice }))
         {
-            Account = c => AccountIdentity.WildberriesSeller(c.GetValueOrDefault(WildberriesConnector.TokenKey)),
+            Account = c => WildberriesToken.AccountOf(c.GetValueOrDefault(WildberriesConnector.TokenKey)),
         });
         services.AddSingleton(new MarketplaceDefinition(
             OzonConnector.MarketplaceCode,

@@ -40,8 +40,8 @@ public sealed class BaseUrlTests(OneListedHostHost host) : IClassFixture<OneList
         var (status, body, raw) = await CreateWithAsync(marketplace, name, baseUrl);
 
         status.Should().Be(HttpStatusCode.BadRequest, raw);
-        var message = body.GetProperty("errors").GetProperty("base_url")[0].GetString();
-        message.Should().Contain("Connectors:Http:AllowedHosts").And.Contain("адрес API");
+        body.GetProperty("errors").GetProperty("base_url")[0].GetString().Should().Contain("Connectors:Http:AllowedHosts");
+        body.GetProperty("error_texts").GetProperty("base_url")[0].GetProperty("ru").GetString().Should().Contain("адрес API");
         (await ListAsync()).Should().NotContain(name);
     }
 
@@ -51,8 +51,9 @@ public sealed class BaseUrlTests(OneListedHostHost host) : IClassFixture<OneList
         var (status, body, raw) = await CreateWithAsync("ozon", "Ozon with user-info", "https://user:pass@api-seller.ozon.ru");
 
         status.Should().Be(HttpStatusCode.BadRequest, raw);
-        body.GetProperty("errors").GetProperty("base_url")[0].GetString().Should().StartWith(
-            "the base URL must not contain a user name or password (user@host): give the address only; credentials go in their own fields / адрес API не должен содержать");
+        body.GetProperty("errors").GetProperty("base_url")[0].GetString().Should().Be(
+            "the base URL must not contain a user name or password (user@host): give the address only; credentials go in their own fields");
+        body.GetProperty("error_texts").GetProperty("base_url")[0].GetProperty("ru").GetString().Should().StartWith("адрес API не должен содержать");
         raw.Should().NotContain("pass@", "the refused address is not echoed with its password");
     }
 

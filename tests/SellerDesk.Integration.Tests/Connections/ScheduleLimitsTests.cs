@@ -30,7 +30,8 @@ public sealed class ScheduleLimitsTests(NoPullsHost host) : IClassFixture<NoPull
         var (status, body, raw) = await SendAsync(host.Client, HttpMethod.Put, $"/api/v1/connections/{id}/schedule", new { Cron = cron, WindowDays = 1, Enabled = true });
 
         status.Should().Be(HttpStatusCode.BadRequest, raw);
-        body.GetProperty("errors").GetProperty("cron")[0].GetString().Should().Contain(says).And.Contain("at most every 900 s").And.Contain("не чаще");
+        body.GetProperty("errors").GetProperty("cron")[0].GetString().Should().Contain(says).And.Contain("at most every 900 s");
+        body.GetProperty("error_texts").GetProperty("cron")[0].GetProperty("ru").GetString().Should().Contain("не чаще раза в 900 с");
         (await SendAsync(host.Client, HttpMethod.Get, $"/api/v1/connections/{id}")).Body.GetProperty("enabled").GetBoolean()
             .Should().BeFalse("the refused schedule was not stored");
     }
@@ -55,8 +56,8 @@ public sealed class ScheduleLimitsTests(NoPullsHost host) : IClassFixture<NoPull
         answers.Count(a => a.Status == HttpStatusCode.Accepted).Should().Be(1);
         var refused = answers.Where(a => a.Status != HttpStatusCode.Accepted).ToList();
         refused.Should().HaveCount(3).And.OnlyContain(a => a.Status == HttpStatusCode.BadRequest);
-        refused[0].Body.GetProperty("errors").GetProperty("pull")[0].GetString().Should().Be(
-            "a pull of this connection is already waiting to run: wait until it has started / загрузка этого подключения уже ждёт запуска: дождитесь её начала");
+        refused[0].Body.GetProperty("errors").GetProperty("pull")[0].GetString().Should().Be("a pull of this connection is already waiting to run: wait until it has started");
+        refused[0].Body.GetProperty("error_texts").GetProperty("pull")[0].GetProperty("ru").GetString().Should().Be("загрузка этого подключения уже ждёт запуска: дождитесь её начала");
         var (_, runs, _) = await SendAsync(host.Client, HttpMethod.Get, $"/api/v1/connections/{id}/pulls");
         (runs.ValueKind == System.Text.Json.JsonValueKind.Array ? runs : runs.GetProperty("items")).GetArrayLength().Should().Be(1);
     }

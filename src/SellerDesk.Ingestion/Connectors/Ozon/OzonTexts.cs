@@ -18,11 +18,11 @@ public static class OzonTexts
 
     /// <summary>Russian for the shared sender's "Ozon is still throttling ..." / "Ozon asks to wait ...".</summary>
     public static string ThrottledRu { get; } =
-        "Ozon всё ещё ограничивает частоту запросов; следующий запуск по расписанию продолжит загрузку";
+        "Ozon всё ещё ограничивает частоту запросов";
 
     /// <summary>Russian for the shared sender's "Ozon answered 500 five times in a row ...".</summary>
     public static string UnavailableRu { get; } =
-        "Ozon не отвечает: несколько попыток подряд закончились ошибкой сервера или сети; загрузка повторится при следующем запуске";
+        "Ozon не отвечает: несколько попыток подряд закончились ошибкой сервера или сети";
 
     /// <summary>Ozon answered 400 code 9: the method is switched off.</summary>
     public static LocalText MethodRetired(string method) => new(
@@ -37,8 +37,8 @@ public static class OzonTexts
         string.Create(CultureInfo.InvariantCulture, $"Ozon отклонил запрос к {method} (HTTP {status})"));
 
     public static LocalText BrokeOff(string method, string detail) => new(
-        $"Ozon broke off the answer of {method} ({detail}); the pull will retry at the next run",
-        $"Ozon оборвал ответ {method} ({detail}); загрузка повторится при следующем запуске");
+        $"Ozon broke off the answer of {method} ({detail})",
+        $"Ozon оборвал ответ {method} ({detail})");
 
     public static LocalText NotAnObject(string method) => new(
         $"Ozon sent an answer of {method} that is not a JSON object",
