@@ -23,7 +23,8 @@ public sealed class ConnectionService(
     MarketplaceCatalog catalog,
     IPullScheduler scheduler,
     TimeProvider clock,
-    IOptions<MarketplaceHttpOptions> http)
+    IOptions<MarketplaceHttpOptions> http,
+    IOptions<PullSchedulerOptions> schedulerOptions)
 {
     /// <summary>Default days each scheduled run re-pulls (reports get restated).</summary>
     public const int DefaultWindowDays = 14;
@@ -286,9 +287,23 @@ public sealed class ConnectionService(
             throw new ConnectionValidationException(errors);
         }
 
+        // One queued run per connection: the connection's row is locked while its queue is looked at, so two requests
+        // at once cannot both queue one.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM connections WHERE id = {id} FOR UPDATE", ct);
+        if (await db.PullRuns.AnyAsync(r => r.ConnectionId == id && r.Status == PullRunStatus.Queued, ct))
+        {
+            throw new ConnectionValidationException(
+                "pull",
+                new LocalText(
+                    "a pull of this connection is already waiting to run: wait until it has started",
+                    "загрузка этого подключения уже ждёт запуска: дождитесь её начала"));
+        }
+
         var run = NewRun(connection, trigger, start < EarliestPullDate ? EarliestPullDate : start, end, scheduledFor: null);
         db.PullRuns.Add(run);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await scheduler.EnqueueAsync(run.Id, ct);
         return run.Id;
     }
@@ -571,13 +586,18 @@ public sealed class ConnectionService(
         }
     }
 
-    private static string? CheckSchedule(PullSchedule schedule, Dictionary<string, LocalText[]> errors)
+    private string? CheckSchedule(PullSchedule schedule, Dictionary<string, LocalText[]> errors)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var cron = string.IsNullOrWhiteSpace(schedule.Cron) ? null : schedule.Cron.Trim();
         if (cron is not null && PullCron.ProblemText(cron) is { } problem)
         {
             errors["cron"] = [problem];
+        }
+        else if (cron is not null && PullCron.TooFrequent(cron, schedulerOptions.Value.ShortestInterval) is { } gap)
+        {
+            var (en, ru) = PullCron.TooFrequentText(cron, gap, schedulerOptions.Value.ShortestInterval);
+            errors["cron"] = [new(en, ru)];
         }
 
         if (schedule.Enabled && cron is null)
@@ -639,14 +659,14 @@ public sealed class ConnectionService(
         if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             errors["base_url"] = [new(
-                "the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru / адрес API должен быть полным адресом http(s), например https://api-seller.ozon.ru",
+                "the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru",
                 "адрес API должен быть полным адресом http(s), например https://api-seller.ozon.ru")];
             return null;
         }
 
         if (definition is not null && MarketplaceHosts.Refusal(definition.Code, uri, http.Value) is { } refusal)
         {
-            errors["base_url"] = [new(refusal.En + " / " + refusal.Ru, refusal.Ru)];
+            errors["base_url"] = [refusal];
             return null;
         }
 

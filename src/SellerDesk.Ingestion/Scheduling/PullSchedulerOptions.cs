@@ -20,4 +20,7 @@ public sealed class PullSchedulerOptions
 
     /// <summary>The name this node's server is known by (in <c>pull_runs.node</c> and the dashboard); the machine's by default.</summary>
     public string? NodeName { get; set; }
+
+    /// <summary>The shortest time a schedule may leave between two runs (issue 10: at most every 15 minutes); tests lower it.</summary>
+    public TimeSpan ShortestInterval { get; set; } = PullCron.ShortestInterval;
 }

@@ -36,6 +36,8 @@ public class ApiHost : IAsyncLifetime
             builder.UseSetting("Bootstrap:ApiToken", Token);
             // The local fake marketplaces listen on 127.0.0.1: the operator's allow-list lets connections point there.
             builder.UseSetting("Connectors:Http:AllowedHosts:0", FakeMarketplaceHost);
+            // Schedule tests fire every two seconds; the app allows every 15 minutes at most unless told otherwise.
+            builder.UseSetting("Scheduler:ShortestInterval", "00:00:01");
             builder.UseEnvironment("Production");
             Configure(builder);
         });

@@ -8,10 +8,14 @@ using static SellerDesk.Integration.Tests.Connections.ConnectionsApi;
 
 namespace SellerDesk.Integration.Tests.Connections;
 
-/// <summary>An app whose operator allows one extra host on one port only: <c>localhost:9</c>.</summary>
+/// <summary>An app whose operator allows one extra host on one port only (<c>localhost:9</c>) and schedules at the default cadence.</summary>
 public sealed class OneListedHostHost : ApiHost
 {
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Connectors:Http:AllowedHosts:0", "localhost:9");
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Connectors:Http:AllowedHosts:0", "localhost:9");
+        builder.UseSetting("Scheduler:ShortestInterval", "00:15:00");
+    }
 }
 
 /// <summary>
@@ -36,8 +40,8 @@ public sealed class BaseUrlTests(OneListedHostHost host) : IClassFixture<OneList
         var (status, body, raw) = await CreateWithAsync(marketplace, name, baseUrl);
 
         status.Should().Be(HttpStatusCode.BadRequest, raw);
-        var message = body.GetProperty("errors").GetProperty("base_url")[0].GetString();
-        message.Should().Contain("Connectors:Http:AllowedHosts").And.Contain("адрес API");
+        body.GetProperty("errors").GetProperty("base_url")[0].GetString().Should().Contain("Connectors:Http:AllowedHosts");
+        body.GetProperty("error_texts").GetProperty("base_url")[0].GetProperty("ru").GetString().Should().Contain("адрес API");
         (await ListAsync()).Should().NotContain(name);
     }
 
@@ -47,8 +51,9 @@ public sealed class BaseUrlTests(OneListedHostHost host) : IClassFixture<OneList
         var (status, body, raw) = await CreateWithAsync("ozon", "Ozon with user-info", "https://user:pass@api-seller.ozon.ru");
 
         status.Should().Be(HttpStatusCode.BadRequest, raw);
-        body.GetProperty("errors").GetProperty("base_url")[0].GetString().Should().StartWith(
-            "the base URL must not contain a user name or password (user@host): give the address only; credentials go in their own fields / адрес API не должен содержать");
+        body.GetProperty("errors").GetProperty("base_url")[0].GetString().Should().Be(
+            "the base URL must not contain a user name or password (user@host): give the address only; credentials go in their own fields");
+        body.GetProperty("error_texts").GetProperty("base_url")[0].GetProperty("ru").GetString().Should().StartWith("адрес API не должен содержать");
         raw.Should().NotContain("pass@", "the refused address is not echoed with its password");
     }
 

@@ -143,6 +143,7 @@ public sealed class PullJobsTests(SlowSandboxHost host, ITestOutputHelper output
             Name = "Wildberries refusing",
             Credentials = new Dictionary<string, string> { [WildberriesConnector.TokenKey] = "wb-refused-token-1234" },
             BaseUrl = marketplace.BaseUrl.ToString(),
+            BackfillDays = 0, // the one run queued is the one below (one queued run per connection)
         });
         created.Should().Be(HttpStatusCode.Created, raw);
         var id = body.GetProperty("id").GetGuid();

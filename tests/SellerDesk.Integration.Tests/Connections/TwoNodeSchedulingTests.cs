@@ -49,6 +49,7 @@ public sealed class TwoNodeSchedulingTests(ITestOutputHelper output) : IAsyncLif
             {
                 ["Demo__Seed"] = "false",
                 ["Scheduler__Enabled"] = "true",
+                ["Scheduler__ShortestInterval"] = "00:00:01",
             });
             lock (_nodes)
             {
