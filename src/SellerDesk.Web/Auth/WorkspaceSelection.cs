@@ -81,6 +81,20 @@ internal sealed class MembershipRevalidation(
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ValidateAsync(authenticationState, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // The database is down: nothing can be read either, so the page keeps its sign-in until it answers again
+            // (the page shows the outage itself).
+            return true;
+        }
+    }
+
+    private async Task<bool> ValidateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
         var principal = authenticationState.User;
         if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
