@@ -40,25 +40,21 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddTimeProvider();
         services.AddSingleton(sp => new CredentialProtector(CredentialProtector.CreateProvider(sp.GetRequiredService<NpgsqlDataSource>())));
 
-        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = TimeSpan.FromSeconds(100),
-        });
-        services.AddSingleton(sp => new ResilientHttpSender(sp.GetRequiredService<HttpClient>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddMarketplaceHttp(configuration, WildberriesConnector.MarketplaceCode, OzonConnector.MarketplaceCode, YandexMarketConnector.MarketplaceCode);
         var sandbox = configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
         services.AddSingleton(new MarketplaceDefinition(
             WildberriesConnector.MarketplaceCode,
             "Wildberries",
             [new CredentialField(WildberriesConnector.TokenKey, Required: true, Secret: true), new CredentialField(WildberriesConnector.AdsTokenKey, Required: false, Secret: true)],
-            (sp, context) => new WildberriesConnector(sp.GetRequiredService<ResilientHttpSender>(), new WildberriesOptions { OnNotice = context.Notice }))
+            (sp, context) => new WildberriesConnector(sp.GetRequiredKeyedService<ResilientHttpSender>(WildberriesConnector.MarketplaceCode), new WildberriesOptions { OnNotice = context.Notice }))
         {
-            Account = c => AccountIdentity.WildberriesSeller(c.GetValueOrDefault(WildberriesConnector.TokenKey)),
+            Account = c => WildberriesToken.AccountOf(c.GetValueOrDefault(WildberriesConnector.TokenKey)),
         });
         services.AddSingleton(new MarketplaceDefinition(
             OzonConnector.MarketplaceCode,
             "Ozon",
             [new CredentialField(OzonConnector.ClientIdKey, Required: true, Secret: false), new CredentialField(OzonConnector.ApiKeyKey, Required: true, Secret: true)],
-            (sp, context) => new OzonConnector(sp.GetRequiredService<ResilientHttpSender>(), new OzonOptions { TimeZone = context.Zone, OnNotice = context.Notice }))
+            (sp, context) => new OzonConnector(sp.GetRequiredKeyedService<ResilientHttpSender>(OzonConnector.MarketplaceCode), new OzonOptions { TimeZone = context.Zone, OnNotice = context.Notice }))
         {
             Account = AccountIdentity.Credential(OzonConnector.ClientIdKey),
         });
@@ -67,7 +63,7 @@ public static class IngestionServiceCollectionExtensions
             "Yandex Market",
             [new CredentialField(YandexMarketConnector.CampaignIdKey, Required: true, Secret: false), new CredentialField(YandexMarketConnector.ApiKeyKey, Required: true, Secret: true)],
             (sp, context) => new YandexMarketConnector(
-                sp.GetRequiredService<ResilientHttpSender>(), new YandexMarketOptions { OnNotice = context.Notice }, sp.GetRequiredService<TimeProvider>()))
+                sp.GetRequiredKeyedService<ResilientHttpSender>(YandexMarketConnector.MarketplaceCode), new YandexMarketOptions { OnNotice = context.Notice }, sp.GetRequiredService<TimeProvider>()))
         {
             Account = AccountIdentity.Credential(YandexMarketConnector.CampaignIdKey),
         });

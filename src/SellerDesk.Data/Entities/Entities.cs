@@ -162,7 +162,7 @@ public sealed class Connection
 
     public string? BaseUrl { get; set; }
 
-    /// <summary>new, healthy, needs_token, failing.</summary>
+    /// <summary>new, healthy, needs_token, needs_update (a marketplace method the connector calls was switched off), failing.</summary>
     public string Status { get; set; } = "new";
 
     public string? LastError { get; set; }

@@ -1,3 +1,6 @@
+using SellerDesk.Data;
+using SellerDesk.Ingestion.Connectors.Common;
+
 namespace SellerDesk.Ingestion.Connections;
 
 /// <summary>
@@ -34,6 +37,12 @@ public sealed record ConnectionDataCounts(long SalesLines, long Returns, long Ad
 {
     public long LedgerRows => SalesLines + Returns + AdSpend + Fees;
 }
+
+/// <summary>
+/// Where ledger rows of a marketplace come from: a connection (<see cref="Name"/> is its name) or files
+/// (<see cref="LedgerSource.File"/>, no name).
+/// </summary>
+public sealed record LedgerAccount(string Marketplace, LedgerSource Source, string? Name);
 
 /// <summary>Source money a run could not put into the ledger: why, how much payout, and the raw rows (decision 0010).</summary>
 public sealed record PullGapView(
@@ -100,29 +109,45 @@ public sealed record PullRunView(
     public decimal? UnmappedPayout { get; init; }
 }
 
-/// <summary>A request that cannot be carried out, with a plain message per field (<c>name</c>, <c>credentials.token</c>).</summary>
+/// <summary>
+/// A request that cannot be carried out, with a plain message per field (<c>name</c>, <c>credentials.token</c>) in
+/// English (<see cref="Errors"/>, what the API's problem details always said) and in both UI languages
+/// (<see cref="Texts"/>, what the pages show and the API adds as <c>error_texts</c>).
+/// </summary>
 public sealed class ConnectionValidationException : Exception
 {
-    public ConnectionValidationException(IReadOnlyDictionary<string, string[]> errors)
-        : base(string.Join("; ", errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))) => Errors = errors;
+    public ConnectionValidationException(IReadOnlyDictionary<string, LocalText[]> texts)
+        : base(string.Join("; ", (texts ?? throw new ArgumentNullException(nameof(texts))).SelectMany(e => e.Value.Select(m => $"{e.Key}: {m.En}"))))
+    {
+        Texts = texts;
+        Errors = texts.ToDictionary(e => e.Key, e => e.Value.Select(m => m.En).ToArray());
+    }
 
-    public ConnectionValidationException(string field, string message)
-        : this(new Dictionary<string, string[]> { [field] = [message] })
+    public ConnectionValidationException(string field, LocalText message)
+        : this(new Dictionary<string, LocalText[]> { [field] = [message] })
     {
     }
 
     public ConnectionValidationException()
-        : this(new Dictionary<string, string[]>())
+        : this(new Dictionary<string, LocalText[]>())
     {
     }
 
     public ConnectionValidationException(string message)
-        : this(string.Empty, message)
+        : this(string.Empty, new LocalText(message, message))
     {
     }
 
     public ConnectionValidationException(string message, Exception innerException)
-        : base(message, innerException) => Errors = new Dictionary<string, string[]>();
+        : base(message, innerException)
+    {
+        Errors = new Dictionary<string, string[]>();
+        Texts = new Dictionary<string, LocalText[]>();
+    }
 
+    /// <summary>The messages per field in English.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    /// <summary>The messages per field in English and Russian.</summary>
+    public IReadOnlyDictionary<string, LocalText[]> Texts { get; }
 }

@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SellerDesk.Data;
 using SellerDesk.Data.Entities;
+using SellerDesk.Ingestion.Connectors.Common;
+using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Scheduling;
 
@@ -19,7 +22,8 @@ public sealed class ConnectionService(
     CredentialProtector protector,
     MarketplaceCatalog catalog,
     IPullScheduler scheduler,
-    TimeProvider clock)
+    TimeProvider clock,
+    IOptions<MarketplaceHttpOptions> http)
 {
     /// <summary>Default days each scheduled run re-pulls (reports get restated).</summary>
     public const int DefaultWindowDays = 14;
@@ -52,27 +56,28 @@ public sealed class ConnectionService(
     public async Task<ConnectionCreated> CreateAsync(Guid workspaceId, NewConnection request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, LocalText[]>();
         var definition = catalog.Find(request.Marketplace ?? string.Empty);
         if (definition is null)
         {
-            errors["marketplace"] = [$"unknown marketplace '{request.Marketplace}': use one of {string.Join(", ", catalog.All.Select(d => d.Code))}"];
+            var codes = string.Join(", ", catalog.All.Select(d => d.Code));
+            errors["marketplace"] = [new($"unknown marketplace '{request.Marketplace}': use one of {codes}", $"неизвестный маркетплейс «{request.Marketplace}»: выберите один из {codes}")];
         }
 
         var name = request.Name?.Trim() ?? string.Empty;
         if (name.Length is 0 or > 100)
         {
-            errors["name"] = ["give the connection a name of 1 to 100 characters"];
+            errors["name"] = [new("give the connection a name of 1 to 100 characters", "дайте подключению название длиной от 1 до 100 символов")];
         }
 
         var credentials = CleanCredentials(request.Credentials, definition, errors);
-        var baseUrl = CheckBaseUrl(request.BaseUrl, errors);
+        var baseUrl = CheckBaseUrl(request.BaseUrl, definition, errors);
         var schedule = request.Schedule ?? DefaultSchedule;
         var cron = CheckSchedule(schedule, errors);
         var backfillDays = request.BackfillDays ?? DefaultBackfillDays;
         if (backfillDays is < 0 or > MaxPullDays)
         {
-            errors["backfill_days"] = [$"the first pull covers 0 to {MaxPullDays} days (0: none)"];
+            errors["backfill_days"] = [new($"the first pull covers 0 to {MaxPullDays} days (0: none)", $"первая загрузка охватывает от 0 до {MaxPullDays} дней (0 — без неё)")];
         }
 
         if (errors.Count > 0)
@@ -83,7 +88,7 @@ public sealed class ConnectionService(
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (await db.Connections.AnyAsync(c => c.WorkspaceId == workspaceId && c.Name == name, ct))
         {
-            throw new ConnectionValidationException("name", $"a connection named '{name}' already exists: choose another name");
+            throw new ConnectionValidationException("name", NameTaken(name));
         }
 
         var account = definition!.Account?.Invoke(credentials);
@@ -92,7 +97,11 @@ public sealed class ConnectionService(
         var today = Today(zone);
         if (backfillDays > 0 && today.AddDays(1 - backfillDays) < EarliestPullDate)
         {
-            throw new ConnectionValidationException("backfill_days", $"the first pull would start before {EarliestPullDate:yyyy-MM-dd}: ask for fewer days");
+            throw new ConnectionValidationException(
+                "backfill_days",
+                new LocalText(
+                    $"the first pull would start before {EarliestPullDate:yyyy-MM-dd}: ask for fewer days",
+                    $"первая загрузка началась бы раньше {EarliestPullDate:dd.MM.yyyy}: укажите меньше дней"));
         }
 
         var now = clock.GetUtcNow();
@@ -127,8 +136,8 @@ public sealed class ConnectionService(
         {
             // Another request made the same name or connected the same account between the checks above and this insert.
             throw unique.ConstraintName == "ux_connections_account"
-                ? new ConnectionValidationException("credentials", AccountTaken(definition, "another connection"))
-                : new ConnectionValidationException("name", $"a connection named '{name}' already exists: choose another name");
+                ? new ConnectionValidationException("credentials", AccountTaken(definition, "another connection", "другое подключение"))
+                : new ConnectionValidationException("name", NameTaken(name));
         }
 
         if (connection.ScheduleEnabled)
@@ -157,7 +166,7 @@ public sealed class ConnectionService(
             return false;
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, LocalText[]>();
         var definition = catalog.Find(connection.Marketplace);
         var cleaned = CleanCredentials(credentials, definition, errors);
         if (errors.Count > 0)
@@ -171,7 +180,9 @@ public sealed class ConnectionService(
         {
             throw new ConnectionValidationException(
                 "credentials",
-                $"these credentials are for another {definition!.DisplayName} account than the one '{connection.Name}' is connected to: add that account as a new connection");
+                new LocalText(
+                    $"these credentials are for another {definition!.DisplayName} account than the one '{connection.Name}' is connected to: add that account as a new connection",
+                    $"эти учётные данные — от другого кабинета {definition.DisplayName}, не того, к которому подключено «{connection.Name}»: добавьте этот кабинет как новое подключение"));
         }
 
         if (definition is not null)
@@ -192,7 +203,7 @@ public sealed class ConnectionService(
     public async Task<bool> SetScheduleAsync(Guid workspaceId, Guid id, PullSchedule schedule, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, LocalText[]>();
         var cron = CheckSchedule(schedule, errors);
         if (errors.Count > 0)
         {
@@ -240,34 +251,34 @@ public sealed class ConnectionService(
         var today = Today(await ZoneAsync(db, workspaceId, ct));
         var end = to ?? today;
         var start = from ?? end.AddDays(1 - connection.WindowDays);
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, LocalText[]>();
         if (from < EarliestPullDate)
         {
-            errors["from"] = [$"'from' ({from:yyyy-MM-dd}) is before {EarliestPullDate:yyyy-MM-dd}: marketplaces give no data that old"];
+            errors["from"] = [TooOld("from", "начала", from!.Value)];
         }
 
         if (to < EarliestPullDate)
         {
-            errors["to"] = [$"'to' ({to:yyyy-MM-dd}) is before {EarliestPullDate:yyyy-MM-dd}: marketplaces give no data that old"];
+            errors["to"] = [TooOld("to", "конца", to!.Value)];
         }
 
         if (from > today)
         {
-            errors["from"] = [$"'from' ({from:yyyy-MM-dd}) is in the future (today is {today:yyyy-MM-dd} in the workspace's time zone)"];
+            errors["from"] = [InFuture("from", "начала", from!.Value, today)];
         }
 
         if (end > today)
         {
-            errors["to"] = [$"'to' ({end:yyyy-MM-dd}) is in the future (today is {today:yyyy-MM-dd} in the workspace's time zone)"];
+            errors["to"] = [InFuture("to", "конца", end, today)];
         }
 
         if (errors.Count == 0 && start > end)
         {
-            errors["from"] = ["'from' must not be after 'to'"];
+            errors["from"] = [new("'from' must not be after 'to'", "дата начала не может быть позже даты конца")];
         }
         else if (errors.Count == 0 && end.DayNumber - start.DayNumber + 1 > MaxPullDays)
         {
-            errors["from"] = [$"one pull covers at most {MaxPullDays} days: split the backfill"];
+            errors["from"] = [new($"one pull covers at most {MaxPullDays} days: split the backfill", $"одна загрузка охватывает не больше {MaxPullDays} дней: разбейте период на части")];
         }
 
         if (errors.Count > 0)
@@ -371,6 +382,61 @@ public sealed class ConnectionService(
         return [.. gaps.Select(g => new PullGapView(g.Seq, g.OrderKey, g.BusinessDate, g.Reason, g.PayoutEffect, g.SourceIds, g.Payloads, g.IsCurrent))];
     }
 
+    /// <summary>How many unmapped rows (gaps) each of <paramref name="runIds"/> recorded; runs without any are left out.</summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> GapCountsAsync(Guid workspaceId, IReadOnlyCollection<Guid> runIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(runIds);
+        if (runIds.Count == 0)
+        {
+            return new Dictionary<Guid, int>();
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var ids = runIds.ToList();
+        return await db.PullGaps.AsNoTracking()
+            .Where(g => ids.Contains(g.RunId) && g.WorkspaceId == workspaceId)
+            .GroupBy(g => g.RunId)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+
+    /// <summary>
+    /// The accounts the ledger's rows come from, per marketplace: each connection of the workspace (by name) and files
+    /// where a marketplace has rows imported from files (or kept from a deleted connection). What an account filter on
+    /// the report pages offers (decision 0010).
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerAccount>> LedgerAccountsAsync(Guid workspaceId, CancellationToken ct)
+    {
+        var accounts = new List<LedgerAccount>();
+        await using (var session = await dataSource.OpenConnectionAsync(ct))
+        {
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT DISTINCT marketplace FROM (
+                    SELECT DISTINCT marketplace FROM sales_lines WHERE workspace_id = $1 AND source = $2
+                    UNION ALL SELECT DISTINCT marketplace FROM returns WHERE workspace_id = $1 AND source = $2
+                    UNION ALL SELECT DISTINCT marketplace FROM ad_spend WHERE workspace_id = $1 AND source = $2
+                    UNION ALL SELECT DISTINCT marketplace FROM period_fees WHERE workspace_id = $1 AND source = $2) AS files
+                """,
+                session);
+            command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            command.Parameters.Add(new NpgsqlParameter { Value = LedgerSource.File.Id });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                accounts.Add(new LedgerAccount(reader.GetString(0), LedgerSource.File, null));
+            }
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connections = await db.Connections.AsNoTracking()
+            .Where(c => c.WorkspaceId == workspaceId)
+            .Select(c => new { c.Id, c.Marketplace, c.Name })
+            .ToListAsync(ct);
+        accounts.AddRange(connections.Select(c => new LedgerAccount(c.Marketplace, LedgerSource.Connection(c.Id), c.Name)));
+        return [.. accounts.OrderBy(a => a.Marketplace, StringComparer.Ordinal).ThenBy(a => a.Source.IsFile ? 0 : 1).ThenBy(a => a.Name, StringComparer.CurrentCulture)];
+    }
+
     /// <summary>The rows a connection owns (what deleting it with <see cref="ConnectionDataChoice.Remove"/> deletes); null when there is no such connection.</summary>
     public async Task<ConnectionDataCounts?> DataAsync(Guid workspaceId, Guid id, CancellationToken ct)
     {
@@ -448,8 +514,21 @@ public sealed class ConnectionService(
         UnmappedPayout = r.UnmappedPayout,
     };
 
-    private static string AccountTaken(MarketplaceDefinition definition, string holder) =>
-        $"this {definition.DisplayName} account is already connected as {holder}: one account, one connection (to pull it with new credentials, replace that connection's credentials)";
+    private static LocalText AccountTaken(MarketplaceDefinition definition, string holder, string holderRu) => new(
+        $"this {definition.DisplayName} account is already connected as {holder}: one account, one connection (to pull it with new credentials, replace that connection's credentials)",
+        $"этот кабинет {definition.DisplayName} уже подключён как {holderRu}: один кабинет — одно подключение (чтобы загружать его с новыми учётными данными, замените их у того подключения)");
+
+    private static LocalText NameTaken(string name) => new(
+        $"a connection named '{name}' already exists: choose another name",
+        $"подключение с названием «{name}» уже есть: выберите другое название");
+
+    private static LocalText TooOld(string field, string fieldRu, DateOnly date) => new(
+        $"'{field}' ({date:yyyy-MM-dd}) is before {EarliestPullDate:yyyy-MM-dd}: marketplaces give no data that old",
+        $"дата {fieldRu} ({date:dd.MM.yyyy}) раньше {EarliestPullDate:dd.MM.yyyy}: таких старых данных маркетплейсы не отдают");
+
+    private static LocalText InFuture(string field, string fieldRu, DateOnly date, DateOnly today) => new(
+        $"'{field}' ({date:yyyy-MM-dd}) is in the future (today is {today:yyyy-MM-dd} in the workspace's time zone)",
+        $"дата {fieldRu} ({date:dd.MM.yyyy}) ещё не наступила (сегодня {today:dd.MM.yyyy} в часовом поясе рабочего пространства)");
 
     private static async Task<TimeZoneInfo> ZoneAsync(SellerDeskDbContext db, Guid workspaceId, CancellationToken ct)
     {
@@ -476,7 +555,7 @@ public sealed class ConnectionService(
         var holder = others.FirstOrDefault(o => (o.Account ?? AccountOf(definition, o.ProtectedCredentials)) == account);
         if (holder is not null)
         {
-            throw new ConnectionValidationException("credentials", AccountTaken(definition, $"'{holder.Name}'"));
+            throw new ConnectionValidationException("credentials", AccountTaken(definition, $"'{holder.Name}'", $"«{holder.Name}»"));
         }
     }
 
@@ -492,30 +571,30 @@ public sealed class ConnectionService(
         }
     }
 
-    private static string? CheckSchedule(PullSchedule schedule, Dictionary<string, string[]> errors)
+    private static string? CheckSchedule(PullSchedule schedule, Dictionary<string, LocalText[]> errors)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var cron = string.IsNullOrWhiteSpace(schedule.Cron) ? null : schedule.Cron.Trim();
-        if (cron is not null && PullCron.Problem(cron) is { } problem)
+        if (cron is not null && PullCron.ProblemText(cron) is { } problem)
         {
             errors["cron"] = [problem];
         }
 
         if (schedule.Enabled && cron is null)
         {
-            errors["cron"] = ["an enabled schedule needs a cron expression"];
+            errors["cron"] = [new("an enabled schedule needs a cron expression", "для включённого расписания нужно cron-выражение")];
         }
 
         if (schedule.WindowDays is < 1 or > 366)
         {
-            errors["window_days"] = ["the window must be 1 to 366 days"];
+            errors["window_days"] = [new("the window must be 1 to 366 days", "окно загрузки — от 1 до 366 дней")];
         }
 
         return cron;
     }
 
     private static Dictionary<string, string> CleanCredentials(
-        IReadOnlyDictionary<string, string>? credentials, MarketplaceDefinition? definition, Dictionary<string, string[]> errors)
+        IReadOnlyDictionary<string, string>? credentials, MarketplaceDefinition? definition, Dictionary<string, LocalText[]> errors)
     {
         var cleaned = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in credentials ?? new Dictionary<string, string>())
@@ -533,18 +612,24 @@ public sealed class ConnectionService(
 
         foreach (var field in definition.Credentials.Where(f => f.Required && !cleaned.ContainsKey(f.Key)))
         {
-            errors["credentials." + field.Key] = [$"{definition.DisplayName} needs '{field.Key}'"];
+            errors["credentials." + field.Key] = [new($"{definition.DisplayName} needs '{field.Key}'", $"для {definition.DisplayName} нужно поле «{field.Key}»")];
         }
 
         foreach (var key in cleaned.Keys.Where(k => definition.Credentials.All(f => f.Key != k)))
         {
-            errors["credentials." + key] = [$"{definition.DisplayName} takes no '{key}': use {string.Join(", ", definition.Credentials.Select(f => f.Key))}"];
+            var known = string.Join(", ", definition.Credentials.Select(f => f.Key));
+            errors["credentials." + key] = [new($"{definition.DisplayName} takes no '{key}': use {known}", $"{definition.DisplayName} не принимает поле «{key}»: используйте {known}")];
         }
 
         return cleaned;
     }
 
-    private static string? CheckBaseUrl(string? baseUrl, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// A base URL must be an absolute http(s) address without user-info, on the marketplace's own host or a host the
+    /// operator allows (<see cref="MarketplaceHosts"/>): a connection must not point pulls, with their tokens, anywhere else.
+    /// Its messages keep both languages in the API's English <c>errors</c> (as they were written), the page shows one.
+    /// </summary>
+    private string? CheckBaseUrl(string? baseUrl, MarketplaceDefinition? definition, Dictionary<string, LocalText[]> errors)
     {
         if (string.IsNullOrWhiteSpace(baseUrl))
         {
@@ -553,7 +638,15 @@ public sealed class ConnectionService(
 
         if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            errors["base_url"] = ["the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru"];
+            errors["base_url"] = [new(
+                "the base URL must be an absolute http(s) address such as https://api-seller.ozon.ru / адрес API должен быть полным адресом http(s), например https://api-seller.ozon.ru",
+                "адрес API должен быть полным адресом http(s), например https://api-seller.ozon.ru")];
+            return null;
+        }
+
+        if (definition is not null && MarketplaceHosts.Refusal(definition.Code, uri, http.Value) is { } refusal)
+        {
+            errors["base_url"] = [new(refusal.En + " / " + refusal.Ru, refusal.Ru)];
             return null;
         }
 

@@ -17,6 +17,17 @@ public static class ConnectionStatus
     public const string Healthy = "healthy";
     public const string NeedsToken = "needs_token";
     public const string Failing = "failing";
+
+    /// <summary>The marketplace switched off a method the connector calls: SellerDesk's connector needs an update.</summary>
+    public const string NeedsUpdate = "needs_update";
+
+    /// <summary>What a connection is after a failure of this kind: a rejected token, a retired method, or failing.</summary>
+    public static string After(Connectors.ConnectorFailure failure) => failure switch
+    {
+        Connectors.ConnectorFailure.Unauthorized => NeedsToken,
+        Connectors.ConnectorFailure.MethodRetired => NeedsUpdate,
+        _ => Failing,
+    };
 }
 
 /// <summary>

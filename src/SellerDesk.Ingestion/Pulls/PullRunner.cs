@@ -102,7 +102,7 @@ public sealed class PullRunner
             PhaseTimed?.Invoke("stage", progress.Stage);
             foreach (var failure in progress.FailedFeeds)
             {
-                notices.Add(failure.Text);
+                notices.Add(PullTexts.WithoutPromise(failure.Text));
             }
 
             // Runs of one connection fetch side by side, but merge, derive and reconcile one at a time.
@@ -156,8 +156,7 @@ public sealed class PullRunner
             await FinishAsync(runId, result, CancellationToken.None);
             if (progress.FailedFeeds.FirstOrDefault() is { } failed)
             {
-                var status = failed.Failure == ConnectorFailure.Unauthorized ? ConnectionStatus.NeedsToken : ConnectionStatus.Failing;
-                await SetConnectionAsync(connection.Id, status, await NextStepAsync(connection.Id, failed.Text, Retries(failed.Failure)), CancellationToken.None);
+                await SetConnectionAsync(connection.Id, ConnectionStatus.After(failed.Failure), await NextStepAsync(connection.Id, failed.Text, Retries(failed.Failure)), CancellationToken.None);
             }
             else
             {
@@ -172,8 +171,7 @@ public sealed class PullRunner
         }
         catch (ConnectorException ex)
         {
-            var status = ex.Failure == ConnectorFailure.Unauthorized ? ConnectionStatus.NeedsToken : ConnectionStatus.Failing;
-            return await FailAsync(runId, connection, progress, notices, ex.Text, status, Retries(ex.Failure));
+            return await FailAsync(runId, connection, progress, notices, ex.Text, ConnectionStatus.After(ex.Failure), Retries(ex.Failure));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -295,6 +293,7 @@ public sealed class PullRunner
     /// </summary>
     private async Task<LocalText> NextStepAsync(Guid connectionId, LocalText error, bool retries)
     {
+        error = PullTexts.WithoutPromise(error);
         if (!retries)
         {
             return error;

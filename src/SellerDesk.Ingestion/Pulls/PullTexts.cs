@@ -29,6 +29,37 @@ public static class PullTexts
         "No run is scheduled: start the pull again when ready.",
         "Загрузка по расписанию не настроена: запустите её снова, когда будет удобно.");
 
+    /// <summary>
+    /// <paramref name="text"/> without a promise of a next run that a connector or the shared sender may still end it
+    /// with ("the pull will retry at the next run"): only the runner knows whether a run is scheduled, and says so with
+    /// <see cref="RetryScheduled"/> or <see cref="RetryByHand"/>.
+    /// </summary>
+    public static LocalText WithoutPromise(LocalText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new LocalText(Strip(SenderTexts.WithoutPromise(text.En), []), Strip(text.Ru, RussianPromises));
+
+        static string Strip(string value, string[] promises)
+        {
+            foreach (var promise in promises)
+            {
+                if (value.EndsWith(promise, StringComparison.Ordinal))
+                {
+                    return value[..^promise.Length];
+                }
+            }
+
+            return value;
+        }
+    }
+
+    private static readonly string[] RussianPromises =
+    [
+        "; загрузка повторится при следующем запуске",
+        "; загрузку продолжит следующий запуск по расписанию",
+        "; следующий запуск по расписанию продолжит загрузку",
+    ];
+
     public static LocalText Unexpected(string detail) => new(
         $"The pull stopped on an unexpected error: {detail}.",
         $"Загрузка остановилась из-за непредвиденной ошибки: {detail}.");

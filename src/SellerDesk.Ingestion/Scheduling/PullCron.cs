@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Cronos;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Scheduling;
 
@@ -14,20 +15,26 @@ public static partial class PullCron
 {
     private static readonly string[] DayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
-    /// <summary>What is wrong with <paramref name="cron"/> in words, or null when it is a valid schedule.</summary>
-    public static string? Problem(string? cron)
+    /// <summary>What is wrong with <paramref name="cron"/> in words (English), or null when it is a valid schedule.</summary>
+    public static string? Problem(string? cron) => ProblemText(cron)?.En;
+
+    /// <summary>What is wrong with <paramref name="cron"/> in English and Russian, or null when it is a valid schedule.</summary>
+    public static LocalText? ProblemText(string? cron)
     {
         const string Shape = "six fields, seconds first: seconds minutes hours day-of-month month day-of-week, e.g. '0 0 6 * * ?' for daily at 06:00";
+        const string ShapeRu = "из шести полей, секунды первыми: секунды минуты часы день-месяца месяц день-недели, например «0 0 6 * * ?» — каждый день в 06:00";
         var text = cron?.Trim() ?? string.Empty;
         var fields = Fields(text);
         if (fields.Length != 6)
         {
-            return $"'{text}' is not a cron expression of {Shape}";
+            return new($"'{text}' is not a cron expression of {Shape}", $"«{text}» — не cron-выражение {ShapeRu}");
         }
 
         if (DayNumber().Matches(fields[5]).Any(m => m.Value is "0" || int.Parse(m.Value, CultureInfo.InvariantCulture) > 7))
         {
-            return $"'{text}': days of the week are numbered 1 (Sunday) to 7 (Saturday), or named SUN to SAT";
+            return new(
+                $"'{text}': days of the week are numbered 1 (Sunday) to 7 (Saturday), or named SUN to SAT",
+                $"«{text}»: дни недели нумеруются от 1 (воскресенье) до 7 (суббота) или называются SUN…SAT");
         }
 
         try
@@ -37,7 +44,8 @@ public static partial class PullCron
         }
         catch (CronFormatException ex)
         {
-            return $"'{text}' is not a cron expression of {Shape} ({ex.Message.TrimEnd('.')})";
+            var detail = ex.Message.TrimEnd('.');
+            return new($"'{text}' is not a cron expression of {Shape} ({detail})", $"«{text}» — не cron-выражение {ShapeRu} ({detail})");
         }
     }
 

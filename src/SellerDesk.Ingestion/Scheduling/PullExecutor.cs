@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SellerDesk.Data;
 using SellerDesk.Data.Reports;
 using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
+using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Pulls;
 
 namespace SellerDesk.Ingestion.Scheduling;
@@ -17,6 +19,7 @@ public sealed class PullExecutor(
     MarketplaceCatalog catalog,
     PullRunner runner,
     ReportService reports,
+    IOptions<MarketplaceHttpOptions> http,
     ILogger<PullExecutor> logger)
 {
     /// <summary>What stands in a log line or a run's error where a credential would have been.</summary>
@@ -69,6 +72,22 @@ public sealed class PullExecutor(
             return null;
         }
 
+        // A base URL stored before the allow-list existed, or whose host the operator has since taken off it: no request goes there.
+        if (c.BaseUrl is not null && BaseUrlRefusal(c.Marketplace, c.BaseUrl) is { } refusal)
+        {
+            var error = new LocalText(
+                $"The connection's base URL is not allowed ({refusal.En}): delete the connection and connect again without it.",
+                $"Адрес API подключения не разрешён ({refusal.Ru}): удалите подключение и подключите заново без него.").Encode();
+            await db.PullRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(
+                s => s.SetProperty(r => r.Status, PullRunStatus.Failed).SetProperty(r => r.Error, error).SetProperty(r => r.FinishedAt, DateTimeOffset.UtcNow),
+                CancellationToken.None);
+            await db.Connections.Where(x => x.Id == c.Id).ExecuteUpdateAsync(
+                s => s.SetProperty(x => x.Status, ConnectionStatus.Failing).SetProperty(x => x.LastError, error),
+                CancellationToken.None);
+            logger.LogWarning("Pull run {PullRun} of connection {ConnectionName} failed: {Error}", runId, c.Name, refusal.En);
+            return null;
+        }
+
         var secrets = SecretsOf(c.Marketplace, credentials);
         var settings = new ConnectionSettings(c.Id, c.WorkspaceId, c.Marketplace, credentials, c.BaseUrl is null ? null : new Uri(c.BaseUrl));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(found.TimeZone);
@@ -97,6 +116,11 @@ public sealed class PullExecutor(
             runId, c.Marketplace, c.Name, result.RowsRead, result.Error?.En ?? "no reason given");
         return result;
     }
+
+    private LocalText? BaseUrlRefusal(string marketplace, string baseUrl) =>
+        Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)
+            ? MarketplaceHosts.Refusal(marketplace, uri, http.Value)
+            : new LocalText("not an absolute address", "это не полный адрес");
 
     /// <summary>
     /// A marketplace's answer quoted in an error or notice may carry the token it was sent: the run, the connection

@@ -12,6 +12,10 @@ namespace SellerDesk.Web.Api;
 /// </summary>
 internal static class ConnectionEndpoints
 {
+    private static readonly LocalText ValidationTitle = new(
+        "The request cannot be carried out as it is: see errors.",
+        "Запрос нельзя выполнить в таком виде: см. ошибки.");
+
     public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/connections", async (HttpContext http, ConnectionService connections, CancellationToken ct) =>
@@ -169,9 +173,16 @@ internal static class ConnectionEndpoints
         }
         catch (ConnectionValidationException ex)
         {
+            // errors stay English (as before); error_texts carry each message in both UI languages, as {en, ru}
+            // like every other text a user reads on this API, and title_text the title.
             return Results.ValidationProblem(
                 ex.Errors.ToDictionary(e => e.Key, e => e.Value),
-                title: "The request cannot be carried out as it is: see errors.");
+                title: ValidationTitle.En,
+                extensions: new Dictionary<string, object?>
+                {
+                    ["title_text"] = new TextDto(ValidationTitle.En, ValidationTitle.Ru),
+                    ["error_texts"] = ex.Texts.ToDictionary(e => e.Key, e => e.Value.Select(t => new TextDto(t.En, t.Ru)).ToArray()),
+                });
         }
     }
 

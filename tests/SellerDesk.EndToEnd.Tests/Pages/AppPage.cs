@@ -45,6 +45,13 @@ public abstract class AppPage(IPage page)
         await link.ClickAsync();
     }
 
+    /// <summary>Chooses an account in a report page's account filter: <c>all</c>, <c>file</c> or a connection id.</summary>
+    public async Task ChooseAccountAsync(string value)
+    {
+        await Page.Locator("[data-testid=account-filter]").ClickAsync();
+        await Page.Locator($".mud-popover-open [data-value='{value}']").ClickAsync();
+    }
+
     public async Task ToggleThemeAsync() => await Page.Locator("[data-testid=theme-toggle]").ClickAsync();
 
     public async Task<string?> ThemeAsync() => await Page.Locator(".app-shell").GetAttributeAsync("data-theme");

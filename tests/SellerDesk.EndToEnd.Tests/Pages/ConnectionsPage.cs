@@ -70,4 +70,17 @@ public sealed class ConnectionsPage(IPage page) : AppPage(page)
         await card.Locator("[data-testid=schedule-save]").ClickAsync();
         await card.Locator("[data-testid=schedule-form]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
     }
+
+    /// <summary>Clicks a connection's delete button and waits for the dialog that asks what becomes of its data.</summary>
+    public async Task<ILocator> OpenDeleteAsync(string name)
+    {
+        await Card(name).Locator("[data-testid=connection-delete]").ClickAsync();
+        var dialog = Page.Locator(".mud-dialog", new() { Has = Page.Locator("[data-testid=delete-confirm]") });
+        await dialog.WaitForAsync();
+        return dialog;
+    }
+
+    /// <summary>A count the delete dialog shows: orders, sales_lines, returns, ad_spend or fees.</summary>
+    public async Task<long> DeleteCountAsync(string kind) =>
+        (long)Number(await Page.Locator($"[data-testid=delete-counts] [data-kind={kind}] dd").InnerTextAsync())!.Value;
 }

@@ -118,14 +118,35 @@ public sealed class RestatementTests(TestDatabase database) : IClassFixture<Test
     {
         await using var h = await PullHarness.StartAsync(database, Week);
         var (from, to) = WindowOf(Week);
-        await h.PullAsync(from, to);
+        await h.PullAsync(from, to, Undeclared(h));
         var before = await h.LedgerAsync();
         h.Fake.Report = Week.Without(l => l.SupplierOperName == "Хранение");
 
-        var (_, result) = await h.PullAsync(from, to);
+        var (_, result) = await h.PullAsync(from, to, Undeclared(h));
 
         result.Dropped.Should().Be(0);
         (await h.LedgerAsync()).Should().Be(before, "a feed not declared whole may have been asked for otherwise than by date");
+    }
+
+    /// <summary>The Wildberries connector with its declarations of whole feeds taken off.</summary>
+    private static UndeclaringConnector Undeclared(PullHarness h) => new UndeclaringConnector(h.Connector);
+
+    private sealed class UndeclaringConnector(IMarketplaceConnector inner) : IMarketplaceConnector
+    {
+        public string Marketplace => inner.Marketplace;
+
+        public async IAsyncEnumerable<SourcePage> FetchAsync(
+            ConnectionSettings connection, PullWindow window, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var page in inner.FetchAsync(connection, window, cancellationToken))
+            {
+                yield return page with { CompletedFeeds = [] };
+            }
+        }
+
+        public DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone) => inner.Map(rows, zone);
+
+        public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => inner.MarketplacePayout(rows);
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public class ApiHost : IAsyncLifetime
 {
     public const string Token = "test-owner-token";
 
+    /// <summary>The host of the local fake marketplaces, on the app's <c>Connectors:Http:AllowedHosts</c>.</summary>
+    public const string FakeMarketplaceHost = "127.0.0.1";
+
     private WebApplicationFactory<Program> _factory = null!;
 
     public TestDatabase Database { get; } = new();
@@ -31,6 +34,8 @@ public class ApiHost : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:SellerDesk", Database.ConnectionString);
             builder.UseSetting("Bootstrap:Workspace", "tiny");
             builder.UseSetting("Bootstrap:ApiToken", Token);
+            // The local fake marketplaces listen on 127.0.0.1: the operator's allow-list lets connections point there.
+            builder.UseSetting("Connectors:Http:AllowedHosts:0", FakeMarketplaceHost);
             builder.UseEnvironment("Production");
             Configure(builder);
         });

@@ -37,6 +37,7 @@ public sealed class LoggingTests(ITestOutputHelper output) : IAsyncLifetime
             ["Demo__Seed"] = "false",
             ["Logging__Json"] = "true",
             ["Serilog__MinimumLevel__Default"] = "Debug",
+            ["Connectors__Http__AllowedHosts__0"] = ApiHost.FakeMarketplaceHost,
         });
     }
 

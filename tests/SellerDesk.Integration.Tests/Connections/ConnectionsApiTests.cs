@@ -105,6 +105,14 @@ public sealed class ConnectionsApiTests(ApiHost host) : IClassFixture<ApiHost>
             var errors = JsonDocument.Parse(raw).RootElement.GetProperty("errors");
             errors.TryGetProperty(field, out var messages).Should().BeTrue($"'{field}' is named in {raw}");
             messages.EnumerateArray().Select(m => m.GetString()).Should().ContainSingle().Which.Should().Contain(message);
+
+            // The same message in both UI languages, as {en, ru} like every text a user reads on this API.
+            var problem = JsonDocument.Parse(raw).RootElement;
+            var text = problem.GetProperty("error_texts").GetProperty(field).EnumerateArray().Should().ContainSingle().Subject;
+            text.GetProperty("en").GetString().Should().Be(messages[0].GetString());
+            text.GetProperty("ru").GetString().Should().MatchRegex("[а-яё]", "the Russian text of '{0}' is Russian: {1}", field, raw);
+            problem.GetProperty("title").GetString().Should().Be(problem.GetProperty("title_text").GetProperty("en").GetString());
+            problem.GetProperty("title_text").GetProperty("ru").GetString().Should().StartWith("Запрос нельзя выполнить");
         }
 
         var (_, connection, _) = await SendAsync(host.Client, HttpMethod.Get, $"/api/v1/connections/{id}");

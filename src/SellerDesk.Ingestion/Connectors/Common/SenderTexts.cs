@@ -10,6 +10,12 @@ namespace SellerDesk.Ingestion.Connectors.Common;
 /// writes is recognised and said again in Russian with the same figures; a sentence it does not know gets a plain
 /// Russian one for its kind of failure with the English one quoted. A failure that already has both languages is
 /// returned as it is.
+/// <para>
+/// The sender ends some sentences with a promise ("; the pull will retry at the next run", "; the next scheduled run
+/// will continue"). A connector cannot know whether a next run is scheduled, so the promise is taken off both
+/// languages here (<see cref="WithoutPromise"/>); the pull runner adds what really happens next from the connection's
+/// schedule (<c>PullTexts.RetryScheduled</c> / <c>RetryByHand</c>).
+/// </para>
 /// </summary>
 public static partial class SenderTexts
 {
@@ -22,38 +28,59 @@ public static partial class SenderTexts
             return failure;
         }
 
-        return new ConnectorException(failure.Failure, new LocalText(failure.Text.En, Russian(failure.Failure, failure.Text.En)), failure);
+        var english = WithoutPromise(failure.Text.En);
+        return new ConnectorException(failure.Failure, new LocalText(english, Russian(failure.Failure, english)), failure);
     }
+
+    /// <summary>
+    /// <paramref name="english"/> without a trailing promise of what the next run does, which only the runner can know
+    /// (it knows the connection's schedule).
+    /// </summary>
+    public static string WithoutPromise(string english)
+    {
+        ArgumentNullException.ThrowIfNull(english);
+        foreach (var promise in Promises)
+        {
+            if (english.EndsWith(promise, StringComparison.Ordinal))
+            {
+                return english[..^promise.Length];
+            }
+        }
+
+        return english;
+    }
+
+    /// <summary>The promises the shared sender has been seen to end its sentences with.</summary>
+    private static readonly string[] Promises = ["; the pull will retry at the next run", "; the next scheduled run will continue"];
 
     /// <summary>The Russian for one of the sender's English sentences.</summary>
     public static string Russian(ConnectorFailure failure, string english)
     {
         ArgumentNullException.ThrowIfNull(english);
-        const string Continue = "загрузку продолжит следующий запуск по расписанию";
-        const string Retry = "загрузка повторится при следующем запуске";
+        english = WithoutPromise(english);
         if (AsksToWait().Match(english) is { Success: true } wait)
         {
-            return $"{wait.Groups["m"].Value} просит подождать {Duration(wait.Groups["d"].Value)} до следующего запроса; {Continue}";
+            return $"{wait.Groups["m"].Value} просит подождать {Duration(wait.Groups["d"].Value)} до следующего запроса";
         }
 
         if (StillThrottling().Match(english) is { Success: true } throttled)
         {
-            return $"{throttled.Groups["m"].Value} всё ещё ограничивает частоту запросов после {Attempts(throttled.Groups["n"].Value)}; {Continue}";
+            return $"{throttled.Groups["m"].Value} всё ещё ограничивает частоту запросов после {Attempts(throttled.Groups["n"].Value)}";
         }
 
         if (AnsweredInARow().Match(english) is { Success: true } answered)
         {
-            return $"{answered.Groups["m"].Value} {InARow(answered.Groups["t"].Value)} ответил {answered.Groups["s"].Value}; {Retry}";
+            return $"{answered.Groups["m"].Value} {InARow(answered.Groups["t"].Value)} ответил {answered.Groups["s"].Value}";
         }
 
         if (GaveInARow().Match(english) is { Success: true } gave)
         {
-            return $"{gave.Groups["m"].Value} {InARow(gave.Groups["t"].Value)}: {Description(gave.Groups["d"].Value)}; {Retry}";
+            return $"{gave.Groups["m"].Value} {InARow(gave.Groups["t"].Value)}: {Description(gave.Groups["d"].Value)}";
         }
 
         if (FailedInARow().Match(english) is { Success: true } failed)
         {
-            return $"{failed.Groups["m"].Value}: сбой {InARow(failed.Groups["t"].Value)} (последний: {Description(failed.Groups["d"].Value)}); {Retry}";
+            return $"{failed.Groups["m"].Value}: сбой {InARow(failed.Groups["t"].Value)} (последний: {Description(failed.Groups["d"].Value)})";
         }
 
         if (TokenRejected().Match(english) is { Success: true } token)
@@ -68,8 +95,8 @@ public static partial class SenderTexts
 
         var kind = failure switch
         {
-            ConnectorFailure.Throttled => "маркетплейс ограничивает частоту запросов; " + Continue,
-            ConnectorFailure.Unavailable => "маркетплейс недоступен; " + Retry,
+            ConnectorFailure.Throttled => "маркетплейс ограничивает частоту запросов",
+            ConnectorFailure.Unavailable => "маркетплейс недоступен",
             ConnectorFailure.Unauthorized => "маркетплейс отклонил токен: вставьте новый",
             ConnectorFailure.MethodRetired => "маркетплейс отключил вызываемый метод: коннектору нужно обновление",
             _ => "маркетплейс ответил не так, как описано в документации",
@@ -118,19 +145,19 @@ public static partial class SenderTexts
 
     private static readonly string[] Words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
 
-    [GeneratedRegex(@"^(?<m>.+?) asks to wait (?<d>.+?) before the next request; the next scheduled run will continue$")]
+    [GeneratedRegex(@"^(?<m>.+?) asks to wait (?<d>.+?) before the next request$")]
     private static partial Regex AsksToWait();
 
-    [GeneratedRegex(@"^(?<m>.+?) is still throttling after (?<n>\d+) tries; the next scheduled run will continue$")]
+    [GeneratedRegex(@"^(?<m>.+?) is still throttling after (?<n>\d+) tries$")]
     private static partial Regex StillThrottling();
 
-    [GeneratedRegex(@"^(?<m>.+?) answered (?<s>\d{3}) (?<t>.+?) in a row; the pull will retry at the next run$")]
+    [GeneratedRegex(@"^(?<m>.+?) answered (?<s>\d{3}) (?<t>.+?) in a row$")]
     private static partial Regex AnsweredInARow();
 
-    [GeneratedRegex(@"^(?<m>.+?) gave (?<d>.+) (?<t>once|twice|\S+ times) in a row; the pull will retry at the next run$")]
+    [GeneratedRegex(@"^(?<m>.+?) gave (?<d>.+) (?<t>once|twice|\S+ times) in a row$")]
     private static partial Regex GaveInARow();
 
-    [GeneratedRegex(@"^(?<m>.+?) failed (?<t>once|twice|\S+ times) in a row \(last: (?<d>.+)\); the pull will retry at the next run$")]
+    [GeneratedRegex(@"^(?<m>.+?) failed (?<t>once|twice|\S+ times) in a row \(last: (?<d>.+)\)$")]
     private static partial Regex FailedInARow();
 
     [GeneratedRegex(@"^token rejected by (?<m>.+?): paste a new one")]

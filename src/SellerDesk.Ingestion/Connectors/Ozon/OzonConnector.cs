@@ -121,10 +121,22 @@ public sealed class OzonConnector : IMarketplaceConnector
             yield return new SourcePage(rows, ++pages);
         }
 
+        // Returns are asked for by their logistic return date, the date their rows carry: after the last page the feed
+        // is whole for the window (decision 0010), so a return Ozon no longer lists is deleted. Postings are not
+        // declared: the lists' since/to are not documented to filter on in_process_at, the date the rows carry, so a
+        // posting near the window's edge that the list leaves out is not taken for one Ozon dropped.
+        IReadOnlyList<SourceRow>? heldReturns = null;
         await foreach (var rows in FetchReturnsAsync(context, since, to, run, cancellationToken))
         {
-            yield return new SourcePage(rows, ++pages);
+            if (heldReturns is not null)
+            {
+                yield return new SourcePage(heldReturns, ++pages);
+            }
+
+            heldReturns = rows;
         }
+
+        yield return new SourcePage(heldReturns ?? [], heldReturns is null ? pages : ++pages) { CompletedFeeds = [ReturnsFeed] };
 
         if (_options.IncludeFinance)
         {
@@ -135,7 +147,11 @@ public sealed class OzonConnector : IMarketplaceConnector
 
             for (var day = window.From < AccrualsFrom ? AccrualsFrom : window.From; day <= window.To; day = day.AddDays(1))
             {
-                yield return new SourcePage([await FetchDayAsync(context, day, run, cancellationToken)], ++pages);
+                // Each day of the window is asked for by its date and gets its row: after the last one the feed is whole.
+                yield return new SourcePage([await FetchDayAsync(context, day, run, cancellationToken)], ++pages)
+                {
+                    CompletedFeeds = day == window.To ? [DayAccrualsFeed] : [],
+                };
                 if (day == DateOnly.MaxValue)
                 {
                     break;
@@ -541,9 +557,7 @@ public sealed class OzonConnector : IMarketplaceConnector
                     throw new ConnectorException(ConnectorFailure.MethodRetired, OzonTexts.MethodRetired(method));
                 }
 
-                var snippet = text.ReplaceLineEndings(" ").Trim();
-                throw new ConnectorException(
-                    ConnectorFailure.BadResponse, OzonTexts.Refused(method, status, snippet.Length > 300 ? snippet[..300] + "..." : snippet));
+                throw new ConnectorException(ConnectorFailure.BadResponse, OzonTexts.Refused(method, status));
             }
 
             try
@@ -574,7 +588,8 @@ public sealed class OzonConnector : IMarketplaceConnector
             ConnectorFailure.Unavailable => OzonTexts.UnavailableRu,
             _ => null,
         };
-        return ru is null ? ex : new ConnectorException(ex.Failure, new LocalText(ex.Text.En, ru), ex.InnerException);
+        // The sender's promise of a next run is left to the runner, which knows the schedule.
+        return ru is null ? SenderTexts.Localize(ex) : new ConnectorException(ex.Failure, new LocalText(SenderTexts.WithoutPromise(ex.Text.En), ru), ex.InnerException);
     }
 
     private static JsonElement Property(JsonElement element, string name, JsonValueKind kind, string path)

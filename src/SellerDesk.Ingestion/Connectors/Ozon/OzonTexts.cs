@@ -18,11 +18,11 @@ public static class OzonTexts
 
     /// <summary>Russian for the shared sender's "Ozon is still throttling ..." / "Ozon asks to wait ...".</summary>
     public static string ThrottledRu { get; } =
-        "Ozon всё ещё ограничивает частоту запросов; следующий запуск по расписанию продолжит загрузку";
+        "Ozon всё ещё ограничивает частоту запросов";
 
     /// <summary>Russian for the shared sender's "Ozon answered 500 five times in a row ...".</summary>
     public static string UnavailableRu { get; } =
-        "Ozon не отвечает: несколько попыток подряд закончились ошибкой сервера или сети; загрузка повторится при следующем запуске";
+        "Ozon не отвечает: несколько попыток подряд закончились ошибкой сервера или сети";
 
     /// <summary>Ozon answered 400 code 9: the method is switched off.</summary>
     public static LocalText MethodRetired(string method) => new(
@@ -31,13 +31,14 @@ public static class OzonTexts
         $"Ozon отключил метод, который вызывает SellerDesk: {method} отвечает «obsolete method cannot be used». SellerDesk нужно обновить, "
         + "чтобы перейти на новый метод; из этого запуска ничего не сохранено");
 
-    public static LocalText Refused(string method, int status, string snippet) => new(
-        string.Create(CultureInfo.InvariantCulture, $"Ozon refused the request to {method} with HTTP {status}: {snippet}"),
-        string.Create(CultureInfo.InvariantCulture, $"Ozon отклонил запрос к {method} (HTTP {status}): {snippet}"));
+    /// <summary>A refusal; its body is not quoted (it can echo the key or an internal detail).</summary>
+    public static LocalText Refused(string method, int status) => new(
+        string.Create(CultureInfo.InvariantCulture, $"Ozon refused the request to {method} with HTTP {status}"),
+        string.Create(CultureInfo.InvariantCulture, $"Ozon отклонил запрос к {method} (HTTP {status})"));
 
     public static LocalText BrokeOff(string method, string detail) => new(
-        $"Ozon broke off the answer of {method} ({detail}); the pull will retry at the next run",
-        $"Ozon оборвал ответ {method} ({detail}); загрузка повторится при следующем запуске");
+        $"Ozon broke off the answer of {method} ({detail})",
+        $"Ozon оборвал ответ {method} ({detail})");
 
     public static LocalText NotAnObject(string method) => new(
         $"Ozon sent an answer of {method} that is not a JSON object",

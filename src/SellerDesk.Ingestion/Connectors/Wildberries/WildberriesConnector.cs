@@ -53,7 +53,6 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
     public const string AdsMethod = "GET " + AdsPath;
 
     private const string DisplayName = "Wildberries";
-    private const int SnippetLength = 300;
 
     private readonly ResilientHttpSender _sender;
     private readonly WildberriesOptions _options;
@@ -89,11 +88,22 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         var pages = 0;
 
         var reportBase = connection.BaseUrl ?? _options.FinanceBaseUrl;
-        // One page parsed ahead: the report is read and parsed while the runner stages the page before.
+
+        // One page parsed ahead: the report is read and parsed while the runner stages the page before. The last page
+        // is held back to declare the report whole for the window (it is asked for by the lines' report dates), so
+        // the runner deletes the window's lines the marketplace no longer reports (decision 0010).
+        IReadOnlyList<SourceRow>? held = null;
         await foreach (var rows in Prefetch.AheadAsync(FetchReportAsync(reportBase, token, serialKey, window, cancellationToken), 1, cancellationToken))
         {
-            yield return new SourcePage(rows, ++pages);
+            if (held is not null)
+            {
+                yield return new SourcePage(held, ++pages);
+            }
+
+            held = rows;
         }
+
+        yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [RealizationFeed] };
 
         if (!_options.IncludeAdSpend)
         {
@@ -101,13 +111,33 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         }
 
         // Ads failing (a token without the Promotion category, a rejected ads token, the promotion API down or
-        // switched off) never costs the sales read above: the run gets a notice and ends without ad spend. Only a
-        // main token rejected here too fails the run.
+        // switched off) never costs the sales read above: the feed is reported failed (the runner keeps the ad rows
+        // it stored before, and says so on the run and the connection) and the run goes on. Only a main token rejected
+        // here too fails the run. Ads asked for by date for the whole window are declared whole.
         var adsBase = connection.BaseUrl ?? _options.AdvertBaseUrl;
         var adsToken = Credential(connection, AdsTokenKey) ?? token;
-        await foreach (var rows in FetchAdsAsync(adsBase, adsToken, separateAdsToken: adsToken != token, serialKey, window, cancellationToken))
+        held = null;
+        await foreach (var (rows, failed) in FetchAdsAsync(adsBase, adsToken, separateAdsToken: adsToken != token, serialKey, window, cancellationToken))
         {
-            yield return new SourcePage(rows, ++pages);
+            if (failed is not null)
+            {
+                yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { FailedFeeds = [failed] };
+                yield break;
+            }
+
+            if (rows is { Count: 0 })
+            {
+                // The end of the window: every charge dated in it has been sent.
+                yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [AdsFeed] };
+                yield break;
+            }
+
+            if (held is not null)
+            {
+                yield return new SourcePage(held, ++pages);
+            }
+
+            held = rows;
         }
     }
 
@@ -247,7 +277,11 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         return new ConnectorException(ConnectorFailure.BadResponse, WildberriesTexts.Refused(ReportMethod, status, said));
     }
 
-    private async IAsyncEnumerable<IReadOnlyList<SourceRow>> FetchAdsAsync(
+    /// <summary>
+    /// The charges of the window, call by call (never an empty list before the end), then an empty list when the whole
+    /// window has been read; or, when a call fails, the feed's failure (and nothing after it).
+    /// </summary>
+    private async IAsyncEnumerable<(IReadOnlyList<SourceRow> Rows, FeedFailure? Failed)> FetchAdsAsync(
         Uri baseUrl, string token, bool separateAdsToken, string serialKey, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var from = window.From; from <= window.To;)
@@ -260,15 +294,15 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
 
             var uri = new Uri(string.Create(CultureInfo.InvariantCulture, $"{Root(baseUrl)}{AdsPath}?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}"));
             var (rows, stop) = await FetchAdsPageAsync(uri, token, separateAdsToken, serialKey, to, cancellationToken);
-            if (stop is not null)
+            if (stop is { } failure)
             {
-                _options.OnNotice?.Invoke(WildberriesTexts.AdsNotPulled(stop));
+                yield return ([], new FeedFailure(AdsFeed, failure.Kind, WildberriesTexts.AdsNotPulled(failure.Why)));
                 yield break;
             }
 
             if (rows.Count > 0)
             {
-                yield return rows;
+                yield return (rows, null);
             }
 
             if (to == DateOnly.MaxValue)
@@ -278,10 +312,12 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
 
             from = to.AddDays(1);
         }
+
+        yield return ([], null);
     }
 
-    /// <summary>The charges of one call, or why ad spend must stop (a notice); throws only when the main token is rejected.</summary>
-    private async Task<(List<SourceRow> Rows, LocalText? Stop)> FetchAdsPageAsync(
+    /// <summary>The charges of one call, or why ad spend must stop and what kind of failure it is; throws only when the main token is rejected.</summary>
+    private async Task<(List<SourceRow> Rows, (ConnectorFailure Kind, LocalText Why)? Stop)> FetchAdsPageAsync(
         Uri uri, string token, bool separateAdsToken, string serialKey, DateOnly to, CancellationToken cancellationToken)
     {
         MarketplaceResponse response;
@@ -291,7 +327,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         }
         catch (ConnectorException ex) when (ex.Failure is ConnectorFailure.Throttled or ConnectorFailure.Unavailable)
         {
-            return ([], ex.Text);
+            return ([], (ex.Failure, ex.Text));
         }
 
         using (response)
@@ -307,17 +343,17 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
                 var (text, said) = await BodyAsync(response, cancellationToken);
                 if (IsRetired(response.StatusCode, text))
                 {
-                    return ([], WildberriesTexts.Retired(AdsMethod, status, said));
+                    return ([], (ConnectorFailure.MethodRetired, WildberriesTexts.Retired(AdsMethod, status, said)));
                 }
 
                 if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
                 {
-                    return ([], WildberriesTexts.Refused(AdsMethod, status, said));
+                    return ([], (ConnectorFailure.BadResponse, WildberriesTexts.Refused(AdsMethod, status, said)));
                 }
 
                 if (IsMissingCategory(text, token, WildberriesTokenCategory.Promotion))
                 {
-                    return ([], WildberriesTexts.NoPromotionCategory(separateAdsToken));
+                    return ([], (ConnectorFailure.Unauthorized, WildberriesTexts.NoPromotionCategory(separateAdsToken)));
                 }
 
                 if (!separateAdsToken)
@@ -326,7 +362,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
                     throw new ConnectorException(ConnectorFailure.Unauthorized, WildberriesTexts.TokenRejected(said));
                 }
 
-                return ([], WildberriesTexts.AdsTokenRejected(said));
+                return ([], (ConnectorFailure.Unauthorized, WildberriesTexts.AdsTokenRejected(said)));
             }
 
             JsonElement body;
@@ -337,7 +373,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             }
             catch (JsonException ex)
             {
-                return ([], WildberriesTexts.NotJson(WildberriesTexts.AdCharges, ex.Message));
+                return ([], (ConnectorFailure.BadResponse, WildberriesTexts.NotJson(WildberriesTexts.AdCharges, ex.Message)));
             }
 
             if (body.ValueKind == JsonValueKind.Null)
@@ -347,7 +383,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
 
             if (body.ValueKind != JsonValueKind.Array)
             {
-                return ([], WildberriesTexts.AdsNotAList);
+                return ([], (ConnectorFailure.BadResponse, WildberriesTexts.AdsNotAList));
             }
 
             var rows = new List<SourceRow>(body.GetArrayLength());
@@ -479,40 +515,20 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             AcceptStatus = status => (int)status is >= 400 and < 500,
         };
 
-    /// <summary>The body of a refusal and what WB said in it (the problem's <c>detail</c>, else <c>title</c>, else the start of the body).</summary>
+    /// <summary>
+    /// The body of a refusal, read to tell its kind (a missing token category, a switched-off method). What it says is
+    /// not quoted to the seller (issue 10: a body can echo the token or an internal detail), so <c>Said</c> is empty.
+    /// </summary>
     private static async Task<(string Body, string Said)> BodyAsync(MarketplaceResponse response, CancellationToken cancellationToken)
     {
-        string body;
         try
         {
-            body = await response.Message.Content.ReadAsStringAsync(cancellationToken);
+            return (await response.Message.Content.ReadAsStringAsync(cancellationToken), string.Empty);
         }
         catch (HttpRequestException)
         {
             return (string.Empty, string.Empty);
         }
-
-        var said = body.ReplaceLineEndings(" ").Trim();
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            if (json.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                said = Text(json.RootElement, "detail") is { Length: > 0 } detail ? detail
-                    : Text(json.RootElement, "title") is { Length: > 0 } title ? title
-                    : said;
-            }
-            else if (json.RootElement.ValueKind == JsonValueKind.String)
-            {
-                said = json.RootElement.GetString() ?? said;
-            }
-        }
-        catch (JsonException)
-        {
-            // plain text: quoted as it is
-        }
-
-        return (body, said.Length > SnippetLength ? said[..SnippetLength] + "..." : said);
     }
 
     /// <summary>

@@ -52,13 +52,16 @@ internal static class WildberriesTexts
         string.Create(CultureInfo.InvariantCulture, $"Wildberries прислал строку отчёта {line} на странице, запрошенной после строки {requested}; постраничная загрузка никогда бы не закончилась"));
 
     public static LocalText BrokeOff(int times, string error) => new(
-        $"Wildberries broke off the report {Http.ResilientHttpSender.Times(times)} in a row (last: {error}); the pull will retry at the next run",
-        string.Create(CultureInfo.InvariantCulture, $"Wildberries {times} раз подряд оборвал передачу отчёта (последний раз: {error}); загрузка повторится при следующем запуске"));
+        $"Wildberries broke off the report {Http.ResilientHttpSender.Times(times)} in a row (last: {error})",
+        string.Create(CultureInfo.InvariantCulture, $"Wildberries {times} раз подряд оборвал передачу отчёта (последний раз: {error})"));
 
-    /// <summary>A run notice: ad spend was left out and why; the sales and fees of the run are kept.</summary>
+    /// <summary>
+    /// The ads feed's failure (a run notice, and the connection's error): ad spend was left out and why; the sales and
+    /// fees of the run are kept, and so is the ad spend stored before.
+    /// </summary>
     public static LocalText AdsNotPulled(LocalText why) => new(
-        $"Ad spend was not pulled: {why.En}. Sales, returns and fees were pulled",
-        $"Расходы на рекламу не загружены: {why.Ru}. Продажи, возвраты и удержания загружены");
+        $"Ad spend was not pulled: {why.En}. Sales, returns and fees were pulled; ad spend pulled before is kept as it was",
+        $"Расходы на рекламу не загружены: {why.Ru}. Продажи, возвраты и удержания загружены; загруженные ранее расходы на рекламу сохранены как были");
 
     public static LocalText NoPromotionCategory(bool separateToken) => separateToken
         ? new(

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text.Json;
 
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
@@ -32,6 +33,21 @@ public enum WildberriesTokenCategory
 /// </summary>
 public sealed record WildberriesToken(string? SellerId, long? SupplierId, long? CategoryMask, DateTimeOffset? ExpiresAt, bool IsSandbox)
 {
+    /// <summary>
+    /// The seller account the token was issued for, as connections compare accounts (decision 0010): <c>sid:&lt;sid&gt;</c>,
+    /// else (older tokens) <c>oid:&lt;oid&gt;</c>; null when the claims name neither.
+    /// </summary>
+    public string? Account =>
+        SellerId is { } sid ? "sid:" + sid
+        : SupplierId is { } oid ? string.Create(CultureInfo.InvariantCulture, $"oid:{oid}")
+        : null;
+
+    /// <summary>
+    /// The account of a token (<see cref="Account"/>); null for a token that is not a readable JWT or names no seller,
+    /// which is then not compared with other connections.
+    /// </summary>
+    public static string? AccountOf(string? token) => TryRead(token)?.Account;
+
     /// <summary>Whether the token carries <paramref name="category"/>; null when its claims do not say.</summary>
     public bool? Has(WildberriesTokenCategory category) => CategoryMask is { } mask ? (mask & (1L << (int)category)) != 0 : null;
 
@@ -67,11 +83,36 @@ public sealed record WildberriesToken(string? SellerId, long? SupplierId, long? 
         }
     }
 
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
-            ? value.GetString()
-            : null;
+    /// <summary>A claim given as a string or a number, trimmed; null when absent or blank.</summary>
+    private static string? Text(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
 
-    private static long? Number(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    }
+
+    /// <summary>A whole-number claim given as a number or a numeric string.</summary>
+    private static long? Number(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+    }
 }

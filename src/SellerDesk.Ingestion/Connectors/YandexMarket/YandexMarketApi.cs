@@ -19,7 +19,6 @@ internal sealed class YandexMarketApi(
 {
     public const string DisplayName = "Yandex Market";
     private const string TokenHint = "(an API key with access to the orders, returns and financial reports of the campaign)";
-    private const int SnippetLength = 200;
 
     // Yandex allows 4 parallel requests per campaign; one at a time leaves room for the seller's other tools.
     private readonly string _serialKey = YandexMarketMapper.MarketplaceCode + ":" + campaignId;
@@ -108,7 +107,17 @@ internal sealed class YandexMarketApi(
     /// <summary>Sends; <paramref name="method"/> is null for a download (a link, not a method that can be switched off).</summary>
     private async Task<MarketplaceResponse> SendRawAsync(MarketplaceRequest request, string? method, CancellationToken cancellationToken)
     {
-        var response = await sender.SendAsync(request, cancellationToken);
+        MarketplaceResponse response;
+        try
+        {
+            response = await sender.SendAsync(request, cancellationToken);
+        }
+        catch (ConnectorException ex)
+        {
+            // The sender's English-only failures get their Russian, without a promise of a next run (the runner's).
+            throw SenderTexts.Localize(ex);
+        }
+
         var status = response.StatusCode;
         if (status is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.Gone))
         {
@@ -127,14 +136,13 @@ internal sealed class YandexMarketApi(
                 body = string.Empty;
             }
 
-            var snippet = body.Length > SnippetLength ? body[..SnippetLength] + "..." : body;
             if (method is null)
             {
                 throw new ConnectorException(
                     ConnectorFailure.BadResponse,
                     new LocalText(
-                        string.Create(CultureInfo.InvariantCulture, $"Yandex Market's link to the services report no longer works (HTTP {(int)status}); the pull will retry at the next run"),
-                        string.Create(CultureInfo.InvariantCulture, $"Ссылка Яндекс Маркета на отчёт по стоимости услуг больше не работает (HTTP {(int)status}); загрузка повторится при следующем запуске")));
+                        string.Create(CultureInfo.InvariantCulture, $"Yandex Market's link to the services report no longer works (HTTP {(int)status})"),
+                        string.Create(CultureInfo.InvariantCulture, $"Ссылка Яндекс Маркета на отчёт по стоимости услуг больше не работает (HTTP {(int)status})")));
             }
 
             if (status == HttpStatusCode.NotFound && body.Contains("campaign", StringComparison.OrdinalIgnoreCase))
@@ -142,8 +150,8 @@ internal sealed class YandexMarketApi(
                 throw new ConnectorException(
                     ConnectorFailure.Unauthorized,
                     new LocalText(
-                        $"Yandex Market does not know campaign {campaignId} ({snippet}): enter the store's campaign id",
-                        $"Яндекс Маркет не знает кампанию {campaignId} ({snippet}): укажите идентификатор кампании магазина"));
+                        $"Yandex Market does not know campaign {campaignId}: enter the store's campaign id",
+                        $"Яндекс Маркет не знает кампанию {campaignId}: укажите идентификатор кампании магазина"));
             }
 
             if (status == HttpStatusCode.NotFound && body.Contains("report", StringComparison.OrdinalIgnoreCase))
@@ -151,8 +159,8 @@ internal sealed class YandexMarketApi(
                 throw new ConnectorException(
                     ConnectorFailure.BadResponse,
                     new LocalText(
-                        $"Yandex Market no longer has the report it was asked about ({snippet}); the pull will retry at the next run",
-                        $"У Яндекс Маркета больше нет запрошенного отчёта ({snippet}); загрузка повторится при следующем запуске"));
+                        "Yandex Market no longer has the report it was asked about",
+                        "У Яндекс Маркета больше нет запрошенного отчёта"));
             }
 
             throw new ConnectorException(ConnectorFailure.MethodRetired, Retired(method, (int)status));
@@ -166,8 +174,8 @@ internal sealed class YandexMarketApi(
             throw new ConnectorException(
                 ConnectorFailure.Unavailable,
                 new LocalText(
-                    $"Yandex Market broke off {what.En} {ResilientHttpSender.Times(brokenOff)} in a row (last: {ex.Message}); the pull will retry at the next run",
-                    string.Create(CultureInfo.InvariantCulture, $"Яндекс Маркет {brokenOff} раз подряд оборвал {what.Ru} (последний раз: {ex.Message}); загрузка повторится при следующем запуске")),
+                    $"Yandex Market broke off {what.En} {ResilientHttpSender.Times(brokenOff)} in a row (last: {ex.Message})",
+                    string.Create(CultureInfo.InvariantCulture, $"Яндекс Маркет {brokenOff} раз подряд оборвал {what.Ru} (последний раз: {ex.Message})")),
                 ex);
         }
     }

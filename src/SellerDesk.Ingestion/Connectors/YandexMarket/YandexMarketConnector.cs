@@ -131,22 +131,44 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
         var notes = new FetchNotes();
         var pages = 0;
 
-        // The services report is asked for first: Yandex generates it while the orders and returns are read.
+        // The services report is asked for first: Yandex generates it while the orders and returns are read. The
+        // services are a secondary feed: when they cannot be had (the report rejected, not ready in time, Yandex
+        // failing after the retries), the orders and returns still land, the feed is reported failed and the
+        // services rows stored before are kept (decision 0010).
         var reports = new List<(PullWindow Period, string ReportId)>();
+        FeedFailure? servicesFailed = null;
         if (_options.IncludeServices)
         {
-            var businessId = await BusinessIdAsync(api, cancellationToken);
-            foreach (var period in ReportPeriods(window))
+            try
             {
-                reports.Add((period, await GenerateAsync(api, businessId, period, cancellationToken)));
+                var businessId = await BusinessIdAsync(api, cancellationToken);
+                foreach (var period in ReportPeriods(window))
+                {
+                    reports.Add((period, await GenerateAsync(api, businessId, period, cancellationToken)));
+                }
+            }
+            catch (ConnectorException ex) when (IsFeedFailure(ex))
+            {
+                servicesFailed = ServicesFailed(ex);
             }
         }
 
+        // Orders are asked for by their creation date, the date their rows carry: after the last page the feed is
+        // whole for the window. Returns are asked for by their update date but dated by their creation, so they are
+        // never declared whole (a return the marketplace no longer lists is kept).
         var ordersRead = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyList<SourceRow>? held = null;
         await foreach (var rows in FetchOrdersAsync(api, window, byUpdate: false, ordersRead, notes, cancellationToken))
         {
-            yield return new SourcePage(rows, ++pages);
+            if (held is not null)
+            {
+                yield return new SourcePage(held, ++pages);
+            }
+
+            held = rows;
         }
+
+        yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [OrdersFeed] };
 
         if (_options.IncludeUpdatedOrders)
         {
@@ -164,13 +186,39 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
             }
         }
 
-        foreach (var (period, reportId) in reports)
+        held = null;
+        foreach (var (period, reportId) in servicesFailed is null ? reports : [])
         {
-            var rows = await ServiceRowsAsync(api, period, reportId, notes, cancellationToken);
+            List<SourceRow> rows;
+            try
+            {
+                rows = await ServiceRowsAsync(api, period, reportId, notes, cancellationToken);
+            }
+            catch (ConnectorException ex) when (IsFeedFailure(ex))
+            {
+                servicesFailed = ServicesFailed(ex);
+                break;
+            }
+
             foreach (var chunk in rows.Chunk(ServiceRowsPerPage))
             {
-                yield return new SourcePage(chunk, ++pages);
+                if (held is not null)
+                {
+                    yield return new SourcePage(held, ++pages);
+                }
+
+                held = chunk;
             }
+        }
+
+        if (servicesFailed is not null)
+        {
+            yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { FailedFeeds = [servicesFailed] };
+        }
+        else if (_options.IncludeServices)
+        {
+            // Every report of the window was read: the services dated in it are whole.
+            yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [ServicesFeed] };
         }
 
         foreach (var notice in notes.Notices())
@@ -178,6 +226,25 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
             _options.OnNotice?.Invoke(notice);
         }
     }
+
+    /// <summary>
+    /// Whether a failure of the services report costs only that feed: not a rejected key (the orders would be refused
+    /// too: the run stops at once) nor a method Yandex switched off (the run fails naming it, the connection needs an
+    /// update).
+    /// </summary>
+    private static bool IsFeedFailure(ConnectorException failure) =>
+        failure.Failure is not (ConnectorFailure.Unauthorized or ConnectorFailure.MethodRetired);
+
+    /// <summary>
+    /// The services feed failed: why, in both languages, and that the orders and returns were pulled and the services
+    /// stored before are kept.
+    /// </summary>
+    private static FeedFailure ServicesFailed(ConnectorException failure) => new(
+        ServicesFeed,
+        failure.Failure,
+        new LocalText(
+            $"Yandex Market's services (storage, penalties and other charges) were not pulled: {failure.Text.En}. Orders and returns were pulled; services pulled before are kept as they were",
+            $"Услуги Яндекс Маркета (хранение, штрафы и другие начисления) не загружены: {failure.Text.Ru}. Заказы и возвраты загружены; загруженные ранее услуги сохранены как были"));
 
     public DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone)
     {
@@ -374,8 +441,8 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
                 throw new ConnectorException(
                     ConnectorFailure.BadResponse,
                     new LocalText(
-                        string.Create(CultureInfo.InvariantCulture, $"Yandex Market could not generate the services report for {period.From:dd.MM.yyyy}-{period.To:dd.MM.yyyy} ({subStatus ?? "no reason given"}); the pull will retry at the next run"),
-                        string.Create(CultureInfo.InvariantCulture, $"Яндекс Маркет не смог сформировать отчёт по стоимости услуг за {period.From:dd.MM.yyyy}–{period.To:dd.MM.yyyy} ({subStatus ?? "причина не указана"}); загрузка повторится при следующем запуске")));
+                        string.Create(CultureInfo.InvariantCulture, $"Yandex Market could not generate the services report for {period.From:dd.MM.yyyy}-{period.To:dd.MM.yyyy} ({subStatus ?? "no reason given"})"),
+                        string.Create(CultureInfo.InvariantCulture, $"Яндекс Маркет не смог сформировать отчёт по стоимости услуг за {period.From:dd.MM.yyyy}–{period.To:dd.MM.yyyy} ({subStatus ?? "причина не указана"})")));
             }
 
             if (status is not ("PENDING" or "PROCESSING"))
@@ -396,8 +463,8 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
                 throw new ConnectorException(
                     ConnectorFailure.Unavailable,
                     new LocalText(
-                        $"Yandex Market is still generating the services report after {ResilientHttpSender.Duration(waited)}; the pull will retry at the next run",
-                        $"Яндекс Маркет всё ещё формирует отчёт по стоимости услуг ({ResilientHttpSender.Duration(waited)}); загрузка повторится при следующем запуске"));
+                        $"Yandex Market is still generating the services report after {ResilientHttpSender.Duration(waited)}",
+                        $"Яндекс Маркет всё ещё формирует отчёт по стоимости услуг ({ResilientHttpSender.Duration(waited)})"));
             }
 
             await Task.Delay(delay, _time, cancellationToken);

@@ -15,8 +15,11 @@ public sealed record PeriodSelection(DateOnly From, DateOnly To, DateOnly? AsOf)
     public const string ToKey = "to";
     public const string AsOfKey = "as_of";
 
-    /// <summary>The keys a link must carry to keep the period when moving between pages.</summary>
-    public static IReadOnlyList<string> QueryKeys { get; } = [FromKey, ToKey, AsOfKey];
+    /// <summary>The account filter (<c>file</c> or a connection id), kept with the period when moving between pages.</summary>
+    public const string SourceKey = "source";
+
+    /// <summary>The keys a link must carry to keep the period (and the account filter) when moving between pages.</summary>
+    public static IReadOnlyList<string> QueryKeys { get; } = [FromKey, ToKey, AsOfKey, SourceKey];
 
     public static PeriodSelection Default(DateOnly today) => LastMonths(today, 12);
 

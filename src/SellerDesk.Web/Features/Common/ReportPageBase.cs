@@ -14,13 +14,13 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _disposed = new();
-    private (string? From, string? To, string? AsOf)? _loadedQuery;
+    private (string? From, string? To, string? AsOf, string? Source)? _loadedQuery;
     private int _loadVersion;
     private Timer? _retry;
     private PersistingComponentStateSubscription? _persisting;
 
     /// <summary>What the prerendered page hands to its interactive self (see <see cref="ReportHandoff"/>).</summary>
-    private sealed record Handoff(string Id, string? From, string? To, string? AsOf);
+    private sealed record Handoff(string Id, string? From, string? To, string? AsOf, string? Source);
 
     [Inject]
     protected ReportLoader Loader { get; set; } = null!;
@@ -48,6 +48,10 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
 
     [SupplyParameterFromQuery(Name = PeriodSelection.AsOfKey)]
     public string? AsOfText { get; set; }
+
+    /// <summary>The account filter: <c>file</c> or a connection id; none for all accounts (decision 0010).</summary>
+    [SupplyParameterFromQuery(Name = PeriodSelection.SourceKey)]
+    public string? SourceText { get; set; }
 
     protected PageStatus Status { get; private set; } = PageStatus.Loading;
 
@@ -86,11 +90,11 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
 
         if (ApplicationState.TryTakeFromJson<Handoff>(HandoffKey, out var handoff)
             && handoff is not null
-            && (handoff.From, handoff.To, handoff.AsOf) == (FromText, ToText, AsOfText)
+            && (handoff.From, handoff.To, handoff.AsOf, handoff.Source) == (FromText, ToText, AsOfText, SourceText)
             && Handoffs.Take(handoff.Id) is { } loaded)
         {
             Loaded = loaded;
-            _loadedQuery = (handoff.From, handoff.To, handoff.AsOf);
+            _loadedQuery = (handoff.From, handoff.To, handoff.AsOf, handoff.Source);
             OnReportLoaded(loaded);
             Status = PageStatus.Ready;
         }
@@ -98,7 +102,7 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        var query = (FromText, ToText, AsOfText);
+        var query = (FromText, ToText, AsOfText, SourceText);
         if (_loadedQuery == query && Status == PageStatus.Ready)
         {
             return;
@@ -119,11 +123,11 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
         _retry?.Dispose();
         _retry = null;
         var version = Interlocked.Increment(ref _loadVersion);
-        var query = (FromText, ToText, AsOfText);
+        var query = (FromText, ToText, AsOfText, SourceText);
         Busy = true;
         try
         {
-            var loaded = await Loader.LoadAsync(query.FromText, query.ToText, query.AsOfText, _disposed.Token);
+            var loaded = await Loader.LoadAsync(query.FromText, query.ToText, query.AsOfText, query.SourceText, _disposed.Token);
             if (version != _loadVersion)
             {
                 return;
@@ -180,7 +184,7 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
     {
         if (Status == PageStatus.Ready && Loaded is { } loaded && _loadedQuery is { } query)
         {
-            ApplicationState.PersistAsJson(HandoffKey, new Handoff(Handoffs.Put(loaded), query.From, query.To, query.AsOf));
+            ApplicationState.PersistAsJson(HandoffKey, new Handoff(Handoffs.Put(loaded), query.From, query.To, query.AsOf, query.Source));
         }
 
         return Task.CompletedTask;

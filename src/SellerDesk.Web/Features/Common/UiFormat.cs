@@ -40,6 +40,8 @@ public static class UiFormat
 
     public static string Count(int value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
+    public static string Count(long value) => value.ToString("N0", CultureInfo.CurrentCulture);
+
     public static string Date(DateOnly date) => date.ToString("d MMM yyyy", CultureInfo.CurrentCulture);
 
     /// <summary>A month as a short label: <c>янв. 2026</c> / <c>Jan 2026</c>.</summary>

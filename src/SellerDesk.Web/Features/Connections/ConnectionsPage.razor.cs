@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using MudBlazor;
 using SellerDesk.Ingestion.Connections;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Web.Features.Common;
 
@@ -14,12 +15,13 @@ namespace SellerDesk.Web.Features.Connections;
 /// </summary>
 public sealed partial class ConnectionsPage
 {
-    private static readonly DayOfWeek[] WeekDays =
-        [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday];
+    /// <summary>Fields of the add form that show their own problem next to them (the rest are listed under the form).</summary>
+    private static readonly string[] InlineAddFields = ["name", "base_url", "backfill_days", "credentials"];
 
     private readonly CancellationTokenSource _disposed = new();
     private IReadOnlyList<ConnectionView>? connections;
     private IReadOnlyList<PullRunView>? runs;
+    private IReadOnlyDictionary<Guid, int> gapCounts = new Dictionary<Guid, int>();
     private string? loadError;
     private Guid workspaceId;
     private TimeZoneInfo zone = TimeZoneInfo.Utc;
@@ -31,13 +33,15 @@ public sealed partial class ConnectionsPage
     private DateTime? backfillFrom;
     private DateTime? backfillTo;
     private Dictionary<string, string> credentials = [];
-    private IReadOnlyList<string>? formErrors;
+    private IReadOnlyDictionary<string, string[]>? formErrors;
 
     private string newMarketplace = "sandbox";
     private string? newName;
     private string? newBaseUrl;
     private Dictionary<string, string> newCredentials = [];
-    private IReadOnlyList<string>? addErrors;
+    private ScheduleForm newSchedule = new();
+    private int newBackfillDays = ConnectionService.DefaultBackfillDays;
+    private IReadOnlyDictionary<string, string[]>? addErrors;
 
     private enum Panel
     {
@@ -97,6 +101,7 @@ public sealed partial class ConnectionsPage
             zone = workspace.Zone;
             connections = await Connections.ListAsync(workspaceId, _disposed.Token);
             runs = await Connections.RunsAsync(workspaceId, null, 30, _disposed.Token);
+            gapCounts = await Connections.GapCountsAsync(workspaceId, [.. runs.Select(r => r.Id)], _disposed.Token);
             loadError = null;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException and not ObjectDisposedException)
@@ -118,10 +123,34 @@ public sealed partial class ConnectionsPage
     private async Task SetEnabledAsync(ConnectionView c, bool enabled) =>
         await ActAsync(() => Connections.SetEnabledAsync(workspaceId, c.Id, enabled, _disposed.Token));
 
+    /// <summary>Asks what becomes of the connection's data (keep by default, or remove), then deletes it; its runs stay.</summary>
     private async Task DeleteAsync(ConnectionView c)
     {
-        await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, ConnectionDataChoice.Keep, _disposed.Token));
-        Snackbar.Add(L["Connections.Snack.Deleted", c.Name], Severity.Normal);
+        var data = await Connections.DataAsync(workspaceId, c.Id, _disposed.Token);
+        var parameters = new DialogParameters<DeleteConnectionDialog>
+        {
+            { d => d.Name, c.Name },
+            { d => d.Data, data },
+        };
+        var dialog = await Dialogs.ShowAsync<DeleteConnectionDialog>(
+            L["Connections.DeleteDialog.Title", c.Name], parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is null || result.Canceled || result.Data is not ConnectionDataChoice choice)
+        {
+            return;
+        }
+
+        await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, choice, _disposed.Token));
+        Snackbar.Add(L[choice == ConnectionDataChoice.Remove ? "Connections.Snack.DeletedRemoved" : "Connections.Snack.Deleted", c.Name], Severity.Normal);
+    }
+
+    /// <summary>Shows the rows a run could not map, with why and their raw content.</summary>
+    private async Task ShowGapsAsync(PullRunView run)
+    {
+        var gaps = await Connections.GapsAsync(workspaceId, run.Id, _disposed.Token) ?? [];
+        var parameters = new DialogParameters<GapsDialog> { { d => d.Gaps, gaps } };
+        await Dialogs.ShowAsync<GapsDialog>(
+            L["Connections.Gaps.Title", gaps.Count], parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
     }
 
     private void OpenSchedule(ConnectionView c)
@@ -172,7 +201,7 @@ public sealed partial class ConnectionsPage
     {
         if (backfillFrom is null || backfillTo is null)
         {
-            formErrors = [L["Connections.Backfill.Dates"]];
+            formErrors = new Dictionary<string, string[]> { ["from"] = [L["Connections.Backfill.Dates"]] };
             return;
         }
 
@@ -200,11 +229,19 @@ public sealed partial class ConnectionsPage
         try
         {
             await Connections.CreateAsync(
-                workspaceId, new NewConnection(newMarketplace, newName ?? string.Empty, newCredentials, newBaseUrl), _disposed.Token);
+                workspaceId,
+                new NewConnection(newMarketplace, newName ?? string.Empty, newCredentials, newBaseUrl)
+                {
+                    Schedule = newSchedule.ToSchedule(),
+                    BackfillDays = newBackfillDays,
+                },
+                _disposed.Token);
             Snackbar.Add(L["Connections.Snack.Added", newName ?? string.Empty], Severity.Success);
             newName = null;
             newBaseUrl = null;
             newCredentials = [];
+            newSchedule = new();
+            newBackfillDays = ConnectionService.DefaultBackfillDays;
             await LoadAsync();
         }
         catch (ConnectionValidationException ex)
@@ -253,7 +290,19 @@ public sealed partial class ConnectionsPage
         }
     }
 
-    private static string[] Messages(ConnectionValidationException ex) => [.. ex.Errors.SelectMany(e => e.Value)];
+    /// <summary>The problems of a refused request by field, in the page's language.</summary>
+    private static Dictionary<string, string[]> Messages(ConnectionValidationException ex) =>
+        ex.Texts.ToDictionary(e => e.Key, e => e.Value.Select(t => t.Current).ToArray());
+
+    /// <summary>The problems to list under a form: all of them but those of <paramref name="inline"/> fields (shown at the field).</summary>
+    private static string[]? Messages(IReadOnlyDictionary<string, string[]>? errors, params string[] inline) =>
+        errors is null
+            ? null
+            : [.. errors.Where(e => !inline.Contains(e.Key) && !(inline.Contains("credentials") && e.Key.StartsWith("credentials.", StringComparison.Ordinal)))
+                .SelectMany(e => e.Value)];
+
+    private static string? Problem(IReadOnlyDictionary<string, string[]>? errors, string field) =>
+        errors?.TryGetValue(field, out var messages) == true && messages.Length > 0 ? string.Join(" ", messages) : null;
 
     private string MarketplaceName(string code) => UiNames.Marketplace(L, code);
 
@@ -283,19 +332,36 @@ public sealed partial class ConnectionsPage
     private string RunSummary(PullRunView r) =>
         L["Connections.LastRun.Text", L["Connections.Run." + r.Status], LocalTime(r.FinishedAt ?? r.StartedAt ?? r.CreatedAt), UiFormat.Count(r.RowsRead)];
 
+    /// <summary>The reconciliation in a few words: matches, or differs by how much (marketplace and ledger figures beside it).</summary>
     private string Reconciliation(PullRunView? run) => run switch
     {
         null => UiFormat.Dash,
         { PayoutDifference: 0m } => L["Connections.Reconciliation.Matches", UiFormat.Money(run.MarketplacePayout)],
-        { PayoutDifference: { } d } => L["Connections.Reconciliation.Differs", UiFormat.Money(d), UiFormat.Money(run.MarketplacePayout), UiFormat.Money(run.LedgerPayout)],
+        { PayoutDifference: { } d } => L["Connections.Reconciliation.Differs", UiFormat.Money(Math.Abs(d)), UiFormat.Money(run.MarketplacePayout), UiFormat.Money(run.LedgerPayout)],
+        { Reconciliation: { } stored } => LocalText.Decode(stored)!.Current,
         { Status: PullRunStatus.Succeeded } => L["Connections.Reconciliation.None"],
         _ => UiFormat.Dash,
     };
+
+    /// <summary>Where the ledger differs (the run's own sentence naming the orders and dates), when it differs.</summary>
+    private static string? ReconciliationDetail(PullRunView run) =>
+        run is { PayoutDifference: not 0m and not null, Reconciliation: { } stored } ? LocalText.Decode(stored)!.Current : null;
+
+    private static string ReconciliationTone(PullRunView? run) => run?.PayoutDifference switch
+    {
+        0m => "recon-matches",
+        null => "recon-none",
+        _ => "recon-differs",
+    };
+
+    private string RunConnectionName(PullRunView run) =>
+        connections?.FirstOrDefault(c => c.Id == run.ConnectionId)?.Name ?? run.ConnectionName ?? UiFormat.Dash;
 
     private static Color StatusColour(string status) => status switch
     {
         ConnectionStatus.Healthy => Color.Success,
         ConnectionStatus.NeedsToken => Color.Warning,
+        ConnectionStatus.NeedsUpdate => Color.Warning,
         ConnectionStatus.Failing => Color.Error,
         _ => Color.Info,
     };
@@ -310,39 +376,4 @@ public sealed partial class ConnectionsPage
 
     /// <summary>The UI culture's short date: <c>dd.MM.yyyy</c> in Russian.</summary>
     private static string DateFormat => CultureInfo.CurrentCulture.DateTimeFormat.ShortDatePattern;
-
-    /// <summary>The schedule editor's fields (bound to inputs, so mutable).</summary>
-    private sealed class ScheduleForm
-    {
-        public ScheduleKind Kind { get; set; } = ScheduleKind.Daily;
-
-        public int Hour { get; set; } = 6;
-
-        public int Minute { get; set; }
-
-        public DayOfWeek Day { get; set; } = DayOfWeek.Monday;
-
-        public string? Cron { get; set; }
-
-        public int WindowDays { get; set; } = ConnectionService.DefaultWindowDays;
-
-        public bool Enabled { get; set; } = true;
-
-        public static ScheduleForm From(PullSchedule schedule)
-        {
-            var p = SchedulePreset.FromCron(schedule.Cron);
-            return new ScheduleForm
-            {
-                Kind = p.Kind,
-                Hour = p.Hour,
-                Minute = p.Minute,
-                Day = p.Day,
-                Cron = p.Cron,
-                WindowDays = schedule.WindowDays,
-                Enabled = schedule.Cron is null || schedule.Enabled,
-            };
-        }
-
-        public SchedulePreset ToPreset() => new(Kind, Math.Clamp(Hour, 0, 23), Math.Clamp(Minute, 0, 59), Day, Cron);
-    }
 }

@@ -174,6 +174,15 @@ public sealed class FakeOzon : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on <paramref name="path"/> answers again (Ozon switched it back on; a test's way to show recovery).</summary>
+    public void Reinstate(string path)
+    {
+        lock (_lock)
+        {
+            _retired.Remove(path);
+        }
+    }
+
     /// <summary>
     /// From now on paging of <paramref name="path"/> is broken as a faulty server might break it: posting pages are
     /// empty yet say <c>has_next</c>; the returns list ignores <c>last_id</c>; the day list hands back the same <c>last_id</c>.

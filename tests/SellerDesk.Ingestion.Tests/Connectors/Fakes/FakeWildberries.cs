@@ -225,6 +225,18 @@ public sealed class FakeWildberries : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on <paramref name="path"/> answers again (not the v5 report, which stays refused).</summary>
+    public void Reinstate(string path)
+    {
+        lock (_lock)
+        {
+            if (path != WildberriesConnector.RetiredReportPath)
+            {
+                _retired.Remove(path);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     /// <summary>A token as WB issues them: header, claims (<c>sid</c>, <c>oid</c>, <c>s</c>, <c>exp</c>...), signature.</summary>

@@ -77,6 +77,7 @@ public sealed class FakeYandexMarket : IAsyncDisposable
     private int _reports;
     private readonly Dictionary<string, FakeYmReport> _generated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _retired = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failing = new(StringComparer.Ordinal);
     private bool _failReports;
 
     private FakeYandexMarket(WebApplication app, FakeYandexMarketData data)
@@ -161,6 +162,29 @@ public sealed class FakeYandexMarket : IAsyncDisposable
         lock (_lock)
         {
             _retired[method] = status;
+        }
+    }
+
+    /// <summary>
+    /// From now on the method (<c>orders</c>, <c>returns</c>, <c>campaign</c>, <c>generate</c>, <c>info</c>) answers
+    /// <paramref name="status"/> (a server error) every time, as Yandex down for that method; <see cref="Heal"/> ends it.
+    /// </summary>
+    public void FailMethod(string method, int status = 500)
+    {
+        lock (_lock)
+        {
+            _failing[method] = status;
+        }
+    }
+
+    /// <summary>Every method answers again (ends <see cref="FailMethod"/>, <see cref="FailReports"/> and <see cref="Retire"/>).</summary>
+    public void Heal()
+    {
+        lock (_lock)
+        {
+            _failing.Clear();
+            _retired.Clear();
+            _failReports = false;
         }
     }
 
@@ -637,6 +661,12 @@ public sealed class FakeYandexMarket : IAsyncDisposable
             {
                 Record(context, body, retired);
                 return (c => ErrorAsync(c, retired, retired == 404 ? "NOT_FOUND" : "GONE", retired == 404 ? "Resource not found" : "The method is no longer supported"), _data);
+            }
+
+            if (_failing.TryGetValue(method, out var failing))
+            {
+                Record(context, body, failing);
+                return (c => ErrorAsync(c, failing, "INTERNAL_ERROR", "fake failure of " + method), _data);
             }
 
             if (campaignId is not null && campaignId != CampaignId)

@@ -101,16 +101,68 @@ public sealed class ResilientHttpSenderTests
     }
 
     [Fact]
-    public async Task Another_client_error_fails_as_a_bad_response_quoting_the_answer()
+    public async Task Another_client_error_fails_as_a_bad_response_without_quoting_the_answer()
     {
-        var handler = new ScriptedHandler(() => Answer(HttpStatusCode.BadRequest, """{"code":9,"message":"obsolete method cannot be used"}"""));
+        // Before issue 10 the first 300 characters of the body were quoted: a body can echo a token or an internal detail.
+        var handler = new ScriptedHandler(() => Answer(HttpStatusCode.BadRequest, """{"code":9,"message":"obsolete method cannot be used","key":"client-secret-123"}"""));
 
         var send = () => Sender(handler).SendAsync(Request("Ozon"), CancellationToken.None);
 
         (await send.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.BadResponse
-            && e.Message == """Ozon refused the request with HTTP 400: {"code":9,"message":"obsolete method cannot be used"}""");
+            && e.Message == "Ozon refused the request with HTTP 400");
         handler.Calls.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Server_errors_in_a_row_fail_as_unavailable_naming_the_status_after_the_configured_tries()
+    {
+        var handler = new ScriptedHandler(() => Answer(HttpStatusCode.ServiceUnavailable, "<html>maintenance</html>"));
+        var request = new MarketplaceRequest("Wildberries", () => new HttpRequestMessage(HttpMethod.Get, "http://marketplace.test/report"))
+        {
+            Options = new ResilienceOptions { MaxFailedTries = 3, Jitter = 0 },
+        };
+
+        var send = () => Sender(handler).SendAsync(request, CancellationToken.None);
+
+        (await send.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.Unavailable
+            && e.Message == "Wildberries answered 503 three times in a row; the pull will retry at the next run");
+        handler.Calls.Should().Be(3);
+        _time.Delays.Should().Equal(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task Throttling_that_asks_for_a_longer_wait_than_allowed_ends_the_run_at_once()
+    {
+        var handler = new ScriptedHandler(() =>
+        {
+            var answer = Answer(HttpStatusCode.TooManyRequests, "{}");
+            answer.Headers.Add("X-Ratelimit-Retry", "41939");
+            return answer;
+        });
+
+        var send = () => Sender(handler).SendAsync(Request("Wildberries"), CancellationToken.None);
+
+        (await send.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.Throttled
+            && e.Message == "Wildberries asks to wait 11 h 38 min before the next request; the next scheduled run will continue");
+        handler.Calls.Should().Be(1);
+        _time.Delays.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Throttling_without_end_stops_after_the_configured_tries()
+    {
+        var handler = new ScriptedHandler(() => Answer(HttpStatusCode.TooManyRequests, "{}", retryAfter: 1));
+
+        var send = () => Sender(handler).SendAsync(Request("Ozon"), CancellationToken.None);
+
+        (await send.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
+            e.Failure == ConnectorFailure.Throttled
+            && e.Message == "Ozon is still throttling after 5 tries; the next scheduled run will continue");
+        handler.Calls.Should().Be(5);
+        _time.Delays.Should().HaveCount(4).And.OnlyContain(d => d == TimeSpan.FromSeconds(1));
     }
 
     [Fact]

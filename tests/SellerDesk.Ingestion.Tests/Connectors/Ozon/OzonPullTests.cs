@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using SellerDesk.Ingestion.Connectors;
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Ingestion.Tests.Pulls;
 using SellerDesk.Testing;
 using static SellerDesk.Ingestion.Tests.Connectors.Fakes.FakeOzonData;
 
@@ -15,6 +17,30 @@ public sealed class OzonPullTests(TestDatabase database) : IClassFixture<TestDat
     private static readonly DateOnly Start = new(2026, 2, 1);
     private static readonly DateOnly End = Start.AddDays(Days - 1);
     private static readonly FakeOzonData Month = Generate(Start, days: Days, postingsPerDay: 12, seed: 23);
+
+    private static async Task<List<string>> SourceIdsAsync(OzonPullHarness h, string feed)
+    {
+        await using var command = h.Database.DataSource.CreateCommand("SELECT source_id FROM source_rows WHERE connection_id = $1 AND feed = $2");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = h.Connection.Id });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = feed });
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private static async Task<string> PayloadAsync(OzonPullHarness h, string feed, string sourceId)
+    {
+        await using var command = h.Database.DataSource.CreateCommand("SELECT payload::text FROM source_rows WHERE connection_id = $1 AND feed = $2 AND source_id = $3");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = h.Connection.Id });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = feed });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = sourceId });
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <summary>Rows a pull of the month stores: every posting (and its accruals), every return, every day.</summary>
     private static int RowsOf(FakeOzonData data) => (2 * (data.Fbo.Count + data.Fbs.Count)) + data.Returns.Count + Days;
@@ -125,32 +151,89 @@ public sealed class OzonPullTests(TestDatabase database) : IClassFixture<TestDat
         (await h.LedgerAsync()).Sales.Should().Be(0);
     }
 
-    [Fact]
-    public async Task Repeated_500s_fail_the_run_with_a_plain_message_and_keep_nothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Repeated_500s_fail_the_run_with_a_plain_message_keep_nothing_and_promise_a_next_run_only_when_one_is_scheduled(bool scheduled)
     {
         await using var h = await OzonPullHarness.StartAsync(database, Month);
+        if (scheduled)
+        {
+            await PullHarness.ExecuteAsync(
+                database, "UPDATE connections SET schedule_enabled = true, schedule_cron = '0 0 6 * * ?' WHERE id = $1", h.Connection.Id);
+        }
+
         h.Fake.FailNext(100);
 
         var result = await h.PullAsync(Start, End);
 
         result.Status.Should().Be(PullRunStatus.Failed);
-        result.Error!.En.Should().StartWith("Ozon answered 500 five times in a row; the pull will retry at the next run");
-        (await h.ConnectionRowAsync()).Status.Should().Be("failing");
+        var next = scheduled ? PullTexts.RetryScheduled : PullTexts.RetryByHand;
+        result.Error.Should().Be(new LocalText(
+            "Ozon answered 500 five times in a row " + next.En,
+            OzonTexts.UnavailableRu + " " + next.Ru));
+        result.Error!.En.Should().NotContain("will retry at the next run");
+        result.Error.Ru.Should().NotContain("при следующем запуске");
+        var (status, lastError) = await h.ConnectionRowAsync();
+        status.Should().Be("failing");
+        LocalText.Decode(lastError).Should().Be(result.Error);
         (await h.SourceRowsAsync()).Should().Be(0);
     }
 
     [Fact]
-    public async Task A_method_Ozon_switched_off_fails_the_run_with_a_plain_message_naming_it_and_keeps_nothing()
+    public async Task A_method_Ozon_switched_off_fails_the_run_with_a_plain_message_naming_it_keeps_nothing_and_marks_the_connection_needs_update()
     {
         await using var h = await OzonPullHarness.StartAsync(database, Month);
-        h.Fake.Retire(OzonConnector.AccrualsByDayPath);
+        await PullHarness.ExecuteAsync(
+            database, "UPDATE connections SET schedule_enabled = true, schedule_cron = '0 0 6 * * ?' WHERE id = $1", h.Connection.Id);
+        h.Fake.Retire(OzonConnector.FboPath);
 
         var result = await h.PullAsync(Start, End);
 
         result.Status.Should().Be(PullRunStatus.Failed);
-        result.Error!.En.Should().Be(OzonTexts.MethodRetired("POST /v1/finance/accrual/by-day").En);
+        result.Error.Should().Be(OzonTexts.MethodRetired("POST /v3/posting/fbo/list"), "a retired method is not retried by the next run: no promise follows");
+        h.Fake.Requests.Should().Contain(r => r.Path == OzonConnector.FboPath && r.Status == 400);
         (await h.SourceRowsAsync()).Should().Be(0);
         (await h.LedgerAsync()).Sales.Should().Be(0);
+        var (status, lastError) = await h.ConnectionRowAsync();
+        status.Should().Be("needs_update");
+        LocalText.Decode(lastError)!.En.Should().Contain("POST /v3/posting/fbo/list");
+
+        h.Fake.Reinstate(OzonConnector.FboPath);
+        var recovered = await h.PullAsync(Start, End);
+
+        recovered.Succeeded.Should().BeTrue(recovered.Error?.En);
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null), "a successful run clears 'needs an update'");
+    }
+
+    [Fact]
+    public async Task A_restated_window_deletes_the_returns_and_day_accruals_Ozon_dropped_and_keeps_postings_as_their_lists_are_not_declared_whole()
+    {
+        await using var h = await OzonPullHarness.StartAsync(database, Month);
+        (await h.PullAsync(Start, End)).Reconciled.Should().BeTrue();
+        var droppedReturn = Month.Returns[0];
+        var droppedPosting = Month.Fbo[^1];
+        var droppedDay = Month.DayAccruals[0];
+        var dayKey = droppedDay.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        JsonNode.Parse(await PayloadAsync(h, OzonConnector.DayAccrualsFeed, dayKey))!["accruals"]!.AsArray().Select(a => (long)a!["accrual_id"]!)
+            .Should().Contain(droppedDay.Id, "the first pull stored it");
+        var restated = (Month with
+        {
+            Returns = [.. Month.Returns.Skip(1)],
+            Fbo = [.. Month.Fbo.SkipLast(1)],
+        }).WithDayAccruals([droppedDay.Id]);
+        h.Fake.Data = restated;
+
+        var result = await h.PullAsync(Start, End);
+
+        result.Succeeded.Should().BeTrue(result.Error?.En);
+        result.Dropped.Should().Be(1, "the return Ozon no longer lists is deleted; a day's row is replaced whole");
+        (await SourceIdsAsync(h, OzonConnector.ReturnsFeed)).Should().NotContain(droppedReturn.Key).And.HaveCount(Month.Returns.Count - 1);
+        (await SourceIdsAsync(h, OzonConnector.FboFeed)).Should().Contain(droppedPosting.Key,
+            "the posting lists are not declared whole (their since/to are not documented to filter on the date the rows carry), so a posting they leave out is kept");
+        var day = JsonNode.Parse(await PayloadAsync(h, OzonConnector.DayAccrualsFeed, dayKey))!;
+        day["accruals"]!.AsArray().Select(a => (long)a!["accrual_id"]!).Should().NotContain(droppedDay.Id, "the day's row holds what Ozon lists for it now");
+        result.Reconciled.Should().BeTrue(result.Reconciliation?.En);
     }
 
     [Fact]

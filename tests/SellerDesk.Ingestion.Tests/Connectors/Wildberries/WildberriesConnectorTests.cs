@@ -34,8 +34,14 @@ public sealed class WildberriesConnectorTests
             r.Method == "POST" && r.Authorization == FakeWildberries.DefaultToken && r.ContentType!.StartsWith("application/json")
             && r["dateFrom"] == "2026-03-01" && r["dateTo"] == "2026-03-05T23:59:59" && r["limit"] == "7" && r["period"] == "daily"
             && r.Accept!.Contains("application/json"));
-        pages.Select(p => p.PagesRead).Should().Equal(Enumerable.Range(1, pages.Count));
-        pages.Where(p => p.Rows[0].Feed == WildberriesConnector.RealizationFeed).Should().OnlyContain(p => p.Rows.Count <= 5);
+        var withRows = pages.Where(p => p.Rows.Count > 0).ToList();
+        withRows.Select(p => p.PagesRead).Should().Equal(Enumerable.Range(1, withRows.Count));
+        withRows.Where(p => p.Rows[0].Feed == WildberriesConnector.RealizationFeed).Should().OnlyContain(p => p.Rows.Count <= 5);
+        var reportEnd = pages.FindIndex(p => p.CompletedFeeds.Contains(WildberriesConnector.RealizationFeed));
+        reportEnd.Should().Be(pages.FindLastIndex(p => p.Rows.Any(r => r.Feed == WildberriesConnector.RealizationFeed)), "the report's last page declares it whole");
+        pages.SelectMany(p => p.CompletedFeeds).Should().Equal(WildberriesConnector.RealizationFeed, WildberriesConnector.AdsFeed);
+        pages[^1].CompletedFeeds.Should().Equal(WildberriesConnector.AdsFeed);
+        pages.Should().OnlyContain(p => p.FailedFeeds.Count == 0);
         wb.Fake.AdsRequests.Should().ContainSingle().Which.Should().Match<FakeWbRequest>(r => r.Method == "GET" && r["from"] == "2026-03-01" && r["to"] == "2026-03-05");
         wb.Time.Delays.Should().BeEmpty();
         wb.Notices.Should().BeEmpty();
@@ -129,8 +135,9 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Throttled
-            && e.Text.En == "Wildberries is still throttling after 5 tries; the next scheduled run will continue"
-            && e.Text.Ru == "Wildberries всё ещё ограничивает частоту запросов после 5 попыток; загрузку продолжит следующий запуск по расписанию");
+            && e.Text.En == "Wildberries is still throttling after 5 tries"
+            && e.Text.Ru == "Wildberries всё ещё ограничивает частоту запросов после 5 попыток",
+            "what the next run does is the runner's to say, from the connection's schedule");
         wb.Fake.Requests.Should().HaveCount(5);
         wb.Time.Delays.Should().Equal(Enumerable.Repeat(TimeSpan.FromSeconds(30), 4));
     }
@@ -145,8 +152,8 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Throttled
-            && e.Text.En == "Wildberries asks to wait 11 h 38 min before the next request; the next scheduled run will continue"
-            && e.Text.Ru == "Wildberries просит подождать 11 ч 38 мин до следующего запроса; загрузку продолжит следующий запуск по расписанию");
+            && e.Text.En == "Wildberries asks to wait 11 h 38 min before the next request"
+            && e.Text.Ru == "Wildberries просит подождать 11 ч 38 мин до следующего запроса");
         wb.Fake.Requests.Should().ContainSingle();
         wb.Time.Delays.Should().BeEmpty();
     }
@@ -161,8 +168,8 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Unauthorized
-            && e.Text.En == "token rejected by Wildberries (token withdrawn): paste a new one with the Finance category"
-            && e.Text.Ru == "Wildberries отклонил токен (token withdrawn): вставьте новый токен с категорией «Финансы»");
+            && e.Text.En == "token rejected by Wildberries: paste a new one with the Finance category"
+            && e.Text.Ru == "Wildberries отклонил токен: вставьте новый токен с категорией «Финансы»");
         wb.Fake.Requests.Should().ContainSingle().Which.Status.Should().Be(401);
         wb.Time.Delays.Should().BeEmpty();
     }
@@ -205,8 +212,8 @@ public sealed class WildberriesConnectorTests
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Unavailable
-            && e.Text.En == "Wildberries answered 500 five times in a row; the pull will retry at the next run"
-            && e.Text.Ru == "Wildberries 5 раз подряд ответил 500; загрузка повторится при следующем запуске");
+            && e.Text.En == "Wildberries answered 500 five times in a row"
+            && e.Text.Ru == "Wildberries 5 раз подряд ответил 500");
         wb.Fake.Requests.Should().HaveCount(5).And.OnlyContain(r => r.Status == 500);
         var delays = wb.Time.Delays;
         delays.Should().HaveCount(4).And.BeInAscendingOrder();
@@ -247,7 +254,7 @@ public sealed class WildberriesConnectorTests
 
         var failure = (await fetch.Should().ThrowAsync<ConnectorException>()).Which;
         failure.Failure.Should().Be(ConnectorFailure.MethodRetired);
-        failure.Text.En.Should().StartWith($"Wildberries has switched off the method POST /api/finance/v1/sales-reports/detailed (HTTP {status}: {FakeWildberries.RetiredDetail})")
+        failure.Text.En.Should().StartWith($"Wildberries has switched off the method POST /api/finance/v1/sales-reports/detailed (HTTP {status}): this connection needs an update")
             .And.EndWith("this connection needs an update of SellerDesk's Wildberries connector");
         failure.Text.Ru.Should().StartWith("Wildberries отключил метод POST /api/finance/v1/sales-reports/detailed");
         wb.Fake.Requests.Should().ContainSingle("a switched-off method is not retried");
@@ -263,6 +270,7 @@ public sealed class WildberriesConnectorTests
 
         rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(FiveDays.Lines.Count);
         rows.Should().NotContain(r => r.Feed == WildberriesConnector.AdsFeed);
+        wb.Failed.Should().ContainSingle().Which.Should().Match<FeedFailure>(f => f.Feed == WildberriesConnector.AdsFeed && f.Failure == ConnectorFailure.MethodRetired);
         wb.Notices.Should().ContainSingle().Which.Should().Match<LocalText>(n =>
             n.En.StartsWith("Ad spend was not pulled: Wildberries has switched off the method GET /adv/v1/upd (HTTP 404")
             && n.Ru.StartsWith("Расходы на рекламу не загружены: Wildberries отключил метод GET /adv/v1/upd"));
@@ -280,8 +288,9 @@ public sealed class WildberriesConnectorTests
         rows.Should().NotContain(r => r.Feed == WildberriesConnector.AdsFeed);
         wb.Fake.AdsRequests.Should().ContainSingle().Which.Status.Should().Be(401);
         wb.Notices.Should().ContainSingle().Which.Should().Be(new LocalText(
-            "Ad spend was not pulled: the Wildberries token has no Promotion category; add it to the token, or paste a separate ads token that has it. Sales, returns and fees were pulled",
-            "Расходы на рекламу не загружены: у токена Wildberries нет категории «Продвижение»; добавьте её токену или вставьте отдельный токен для рекламы с этой категорией. Продажи, возвраты и удержания загружены"));
+            "Ad spend was not pulled: the Wildberries token has no Promotion category; add it to the token, or paste a separate ads token that has it. Sales, returns and fees were pulled; ad spend pulled before is kept as it was",
+            "Расходы на рекламу не загружены: у токена Wildberries нет категории «Продвижение»; добавьте её токену или вставьте отдельный токен для рекламы с этой категорией. Продажи, возвраты и удержания загружены; загруженные ранее расходы на рекламу сохранены как были"));
+        wb.Failed.Should().ContainSingle().Which.Failure.Should().Be(ConnectorFailure.Unauthorized);
     }
 
     [Fact]
@@ -296,7 +305,7 @@ public sealed class WildberriesConnectorTests
         wb.Fake.AdsRequests.Should().ContainSingle().Which.Authorization.Should().Be("promotion-only");
         wb.Fake.ReportRequests.Should().OnlyContain(r => r.Authorization == FakeWildberries.DefaultToken);
         wb.Notices.Should().ContainSingle().Which.En.Should().Be(
-            "Ad spend was not pulled: Wildberries rejected the ads token (token is malformed or unknown); paste a new one with the Promotion category. Sales, returns and fees were pulled");
+            "Ad spend was not pulled: Wildberries rejected the ads token; paste a new one with the Promotion category. Sales, returns and fees were pulled; ad spend pulled before is kept as it was");
     }
 
     [Fact]
@@ -310,8 +319,9 @@ public sealed class WildberriesConnectorTests
         rows.Count(r => r.Feed == WildberriesConnector.RealizationFeed).Should().Be(FiveDays.Lines.Count);
         wb.Fake.AdsRequests.Should().HaveCount(5).And.OnlyContain(r => r.Status == 502);
         wb.Notices.Should().ContainSingle().Which.Should().Be(new LocalText(
-            "Ad spend was not pulled: Wildberries answered 502 five times in a row; the pull will retry at the next run. Sales, returns and fees were pulled",
-            "Расходы на рекламу не загружены: Wildberries 5 раз подряд ответил 502; загрузка повторится при следующем запуске. Продажи, возвраты и удержания загружены"));
+            "Ad spend was not pulled: Wildberries answered 502 five times in a row. Sales, returns and fees were pulled; ad spend pulled before is kept as it was",
+            "Расходы на рекламу не загружены: Wildberries 5 раз подряд ответил 502. Продажи, возвраты и удержания загружены; загруженные ранее расходы на рекламу сохранены как были"));
+        wb.Failed.Should().ContainSingle().Which.Should().Match<FeedFailure>(f => f.Feed == WildberriesConnector.AdsFeed && f.Failure == ConnectorFailure.Unavailable);
     }
 
     [Fact]

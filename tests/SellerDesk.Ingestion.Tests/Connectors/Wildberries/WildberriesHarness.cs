@@ -15,6 +15,7 @@ internal sealed class WildberriesHarness : IAsyncDisposable
     private readonly HttpClient _http = new();
     private readonly Lock _lock = new();
     private readonly List<LocalText> _notices = [];
+    private readonly List<FeedFailure> _failed = [];
 
     private WildberriesHarness(FakeWildberries fake, WildberriesOptions options)
     {
@@ -36,7 +37,13 @@ internal sealed class WildberriesHarness : IAsyncDisposable
 
     public ConnectionSettings Connection { get; }
 
-    /// <summary>The notices the connector raised so far (what the run would show).</summary>
+    /// <summary>The feeds the connector reported failed so far (<see cref="SourcePage.FailedFeeds"/>).</summary>
+    public IReadOnlyList<FeedFailure> Failed
+    {
+        get { lock (_lock) { return [.. _failed]; } }
+    }
+
+    /// <summary>The notices the connector raised so far, with its failed feeds' texts (what the run would show).</summary>
     public IReadOnlyList<LocalText> Notices
     {
         get { lock (_lock) { return [.. _notices]; } }
@@ -51,6 +58,15 @@ internal sealed class WildberriesHarness : IAsyncDisposable
         await foreach (var page in Connector.FetchAsync(connection ?? Connection, new PullWindow(from, to), CancellationToken.None))
         {
             pages.Add(page);
+            foreach (var failed in page.FailedFeeds)
+            {
+                // The runner shows a failed feed's text as a run notice: so does the harness.
+                Notice(failed.Text);
+                lock (_lock)
+                {
+                    _failed.Add(failed);
+                }
+            }
         }
 
         return pages;

@@ -106,7 +106,99 @@ public sealed class WildberriesPullTests(TestDatabase database) : IClassFixture<
         ledger.Sales.Should().BeGreaterThan(0);
         ledger.AdSpend.Should().Be(0);
         result.LedgerPayout.Should().Be(result.MarketplacePayout);
-        notices.Should().ContainSingle().Which.En.Should().StartWith("Ad spend was not pulled: the Wildberries token has no Promotion category");
+        notices.Should().BeEmpty("the failed feed is the runner's to tell");
+        result.Notices.Should().ContainSingle().Which.Should().Match<LocalText>(n =>
+            n.En.StartsWith("Ad spend was not pulled: the Wildberries token has no Promotion category", StringComparison.Ordinal)
+            && n.Ru.StartsWith("Расходы на рекламу не загружены: у токена Wildberries нет категории «Продвижение»", StringComparison.Ordinal));
+        var (status, lastError) = await h.ConnectionRowAsync();
+        status.Should().Be("needs_token", "the token lacks a category the ads need");
+        LocalText.Decode(lastError)!.En.Should().Contain("no Promotion category").And.NotContain("next run");
+    }
+
+    [Fact]
+    public async Task A_report_method_refused_as_the_retired_v5_path_is_marks_the_connection_needs_update_until_a_run_succeeds()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        await h.PullAsync(Start, End);
+        var before = await h.LedgerAsync();
+        h.Fake.Retire(WildberriesConnector.ReportPath);
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Status.Should().Be(PullRunStatus.Failed);
+        result.Error!.En.Should().StartWith($"Wildberries has switched off the method POST {WildberriesConnector.ReportPath} (HTTP 403): ")
+            .And.NotContain(FakeWildberries.RetiredDetail, "what the marketplace answered is not quoted back (base_url hardening)")
+            .And.EndWith("this connection needs an update of SellerDesk's Wildberries connector", "a retired method is not retried: no next-run sentence follows");
+        result.Error.Ru.Should().StartWith($"Wildberries отключил метод POST {WildberriesConnector.ReportPath}");
+        (await h.LedgerAsync()).Figures().Should().Be(before.Figures(), "a failed run keeps nothing of itself and deletes nothing");
+        var (status, lastError) = await h.ConnectionRowAsync();
+        status.Should().Be("needs_update");
+        LocalText.Decode(lastError).Should().Be(result.Error);
+
+        h.Fake.Reinstate(WildberriesConnector.ReportPath);
+        var (_, recovered) = await h.PullAsync(Start, End);
+
+        recovered.Succeeded.Should().BeTrue(recovered.Error?.En);
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
+    }
+
+    [Fact]
+    public async Task A_re_pull_deletes_the_report_lines_and_ad_charges_Wildberries_no_longer_sends_for_the_window_as_the_connector_declares_both_feeds_whole()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        await h.PullAsync(Start, End);
+        var droppedLine = Week.Lines.First(l => l.SupplierOperName == "Продажа" && Week.Lines.Count(o => o.Srid == l.Srid) > 1);
+        var droppedCharge = Week.AdCharges[0];
+        var changed = Week.Lines.First(l => l.SupplierOperName == "Продажа" && l.Srid != droppedLine.Srid);
+        var restated = new FakeWildberriesReport(
+            Week.Lines.Where(l => l.RrdId != droppedLine.RrdId).Select(l => l.RrdId == changed.RrdId ? l with { RetailAmount = l.RetailAmount + 10m, PpvzForPay = l.PpvzForPay + 10m } : l),
+            Week.AdCharges.Skip(1));
+        h.Fake.Report = restated;
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Succeeded.Should().BeTrue(result.Error?.En);
+        result.Dropped.Should().Be(2, "one report line and one ad charge were dropped by the marketplace");
+        result.Updated.Should().Be(1);
+        result.Reconciled.Should().BeTrue(result.Reconciliation?.En);
+        await using var reference = await PullHarness.StartAsync(database, restated);
+        await reference.PullAsync(Start, End);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is what a fresh pull of the restated report makes");
+        (await h.LedgerAsync()).AdAmount.Should().Be(Week.AdCharges.Sum(c => c.UpdSum) - droppedCharge.UpdSum);
+        (await h.SourceRowsAsync()).Should().Be(restated.Lines.Count + restated.AdCharges.Count);
+    }
+
+    [Fact]
+    public async Task Ads_failing_on_a_re_pull_land_the_restated_sales_keep_the_ad_spend_stored_before_and_say_so_in_both_languages()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        await h.PullAsync(Start, End);
+        var before = await h.LedgerAsync();
+        var droppedLine = Week.Lines.First(l => l.SupplierOperName == "Продажа" && Week.Lines.Count(o => o.Srid == l.Srid) > 1);
+        h.Fake.Report = new FakeWildberriesReport(Week.Lines.Where(l => l.RrdId != droppedLine.RrdId), Week.AdCharges.Skip(2));
+        h.Fake.FailNext(100, status: 502, path: WildberriesConnector.AdsPath);
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Succeeded.Should().BeTrue("ads failing never sinks the sales already read: {0}", result.Error?.En);
+        result.Dropped.Should().Be(1, "only the report line: nothing of the failed ads feed is deleted");
+        var after = await h.LedgerAsync();
+        after.AdSpend.Should().Be(before.AdSpend);
+        after.AdAmount.Should().Be(before.AdAmount, "the ad charges stored before are kept though the marketplace could not be asked");
+        after.Revenue.Should().Be(before.Revenue - droppedLine.RetailAmount, "the restated report landed");
+        result.Notices.Should().ContainSingle().Which.Should().Be(new LocalText(
+            "Ad spend was not pulled: Wildberries answered 502 five times in a row. Sales, returns and fees were pulled; ad spend pulled before is kept as it was",
+            "Расходы на рекламу не загружены: Wildberries 5 раз подряд ответил 502. Продажи, возвраты и удержания загружены; загруженные ранее расходы на рекламу сохранены как были"));
+        var (status, lastError) = await h.ConnectionRowAsync();
+        status.Should().Be("failing");
+        LocalText.Decode(lastError)!.Should().Be(new LocalText(
+            result.Notices[0].En + " " + PullTexts.RetryByHand.En, result.Notices[0].Ru + " " + PullTexts.RetryByHand.Ru));
+
+        h.Fake.FailNext(0, status: 502, path: WildberriesConnector.AdsPath);
+        var (_, recovered) = await h.PullAsync(Start, End);
+        recovered.Notices.Should().BeEmpty();
+        (await h.LedgerAsync()).AdAmount.Should().Be(Week.AdCharges.Skip(2).Sum(c => c.UpdSum), "once the ads can be read, the dropped charges go");
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
     }
 
     private static async Task<List<(decimal Revenue, int Quantity)>> SalesOfAsync(PullHarness h, string orderId)

@@ -24,6 +24,20 @@ public sealed class WildberriesTokenTests
     }
 
     [Theory]
+    [InlineData("""{"sid":"5d8f7a6e-seller","oid":4000001}""", "sid:5d8f7a6e-seller")]
+    [InlineData("""{"sid":123456}""", "sid:123456")]
+    [InlineData("""{"oid":4000001,"s":8192}""", "oid:4000001")]
+    [InlineData("""{"oid":"4000002"}""", "oid:4000002")]
+    [InlineData("""{"s":8192}""", null)]
+    public void The_account_a_token_names_is_its_sid_else_its_oid_read_by_the_one_claims_reader(string claims, string? account)
+    {
+        var token = "eyJhbGciOiJFUzI1NiJ9." + System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(claims)) + ".c2ln";
+
+        WildberriesToken.AccountOf(token).Should().Be(account);
+        WildberriesToken.TryRead(token)!.Account.Should().Be(account);
+    }
+
+    [Theory]
     [InlineData("wb-old-token-0a1b2c3d4e")]
     [InlineData("a.b.c")]
     [InlineData("eyJhbGciOiJFUzI1NiJ9.W10.c2ln")]
@@ -31,5 +45,6 @@ public sealed class WildberriesTokenTests
     public void A_token_that_is_not_a_JWT_with_claims_says_nothing(string text)
     {
         WildberriesToken.TryRead(text).Should().BeNull();
+        WildberriesToken.AccountOf(text).Should().BeNull("a token that is not a readable JWT is not compared");
     }
 }

@@ -17,6 +17,7 @@ public sealed class YandexMarketConnectorTests
     private static readonly DateOnly Start = new(2026, 3, 1);
     private static readonly FakeYandexMarketData FiveDays = FakeYandexMarketData.Generate(Start, days: 5, ordersPerDay: 6, seed: 2);
     private static readonly YandexMarketOptions SmallPages = new() { OrdersLimit = 7, ReturnsLimit = 1 };
+    private static readonly YandexMarketOptions OrdersFirst = new() { IncludeServices = false };
 
     /// <summary>Rows a pull of the five days stores: every order, every return and every charge of the services report.</summary>
     private static int AllRows => FiveDays.Orders.Count + FiveDays.Returns.Count + FiveDays.Services.Count;
@@ -58,7 +59,13 @@ public sealed class YandexMarketConnectorTests
             r.Method == "GET" && r["limit"] == "1" && r["fromDate"] == "2026-03-01" && r["toDate"] == "2026-03-10" && r.Status == 200,
             "returns are asked for past the window, up to today (March 10 on the test clock)");
         rows.Where(r => r.Feed == YandexMarketConnector.ServicesFeed).Should().HaveCount(FiveDays.Services.Count);
-        pages.Select(p => p.PagesRead).Should().Equal(Enumerable.Range(1, pages.Count));
+        pages.Where(p => p.Rows.Count > 0).Select(p => p.PagesRead).Should().Equal(Enumerable.Range(1, pages.Count(p => p.Rows.Count > 0)));
+        pages.SelectMany(p => p.CompletedFeeds).Should().Equal(
+            [YandexMarketConnector.OrdersFeed, YandexMarketConnector.ServicesFeed],
+            "orders are asked for by their creation date and services by their date, as their rows are dated; returns are not");
+        pages.Single(p => p.CompletedFeeds.Contains(YandexMarketConnector.OrdersFeed)).Rows.Should().NotBeEmpty()
+            .And.OnlyContain(r => r.Feed == YandexMarketConnector.OrdersFeed, "the orders' last page declares them whole");
+        pages.Should().OnlyContain(p => p.FailedFeeds.Count == 0);
         ym.Time.Delays.Should().BeEmpty();
     }
 
@@ -135,14 +142,15 @@ public sealed class YandexMarketConnectorTests
     [Fact]
     public async Task A_quota_that_renews_only_in_40_minutes_ends_the_run_at_once_as_throttled()
     {
-        await using var ym = await YandexMarketHarness.StartAsync(FiveDays);
+        // The orders are the first request (the services, a secondary feed, would only be reported failed).
+        await using var ym = await YandexMarketHarness.StartAsync(FiveDays, OrdersFirst);
         ym.Fake.ThrottleNext(1, quotaRenewsInSeconds: 40 * 60);
 
         var fetch = () => ym.FetchAsync(Start, Start.AddDays(4));
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Throttled
-            && e.Message == "Yandex Market asks to wait 40 min before the next request; the next scheduled run will continue");
+            && e.Text.En == "Yandex Market asks to wait 40 min before the next request");
         ym.Fake.Requests.Should().ContainSingle();
         ym.Time.Delays.Should().BeEmpty();
     }
@@ -150,14 +158,15 @@ public sealed class YandexMarketConnectorTests
     [Fact]
     public async Task Throttling_that_outlasts_every_try_fails_as_throttled()
     {
-        await using var ym = await YandexMarketHarness.StartAsync(FiveDays);
+        // The orders are the first request (the services, a secondary feed, would only be reported failed).
+        await using var ym = await YandexMarketHarness.StartAsync(FiveDays, OrdersFirst);
         ym.Fake.ThrottleNext(100);
 
         var fetch = () => ym.FetchAsync(Start, Start.AddDays(4));
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Throttled
-            && e.Message == "Yandex Market is still throttling after 5 tries; the next scheduled run will continue");
+            && e.Text.En == "Yandex Market is still throttling after 5 tries");
         ym.Fake.Requests.Should().HaveCount(5).And.OnlyContain(r => r.Status == 420);
     }
 
@@ -218,14 +227,16 @@ public sealed class YandexMarketConnectorTests
     [Fact]
     public async Task Repeated_500s_back_off_with_growing_jittered_waits_then_fail_with_a_clear_message()
     {
-        await using var ym = await YandexMarketHarness.StartAsync(FiveDays);
+        // The orders are the first request (the services, a secondary feed, would only be reported failed).
+        await using var ym = await YandexMarketHarness.StartAsync(FiveDays, OrdersFirst);
         ym.Fake.FailNext(100);
 
         var fetch = () => ym.FetchAsync(Start, Start.AddDays(4));
 
         (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
             e.Failure == ConnectorFailure.Unavailable
-            && e.Message == "Yandex Market answered 500 five times in a row; the pull will retry at the next run");
+            && e.Text.En == "Yandex Market answered 500 five times in a row"
+            && e.Text.Ru == "Yandex Market 5 раз подряд ответил 500");
         ym.Fake.Requests.Should().HaveCount(5).And.OnlyContain(r => r.Status == 500);
         var delays = ym.Time.Delays;
         delays.Should().HaveCount(4).And.BeInAscendingOrder();
@@ -400,44 +411,79 @@ public sealed class YandexMarketConnectorTests
     }
 
     [Fact]
-    public async Task A_services_report_Yandex_fails_to_generate_ends_the_run_with_a_plain_message_in_both_languages()
+    public async Task A_services_report_Yandex_fails_to_generate_is_a_failed_feed_with_a_plain_message_in_both_languages_and_the_orders_still_come()
     {
         await using var ym = await YandexMarketHarness.StartAsync(HandChecked);
         ym.Fake.FailReports();
 
-        var fetch = () => ym.FetchAsync(From, To);
+        var pages = await ym.FetchPagesAsync(From, To);
 
-        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
-            e.Failure == ConnectorFailure.BadResponse
-            && e.Text.En.StartsWith("Yandex Market could not generate the services report for 01.03.2026-05.03.2026", StringComparison.Ordinal)
-            && e.Text.Ru.StartsWith("Яндекс Маркет не смог сформировать отчёт по стоимости услуг за 01.03.2026–05.03.2026", StringComparison.Ordinal));
+        var failed = ServicesFailure(pages);
+        failed.Failure.Should().Be(ConnectorFailure.BadResponse);
+        failed.Text.En.Should().StartWith("Yandex Market's services (storage, penalties and other charges) were not pulled: Yandex Market could not generate the services report for 01.03.2026-05.03.2026")
+            .And.EndWith("Orders and returns were pulled; services pulled before are kept as they were");
+        failed.Text.Ru.Should().StartWith("Услуги Яндекс Маркета (хранение, штрафы и другие начисления) не загружены: Яндекс Маркет не смог сформировать отчёт по стоимости услуг за 01.03.2026–05.03.2026")
+            .And.EndWith("Заказы и возвраты загружены; загруженные ранее услуги сохранены как были");
+        OrdersStillCame(pages);
     }
 
     [Fact]
-    public async Task An_expired_link_to_the_report_ends_the_run_as_a_bad_response_not_as_a_retired_method()
+    public async Task An_expired_link_to_the_report_is_a_failed_services_feed_as_a_bad_response_not_as_a_retired_method()
     {
         await using var ym = await YandexMarketHarness.StartAsync(HandChecked);
         ym.Fake.ExpireFiles = true;
 
-        var fetch = () => ym.FetchAsync(From, To);
+        var pages = await ym.FetchPagesAsync(From, To);
 
-        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
-            e.Failure == ConnectorFailure.BadResponse
-            && e.Text.En == "Yandex Market's link to the services report no longer works (HTTP 404); the pull will retry at the next run");
+        var failed = ServicesFailure(pages);
+        failed.Failure.Should().Be(ConnectorFailure.BadResponse);
+        failed.Text.En.Should().Contain(": Yandex Market's link to the services report no longer works (HTTP 404). Orders and returns were pulled");
+        failed.Text.En.Should().NotContain("next run");
+        OrdersStillCame(pages);
     }
 
     [Fact]
-    public async Task A_services_report_still_generating_after_the_longest_wait_ends_the_run_as_unavailable()
+    public async Task A_services_report_still_generating_after_the_longest_wait_is_a_failed_feed_as_unavailable()
     {
         await using var ym = await YandexMarketHarness.StartAsync(HandChecked, new YandexMarketOptions { ReportMaxWait = TimeSpan.FromSeconds(30) });
         ym.Fake.PendingPolls = 1_000;
 
-        var fetch = () => ym.FetchAsync(From, To);
+        var pages = await ym.FetchPagesAsync(From, To);
 
-        (await fetch.Should().ThrowAsync<ConnectorException>()).Which.Should().Match<ConnectorException>(e =>
-            e.Failure == ConnectorFailure.Unavailable
-            && e.Text.En == "Yandex Market is still generating the services report after 30 s; the pull will retry at the next run");
+        var failed = ServicesFailure(pages);
+        failed.Failure.Should().Be(ConnectorFailure.Unavailable);
+        failed.Text.En.Should().Contain(": Yandex Market is still generating the services report after 30 s. Orders");
+        failed.Text.Ru.Should().Contain(": Яндекс Маркет всё ещё формирует отчёт по стоимости услуг (30 s). Заказы");
         ym.Time.Delays.Should().HaveCount(6);
+        OrdersStillCame(pages);
+    }
+
+    [Fact]
+    public async Task Services_that_keep_answering_500_are_a_failed_feed_after_the_retries_and_the_orders_still_come()
+    {
+        await using var ym = await YandexMarketHarness.StartAsync(HandChecked);
+        ym.Fake.FailMethod("generate");
+
+        var pages = await ym.FetchPagesAsync(From, To);
+
+        var failed = ServicesFailure(pages);
+        failed.Failure.Should().Be(ConnectorFailure.Unavailable);
+        failed.Text.En.Should().Contain(": Yandex Market answered 500 five times in a row. Orders and returns were pulled");
+        failed.Text.Ru.Should().Contain(": Yandex Market 5 раз подряд ответил 500. Заказы и возвраты загружены");
+        OrdersStillCame(pages);
+    }
+
+    private static FeedFailure ServicesFailure(List<SourcePage> pages)
+    {
+        pages.SelectMany(p => p.CompletedFeeds).Should().NotContain(YandexMarketConnector.ServicesFeed, "a failed feed is never declared whole");
+        pages.SelectMany(p => p.Rows).Should().NotContain(r => r.Feed == YandexMarketConnector.ServicesFeed);
+        return pages.SelectMany(p => p.FailedFeeds).Should().ContainSingle().Which.Should().Match<FeedFailure>(f => f.Feed == YandexMarketConnector.ServicesFeed).And.Subject.As<FeedFailure>();
+    }
+
+    private static void OrdersStillCame(List<SourcePage> pages)
+    {
+        pages.SelectMany(p => p.Rows).Should().Contain(r => r.Feed == YandexMarketConnector.OrdersFeed);
+        pages.SelectMany(p => p.CompletedFeeds).Should().Contain(YandexMarketConnector.OrdersFeed);
     }
 
     [Fact]

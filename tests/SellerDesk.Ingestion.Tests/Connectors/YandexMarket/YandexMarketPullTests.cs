@@ -1,3 +1,4 @@
+using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Tests.Connectors.Fakes;
 using SellerDesk.Ingestion.Tests.Pulls;
@@ -180,7 +181,7 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         var (_, result) = await h.PullAsync(Start, End);
 
         result.Status.Should().Be(PullRunStatus.Failed);
-        result.Error!.En.Should().StartWith("Yandex Market answered 500 five times in a row; the pull will retry at the next run");
+        result.Error!.En.Should().Be("Yandex Market answered 500 five times in a row " + PullTexts.RetryByHand.En);
         (await h.ConnectionRowAsync()).Should().Be(("failing", result.Error.Encode()));
         (await h.SourceRowsAsync()).Should().Be(0);
         (await h.LedgerAsync()).Figures().Should().Be(new LedgerSnapshot(0, 0m, 0m, 0, 0m, 0, 0m, 0, 0m, 0));
@@ -287,5 +288,68 @@ public sealed class YandexMarketPullTests(TestDatabase database) : IClassFixture
         result.Error!.En.Should().Contain("Yandex Market no longer serves the method GET /v2/campaigns/{campaignId}/returns (HTTP 410)");
         (await h.SourceRowsAsync()).Should().Be(0);
         (await h.LedgerAsync()).Sales.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_restated_window_deletes_the_orders_and_services_Yandex_dropped_as_the_connector_declares_both_feeds_whole()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        (await h.PullAsync(Start, End)).Result.Reconciled.Should().BeTrue();
+        var droppedOrder = Weeks.Orders.First(o => o.Status == "DELIVERED" && Weeks.Returns.All(r => r.OrderId != o.Id));
+        var droppedService = Weeks.Services.First(x => x.OrderId is null);
+        var restated = Weeks with
+        {
+            Orders = [.. Weeks.Orders.Where(o => o.Id != droppedOrder.Id)],
+            Services = [.. Weeks.Services.Where(x => x != droppedService)],
+        };
+        h.Fake.Data = restated;
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Succeeded.Should().BeTrue(result.Error?.En);
+        result.Dropped.Should().Be(2, "the order and the service row Yandex no longer reports for the window");
+        (await h.SaleAsync(droppedOrder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), droppedOrder.Items[0].ShopSku!)).Should().BeNull();
+        await using var reference = await YandexMarketPullHarness.StartAsync(database, restated);
+        await reference.PullAsync(Start, End);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is what a fresh pull of the restated reports makes");
+        result.Reconciled.Should().BeTrue(result.Reconciliation?.En);
+    }
+
+    [Fact]
+    public async Task A_services_report_that_fails_lands_the_orders_keeps_the_services_stored_before_and_says_so_in_both_languages()
+    {
+        await using var h = await YandexMarketPullHarness.StartAsync(database, Weeks);
+        await h.PullAsync(Start, End);
+        var before = await h.LedgerAsync();
+        var droppedOrder = Weeks.Orders.First(o => o.Status == "DELIVERED" && Weeks.Returns.All(r => r.OrderId != o.Id));
+        h.Fake.Data = Weeks with
+        {
+            Orders = [.. Weeks.Orders.Where(o => o.Id != droppedOrder.Id)],
+            Services = [.. Weeks.Services.Skip(3)],
+        };
+        h.Fake.FailReports();
+
+        var (_, result) = await h.PullAsync(Start, End);
+
+        result.Succeeded.Should().BeTrue("the services failing never sinks the orders already read: {0}", result.Error?.En);
+        result.Dropped.Should().Be(1, "only the order: nothing of the failed services feed is deleted");
+        var after = await h.LedgerAsync();
+        after.FeeAmount.Should().Be(before.FeeAmount, "the services stored before are kept");
+        after.Sales.Should().Be(before.Sales - droppedOrder.Items.Count);
+        var notice = result.Notices.Should().ContainSingle().Subject;
+        notice.En.Should().StartWith("Yandex Market's services (storage, penalties and other charges) were not pulled: Yandex Market could not generate the services report")
+            .And.EndWith("Orders and returns were pulled; services pulled before are kept as they were");
+        notice.Ru.Should().StartWith("Услуги Яндекс Маркета (хранение, штрафы и другие начисления) не загружены: Яндекс Маркет не смог сформировать отчёт")
+            .And.EndWith("Заказы и возвраты загружены; загруженные ранее услуги сохранены как были");
+        var (status, lastError) = await h.ConnectionRowAsync();
+        status.Should().Be("failing");
+        LocalText.Decode(lastError).Should().Be(new LocalText(notice.En + " " + PullTexts.RetryByHand.En, notice.Ru + " " + PullTexts.RetryByHand.Ru));
+
+        h.Fake.Heal();
+        var (_, recovered) = await h.PullAsync(Start, End);
+        recovered.Succeeded.Should().BeTrue();
+        recovered.Dropped.Should().Be(3, "once the report can be read, the service rows Yandex dropped go");
+        (await h.ConnectionRowAsync()).Should().Be(("healthy", (string?)null));
+        recovered.Reconciled.Should().BeTrue(recovered.Reconciliation?.En);
     }
 }
