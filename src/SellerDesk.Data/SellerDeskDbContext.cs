@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using SellerDesk.Data.Accounts;
 using SellerDesk.Data.Entities;
 
 namespace SellerDesk.Data;
@@ -7,8 +9,17 @@ namespace SellerDesk.Data;
 /// The ledger and its workspaces. Schema changes go through the SQL scripts in Migrations/
 /// (see docs/decisions/0003-migrations.md); SchemaMatchesModel tests keep this model in step with them.
 /// </summary>
-public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> options) : DbContext(options)
+public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> options)
+    : IdentityUserContext<SellerDeskUser, Guid>(options)
 {
+    public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<Installation> Installation => Set<Installation>();
+
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -50,11 +61,13 @@ public sealed class SellerDeskDbContext(DbContextOptions<SellerDeskDbContext> op
         return text.ToString();
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(SellerDeskDbContext).Assembly);
-        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+        AccountModel.MapIdentityTables(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(SellerDeskDbContext).Assembly);
+        foreach (var property in builder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {
             // The SQL migrations name columns in snake_case (order_id); properties are PascalCase (OrderId).
             property.SetColumnName(SnakeCase(property.Name));

@@ -18,6 +18,7 @@ app.UseSellerDeskErrorHandling();
 app.UseSellerDeskAuth();
 app.MapSellerDeskHealth();
 app.MapSellerDeskApi();
+app.MapSellerDeskAccounts();
 app.MapSellerDeskJobsDashboard();
 app.MapSellerDeskUi();
 

@@ -32,6 +32,12 @@ public sealed class ApiToken
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>When a token made in the UI stops working; null for bootstrap tokens.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>The user who made the token in the UI; null for bootstrap tokens.</summary>
+    public Guid? CreatedBy { get; set; }
 }
 
 public sealed class SalesLineRow

@@ -30,8 +30,9 @@ internal static class ApiDocs
                     Version = DocumentName,
                     Description =
                         "Reports, ledger imports and marketplace connections of one workspace. Send `Authorization: Bearer <token>` "
-                        + "with a SellerDesk API token: the token names the workspace and its role (Owner or Analyst; only an Owner "
-                        + "changes data). Errors are RFC 7807 problem details (`application/problem+json`) whose title says what "
+                        + "with a SellerDesk API token: the token names the workspace and its role (Owner: everything; "
+                        + "Finance: reports and imports; Ops: connections, schedules and pulls; Viewer: reports; tokens are made by "
+                        + "Owners on the API tokens page). Errors are RFC 7807 problem details (`application/problem+json`) whose title says what "
                         + "to do. Names are snake_case.",
                 };
                 document.Components ??= new OpenApiComponents();
@@ -51,7 +52,8 @@ internal static class ApiDocs
 
     public static WebApplication MapSellerDeskApiDocs(this WebApplication app)
     {
-        app.MapOpenApi(DocumentPattern);
+        // Public, as before accounts: the description holds no data (issue 10).
+        app.MapOpenApi(DocumentPattern).AllowAnonymous();
         app.MapScalarApiReference(ReferencePath, options => options
             .WithTitle("SellerDesk API")
             .WithOpenApiRoutePattern(DocumentPattern)
@@ -62,7 +64,7 @@ internal static class ApiDocs
             .DisableAgent()
             .DisableMcp()
             .HideDeveloperTools()
-            .HideClientButton());
+            .HideClientButton()).AllowAnonymous();
         return app;
     }
 

@@ -162,9 +162,9 @@ internal static class ConnectionEndpoints
 
     private static async Task<IResult> OwnerOnlyAsync(HttpContext http, Func<Task<IResult>> action)
     {
-        if (!http.User.IsInRole(ApiRoles.Owner))
+        if (!http.User.Allows(Policies.Connections))
         {
-            return Results.Problem(title: "Only an Owner token may change connections or start pulls.", statusCode: StatusCodes.Status403Forbidden);
+            return Results.Problem(title: "Only an Owner or Ops token may change connections or start pulls.", statusCode: StatusCodes.Status403Forbidden);
         }
 
         try

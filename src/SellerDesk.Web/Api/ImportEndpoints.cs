@@ -23,11 +23,6 @@ internal static class ImportEndpoints
                     statusCode: StatusCodes.Status404NotFound);
             }
 
-            if (!http.User.IsInRole(ApiRoles.Owner))
-            {
-                return Results.Problem(title: "Only an Owner token may import data.", statusCode: StatusCodes.Status403Forbidden);
-            }
-
             var sizeLimit = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
             if (sizeLimit is { IsReadOnly: false })
             {

@@ -32,7 +32,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         var hash = ApiTokens.Hash(header["Bearer ".Length..].Trim());
         await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
         var found = await db.ApiTokens
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > DateTimeOffset.UtcNow))
             .Join(db.Workspaces, t => t.WorkspaceId, w => w.Id, (t, w) => new { t.Role, w.Id, w.Name, w.TimeZone })
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (found is null)
@@ -51,6 +51,14 @@ internal sealed class ApiTokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await Results.Problem(
+            title: "This token's role may not do this: ask an Owner of the workspace for a token with the right role.",
+            statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(Context);
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -61,35 +69,20 @@ internal sealed class ApiTokenAuthenticationHandler(
     }
 }
 
-internal static class WorkspaceClaims
+public static class WorkspaceClaims
 {
     public const string Id = "sellerdesk:workspace_id";
     public const string Name = "sellerdesk:workspace";
     public const string TimeZone = "sellerdesk:time_zone";
 
+    /// <summary>The identity the current workspace's claims (and the member's role) travel in.</summary>
+    public const string AuthenticationType = "SellerDeskWorkspace";
+
+    public static WorkspaceContext? WorkspaceOrNull(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Id) is null ? null : user.Workspace();
+
     public static WorkspaceContext Workspace(this ClaimsPrincipal user) => new(
         Guid.Parse(user.FindFirstValue(Id)!, CultureInfo.InvariantCulture),
         user.FindFirstValue(Name)!,
         user.FindFirstValue(TimeZone)!);
-}
-
-internal static class AuthExtensions
-{
-    public const string ApiPolicy = "api";
-
-    public static IServiceCollection AddSellerDeskAuth(this IServiceCollection services)
-    {
-        services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
-        return services;
-    }
-
-    public static WebApplication UseSellerDeskAuth(this WebApplication app)
-    {
-        app.UseAuthentication();
-        app.UseAuthorization();
-        return app;
-    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using MudBlazor.Services;
 using SellerDesk.Web.Features.Cohorts;
 using SellerDesk.Web.Features.Common;
+using SellerDesk.Web.Features.Settings;
 using SellerDesk.Web.Features.Upload;
 
 namespace SellerDesk.Web.Components;
@@ -20,10 +21,11 @@ internal static class UiExtensions
         });
         services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(UiCulture.Configure);
-        services.AddSingleton<Features.Workspace.UiWorkspace>();
-        services.AddSingleton<ReportLoader>();
+        // Scoped: the workspace is the signed-in member's, per page connection (issue 10).
+        services.AddScoped<Features.Workspace.UiWorkspace>();
+        services.AddScoped<ReportLoader>();
         services.AddSingleton<ReportHandoff>();
-        services.AddSingleton<UploadService>();
+        services.AddScoped<UploadService>();
         services.AddSingleton<Features.Channels.ChannelNameService>();
         return services;
     }
@@ -41,7 +43,7 @@ internal static class UiExtensions
             StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
         }
 
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         // An address no page or endpoint answers shows the app's own "no such page" (still a 404); API callers keep
         // their plain answers.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
@@ -57,7 +59,8 @@ internal static class UiExtensions
         });
         app.UseAntiforgery();
         app.MapCultureSwitch();
-        app.MapCohortExport();
+        app.MapCohortExport().RequireAuthorization(Auth.Policies.Exports);
+        app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -73,6 +73,22 @@ internal sealed class DatabaseStartup(
 
         var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
         logger.LogInformation("SellerDesk is ready: open {Addresses} in a browser", string.Join(", ", addresses ?? []));
+        if (services.GetRequiredService<BootstrapOwner>().Announcement is { } owner)
+        {
+            // The console only, not the log: the generated password is shown once, to whoever started the app.
+            Console.Out.WriteLine(
+                $"""
+
+                ==================================================================
+                 SellerDesk demo is ready at {string.Join(", ", addresses ?? [])}
+                 Sign in as   {owner.Email}
+                 Password     {owner.Password}
+                 (generated now and shown only this once; change it under the
+                 account menu, top right)
+                ==================================================================
+
+                """);
+        }
     }
 
     private async Task PrepareAsync(CancellationToken cancellationToken)
@@ -87,10 +103,14 @@ internal sealed class DatabaseStartup(
         if (!string.IsNullOrWhiteSpace(workspaceName))
         {
             var workspace = await EnsureWorkspaceAsync(db, workspaceName, cancellationToken);
-            if (!string.IsNullOrWhiteSpace(token))
+            if (!string.IsNullOrWhiteSpace(token)
+                && await ApiTokens.EnsureAsync(db, workspace.Id, token, ApiRoles.Owner, "bootstrap", cancellationToken) == BootstrapTokenState.Revoked)
             {
-                await ApiTokens.EnsureAsync(db, workspace.Id, token, ApiRoles.Owner, "bootstrap", cancellationToken);
+                logger.LogWarning(
+                    "The token in Bootstrap:ApiToken was revoked by an Owner and stays revoked; set another one or make a token on the API tokens page");
             }
+
+            await services.GetRequiredService<BootstrapOwner>().EnsureAsync(workspace.Id, cancellationToken);
         }
 
         foreach (var step in services.GetServices<IStartupStep>())
@@ -134,6 +154,7 @@ internal static class DatabaseStartupExtensions
         builder.Services.AddSingleton<PullServer>();
         builder.Services.AddSingleton<IStartupStep, SchedulerStartStep>();
         builder.Services.AddSingleton<IStartupStep, DemoSeedStep>();
+        builder.Services.AddSingleton<BootstrapOwner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PullServer>());
         builder.Services.AddHostedService<DatabaseStartup>();
         return builder;

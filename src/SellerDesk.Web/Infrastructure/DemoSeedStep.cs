@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SellerDesk.Data;
+using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Sandbox;
 using SellerDesk.Ingestion.Demo;
@@ -10,12 +11,11 @@ namespace SellerDesk.Web.Infrastructure;
 
 /// <summary>
 /// With <c>Demo:Seed</c> true, fills a database that holds no ledger data yet with a year of the demo seller
-/// (ending today), in the browser's workspace. A database with data is never touched, so running twice is safe.
+/// (ending today), in the bootstrap workspace. A database with data is never touched, so running twice is safe.
 /// </summary>
 internal sealed class DemoSeedStep(
     IConfiguration configuration,
     IDbContextFactory<SellerDeskDbContext> contexts,
-    UiWorkspace uiWorkspace,
     LedgerImporter importer,
     ConnectionService connections,
     TimeProvider clock,
@@ -37,8 +37,15 @@ internal sealed class DemoSeedStep(
             }
         }
 
-        var workspace = await uiWorkspace.GetAsync(cancellationToken)
-            ?? throw new InvalidOperationException($"Workspace '{uiWorkspace.Name}' was not created at start-up.");
+        var name = configuration["Bootstrap:Workspace"] is { Length: > 0 } named ? named : UiWorkspace.DefaultName;
+        WorkspaceContext workspace;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            workspace = await db.Workspaces.Where(w => w.Name == name)
+                .Select(w => new WorkspaceContext(w.Id, w.Name, w.TimeZone))
+                .SingleOrDefaultAsync(cancellationToken)
+                ?? throw new InvalidOperationException($"Workspace '{name}' was not created at start-up.");
+        }
         var ledger = DemoSeller.Generate(workspace.Today(clock), workspace.Zone);
         var result = await importer.WriteAsync(
             workspace.Id,

@@ -29,6 +29,14 @@ public sealed class SellerDeskApp : IAsyncLifetime
 
     public string Token { get; } = "e2e-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>The Owner account made at start-up from Bootstrap:OwnerEmail/OwnerPassword.</summary>
+    public const string OwnerEmail = "owner@e2e.test";
+
+    public const string OwnerPassword = "e2e owner password 1";
+
+    /// <summary>The Owner's signed-in browser state (cookies), signed in once through the sign-in page.</summary>
+    public string OwnerState { get; private set; } = string.Empty;
+
     public TestDatabase Database { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -39,6 +47,9 @@ public sealed class SellerDeskApp : IAsyncLifetime
     public ReportApi Reports { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The app's services, for arranging accounts and workspaces a test starts from.</summary>
+    public IServiceProvider Services => _factory.Services;
 
     public async Task InitializeAsync()
     {
@@ -56,6 +67,22 @@ public sealed class SellerDeskApp : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+        OwnerState = await SignInStateAsync(OwnerEmail, OwnerPassword);
+    }
+
+    /// <summary>Signs in through the sign-in page in a context of its own and returns that context's cookies.</summary>
+    public async Task<string> SignInStateAsync(string email, string password)
+    {
+        var page = await NewPageAsync(signedIn: false);
+        try
+        {
+            await Pages.SignInPage.SignInAsync(page, email, password);
+            return await page.Context.StorageStateAsync();
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
     }
 
     /// <summary>A laptop window.</summary>
@@ -64,11 +91,15 @@ public sealed class SellerDeskApp : IAsyncLifetime
     /// <summary>A phone held upright (iPhone 12 to 15 size).</summary>
     public static ViewportSize Phone { get; } = new() { Width = 390, Height = 844 };
 
-    /// <summary>A fresh browser context (own cookies, so its own language and theme) with a page in it.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "ru-RU", ViewportSize? viewport = null, bool touch = false)
+    /// <summary>
+    /// A fresh browser context (own cookies, so its own language and theme) with a page in it, signed in as the
+    /// workspace's Owner unless <paramref name="signedIn"/> is false or another signed-in <paramref name="state"/> is given.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string locale = "ru-RU", ViewportSize? viewport = null, bool touch = false, bool signedIn = true, string? state = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            StorageState = state ?? (signedIn ? OwnerState : null),
             BaseURL = BaseAddress.ToString(),
             Locale = locale,
             ViewportSize = viewport ?? Desktop,
@@ -112,6 +143,8 @@ internal static class AppHost
             builder.UseSetting("ConnectionStrings:SellerDesk", connectionString);
             builder.UseSetting("Bootstrap:Workspace", "demo");
             builder.UseSetting("Bootstrap:ApiToken", token);
+            builder.UseSetting("Bootstrap:OwnerEmail", SellerDeskApp.OwnerEmail);
+            builder.UseSetting("Bootstrap:OwnerPassword", SellerDeskApp.OwnerPassword);
             foreach (var (key, value) in TestLedger.Settings)
             {
                 builder.UseSetting(key, value);

@@ -25,7 +25,7 @@ public class ApiHost : IAsyncLifetime
     /// <summary>The in-memory server, for requests that need a connection of their own (a remote address...).</summary>
     public Microsoft.AspNetCore.TestHost.TestServer Server => _factory.Server;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         await PrepareDatabaseAsync();

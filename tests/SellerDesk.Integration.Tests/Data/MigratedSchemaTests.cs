@@ -106,6 +106,9 @@ public sealed class MigratedSchemaTests(TestDatabase database) : IClassFixture<T
         "bigint" => "int8",
         "boolean" => "bool",
 
+        // Identity's e-mail and name columns: information_schema's udt_name has no length.
+        { } varying when varying.StartsWith("character varying", StringComparison.Ordinal) => "varchar",
+
         // Arrays: information_schema's udt_name spells text[] as _text.
         { } array when array.EndsWith("[]", StringComparison.Ordinal) => "_" + Normalize(array[..^2]),
         _ => type ?? string.Empty,

@@ -4,7 +4,7 @@ using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Web.Api;
 using SellerDesk.Web.Features.Reports;
-using SellerDesk.Web.Features.Workspace;
+using SellerDesk.Web.Auth;
 
 namespace SellerDesk.Web.Features.Cohorts;
 
@@ -18,7 +18,7 @@ public static class CohortExportEndpoint
     public const string Path = "/export/cohorts";
 
     public static IEndpointConventionBuilder MapCohortExport(this IEndpointRouteBuilder app) =>
-        app.MapGet(Path, async (HttpContext http, UiWorkspace workspaces, ReportService reports, CancellationToken ct) =>
+        app.MapGet(Path, async (HttpContext http, ReportService reports, SellerDesk.Web.Auth.AuditLog audit, CancellationToken ct) =>
         {
             var query = http.Request.Query;
             if (!ReportQuery.TryParse(query, out var request, out var problem))
@@ -45,15 +45,13 @@ public static class CohortExportEndpoint
                 return ReportQuery.BadRequest($"metric '{metricText}' is not one of margin, revenue, retention.");
             }
 
-            var workspace = await workspaces.GetAsync(ct);
-            if (workspace is null)
-            {
-                return Results.Problem(title: "SellerDesk is still starting; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
+            // The signed-in member's current workspace (the Exports policy has checked the role).
+            var workspace = http.User.Workspace();
 
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
             var result = await reports.LoadAsync(workspace, request, ct);
             var rows = result.Cohorts(filter);
+            await audit.WriteAsync(SellerDesk.Web.Auth.Actor.Of(http), workspace.Id, SellerDesk.Web.Auth.AuditActions.Export, $"cohorts {format} {metricText} {result.Period.From:yyyy-MM-dd}..{result.Period.To:yyyy-MM-dd}", ct);
             var name = string.Create(
                 CultureInfo.InvariantCulture,
                 $"cohorts_{filter.Marketplace ?? "all"}_{result.Period.From:yyyy-MM-dd}_{result.Period.To:yyyy-MM-dd}_{metricText}");

@@ -1,26 +1,24 @@
-using Microsoft.EntityFrameworkCore;
-using SellerDesk.Data;
+using Microsoft.AspNetCore.Components.Authorization;
 using SellerDesk.Data.Workspaces;
+using SellerDesk.Web.Auth;
 
 namespace SellerDesk.Web.Features.Workspace;
 
 /// <summary>
-/// The workspace the browser pages show: the one named by <c>Bootstrap:Workspace</c> (default "demo").
-/// SellerDesk v1 serves one seller per installation in the browser; the API serves any workspace by token.
+/// The workspace the browser pages work in: the signed-in member's current workspace (chosen in the header's
+/// switcher, checked against their memberships on every request, see <see cref="WorkspaceSelection"/>). One per
+/// page connection (scoped); a page never sees another workspace's data.
 /// </summary>
-public sealed class UiWorkspace(IDbContextFactory<SellerDeskDbContext> contexts, IConfiguration configuration)
+public sealed class UiWorkspace(AuthenticationStateProvider authentication)
 {
+    /// <summary>The workspace start-up makes when <c>Bootstrap:Workspace</c> names none.</summary>
     public const string DefaultName = "demo";
 
-    public string Name => configuration["Bootstrap:Workspace"] is { Length: > 0 } name ? name : DefaultName;
-
-    /// <summary>The workspace, or null when start-up has not created it yet.</summary>
+    /// <summary>The current workspace, or null when the visitor is not a member of any.</summary>
     public async Task<WorkspaceContext?> GetAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Workspaces
-            .Where(w => w.Name == Name)
-            .Select(w => new WorkspaceContext(w.Id, w.Name, w.TimeZone))
-            .SingleOrDefaultAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = await authentication.GetAuthenticationStateAsync();
+        return state.User.WorkspaceOrNull();
     }
 }
