@@ -10,7 +10,7 @@ namespace SellerDesk.Web.Auth;
 /// <summary>
 /// Accounts (ASP.NET Core Identity over the app's own DbContext) and the two ways in: the Identity cookie for pages,
 /// <c>/export/*</c> and the account endpoints, a bearer token under <c>/api</c>. The fallback policy asks for a
-/// signed-in user wherever nothing more specific (or <c>AllowAnonymous</c>) is said. See docs/decisions/0016-accounts.md.
+/// signed-in user wherever nothing more specific (or <c>AllowAnonymous</c>) is said. See docs/decisions/0015-accounts.md.
 /// </summary>
 internal static class AuthExtensions
 {
