@@ -41,6 +41,43 @@ public sealed class ResponsiveLayoutTests(SellerDeskApp app)
         (await view.SidewaysOverflowAsync()).Should().Be(0, $"{name} at {size} in {culture} fits the window");
     }
 
+    public static TheoryData<string, string, string> AccountPages()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var size in new[] { "phone", "desktop" })
+        {
+            foreach (var culture in new[] { "ru-RU", "en-US" })
+            {
+                data.Add("signin", "account/signin", size + "|" + culture);
+                data.Add("password", "account/password", size + "|" + culture);
+                data.Add("denied", "account/denied", size + "|" + culture);
+                data.Add("members", "settings/members", size + "|" + culture);
+                data.Add("tokens", "settings/tokens", size + "|" + culture);
+                data.Add("audit", "settings/audit", size + "|" + culture);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>The account and settings pages of issue 10 (sign-in anonymous, the others as the Owner), in the language asked for.</summary>
+    [Theory]
+    [MemberData(nameof(AccountPages))]
+    public async Task The_account_and_settings_pages_never_scroll_sideways(string name, string address, string where)
+    {
+        var (size, culture) = (where.Split('|')[0], where.Split('|')[1]);
+        var page = await app.NewPageAsync(
+            locale: culture, viewport: size == "phone" ? SellerDeskApp.Phone : SellerDeskApp.Desktop, signedIn: name != "signin");
+        await page.GotoAsync($"culture/set?culture={culture}&redirectUri={Uri.EscapeDataString("/" + address)}");
+        await page.Locator("h1").First.WaitForAsync();
+        page.Url.Should().Contain("/" + address, "the page opens for this visitor");
+        (await page.Locator("html").GetAttributeAsync("lang")).Should().Be(culture[..2]);
+
+        await Screenshots.SaveAsync(page, $"layout-{name}-{size}-{culture[..2]}");
+        (await page.EvaluateAsync<int>("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"))
+            .Should().Be(0, $"{name} at {size} in {culture} fits the window");
+    }
+
     [Fact]
     public async Task On_a_phone_the_navigation_folds_into_a_menu_that_opens_and_navigates()
     {
