@@ -41,10 +41,6 @@ public sealed class AuditLog(IDbContextFactory<SellerDeskDbContext> contexts, IL
     public Task WriteAsync(Actor actor, Guid workspaceId, string action, LocalText details) =>
         WriteAsync(actor, workspaceId, action, (details ?? throw new ArgumentNullException(nameof(details))).Encode(), CancellationToken.None);
 
-    /// <summary>The newest entries of the workspace, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(Guid workspaceId, int limit, CancellationToken cancellationToken) =>
-        (await ReadAsync(workspaceId, new AuditQuery(null, null, null, 0, limit), TimeZoneInfo.Utc, cancellationToken)).Entries;
-
     /// <summary>
     /// One page of the workspace's entries, newest first, of one kind (action) and between two days of
     /// <paramref name="zone"/> when asked, with how many entries match in all.
