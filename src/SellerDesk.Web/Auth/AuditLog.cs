@@ -77,4 +77,10 @@ public static class AuditActions
     public const string TokenCreated = "token-created";
     public const string TokenRevoked = "token-revoked";
     public const string Export = "export";
+    public const string PasswordResetLink = "password-reset-link";
+    public const string PasswordResetMail = "password-reset-mail";
+    public const string PasswordReset = "password-reset";
+    public const string TwoFactorEnabled = "two-factor-enabled";
+    public const string TwoFactorDisabled = "two-factor-disabled";
+    public const string RecoveryCodesRenewed = "recovery-codes-renewed";
 }
