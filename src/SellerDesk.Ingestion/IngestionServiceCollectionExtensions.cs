@@ -38,7 +38,8 @@ public static class IngestionServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddTimeProvider();
-        services.AddSingleton(sp => new CredentialProtector(CredentialProtector.CreateProvider(sp.GetRequiredService<NpgsqlDataSource>())));
+        var keyRing = KeyRingProtection.FromConfiguration(configuration);
+        services.AddSingleton(sp => new CredentialProtector(CredentialProtector.CreateProvider(sp.GetRequiredService<NpgsqlDataSource>(), keyRing)));
 
         services.AddMarketplaceHttp(configuration, WildberriesConnector.MarketplaceCode, OzonConnector.MarketplaceCode, YandexMarketConnector.MarketplaceCode);
         var sandbox = configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
