@@ -67,3 +67,7 @@ BEGIN
         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.tab, c.conname);
     END LOOP;
 END $$;
+
+-- One index less to maintain on every fact written: a source's facts are found by date (ix_order_facts_date) and the
+-- rare re-sourcing of a deleted connection's facts reads the workspace's rows.
+DROP INDEX IF EXISTS ix_order_facts_source;
