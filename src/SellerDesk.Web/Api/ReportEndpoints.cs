@@ -15,9 +15,9 @@ internal static class ReportEndpoints
     {
         var reports = group.MapGroup("/reports");
 
-        reports.MapGet("/channels", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        reports.MapGet("/channels", async (HttpContext http, ReportService service, TimeProvider clock, CancellationToken ct) =>
         {
-            if (!ReportQuery.TryParse(http.Request.Query, out var request, out var problem))
+            if (!ReportQuery.TryParse(http.Request.Query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
@@ -30,9 +30,9 @@ internal static class ReportEndpoints
             .WithPeriod()
             .Produces<ChannelsAnswer>();
 
-        reports.MapGet("/marketplaces", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        reports.MapGet("/marketplaces", async (HttpContext http, ReportService service, TimeProvider clock, CancellationToken ct) =>
         {
-            if (!ReportQuery.TryParse(http.Request.Query, out var request, out var problem))
+            if (!ReportQuery.TryParse(http.Request.Query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
@@ -45,7 +45,7 @@ internal static class ReportEndpoints
             .WithPeriod()
             .Produces<MarketplacesAnswer>();
 
-        reports.MapGet("/cohorts", async (HttpContext http, ReportService service, AuditLog audit, CancellationToken ct) =>
+        reports.MapGet("/cohorts", async (HttpContext http, ReportService service, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
         {
             var query = http.Request.Query;
             var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
@@ -58,7 +58,7 @@ internal static class ReportEndpoints
                     statusCode: StatusCodes.Status403Forbidden);
             }
 
-            if (!ReportQuery.TryParse(query, out var request, out var problem))
+            if (!ReportQuery.TryParse(query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
@@ -119,10 +119,14 @@ internal static class ReportEndpoints
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>Reads <c>from</c>, <c>to</c> and <c>as_of</c>, answering a plain 400 when they are missing or malformed.</summary>
+/// <summary>Reads <c>from</c>, <c>to</c> and <c>as_of</c>, answering a 400 when they are missing, malformed or out of bounds.</summary>
 internal static class ReportQuery
 {
-    public static bool TryParse(IQueryCollection query, out ReportRequest request, out IResult problem)
+    /// <summary>
+    /// Also refuses (400, in both languages) an <c>as_of</c> after <paramref name="today"/> (the workspace's) and a
+    /// period longer than <see cref="ReportLimits.MaxYears"/> years.
+    /// </summary>
+    public static bool TryParse(IQueryCollection query, DateOnly today, out ReportRequest request, out IResult problem)
     {
         request = null!;
         problem = null!;
@@ -136,6 +140,12 @@ internal static class ReportQuery
         if (to < from)
         {
             problem = BadRequest($"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd}).");
+            return false;
+        }
+
+        if (ReportLimits.Check(from!.Value, to!.Value, asOf, today) is { } refused)
+        {
+            problem = ApiProblems.Validation(refused.Field, refused.Error);
             return false;
         }
 

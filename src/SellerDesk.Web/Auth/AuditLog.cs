@@ -149,13 +149,20 @@ public static class AuditActions
     public const string Import = "import";
     public const string CostsUploaded = "costs-uploaded";
     public const string ChannelRenamed = "channel-renamed";
+    public const string PasswordResetLink = "password-reset-link";
+    public const string PasswordResetMail = "password-reset-mail";
+    public const string PasswordReset = "password-reset";
+    public const string TwoFactorEnabled = "two-factor-enabled";
+    public const string TwoFactorDisabled = "two-factor-disabled";
+    public const string RecoveryCodesRenewed = "recovery-codes-renewed";
 
     /// <summary>Every kind, in the order the audit page's filter lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, LockedOut, SignOut, PasswordChanged, FirstAccount, MemberJoined, MemberRoleChanged, MemberRemoved,
         InvitationCreated, InvitationRevoked, TokenCreated, TokenRevoked, Export, ConnectionCreated, ConnectionDeleted,
-        CredentialsReplaced, ScheduleChanged, PullStarted, Import, CostsUploaded, ChannelRenamed,
+        CredentialsReplaced, ScheduleChanged, PullStarted, Import, CostsUploaded, ChannelRenamed, PasswordResetLink,
+        PasswordResetMail, PasswordReset, TwoFactorEnabled, TwoFactorDisabled, RecoveryCodesRenewed,
     ];
 }
 

@@ -18,10 +18,10 @@ public static class CohortExportEndpoint
     public const string Path = "/export/cohorts";
 
     public static IEndpointConventionBuilder MapCohortExport(this IEndpointRouteBuilder app) =>
-        app.MapGet(Path, async (HttpContext http, ReportService reports, SellerDesk.Web.Auth.AuditLog audit, CancellationToken ct) =>
+        app.MapGet(Path, async (HttpContext http, ReportService reports, SellerDesk.Web.Auth.AuditLog audit, TimeProvider clock, CancellationToken ct) =>
         {
             var query = http.Request.Query;
-            if (!ReportQuery.TryParse(query, out var request, out var problem))
+            if (!ReportQuery.TryParse(query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
