@@ -54,6 +54,7 @@ public sealed class ResponsiveLayoutTests(SellerDeskApp app)
                 data.Add("members", "settings/members", size + "|" + culture);
                 data.Add("tokens", "settings/tokens", size + "|" + culture);
                 data.Add("audit", "settings/audit", size + "|" + culture);
+                data.Add("jobs", "ops/jobs", size + "|" + culture);
             }
         }
 
