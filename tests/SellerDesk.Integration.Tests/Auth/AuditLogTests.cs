@@ -155,6 +155,38 @@ public sealed class AuditLogTests(AuditLogTests.AuditHost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_retry_refused_by_the_one_queued_run_guard_queues_nothing_and_leaves_no_entry()
+    {
+        var connections = host.Services.GetRequiredService<ConnectionService>();
+        var created = await connections.CreateAsync(host.WorkspaceId, new NewConnection("sandbox", "Audit shop guard", new Dictionary<string, string> { ["seed"] = "904" }, null)
+        {
+            Schedule = new PullSchedule(null, 14, false),
+            BackfillDays = 0,
+        }, default);
+        var failed = Guid.NewGuid();
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<SellerDeskDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO pull_runs (id, workspace_id, connection_id, trigger, status, period_from, period_to, error) VALUES ({0}, {1}, {2}, 'api', 'failed', '2026-01-10', '2026-01-12', 'boom'), ({3}, {1}, {2}, 'manual', 'queued', '2026-01-13', '2026-01-14', NULL)",
+                [failed, host.WorkspaceId, created.Id, Guid.NewGuid()]);
+        }
+
+        var before = await CountAsync();
+        var runsBefore = (await connections.RunsAsync(host.WorkspaceId, created.Id, 50, default)).Count;
+        var actions = host.Services.GetRequiredService<AuditedActions>();
+
+        var me = Actor.Of(await host.MemberAsync(WorkspaceRoles.Ops), "198.51.100.24");
+        var retry = () => actions.RetryAsync(me, host.WorkspaceId, failed, default);
+
+        (await retry.Should().ThrowAsync<ConnectionValidationException>()).Which.Texts.Values.SelectMany(t => t).Should().Contain(t => t.Ru.Contains("уже ждёт запуска"));
+        (await CountAsync()).Should().Be(before);
+        (await connections.RunsAsync(host.WorkspaceId, created.Id, 50, default)).Should().HaveCount(runsBefore);
+
+        // A run of another workspace, or one that has not failed, is not retried at all.
+        (await actions.RetryAsync(Actor.App, Guid.NewGuid(), failed, default)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Another_workspaces_entries_never_show_on_the_page_or_in_the_export()
     {
         using var other = host.CreateClient(host.OtherToken);
