@@ -51,7 +51,7 @@ public static class CohortExportEndpoint
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
             var result = await reports.LoadAsync(workspace, request, ct);
             var rows = result.Cohorts(filter);
-            await audit.WriteAsync(SellerDesk.Web.Auth.Actor.Of(http), workspace.Id, SellerDesk.Web.Auth.AuditActions.Export, $"cohorts {format} {metricText} {result.Period.From:yyyy-MM-dd}..{result.Period.To:yyyy-MM-dd}", ct);
+            await audit.WriteAsync(SellerDesk.Web.Auth.Actor.Of(http), workspace.Id, SellerDesk.Web.Auth.AuditActions.Export, AuditTexts.CohortExport(format, metricText, result.Period.From, result.Period.To));
             var name = string.Create(
                 CultureInfo.InvariantCulture,
                 $"cohorts_{filter.Marketplace ?? "all"}_{result.Period.From:yyyy-MM-dd}_{result.Period.To:yyyy-MM-dd}_{metricText}");
