@@ -18,6 +18,20 @@ fi
 
 sellerdesk_ensure_postgres
 
+# The certificate that encrypts the key ring protecting marketplace credentials: made once, owner-only, outside the
+# database (docs/decisions/0019-hardening.md). Give your own with DataProtection__CertificatePath/__CertificatePassword.
+if [ -z "${DataProtection__CertificatePath:-}" ]; then
+  keys="${SELLERDESK_SECRETS_DIR:-${HOME:-/root}/.config/sellerdesk}"
+  if [ ! -s "$keys/dataprotection.password" ]; then
+    ( umask 077 && mkdir -p "$keys" && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$keys/dataprotection.password" )
+  fi
+  bash scripts/make-key-certificate.sh "$keys/dataprotection.pfx" "$(cat "$keys/dataprotection.password")"
+  export DataProtection__CertificatePath="$keys/dataprotection.pfx"
+  DataProtection__CertificatePassword="$(cat "$keys/dataprotection.password")"
+  export DataProtection__CertificatePassword
+  _sd_log "Credential keys are encrypted with $DataProtection__CertificatePath: back it up (with $keys/dataprotection.password) apart from the database."
+fi
+
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 export Demo__Seed="${Demo__Seed:-true}"

@@ -93,28 +93,55 @@ sellerdesk_ensure_postgres() {
     sleep 1
   done
 
-  # 6. Role and database, idempotently. CREATE DATABASE cannot run inside DO, hence \gexec.
-  _sd_as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$port" -d postgres >/dev/null <<'SQL' || { _sd_die "could not create role/database sellerdesk"; return 1; }
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sellerdesk') THEN
-    CREATE ROLE sellerdesk LOGIN CREATEDB PASSWORD 'sellerdesk';
-  ELSE
-    ALTER ROLE sellerdesk LOGIN CREATEDB PASSWORD 'sellerdesk';
-  END IF;
-END
-$$;
+  # 6. Role and database, idempotently. The role's password is made once (random) and kept in a file readable by
+  #    this user only; it is never reset on a later run, unless the stored one no longer logs in. Installs made
+  #    before (role password 'sellerdesk') keep working, with a warning. CREATE DATABASE cannot run inside DO.
+  local secrets="${SELLERDESK_SECRETS_DIR:-${HOME:-/root}/.config/sellerdesk}" password="" role_exists
+  local password_file="$secrets/db-password"
+  role_exists="$(_sd_as_postgres psql -X -q -At -p "$port" -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = 'sellerdesk'")" \
+    || { _sd_die "could not query PostgreSQL roles"; return 1; }
+  if [ -s "$password_file" ]; then
+    password="$(cat "$password_file")"
+  fi
+  _sd_login() { PGPASSWORD="$1" PGCONNECT_TIMEOUT=5 psql -X -q -At -h 127.0.0.1 -p "$port" -U sellerdesk -d postgres -c 'select 1' >/dev/null 2>&1; }
+  if [ "$role_exists" = 1 ] && [ -n "$password" ] && _sd_login "$password"; then
+    :
+  elif [ "$role_exists" = 1 ] && _sd_login sellerdesk; then
+    password=sellerdesk
+    _sd_log "WARNING: the database role 'sellerdesk' still has the old well-known password. To replace it with a random one:"
+    _sd_log "  rm -f '$password_file' && SELLERDESK_ROTATE_DB_PASSWORD=1 bash scripts/run.sh  (stop running apps first)"
+  else
+    :
+  fi
+  if [ "$password" = sellerdesk ] && [ "${SELLERDESK_ROTATE_DB_PASSWORD:-}" = 1 ]; then
+    password=""
+  fi
+  if [ -z "$password" ] || ! { [ "$role_exists" = 1 ] && _sd_login "$password"; }; then
+    password="$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')"
+    ( umask 077 && mkdir -p "$secrets" && printf '%s' "$password" >"$password_file.tmp" && mv "$password_file.tmp" "$password_file" ) \
+      || { _sd_die "could not write $password_file"; return 1; }
+    if [ "$role_exists" = 1 ]; then
+      _sd_log "Setting a new random password for the database role 'sellerdesk' (the stored one was missing or no longer valid)."
+    fi
+    _sd_as_postgres psql -X -q -v ON_ERROR_STOP=1 -v pw="$password" -p "$port" -d postgres >/dev/null <<'SQL' || { _sd_die "could not create role sellerdesk"; return 1; }
+SELECT CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = 'sellerdesk')
+            THEN format('ALTER ROLE sellerdesk LOGIN CREATEDB PASSWORD %L', :'pw')
+            ELSE format('CREATE ROLE sellerdesk LOGIN CREATEDB PASSWORD %L', :'pw') END
+\gexec
+SQL
+  fi
+  _sd_as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$port" -d postgres >/dev/null <<'SQL' || { _sd_die "could not create database sellerdesk"; return 1; }
 SELECT 'CREATE DATABASE sellerdesk OWNER sellerdesk'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'sellerdesk')
 \gexec
 SQL
 
   # 7. Prove password login over TCP works (Debian's pg_hba: scram-sha-256 for host lines).
-  PGPASSWORD=sellerdesk PGCONNECT_TIMEOUT=5 psql -X -q -At -h 127.0.0.1 -p "$port" -U sellerdesk -d sellerdesk \
+  PGPASSWORD="$password" PGCONNECT_TIMEOUT=5 psql -X -q -At -h 127.0.0.1 -p "$port" -U sellerdesk -d sellerdesk \
     -c 'select 1' >/dev/null \
     || { _sd_die "cannot log in as sellerdesk@127.0.0.1:$port with a password (check pg_hba.conf)"; return 1; }
 
   # The database is on this machine (loopback): TLS would only cost CPU on both sides, so it is off.
-  export ConnectionStrings__SellerDesk="Host=127.0.0.1;Port=$port;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk;SSL Mode=Disable"
+  export ConnectionStrings__SellerDesk="Host=127.0.0.1;Port=$port;Database=sellerdesk;Username=sellerdesk;Password=$password;SSL Mode=Disable"
   _sd_log "PostgreSQL $ver/$name ready on 127.0.0.1:$port (database sellerdesk)."
 }

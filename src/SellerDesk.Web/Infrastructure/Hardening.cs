@@ -71,6 +71,8 @@ internal sealed class SecurityHeaders(RequestDelegate next)
     /// <summary>The key under which the request's CSP nonce is kept in <see cref="HttpContext.Items"/>.</summary>
     public const string NonceKey = "sellerdesk:csp-nonce";
 
+    private const string ApiReferencePath = SellerDesk.Web.Api.ApiDocs.ReferencePath;
+
     public static string? NonceOf(HttpContext? context) => context?.Items[NonceKey] as string;
 
     public Task InvokeAsync(HttpContext context)
@@ -83,9 +85,13 @@ internal sealed class SecurityHeaders(RequestDelegate next)
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             headers.XFrameOptions = "DENY";
+            // The API reference page (Scalar, /api/docs) starts with an inline script and uses eval; it shows no data.
+            var scripts = context.Request.Path.StartsWithSegments(ApiReferencePath, StringComparison.OrdinalIgnoreCase)
+                ? "'self' 'unsafe-inline' 'unsafe-eval'"
+                : $"'self' 'nonce-{nonce}'";
             headers.ContentSecurityPolicy =
                 "default-src 'self'; " +
-                $"script-src 'self' 'nonce-{nonce}'; " +
+                $"script-src {scripts}; " +
                 "style-src 'self' 'unsafe-inline'; " +
                 "img-src 'self' data:; " +
                 "font-src 'self' data:; " +

@@ -25,7 +25,7 @@ public sealed class RateLimitSettings
 {
     public const string Section = "RateLimits";
 
-    /// <summary>Sign-in form posts per client address and e-mail.</summary>
+    /// <summary>Sign-in form posts (sign-in, two-step code, forgotten password) per client address, page and e-mail (or account).</summary>
     public RateLimit SignIn { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
 
     /// <summary>API requests refused for a bad or missing token (401) per client address, before it is shut out.</summary>
@@ -63,7 +63,12 @@ public static class RateLimits
             var email = context.Request.HasFormContentType
                 ? context.Request.Form.FirstOrDefault(f => f.Key.EndsWith("Email", StringComparison.OrdinalIgnoreCase)).Value.ToString()
                 : string.Empty;
-            var key = $"{Address(context)}|{email.Trim().ToUpperInvariant()}";
+            // A step without an e-mail (the two-step code) is keyed by the account waiting for it: Identity's
+            // two-factor cookie names it. The path keeps each step's count apart.
+            var who = email.Length > 0
+                ? email.Trim().ToUpperInvariant()
+                : context.Request.Cookies[".AspNetCore." + Microsoft.AspNetCore.Identity.IdentityConstants.TwoFactorUserIdScheme] ?? string.Empty;
+            var key = $"{Address(context)}|{context.Request.Path}|{who}";
             return Fixed(key, Settings(context).SignIn);
         });
 
