@@ -6,6 +6,11 @@ CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadGenerator.ServeAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "fake-wb")
 {
     return await FakeWildberriesProcess.ServeAsync(args);

@@ -53,9 +53,16 @@ public static class OrderFactStore
                 orders.Select(o => o.OrderId).ToArray());
 
     /// <summary>
-    /// Computes the facts of the marked orders and of their customers again and writes them; returns how many orders
-    /// were marked. Nothing marked: nothing done.
+    /// Computes the facts of the marked orders and of their customers again, writes them, and sums the report rollups
+    /// of every (marketplace, local date) whose facts changed again (migration 0015, decision 0016); returns how many
+    /// orders were marked. Nothing marked: nothing done.
     /// </summary>
+    /// <remarks>
+    /// Every step is set-based and proportional to the marked orders: the marked orders are numbered by customer, so
+    /// each part of <see cref="PartSize"/> customers is read through the ledger's keys (nested loops on, whatever the
+    /// writer set for its merge: a hash join per part would scan the whole ledger once per part), computed in C# and
+    /// written by binary COPY; the customers' second pass and the rollups touch only the customers and days concerned.
+    /// </remarks>
     public static async Task<long> RefreshAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -67,81 +74,164 @@ public static class OrderFactStore
             }
         }
 
+        // Bulk writes turn nested loops off for their merge (LedgerImporter); the parts below need index lookups.
+        string nestloop;
+        await using (var setting = new NpgsqlCommand("SELECT current_setting('enable_nestloop')", connection))
+        {
+            nestloop = (string)(await setting.ExecuteScalarAsync(ct))!;
+        }
+
+        await ExecuteAsync(connection, "SET LOCAL enable_nestloop = on", ct);
         var zone = await ZoneAsync(connection, workspaceId, ct);
-        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.fact_orders, pg_temp.fact_customers", ct);
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.fact_orders, pg_temp.fact_customers, pg_temp.fact_days", ct);
+        await ExecuteAsync(connection, "ANALYZE fact_marked", ct);
+
+        // The marked orders numbered by customer (n), so that a part holds whole customers: a customer's first order
+        // is then known within the part, and the second pass seldom has anything to change. An order without a buyer
+        // id is its own customer.
         await ExecuteAsync(
             connection,
             """
             CREATE TEMP TABLE fact_orders ON COMMIT DROP AS
-            SELECT row_number() OVER (ORDER BY marketplace, order_id) AS n, marketplace, order_id
-            FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS d
+            SELECT dense_rank() OVER (ORDER BY o.marketplace, o.customer_key) AS n, o.marketplace, o.order_id
+            FROM (
+                SELECT d.marketplace, d.order_id, coalesce(nullif(max(s.customer_id), ''), d.order_id) AS customer_key
+                FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS d
+                LEFT JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = d.marketplace AND s.order_id = d.order_id
+                GROUP BY d.marketplace, d.order_id
+            ) AS o
             """,
-            ct);
+            ct,
+            workspaceId);
         await ExecuteAsync(connection, "DROP TABLE fact_marked", ct);
         await ExecuteAsync(connection, "CREATE INDEX ON fact_orders (n)", ct);
         await ExecuteAsync(connection, "ANALYZE fact_orders", ct);
-        var marked = await ScalarAsync(connection, "SELECT count(*) FROM fact_orders", ct);
+        var (marked, parts) = await CountAsync(connection, "SELECT count(*), coalesce(max(n), 0) FROM fact_orders", ct);
         if (marked == 0)
         {
+            await RestoreAsync(connection, nestloop, ct);
             return 0;
         }
 
-        // The customers the orders had: their other orders' customer facts may change when these go or move.
+        // The customers and the days the orders had and have: their other orders' customer facts, and those days'
+        // rollups, may change.
         await ExecuteAsync(
             connection,
-            "CREATE TEMP TABLE fact_customers (marketplace text NOT NULL, customer_id text NOT NULL, PRIMARY KEY (marketplace, customer_id)) ON COMMIT DROP",
+            "CREATE TEMP TABLE fact_customers (marketplace text NOT NULL, customer_id text NOT NULL) ON COMMIT DROP",
             ct);
+        await ExecuteAsync(connection, "CREATE TEMP TABLE fact_days (marketplace text NOT NULL, local_date date NOT NULL) ON COMMIT DROP", ct);
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM order_return_facts AS r USING fact_orders AS k
+            WHERE r.workspace_id = $1 AND r.marketplace = k.marketplace AND r.order_id = k.order_id
+            """,
+            ct,
+            workspaceId);
         await ExecuteAsync(
             connection,
             """
             WITH gone AS (
                 DELETE FROM order_facts AS f USING fact_orders AS k
                 WHERE f.workspace_id = $1 AND f.marketplace = k.marketplace AND f.order_id = k.order_id
-                RETURNING f.marketplace, f.customer_id)
+                RETURNING f.marketplace, f.customer_id, f.local_date),
+            days AS (INSERT INTO fact_days SELECT DISTINCT marketplace, local_date FROM gone)
             INSERT INTO fact_customers SELECT DISTINCT marketplace, customer_id FROM gone WHERE customer_id IS NOT NULL
-            ON CONFLICT DO NOTHING
             """,
             ct,
             workspaceId);
 
         var costs = await CostsAsync(connection, workspaceId, ct);
-        for (long from = 0; from < marked; from += PartSize)
+        for (long from = 0; from < parts; from += PartSize)
         {
             await WriteOrdersAsync(connection, workspaceId, zone, costs, from, from + PartSize, ct);
         }
 
-        // The customers the orders have now.
-        await ExecuteAsync(
-            connection,
-            """
-            INSERT INTO fact_customers
-            SELECT DISTINCT f.marketplace, f.customer_id FROM order_facts AS f JOIN fact_orders AS k
-                ON f.workspace_id = $1 AND f.marketplace = k.marketplace AND f.order_id = k.order_id
-            WHERE f.customer_id IS NOT NULL
-            ON CONFLICT DO NOTHING
-            """,
-            ct,
-            workspaceId);
         await ExecuteAsync(connection, "DROP TABLE fact_orders", ct);
         await ExecuteAsync(
             connection,
             """
             CREATE TEMP TABLE fact_customer_parts ON COMMIT DROP AS
-            SELECT row_number() OVER () AS n, marketplace, customer_id FROM fact_customers
+            SELECT row_number() OVER () AS n, marketplace, customer_id FROM (SELECT DISTINCT marketplace, customer_id FROM fact_customers) AS c
             """,
             ct);
         await ExecuteAsync(connection, "DROP TABLE fact_customers", ct);
         await ExecuteAsync(connection, "CREATE INDEX ON fact_customer_parts (n)", ct);
         await ExecuteAsync(connection, "ANALYZE fact_customer_parts", ct);
-        var customers = await ScalarAsync(connection, "SELECT count(*) FROM fact_customer_parts", ct);
+        var (customers, _) = await CountAsync(connection, "SELECT count(*), 0::bigint FROM fact_customer_parts", ct);
         for (long from = 0; from < customers; from += PartSize)
         {
             await WriteCustomersAsync(connection, workspaceId, from, from + PartSize, ct);
         }
 
         await ExecuteAsync(connection, "DROP TABLE fact_customer_parts", ct);
+        await RollUpAsync(connection, workspaceId, ct);
+        await RestoreAsync(connection, nestloop, ct);
         return marked;
     }
+
+    /// <summary>
+    /// Sums <c>report_days</c> and <c>report_day_returns</c> again for every (marketplace, local date) in
+    /// <c>fact_days</c>, from the stored facts of those days (metrics.md holds no formula here: sums and counts).
+    /// </summary>
+    private static async Task RollUpAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
+    {
+        await ExecuteAsync(
+            connection,
+            "CREATE TEMP TABLE fact_day_set ON COMMIT DROP AS SELECT DISTINCT marketplace, local_date FROM fact_days",
+            ct);
+        await ExecuteAsync(connection, "DROP TABLE fact_days", ct);
+        await ExecuteAsync(connection, "ANALYZE fact_day_set", ct);
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM report_days AS d USING fact_day_set AS t
+            WHERE d.workspace_id = $1 AND d.marketplace = t.marketplace AND d.local_date = t.local_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM report_day_returns AS d USING fact_day_set AS t
+            WHERE d.workspace_id = $1 AND d.marketplace = t.marketplace AND d.local_date = t.local_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(connection, RollUpDaysSql, ct, workspaceId);
+        await ExecuteAsync(connection, RollUpReturnsSql, ct, workspaceId);
+        await ExecuteAsync(connection, "DROP TABLE fact_day_set", ct);
+    }
+
+    /// <summary>The rollup rows of the days in <c>fact_day_set</c> (all days when the set is the workspace's), from order_facts ($1 workspace).</summary>
+    internal const string RollUpDaysSql = """
+        INSERT INTO report_days (workspace_id, marketplace, local_date, first_date, acquisition_channel, orders,
+                                 revenue, net_revenue, margin, return_loss, units, cogs_missing,
+                                 new_customers, new_identified, first_margin, active)
+        SELECT $1, f.marketplace, f.local_date, f.first_date, f.acquisition_channel, count(*),
+               sum(f.revenue), sum(f.net_revenue), sum(f.margin), sum(f.return_loss), sum(f.units), sum(f.cogs_missing),
+               count(*) FILTER (WHERE f.is_first), count(*) FILTER (WHERE f.is_first AND f.identified),
+               coalesce(sum(f.margin) FILTER (WHERE f.is_first), 0), count(*) FILTER (WHERE f.first_in_month)
+        FROM fact_day_set AS t
+        JOIN order_facts AS f ON f.workspace_id = $1 AND f.marketplace = t.marketplace AND f.local_date = t.local_date
+        GROUP BY f.marketplace, f.local_date, f.first_date, f.acquisition_channel
+        """;
+
+    /// <summary>The return rollup rows of the orders of the days in <c>fact_day_set</c> ($1 workspace).</summary>
+    internal const string RollUpReturnsSql = """
+        INSERT INTO report_day_returns (workspace_id, marketplace, local_date, first_date, acquisition_channel, return_date,
+                                        net_revenue, margin, return_loss, returned_units, first_margin)
+        SELECT $1, f.marketplace, f.local_date, f.first_date, f.acquisition_channel, r.return_date,
+               sum(r.net_revenue), sum(r.margin), sum(r.return_loss), sum(r.returned_units),
+               coalesce(sum(r.margin) FILTER (WHERE f.is_first), 0)
+        FROM fact_day_set AS t
+        JOIN order_facts AS f ON f.workspace_id = $1 AND f.marketplace = t.marketplace AND f.local_date = t.local_date
+        JOIN order_return_facts AS r ON r.workspace_id = $1 AND r.marketplace = f.marketplace AND r.order_id = f.order_id
+        GROUP BY f.marketplace, f.local_date, f.first_date, f.acquisition_channel, r.return_date
+        """;
+
+    private static async Task RestoreAsync(NpgsqlConnection connection, string nestloop, CancellationToken ct) =>
+        await ExecuteAsync(connection, "SELECT set_config('enable_nestloop', $1, true)", ct, nestloop);
 
     /// <summary>
     /// Computes every order's facts of the workspaces listed in <c>order_facts_pending</c> (ledgers written before
@@ -234,6 +324,7 @@ public static class OrderFactStore
         // the customers with a buyer id are computed again afterwards from all their orders.
         var customers = StoredOrderFacts.Customers(facts.Select(f => f.Order)).ToDictionary(c => (c.Marketplace, c.OrderId));
 
+        // Synchronous writes into the COPY buffer: one awaited call per field cost more than computing the facts.
         await using (var copy = await connection.BeginBinaryImportAsync(
             """
             COPY order_facts (workspace_id, marketplace, order_id, source, ordered_at, local_date, customer_id, channel,
@@ -247,35 +338,63 @@ public static class OrderFactStore
             {
                 var order = fact.Order;
                 var alone = customers[(order.Marketplace, order.OrderId)];
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(order.Marketplace, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(order.OrderId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(sources[(order.Marketplace, order.OrderId)], NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(order.OrderedAt, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(order.LocalDate, NpgsqlDbType.Date, ct);
+                copy.StartRow();
+                copy.Write(workspaceId, NpgsqlDbType.Uuid);
+                copy.Write(order.Marketplace, NpgsqlDbType.Text);
+                copy.Write(order.OrderId, NpgsqlDbType.Text);
+                copy.Write(sources[(order.Marketplace, order.OrderId)], NpgsqlDbType.Uuid);
+                copy.Write(order.OrderedAt, NpgsqlDbType.TimestampTz);
+                copy.Write(order.LocalDate, NpgsqlDbType.Date);
                 if (order.CustomerId is null)
                 {
-                    await copy.WriteNullAsync(ct);
+                    copy.WriteNull();
                 }
                 else
                 {
-                    await copy.WriteAsync(order.CustomerId, NpgsqlDbType.Text, ct);
+                    copy.Write(order.CustomerId, NpgsqlDbType.Text);
                 }
 
-                await copy.WriteAsync(order.Channel, NpgsqlDbType.Text, ct);
+                copy.Write(order.Channel, NpgsqlDbType.Text);
                 var sale = StoredOrderFacts.Of(order, fact.Sale);
-                await copy.WriteAsync(Round(sale.Revenue), NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(Round(sale.NetRevenue), NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(Round(sale.ContributionMargin), NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(Round(sale.ReturnLoss), NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(sale.Quantity, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(sale.CogsMissingLines, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(alone.IsFirstOrder, NpgsqlDbType.Boolean, ct);
-                await copy.WriteAsync(alone.FirstInMonth, NpgsqlDbType.Boolean, ct);
-                await copy.WriteAsync(alone.FirstOrderDate, NpgsqlDbType.Date, ct);
-                await copy.WriteAsync(alone.AcquisitionChannel, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(alone.Identified, NpgsqlDbType.Boolean, ct);
+                copy.Write(Round(sale.Revenue), NpgsqlDbType.Numeric);
+                copy.Write(Round(sale.NetRevenue), NpgsqlDbType.Numeric);
+                copy.Write(Round(sale.ContributionMargin), NpgsqlDbType.Numeric);
+                copy.Write(Round(sale.ReturnLoss), NpgsqlDbType.Numeric);
+                copy.Write(sale.Quantity, NpgsqlDbType.Integer);
+                copy.Write(sale.CogsMissingLines, NpgsqlDbType.Integer);
+                copy.Write(alone.IsFirstOrder, NpgsqlDbType.Boolean);
+                copy.Write(alone.FirstInMonth, NpgsqlDbType.Boolean);
+                copy.Write(alone.FirstOrderDate, NpgsqlDbType.Date);
+                copy.Write(alone.AcquisitionChannel, NpgsqlDbType.Text);
+                copy.Write(alone.Identified, NpgsqlDbType.Boolean);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        // The customers (with a buyer id) and the days the part's orders have now, for the second pass and the rollups.
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY fact_customers (marketplace, customer_id) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (marketplace, customerId) in facts
+                .Where(f => f.Order.CustomerId is not null)
+                .Select(f => (f.Order.Marketplace, f.Order.CustomerId!))
+                .Distinct())
+            {
+                copy.StartRow();
+                copy.Write(marketplace, NpgsqlDbType.Text);
+                copy.Write(customerId, NpgsqlDbType.Text);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY fact_days (marketplace, local_date) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (marketplace, date) in facts.Select(f => (f.Order.Marketplace, f.Order.LocalDate)).Distinct())
+            {
+                copy.StartRow();
+                copy.Write(marketplace, NpgsqlDbType.Text);
+                copy.Write(date, NpgsqlDbType.Date);
             }
 
             await copy.CompleteAsync(ct);
@@ -298,15 +417,15 @@ public static class OrderFactStore
                 foreach (var effect in fact.Returns)
                 {
                     var figures = StoredOrderFacts.Of(fact.Order, effect.Effect);
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(workspaceId, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(fact.Order.Marketplace, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(fact.Order.OrderId, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(effect.Date, NpgsqlDbType.Date, ct);
-                    await copy.WriteAsync(Round(figures.NetRevenue), NpgsqlDbType.Numeric, ct);
-                    await copy.WriteAsync(Round(figures.ContributionMargin), NpgsqlDbType.Numeric, ct);
-                    await copy.WriteAsync(Round(figures.ReturnLoss), NpgsqlDbType.Numeric, ct);
-                    await copy.WriteAsync(figures.ReturnedUnits, NpgsqlDbType.Integer, ct);
+                    copy.StartRow();
+                    copy.Write(workspaceId, NpgsqlDbType.Uuid);
+                    copy.Write(fact.Order.Marketplace, NpgsqlDbType.Text);
+                    copy.Write(fact.Order.OrderId, NpgsqlDbType.Text);
+                    copy.Write(effect.Date, NpgsqlDbType.Date);
+                    copy.Write(Round(figures.NetRevenue), NpgsqlDbType.Numeric);
+                    copy.Write(Round(figures.ContributionMargin), NpgsqlDbType.Numeric);
+                    copy.Write(Round(figures.ReturnLoss), NpgsqlDbType.Numeric);
+                    copy.Write(figures.ReturnedUnits, NpgsqlDbType.Integer);
                 }
             }
 
@@ -364,14 +483,14 @@ public static class OrderFactStore
         {
             foreach (var c in changed)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(c.Marketplace, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(c.OrderId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(c.IsFirstOrder, NpgsqlDbType.Boolean, ct);
-                await copy.WriteAsync(c.FirstInMonth, NpgsqlDbType.Boolean, ct);
-                await copy.WriteAsync(c.FirstOrderDate, NpgsqlDbType.Date, ct);
-                await copy.WriteAsync(c.AcquisitionChannel, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(c.Identified, NpgsqlDbType.Boolean, ct);
+                copy.StartRow();
+                copy.Write(c.Marketplace, NpgsqlDbType.Text);
+                copy.Write(c.OrderId, NpgsqlDbType.Text);
+                copy.Write(c.IsFirstOrder, NpgsqlDbType.Boolean);
+                copy.Write(c.FirstInMonth, NpgsqlDbType.Boolean);
+                copy.Write(c.FirstOrderDate, NpgsqlDbType.Date);
+                copy.Write(c.AcquisitionChannel, NpgsqlDbType.Text);
+                copy.Write(c.Identified, NpgsqlDbType.Boolean);
             }
 
             await copy.CompleteAsync(ct);
@@ -380,11 +499,14 @@ public static class OrderFactStore
         await ExecuteAsync(
             connection,
             """
-            UPDATE order_facts AS f
-            SET is_first = c.is_first, first_in_month = c.first_in_month, first_date = c.first_date,
-                acquisition_channel = c.acquisition_channel, identified = c.identified
-            FROM fact_customer_rows AS c
-            WHERE f.workspace_id = $1 AND f.marketplace = c.marketplace AND f.order_id = c.order_id
+            WITH changed AS (
+                UPDATE order_facts AS f
+                SET is_first = c.is_first, first_in_month = c.first_in_month, first_date = c.first_date,
+                    acquisition_channel = c.acquisition_channel, identified = c.identified
+                FROM fact_customer_rows AS c
+                WHERE f.workspace_id = $1 AND f.marketplace = c.marketplace AND f.order_id = c.order_id
+                RETURNING f.marketplace, f.local_date)
+            INSERT INTO fact_days SELECT DISTINCT marketplace, local_date FROM changed
             """,
             ct,
             workspaceId);
@@ -421,10 +543,12 @@ public static class OrderFactStore
         command.Parameters.Add(new NpgsqlParameter { Value = to });
     }
 
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    private static async Task<(long, long)> CountAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)

@@ -14,29 +14,23 @@ namespace SellerDesk.Data.Reports;
 /// </summary>
 public sealed class ReportQueries(NpgsqlDataSource dataSource)
 {
-    // $1 workspace, $2 as_of; {source} narrows to one source ($3). The sale side of the orders and the return effects
-    // dated up to as_of are summed separately by the same keys, then together.
-    private const string OrderDaysTemplate = """
+    // $1 workspace, $2 as_of. The rollups of the stored facts (migration 0015, decision 0016), one row per
+    // (marketplace, order date, first-order date, acquisition channel) and its return effects per return date: the
+    // orders up to as_of and the effects dated up to it, summed by the same keys. Rows in proportion to days and
+    // cohorts, not to orders; as_of only filters.
+    private const string OrderDaysSql = """
         WITH parts AS (
             SELECT marketplace, local_date, first_date, acquisition_channel,
-                   sum(revenue) AS revenue, sum(net_revenue) AS net_revenue, sum(margin) AS margin,
-                   sum(return_loss) AS return_loss, sum(units) AS units, 0::bigint AS returned_units,
-                   sum(cogs_missing) AS cogs_missing,
-                   count(*) FILTER (WHERE is_first) AS new_customers,
-                   count(*) FILTER (WHERE is_first AND identified) AS new_identified,
-                   coalesce(sum(margin) FILTER (WHERE is_first), 0) AS first_margin,
-                   count(*) FILTER (WHERE first_in_month) AS active
-            FROM order_facts
-            WHERE workspace_id = $1 AND local_date <= $2{source}
-            GROUP BY marketplace, local_date, first_date, acquisition_channel
+                   revenue, net_revenue, margin, return_loss, units, 0::bigint AS returned_units, cogs_missing,
+                   new_customers, new_identified, first_margin, active
+            FROM report_days
+            WHERE workspace_id = $1 AND local_date <= $2
             UNION ALL
-            SELECT f.marketplace, f.local_date, f.first_date, f.acquisition_channel,
-                   0, sum(r.net_revenue), sum(r.margin), sum(r.return_loss), 0, sum(r.returned_units), 0, 0, 0,
-                   coalesce(sum(r.margin) FILTER (WHERE f.is_first), 0), 0
-            FROM order_return_facts AS r
-            JOIN order_facts AS f ON f.workspace_id = r.workspace_id AND f.marketplace = r.marketplace AND f.order_id = r.order_id
-            WHERE r.workspace_id = $1 AND r.return_date <= $2 AND f.local_date <= $2{fsource}
-            GROUP BY f.marketplace, f.local_date, f.first_date, f.acquisition_channel
+            SELECT marketplace, local_date, first_date, acquisition_channel,
+                   0, sum(net_revenue), sum(margin), sum(return_loss), 0, sum(returned_units), 0, 0, 0, sum(first_margin), 0
+            FROM report_day_returns
+            WHERE workspace_id = $1 AND return_date <= $2 AND local_date <= $2
+            GROUP BY marketplace, local_date, first_date, acquisition_channel
         )
         SELECT marketplace, local_date, first_date, acquisition_channel,
                sum(revenue), sum(net_revenue), sum(margin), sum(return_loss),
@@ -45,8 +39,6 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         FROM parts
         GROUP BY marketplace, local_date, first_date, acquisition_channel
         """;
-
-    private static readonly string OrderDaysSql = OrderDaysTemplate.Replace("{source}", "", StringComparison.Ordinal).Replace("{fsource}", "", StringComparison.Ordinal);
 
     // Each order with its return effects dated up to as_of ($2), of one source ($3) or all.
     private const string OrderFactsTemplate = """
@@ -140,9 +132,9 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         var days = new List<OrderDay>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var settings = new NpgsqlCommand(
-            // The sums group every fact row of the workspace up to as_of: hash aggregates in memory (not sorts spilled
-            // to disk at the default 4 MB), and no JIT compilation, which costs more than it saves at these sizes.
-            // Session settings; the pool resets them when the connection goes back.
+            // The sums group the rollup rows up to as_of: hash aggregates in memory (not sorts spilled to disk at the
+            // default 4 MB), and no JIT compilation, which costs more than it saves at these sizes. Session settings;
+            // the pool resets them when the connection goes back.
             "SET work_mem = '64MB'; SET jit = off",
             connection))
         {

@@ -104,6 +104,7 @@ internal static class AuthExtensions
 
         services.AddSingleton<AccountService>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditedActions>();
         return services;
     }
 

@@ -90,6 +90,8 @@ public sealed class OrderFactsConsistencyTests(TestDatabase database) : IClassFi
 
             kinds.Add(what.Split(',')[0]);
             (await DifferencesAsync(w)).Should().BeEmpty($"step {step} ({what}) leaves the facts the domain computes");
+            (await RollupDifferencesAsync(w)).Should().BeEmpty($"step {step} ({what}) leaves the rollups equal to the facts summed afresh");
+            (await ReportDifferencesAsync(w, Today)).Should().BeEmpty($"step {step} ({what}): the report rows read off the rollups are the domain's over the ledger");
         }
 
         kinds.Should().Contain(["pull", "restatement", "sales file", "costs file", "returns file"]);
@@ -171,6 +173,80 @@ public sealed class OrderFactsConsistencyTests(TestDatabase database) : IClassFi
 
         var missing = expected.Except(actual, StringComparer.Ordinal).Select(e => "missing or different: " + e);
         var extra = actual.Except(expected, StringComparer.Ordinal).Select(a => "stored: " + a);
+        return [.. missing.Concat(extra).Take(10)];
+    }
+
+    /// <summary>
+    /// Rollup rows (migration 0015) that differ from the stored facts of the workspace summed afresh, both ways.
+    /// </summary>
+    private static async Task<List<string>> RollupDifferencesAsync(PullWorkspace w)
+    {
+        var expected = new List<string>();
+        await ReadAsync(
+            w,
+            """
+            SELECT marketplace, local_date, first_date, acquisition_channel, count(*)::int,
+                   sum(revenue), sum(net_revenue), sum(margin), sum(return_loss), sum(units)::bigint, sum(cogs_missing)::bigint,
+                   (count(*) FILTER (WHERE is_first))::int, (count(*) FILTER (WHERE is_first AND identified))::int,
+                   coalesce(sum(margin) FILTER (WHERE is_first), 0), (count(*) FILTER (WHERE first_in_month))::int
+            FROM order_facts WHERE workspace_id = $1
+            GROUP BY marketplace, local_date, first_date, acquisition_channel
+            """,
+            r => expected.Add(DayRow(r)));
+        await ReadAsync(
+            w,
+            """
+            SELECT f.marketplace, f.local_date, f.first_date, f.acquisition_channel, r.return_date,
+                   sum(r.net_revenue), sum(r.margin), sum(r.return_loss), sum(r.returned_units)::bigint,
+                   coalesce(sum(r.margin) FILTER (WHERE f.is_first), 0)
+            FROM order_return_facts AS r
+            JOIN order_facts AS f ON f.workspace_id = r.workspace_id AND f.marketplace = r.marketplace AND f.order_id = r.order_id
+            WHERE r.workspace_id = $1
+            GROUP BY f.marketplace, f.local_date, f.first_date, f.acquisition_channel, r.return_date
+            """,
+            r => expected.Add(ReturnDayRow(r)));
+
+        var actual = new List<string>();
+        await ReadAsync(
+            w,
+            """
+            SELECT marketplace, local_date, first_date, acquisition_channel, orders, revenue, net_revenue, margin, return_loss,
+                   units, cogs_missing, new_customers, new_identified, first_margin, active
+            FROM report_days WHERE workspace_id = $1
+            """,
+            r => actual.Add(DayRow(r)));
+        await ReadAsync(
+            w,
+            """
+            SELECT marketplace, local_date, first_date, acquisition_channel, return_date, net_revenue, margin, return_loss,
+                   returned_units, first_margin
+            FROM report_day_returns WHERE workspace_id = $1
+            """,
+            r => actual.Add(ReturnDayRow(r)));
+
+        var missing = expected.Except(actual, StringComparer.Ordinal).Select(e => "rollup missing or different: " + e);
+        var extra = actual.Except(expected, StringComparer.Ordinal).Select(a => "rollup stored: " + a);
+        return [.. missing.Concat(extra).Take(10)];
+
+        static string DayRow(NpgsqlDataReader r) => string.Join('|',
+            r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetInt32(4),
+            Money(r.GetDecimal(5)), Money(r.GetDecimal(6)), Money(r.GetDecimal(7)), Money(r.GetDecimal(8)), r.GetInt64(9), r.GetInt64(10),
+            r.GetInt32(11), r.GetInt32(12), Money(r.GetDecimal(13)), r.GetInt32(14));
+
+        static string ReturnDayRow(NpgsqlDataReader r) => string.Join('|',
+            "return", r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetFieldValue<DateOnly>(4),
+            Money(r.GetDecimal(5)), Money(r.GetDecimal(6)), Money(r.GetDecimal(7)), r.GetInt64(8), Money(r.GetDecimal(9)));
+    }
+
+    /// <summary>The report rows (read off the rollups) that differ from the domain's over the whole ledger as of a date.</summary>
+    private static async Task<List<string>> ReportDifferencesAsync(PullWorkspace w, DateOnly asOf)
+    {
+        var ledger = await w.LedgerAsync();
+        var expected = OrderDay.FromOrders(OrderFactBuilder.Build(ledger.Sales, ledger.Returns, await CostsAsync(w), PullWorkspace.Moscow, asOf), asOf)
+            .Select(Text).ToList();
+        var actual = (await new ReportQueries(w.Database.DataSource).LoadInputsAsync(w.Id, "Europe/Moscow", asOf)).Days.Select(Text).ToList();
+        var missing = expected.Except(actual, StringComparer.Ordinal).Select(e => "report row missing or different: " + e);
+        var extra = actual.Except(expected, StringComparer.Ordinal).Select(a => "report row read: " + a);
         return [.. missing.Concat(extra).Take(10)];
     }
 
