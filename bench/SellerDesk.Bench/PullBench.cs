@@ -11,7 +11,7 @@ using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 
 namespace SellerDesk.Bench;
 

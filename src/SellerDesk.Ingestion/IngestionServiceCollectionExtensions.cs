@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SellerDesk.Ingestion.Connections;
-using SellerDesk.Ingestion.Connectors.Http;
+using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Connectors.Sandbox;
 using SellerDesk.Ingestion.Connectors.Wildberries;
@@ -38,43 +38,14 @@ public static class IngestionServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddTimeProvider();
-        services.AddSingleton(sp => new CredentialProtector(CredentialProtector.CreateProvider(sp.GetRequiredService<NpgsqlDataSource>())));
+        var keyRing = KeyRingProtection.FromConfiguration(configuration);
+        services.AddSingleton(sp => new CredentialProtector(CredentialProtector.CreateProvider(sp.GetRequiredService<NpgsqlDataSource>(), keyRing)));
 
-        services.AddMarketplaceHttp(configuration, WildberriesConnector.MarketplaceCode, OzonConnector.MarketplaceCode, YandexMarketConnector.MarketplaceCode);
-        var sandbox = configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
-        services.AddSingleton(new MarketplaceDefinition(
-            WildberriesConnector.MarketplaceCode,
-            "Wildberries",
-            [new CredentialField(WildberriesConnector.TokenKey, Required: true, Secret: true), new CredentialField(WildberriesConnector.AdsTokenKey, Required: false, Secret: true)],
-            (sp, context) => new WildberriesConnector(sp.GetRequiredKeyedService<ResilientHttpSender>(WildberriesConnector.MarketplaceCode), new WildberriesOptions { OnNotice = context.Notice }))
-        {
-            Account = c => WildberriesToken.AccountOf(c.GetValueOrDefault(WildberriesConnector.TokenKey)),
-        });
-        services.AddSingleton(new MarketplaceDefinition(
-            OzonConnector.MarketplaceCode,
-            "Ozon",
-            [new CredentialField(OzonConnector.ClientIdKey, Required: true, Secret: false), new CredentialField(OzonConnector.ApiKeyKey, Required: true, Secret: true)],
-            (sp, context) => new OzonConnector(sp.GetRequiredKeyedService<ResilientHttpSender>(OzonConnector.MarketplaceCode), new OzonOptions { TimeZone = context.Zone, OnNotice = context.Notice }))
-        {
-            Account = AccountIdentity.Credential(OzonConnector.ClientIdKey),
-        });
-        services.AddSingleton(new MarketplaceDefinition(
-            YandexMarketConnector.MarketplaceCode,
-            "Yandex Market",
-            [new CredentialField(YandexMarketConnector.CampaignIdKey, Required: true, Secret: false), new CredentialField(YandexMarketConnector.ApiKeyKey, Required: true, Secret: true)],
-            (sp, context) => new YandexMarketConnector(
-                sp.GetRequiredKeyedService<ResilientHttpSender>(YandexMarketConnector.MarketplaceCode), new YandexMarketOptions { OnNotice = context.Notice }, sp.GetRequiredService<TimeProvider>()))
-        {
-            Account = AccountIdentity.Credential(YandexMarketConnector.CampaignIdKey),
-        });
-        services.AddSingleton(new MarketplaceDefinition(
-            SandboxConnector.MarketplaceCode,
-            "Sandbox",
-            [new CredentialField(SandboxConnector.SeedKey, Required: false, Secret: false)],
-            (sp, _) => new SandboxConnector(sandbox, sp.GetRequiredService<TimeProvider>()))
-        {
-            Account = SandboxConnector.AccountOf,
-        });
+        // One call per marketplace (docs/connectors/README.md): each folder's module says all the app needs of it.
+        services.AddMarketplace<WildberriesModule>(configuration);
+        services.AddMarketplace<OzonModule>(configuration);
+        services.AddMarketplace<YandexMarketModule>(configuration);
+        services.AddMarketplace<SandboxModule>(configuration);
         services.AddSingleton<MarketplaceCatalog>();
         services.AddSingleton(sp => new PullRunner(
             sp.GetRequiredService<NpgsqlDataSource>(),

@@ -6,6 +6,7 @@ using SellerDesk.Web.Infrastructure;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSellerDeskLogging();
+builder.AddSellerDeskHardening();
 builder.AddSellerDeskDatabase();
 builder.Services.AddSellerDeskAuth();
 builder.Services.AddSellerDeskApi();
@@ -16,6 +17,7 @@ var app = builder.Build();
 app.UseSellerDeskRequestLogging();
 app.UseSellerDeskErrorHandling();
 app.UseSellerDeskAuth();
+app.UseSellerDeskHardening();
 app.MapSellerDeskHealth();
 app.MapSellerDeskApi();
 app.MapSellerDeskAccounts();

@@ -65,6 +65,31 @@ public sealed class AccountsTests(SellerDeskApp app)
     }
 
     [Fact]
+    public async Task In_English_the_lockout_is_told_in_plain_English_words_too()
+    {
+        const string email = "lockout-en@e2e.test";
+        const string password = "the right password 8";
+        await EnsureUserAsync(email, password, WorkspaceRoles.Viewer);
+        var page = await app.NewPageAsync("en-US", signedIn: false);
+        await page.GotoAsync(SignInPage.Path);
+        await page.Locator("[data-testid=language-switch] [data-culture=en-US]").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('h1')?.textContent === 'Sign in'");
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await SignInPage.SubmitAsync(page, email, "wrong password " + attempt);
+            (await SignInPage.Error(page).InnerTextAsync()).Should().Be("The e-mail or the password is not right.");
+        }
+
+        await SignInPage.SubmitAsync(page, email, "wrong password 5");
+        (await SignInPage.Error(page).InnerTextAsync()).Should().Contain("locked for 15 minutes");
+        await SignInPage.SubmitAsync(page, email, password);
+        (await SignInPage.Error(page).InnerTextAsync()).Should().Contain("locked for 15 minutes");
+        page.Url.Should().Contain("/account/signin");
+        await Screenshots.SaveAsync(page, "sign-in-locked-en");
+    }
+
+    [Fact]
     public async Task The_header_switches_to_another_workspace_and_every_page_then_shows_that_workspace_only()
     {
         const string email = "switcher@e2e.test";

@@ -9,5 +9,5 @@ public static class AccountIdentity
 {
     /// <summary>The trimmed value of one credential (Ozon <c>client_id</c>, Yandex Market <c>campaign_id</c>).</summary>
     public static Func<IReadOnlyDictionary<string, string>, string?> Credential(string key) =>
-        credentials => credentials.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        credentials => Connectors.Common.Credentials.Read(credentials, key);
 }

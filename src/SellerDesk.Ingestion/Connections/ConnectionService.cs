@@ -664,7 +664,7 @@ public sealed class ConnectionService(
             return null;
         }
 
-        if (definition is not null && MarketplaceHosts.Refusal(definition.Code, uri, http.Value) is { } refusal)
+        if (definition is not null && MarketplaceHosts.Refusal(definition.ApiHosts, uri, http.Value) is { } refusal)
         {
             errors["base_url"] = [refusal];
             return null;

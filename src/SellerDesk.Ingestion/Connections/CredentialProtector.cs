@@ -21,21 +21,36 @@ public sealed class CredentialProtector(IDataProtectionProvider provider)
     /// <summary>
     /// A Data Protection provider of its own, with its key ring in PostgreSQL (shared by every node, kept across
     /// restarts). Not the app-wide one: Blazor circuits and antiforgery must keep working while the database is
-    /// down, and they would if their keys had to come from it.
+    /// down, and they would if their keys had to come from it. With a certificate (<see cref="KeyRingProtection"/>)
+    /// the keys are stored encrypted with it, and keys stored in clear before are encrypted in place.
     /// </summary>
-    public static IDataProtectionProvider CreateProvider(NpgsqlDataSource dataSource)
+    public static IDataProtectionProvider CreateProvider(NpgsqlDataSource dataSource, KeyRingProtection? protection = null)
     {
+        protection ??= KeyRingProtection.None;
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDataProtection().SetApplicationName("SellerDesk.Connections");
-        services.Configure<KeyManagementOptions>(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
+        var dataProtection = services.AddDataProtection().SetApplicationName("SellerDesk.Connections");
+        if (protection.Certificate is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate);
+            dataProtection.UnprotectKeysWithAnyCertificate([certificate, .. protection.Previous]);
+        }
+
+        services.Configure<KeyManagementOptions>(o => o.XmlRepository = new GuardedXmlRepository(new PostgresXmlRepository(dataSource), protection));
         return services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>();
     }
 
     public string Protect(IReadOnlyDictionary<string, string> credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        return _protector.Protect(JsonSerializer.Serialize(credentials));
+        try
+        {
+            return _protector.Protect(JsonSerializer.Serialize(credentials));
+        }
+        catch (CryptographicException ex) when (CertificateProblem(ex) is { } problem)
+        {
+            throw problem;
+        }
     }
 
     /// <summary>The credentials; throws <see cref="CredentialsUnreadableException"/> when the key ring lost the key.</summary>
@@ -46,10 +61,28 @@ public sealed class CredentialProtector(IDataProtectionProvider provider)
             return JsonSerializer.Deserialize<Dictionary<string, string>>(_protector.Unprotect(protectedCredentials))
                 ?? new Dictionary<string, string>();
         }
+        catch (CryptographicException ex) when (CertificateProblem(ex) is { } problem)
+        {
+            throw problem;
+        }
         catch (CryptographicException ex)
         {
             throw new CredentialsUnreadableException(ex);
         }
+    }
+
+    /// <summary>Data Protection wraps what the key ring's guard said; the operator should read it as it was said.</summary>
+    private static KeyRingCertificateException? CertificateProblem(Exception ex)
+    {
+        for (var e = ex.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is KeyRingCertificateException problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
     }
 }
 

@@ -21,6 +21,12 @@ public sealed record MarketplaceDefinition(
     /// connected once per workspace. Null: never compared.
     /// </summary>
     public Func<IReadOnlyDictionary<string, string>, string?>? Account { get; init; }
+
+    /// <summary>
+    /// The marketplace's own API hosts (a host or any host under it): the only hosts a connection's <c>base_url</c>
+    /// may name unless the operator allows another (<c>MarketplaceHosts</c>). Empty for a marketplace without HTTP.
+    /// </summary>
+    public IReadOnlyList<string> ApiHosts { get; init; } = [];
 }
 
 /// <summary>The marketplaces connections can be made to, by code.</summary>

@@ -115,7 +115,7 @@ public sealed class PullExecutor(
 
     private LocalText? BaseUrlRefusal(string marketplace, string baseUrl) =>
         Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)
-            ? MarketplaceHosts.Refusal(marketplace, uri, http.Value)
+            ? MarketplaceHosts.Refusal(catalog.Find(marketplace)?.ApiHosts ?? [], uri, http.Value)
             : new LocalText("not an absolute address", "это не полный адрес");
 
     /// <summary>

@@ -33,13 +33,14 @@ internal static class ConnectionEndpoints
             .Produces<ConnectionDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("/connections", async (CreateConnectionRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+        group.MapPost("/connections", async (CreateConnectionRequest request, HttpContext http, AuditedActions actions, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
             {
                 var schedule = request.Schedule is { } s
                     ? new PullSchedule(s.Cron, s.WindowDays ?? ConnectionService.DefaultWindowDays, s.Enabled ?? true)
                     : null;
-                var created = await connections.CreateAsync(
+                var created = await actions.CreateConnectionAsync(
+                    Actor.Of(http),
                     http.User.Workspace().Id,
                     new NewConnection(request.Marketplace ?? string.Empty, request.Name ?? string.Empty, request.Credentials ?? [], request.BaseUrl)
                     {
@@ -56,9 +57,9 @@ internal static class ConnectionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        group.MapPut("/connections/{id:guid}/credentials", async (Guid id, Dictionary<string, string> credentials, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+        group.MapPut("/connections/{id:guid}/credentials", async (Guid id, Dictionary<string, string> credentials, HttpContext http, AuditedActions actions, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
-                await connections.ReplaceCredentialsAsync(http.User.Workspace().Id, id, credentials, ct) ? Results.NoContent() : NotFound("connection")))
+                await actions.ReplaceCredentialsAsync(Actor.Of(http), http.User.Workspace().Id, id, credentials, ct) ? Results.NoContent() : NotFound("connection")))
             .WithName("ReplaceConnectionCredentials")
             .WithTags("Connections")
             .WithSummary("Replace a connection's credentials, e.g. a new token after \"needs a new token\" (Owner)")
@@ -67,11 +68,11 @@ internal static class ConnectionEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPut("/connections/{id:guid}/schedule", async (Guid id, ScheduleRequest request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+        group.MapPut("/connections/{id:guid}/schedule", async (Guid id, ScheduleRequest request, HttpContext http, AuditedActions actions, ConnectionService connections, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
             {
                 var schedule = new PullSchedule(request.Cron, request.WindowDays ?? ConnectionService.DefaultWindowDays, request.Enabled ?? true);
-                return await connections.SetScheduleAsync(http.User.Workspace().Id, id, schedule, ct)
+                return await actions.SetScheduleAsync(Actor.Of(http), http.User.Workspace().Id, id, schedule, ct)
                     ? Results.Ok(ConnectionDto.Of((await connections.GetAsync(http.User.Workspace().Id, id, ct))!))
                     : NotFound("connection");
             }))
@@ -84,9 +85,9 @@ internal static class ConnectionEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("/connections/{id:guid}/pulls", async (Guid id, PullRequest? request, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+        group.MapPost("/connections/{id:guid}/pulls", async (Guid id, PullRequest? request, HttpContext http, AuditedActions actions, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
-                await connections.QueuePullAsync(http.User.Workspace().Id, id, request?.From, request?.To, ConnectionService.ApiTrigger, ct) is { } runId
+                await actions.QueuePullAsync(Actor.Of(http), http.User.Workspace().Id, id, request?.From, request?.To, ConnectionService.ApiTrigger, PullStart.Api, ct) is { } runId
                     ? Results.Accepted($"/api/v1/pulls/{runId}", new { id = runId })
                     : NotFound("connection")))
             .WithName("QueuePull")
@@ -108,7 +109,7 @@ internal static class ConnectionEndpoints
 
         // Deleting asks what becomes of the connection's ledger rows: ?data=keep (they stay, as files' rows) or
         // ?data=remove (they go with it). Its runs stay either way.
-        group.MapDelete("/connections/{id:guid}", async (Guid id, string? data, HttpContext http, ConnectionService connections, CancellationToken ct) =>
+        group.MapDelete("/connections/{id:guid}", async (Guid id, string? data, HttpContext http, AuditedActions actions, CancellationToken ct) =>
             await OwnerOnlyAsync(http, async () =>
             {
                 ConnectionDataChoice? choice = data?.Trim().ToLowerInvariant() switch
@@ -124,7 +125,7 @@ internal static class ConnectionEndpoints
                         statusCode: StatusCodes.Status400BadRequest);
                 }
 
-                return await connections.DeleteAsync(http.User.Workspace().Id, id, choice.Value, ct) ? Results.NoContent() : NotFound("connection");
+                return await actions.DeleteConnectionAsync(Actor.Of(http), http.User.Workspace().Id, id, choice.Value, ct) ? Results.NoContent() : NotFound("connection");
             }))
             .WithName("DeleteConnection")
             .WithTags("Connections")

@@ -14,7 +14,7 @@ internal static class ImportEndpoints
 
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/imports/{kind}", async (string kind, HttpContext http, LedgerImporter importer, CancellationToken ct) =>
+        group.MapPost("/imports/{kind}", async (string kind, HttpContext http, AuditedActions actions, CancellationToken ct) =>
         {
             if (!LedgerFileKinds.TryParse(kind, out var fileKind))
             {
@@ -38,6 +38,7 @@ internal static class ImportEndpoints
             try
             {
                 var body = http.Request.Body;
+                string? fileName = null;
                 if (MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
@@ -53,6 +54,7 @@ internal static class ImportEndpoints
                         if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                             && HeaderUtilities.RemoveQuotes(disposition.Name).Equals("file", StringComparison.Ordinal))
                         {
+                            fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
                             break;
                         }
                     }
@@ -65,7 +67,7 @@ internal static class ImportEndpoints
                     body = section.Body;
                 }
 
-                var result = await importer.ImportAsync(workspace.Id, workspace.Zone, fileKind, body, null, ct);
+                var result = await actions.ImportAsync(Actor.Of(http), workspace, fileKind, body, fileName, null, ct);
 
                 if (result.Errors.Count > 0)
                 {

@@ -15,9 +15,9 @@ internal static class ReportEndpoints
     {
         var reports = group.MapGroup("/reports");
 
-        reports.MapGet("/channels", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        reports.MapGet("/channels", async (HttpContext http, ReportService service, TimeProvider clock, CancellationToken ct) =>
         {
-            if (!ReportQuery.TryParse(http.Request.Query, out var request, out var problem))
+            if (!ReportQuery.TryParse(http.Request.Query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
@@ -30,9 +30,9 @@ internal static class ReportEndpoints
             .WithPeriod()
             .Produces<ChannelsAnswer>();
 
-        reports.MapGet("/marketplaces", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        reports.MapGet("/marketplaces", async (HttpContext http, ReportService service, TimeProvider clock, CancellationToken ct) =>
         {
-            if (!ReportQuery.TryParse(http.Request.Query, out var request, out var problem))
+            if (!ReportQuery.TryParse(http.Request.Query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
@@ -45,15 +45,24 @@ internal static class ReportEndpoints
             .WithPeriod()
             .Produces<MarketplacesAnswer>();
 
-        reports.MapGet("/cohorts", async (HttpContext http, ReportService service, CancellationToken ct) =>
+        reports.MapGet("/cohorts", async (HttpContext http, ReportService service, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
         {
             var query = http.Request.Query;
-            if (!ReportQuery.TryParse(query, out var request, out var problem))
+            var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
+
+            // csv and xlsx are exports: the same roles as the cohort page's download buttons (Policies.Exports).
+            if (format is "csv" or "xlsx" && !http.User.Allows(Policies.Exports))
+            {
+                return Results.Problem(
+                    title: "This token's role may read reports but not export them: only Owner and Finance tokens may download CSV or XLSX.",
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            if (!ReportQuery.TryParse(query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
 
-            var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
             if (format is not ("json" or "csv" or "xlsx"))
             {
                 return ReportQuery.BadRequest($"format '{format}' is not one of json, csv, xlsx.");
@@ -69,6 +78,11 @@ internal static class ReportEndpoints
             var result = await service.LoadAsync(http.User.Workspace(), request, ct);
             var rows = result.Cohorts(filter);
             var fileName = string.Create(CultureInfo.InvariantCulture, $"cohorts_{request.From:yyyy-MM-dd}_{request.To:yyyy-MM-dd}_{metricText}");
+            if (format is "csv" or "xlsx")
+            {
+                await audit.WriteAsync(Actor.Of(http), http.User.Workspace().Id, AuditActions.Export, AuditTexts.CohortExport(format, metricText, result.Period.From, result.Period.To));
+            }
+
             return format switch
             {
                 "csv" => Results.File(Encoding.UTF8.GetBytes(CohortExport.ToCsv(rows, metric)), "text/csv; charset=utf-8", fileName + ".csv"),
@@ -82,11 +96,12 @@ internal static class ReportEndpoints
             .WithName("GetCohortsReport")
             .WithSummary("Cohort report: customers by first-order month, as JSON, CSV or an Excel workbook")
             .WithPeriod()
-            .WithQueryParameter("format", "The answer's format; csv and xlsx are downloads.", values: ["json", "csv", "xlsx"])
+            .WithQueryParameter("format", "The answer's format; csv and xlsx are downloads (exports: Owner and Finance tokens only).", values: ["json", "csv", "xlsx"])
             .WithQueryParameter("metric", "What each month's cell shows.", values: ["margin", "revenue", "retention"])
             .WithQueryParameter("marketplace", "Only customers of this marketplace (its code, e.g. wb).")
             .WithQueryParameter("channel", "Only customers this channel brought (its code).")
             .Produces<CohortsAnswer>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithFileAnswer("text/csv", "format=csv: the cohort table as CSV (UTF-8).", binary: false)
             .WithFileAnswer("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "format=xlsx: the cohort table as an Excel workbook.", binary: true);
 
@@ -104,10 +119,14 @@ internal static class ReportEndpoints
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>Reads <c>from</c>, <c>to</c> and <c>as_of</c>, answering a plain 400 when they are missing or malformed.</summary>
+/// <summary>Reads <c>from</c>, <c>to</c> and <c>as_of</c>, answering a 400 when they are missing, malformed or out of bounds.</summary>
 internal static class ReportQuery
 {
-    public static bool TryParse(IQueryCollection query, out ReportRequest request, out IResult problem)
+    /// <summary>
+    /// Also refuses (400, in both languages) an <c>as_of</c> after <paramref name="today"/> (the workspace's) and a
+    /// period longer than <see cref="ReportLimits.MaxYears"/> years.
+    /// </summary>
+    public static bool TryParse(IQueryCollection query, DateOnly today, out ReportRequest request, out IResult problem)
     {
         request = null!;
         problem = null!;
@@ -121,6 +140,12 @@ internal static class ReportQuery
         if (to < from)
         {
             problem = BadRequest($"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd}).");
+            return false;
+        }
+
+        if (ReportLimits.Check(from!.Value, to!.Value, asOf, today) is { } refused)
+        {
+            problem = ApiProblems.Validation(refused.Field, refused.Error);
             return false;
         }
 

@@ -18,6 +18,9 @@ internal sealed class ApiTokenAuthenticationHandler(
 {
     public const string SchemeName = "ApiToken";
 
+    /// <summary>The token's name (as its Owner gave it), so the audit log can say which token acted.</summary>
+    public const string TokenNameClaim = "sellerdesk:token_name";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         // The only scheme becomes the default one, so this runs on every request: tokens are looked up for the API
@@ -33,7 +36,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
         var found = await db.ApiTokens
             .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > DateTimeOffset.UtcNow))
-            .Join(db.Workspaces, t => t.WorkspaceId, w => w.Id, (t, w) => new { t.Role, w.Id, w.Name, w.TimeZone })
+            .Join(db.Workspaces, t => t.WorkspaceId, w => w.Id, (t, w) => new { t.Role, TokenName = t.Name, w.Id, w.Name, w.TimeZone })
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (found is null)
         {
@@ -46,6 +49,7 @@ internal sealed class ApiTokenAuthenticationHandler(
                 new Claim(WorkspaceClaims.Id, found.Id.ToString()),
                 new Claim(WorkspaceClaims.Name, found.Name),
                 new Claim(WorkspaceClaims.TimeZone, found.TimeZone),
+                new Claim(TokenNameClaim, found.TokenName),
             ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

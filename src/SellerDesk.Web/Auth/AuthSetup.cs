@@ -94,8 +94,17 @@ internal static class AuthExtensions
                 .RequireRole(roles));
         }
 
+        // Password reset (docs/decisions/0018-password-reset-and-2fa.md): Identity's reset token lasts a day and, holding
+        // the security stamp the reset renews, works once; mails go through the configured SMTP server in the background.
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(24));
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        services.AddSingleton<PasswordResets>();
+        services.AddSingleton<ResetMailer>();
+        services.AddHostedService(provider => provider.GetRequiredService<ResetMailer>());
+
         services.AddSingleton<AccountService>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditedActions>();
         return services;
     }
 

@@ -24,7 +24,10 @@ public static class Policies
     /// <summary>Connections, credentials, schedules and pulls (the connections page, API writes).</summary>
     public const string Connections = "connections";
 
-    /// <summary>The jobs dashboard.</summary>
+    /// <summary>The workspace's names for its channel codes (report labels: Owner and Finance, decision 0017).</summary>
+    public const string ChannelNames = "channel-names";
+
+    /// <summary>The jobs page (<c>/ops/jobs</c>).</summary>
     public const string Jobs = "jobs";
 
     /// <summary>Members, invitations, API tokens and the audit log.</summary>
@@ -41,6 +44,7 @@ public static class Policies
         [Uploads] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         [ConnectionsRead] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops, ApiRoles.Analyst],
         [Connections] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
+        [ChannelNames] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         [Jobs] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         [Owner] = [WorkspaceRoles.Owner],
     };

@@ -50,7 +50,7 @@ internal static class UiCulture
                     Secure = http.Request.IsHttps,
                     Path = "/",
                 });
-            return Results.LocalRedirect(IsLocal(redirectUri) ? redirectUri! : "/");
+            return Results.Redirect(LocalOrRoot(redirectUri));
         }).AllowAnonymous();
 
     /// <summary>
@@ -65,6 +65,32 @@ internal static class UiCulture
             : null;
         var name = Supported.FirstOrDefault(c => string.Equals(c, chosen, StringComparison.OrdinalIgnoreCase)) ?? Russian;
         return System.Globalization.CultureInfo.GetCultureInfo(name);
+    }
+
+    /// <summary>Longer return addresses are not followed (the switch goes to the start page instead).</summary>
+    public const int MaxReturnLength = 2048;
+
+    private static readonly Uri ThisSite = new("http://this.site.invalid/");
+
+    /// <summary>
+    /// Where the switch may send the browser back to: a path of this site, escaped so that it is a valid header
+    /// value (non-ASCII and control characters percent-encoded); "/" for anything else (absolute, <c>//host</c>,
+    /// <c>/\host</c>, empty, too long). Never throws, so the switch never answers 500.
+    /// </summary>
+    internal static string LocalOrRoot(string? uri)
+    {
+        if (uri is null || uri.Length > MaxReturnLength || !IsLocal(uri) || uri.Any(char.IsControl))
+        {
+            return "/";
+        }
+
+        if (!Uri.TryCreate(ThisSite, uri, out var resolved) || resolved.IdnHost != ThisSite.IdnHost || resolved.Scheme != ThisSite.Scheme || resolved.Port != ThisSite.Port)
+        {
+            return "/";
+        }
+
+        var local = resolved.PathAndQuery + resolved.Fragment;
+        return IsLocal(local) && local.All(c => c is > ' ' and < (char)127) ? local : "/";
     }
 
     /// <summary>Only paths of this site: no scheme, no host, no protocol-relative <c>//</c> or <c>/\</c>.</summary>

@@ -6,11 +6,12 @@ namespace SellerDesk.Web.Infrastructure;
 
 internal static class JobsDashboardExtensions
 {
-    public const string Path = "/ops/jobs";
+    public const string Path = "/ops/hangfire";
 
     /// <summary>
-    /// Hangfire's dashboard at <c>/ops/jobs</c>: read-only (no trigger, retry or delete) and served only to requests
-    /// from the machine itself until SellerDesk has accounts (issue 10).
+    /// Hangfire's dashboard at <c>/ops/hangfire</c>: read-only (no trigger, retry or delete) and served only to requests
+    /// from the machine itself. It shows every workspace's jobs and cannot be filtered by workspace, so members get
+    /// the app's own jobs page at <c>/ops/jobs</c> instead (decision 0017).
     /// </summary>
     public static WebApplication MapSellerDeskJobsDashboard(this WebApplication app)
     {

@@ -136,7 +136,8 @@ internal static class AppHost
         string connectionString,
         string token,
         bool waitForHealthy = true,
-        int port = 0)
+        int port = 0,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
@@ -145,7 +146,7 @@ internal static class AppHost
             builder.UseSetting("Bootstrap:ApiToken", token);
             builder.UseSetting("Bootstrap:OwnerEmail", SellerDeskApp.OwnerEmail);
             builder.UseSetting("Bootstrap:OwnerPassword", SellerDeskApp.OwnerPassword);
-            foreach (var (key, value) in TestLedger.Settings)
+            foreach (var (key, value) in TestLedger.Settings.Concat(settings ?? new Dictionary<string, string>()))
             {
                 builder.UseSetting(key, value);
             }

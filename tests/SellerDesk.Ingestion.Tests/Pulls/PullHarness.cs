@@ -6,7 +6,7 @@ using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Ingestion.Tests.Pulls;

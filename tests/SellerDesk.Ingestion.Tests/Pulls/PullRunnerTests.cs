@@ -3,7 +3,7 @@ using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Ingestion.Tests.Pulls;

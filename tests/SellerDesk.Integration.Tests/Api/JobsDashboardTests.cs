@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace SellerDesk.Integration.Tests.Api;
 
-/// <summary>Hangfire's dashboard at /ops/jobs (issue 9, point 3): read-only, and only for the machine itself.</summary>
+/// <summary>Hangfire's dashboard at /ops/hangfire (issue 9, point 3): read-only, and only for the machine itself.</summary>
 public sealed class JobsDashboardTests(ApiHost host) : IClassFixture<ApiHost>
 {
     private static readonly IPAddress Elsewhere = IPAddress.Parse("203.0.113.7");
@@ -18,7 +18,7 @@ public sealed class JobsDashboardTests(ApiHost host) : IClassFixture<ApiHost>
     {
         foreach (var loopback in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback, IPAddress.Loopback.MapToIPv6() })
         {
-            var context = await GetAsync("/ops/jobs/recurring", loopback);
+            var context = await GetAsync("/ops/hangfire/recurring", loopback);
 
             context.Response.StatusCode.Should().Be(StatusCodes.Status200OK, loopback.ToString());
             var html = await BodyAsync(context);
@@ -29,10 +29,10 @@ public sealed class JobsDashboardTests(ApiHost host) : IClassFixture<ApiHost>
     [Fact]
     public async Task A_request_from_elsewhere_is_refused_even_when_it_claims_to_be_forwarded_for_the_machine_itself()
     {
-        var remote = await GetAsync("/ops/jobs", Elsewhere);
-        var forwarded = await GetAsync("/ops/jobs", IPAddress.Loopback, ("X-Forwarded-For", "127.0.0.1"));
-        var proxied = await GetAsync("/ops/jobs", IPAddress.Loopback, ("Forwarded", "for=203.0.113.7"));
-        var unknown = await GetAsync("/ops/jobs/recurring", remoteAddress: null);
+        var remote = await GetAsync("/ops/hangfire", Elsewhere);
+        var forwarded = await GetAsync("/ops/hangfire", IPAddress.Loopback, ("X-Forwarded-For", "127.0.0.1"));
+        var proxied = await GetAsync("/ops/hangfire", IPAddress.Loopback, ("Forwarded", "for=203.0.113.7"));
+        var unknown = await GetAsync("/ops/hangfire/recurring", remoteAddress: null);
 
         foreach (var (name, context) in new[] { ("remote", remote), ("X-Forwarded-For", forwarded), ("Forwarded", proxied), ("no address", unknown) })
         {
@@ -54,7 +54,7 @@ public sealed class JobsDashboardTests(ApiHost host) : IClassFixture<ApiHost>
         {
             c.Connection.RemoteIpAddress = IPAddress.Loopback;
             c.Request.Method = HttpMethods.Post;
-            c.Request.Path = "/ops/jobs/recurring/trigger";
+            c.Request.Path = "/ops/hangfire/recurring/trigger";
             c.Request.Headers.Cookie = $"{cookie}={tokens.CookieToken}";
             c.Request.Headers[tokens.HeaderName!] = tokens.RequestToken;
             c.Request.ContentType = "application/x-www-form-urlencoded";

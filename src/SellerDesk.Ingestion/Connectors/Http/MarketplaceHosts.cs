@@ -3,39 +3,29 @@ using SellerDesk.Ingestion.Connectors.Common;
 namespace SellerDesk.Ingestion.Connectors.Http;
 
 /// <summary>
-/// Which hosts a connection's <c>base_url</c> may point a pull at: the marketplace's own API hosts, or a host the
+/// Which hosts a connection's <c>base_url</c> may point a pull at: the marketplace's own API hosts (declared by its module), or a host the
 /// operator lists in <see cref="MarketplaceHttpOptions.AllowedHosts"/>. Nothing else, so a connection cannot make the
 /// server call its own network (SSRF) with a seller's token attached.
 /// </summary>
 public static class MarketplaceHosts
 {
-    private static readonly Dictionary<string, string[]> OwnDomains = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>Whether <paramref name="host"/> is one of the marketplace's own API hosts (<paramref name="ownHosts"/>) or under one.</summary>
+    public static bool IsOwn(IReadOnlyList<string> ownHosts, string host)
     {
-        // finance-api, advert-api, statistics-api, content-api... all under wildberries.ru.
-        ["wildberries"] = ["wildberries.ru"],
-        ["ozon"] = ["api-seller.ozon.ru"],
-        ["yandex_market"] = ["api.partner.market.yandex.ru"],
-    };
-
-    /// <summary>The marketplace's own API hosts (a host or any host under it), empty for a marketplace without HTTP.</summary>
-    public static IReadOnlyList<string> Of(string marketplace) =>
-        OwnDomains.TryGetValue(marketplace ?? string.Empty, out var domains) ? domains : [];
-
-    /// <summary>Whether <paramref name="host"/> is one of <paramref name="marketplace"/>'s own API hosts.</summary>
-    public static bool IsOwn(string marketplace, string host)
-    {
+        ArgumentNullException.ThrowIfNull(ownHosts);
         ArgumentNullException.ThrowIfNull(host);
-        return Of(marketplace).Any(d =>
+        return ownHosts.Any(d =>
             string.Equals(host, d, StringComparison.OrdinalIgnoreCase)
             || host.EndsWith("." + d, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
-    /// Why <paramref name="baseUrl"/> may not be a base URL of a <paramref name="marketplace"/> connection, in both
-    /// languages; null when it may. <paramref name="baseUrl"/> must already be an absolute http(s) address.
+    /// Why <paramref name="baseUrl"/> may not be a base URL of a connection to a marketplace whose own API hosts are
+    /// <paramref name="ownHosts"/> (<c>MarketplaceDefinition.ApiHosts</c>), in both languages; null when it may. <paramref name="baseUrl"/> must already be an absolute http(s) address.
     /// </summary>
-    public static LocalText? Refusal(string marketplace, Uri baseUrl, MarketplaceHttpOptions options)
+    public static LocalText? Refusal(IReadOnlyList<string> ownHosts, Uri baseUrl, MarketplaceHttpOptions options)
     {
+        ArgumentNullException.ThrowIfNull(ownHosts);
         ArgumentNullException.ThrowIfNull(baseUrl);
         ArgumentNullException.ThrowIfNull(options);
         if (!string.IsNullOrEmpty(baseUrl.UserInfo))
@@ -45,12 +35,12 @@ public static class MarketplaceHosts
                 "адрес API не должен содержать имя пользователя или пароль (user@host): укажите только адрес, ключи вводятся в своих полях");
         }
 
-        if (IsOwn(marketplace, baseUrl.IdnHost) || options.IsListed(baseUrl))
+        if (IsOwn(ownHosts, baseUrl.IdnHost) || options.IsListed(baseUrl))
         {
             return null;
         }
 
-        var own = Of(marketplace);
+        var own = ownHosts;
         return own.Count == 0
             ? new LocalText(
                 $"this marketplace takes no base URL unless the server's operator allows '{baseUrl.Authority}' (Connectors:Http:AllowedHosts)",

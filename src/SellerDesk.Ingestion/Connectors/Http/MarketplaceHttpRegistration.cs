@@ -26,8 +26,13 @@ public static class MarketplaceHttpRegistration
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(marketplaces);
-        services.AddOptions<MarketplaceHttpOptions>().Bind(configuration.GetSection(MarketplaceHttpOptions.Section));
-        services.AddSingleton(sp => new AddressGuard(sp.GetRequiredService<IOptions<MarketplaceHttpOptions>>().Value));
+        if (services.All(d => d.ServiceType != typeof(AddressGuard)))
+        {
+            // Shared by every marketplace's client: bound and registered once, whichever marketplace comes first.
+            services.AddOptions<MarketplaceHttpOptions>().Bind(configuration.GetSection(MarketplaceHttpOptions.Section));
+            services.AddSingleton(sp => new AddressGuard(sp.GetRequiredService<IOptions<MarketplaceHttpOptions>>().Value));
+        }
+
         foreach (var marketplace in marketplaces)
         {
             services.AddHttpClient(ClientName(marketplace), client => client.Timeout = ClientTimeout)

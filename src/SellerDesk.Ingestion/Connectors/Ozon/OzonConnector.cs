@@ -92,8 +92,8 @@ public sealed class OzonConnector : IMarketplaceConnector
             throw new ArgumentException("The window ends before it starts.", nameof(window));
         }
 
-        var clientId = Credential(connection, ClientIdKey);
-        var apiKey = Credential(connection, ApiKeyKey);
+        var clientId = connection.Credential(ClientIdKey);
+        var apiKey = connection.Credential(ApiKeyKey);
         if (clientId is null || apiKey is null)
         {
             throw new ConnectorException(ConnectorFailure.Unauthorized, OzonTexts.MissingCredentials);
@@ -622,9 +622,6 @@ public sealed class OzonConnector : IMarketplaceConnector
         instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Root(Uri baseUrl) => baseUrl.AbsoluteUri.TrimEnd('/');
-
-    private static string? Credential(ConnectionSettings connection, string key) =>
-        connection.Credentials.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private sealed record FetchContext(string Root, string ClientId, string ApiKey, string SerialKey);
 

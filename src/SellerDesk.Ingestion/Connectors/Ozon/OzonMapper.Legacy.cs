@@ -1,4 +1,5 @@
 using System.Globalization;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.Ozon;
 
@@ -69,7 +70,7 @@ public static partial class OzonMapper
     /// charges from the operations (delivery charges, services by name, the amount beyond its parts of operations that
     /// are not the goods' own), refunds at the return's price.
     /// </summary>
-    private static void MapLegacyPosting(OzonPosting posting, List<OzonReturn> returns, List<OzonOperation> operations, MapState state)
+    private static void MapLegacyPosting(OzonPosting posting, List<OzonReturn> returns, List<OzonOperation> operations, LedgerBuilder state)
     {
         var lines = Lines(posting);
         foreach (var line in lines.Values)
@@ -126,7 +127,7 @@ public static partial class OzonMapper
     }
 
     /// <summary>A stored operation without a sale to carry it: a charge is a period fee on its date, a credit a gap.</summary>
-    private static void LegacyPeriodCharge(OzonOperation operation, string kind, decimal amount, MapState state, string? orderKey, string? where)
+    private static void LegacyPeriodCharge(OzonOperation operation, string kind, decimal amount, LedgerBuilder state, string? orderKey, string? where)
     {
         if (amount < 0m)
         {
@@ -136,11 +137,11 @@ public static partial class OzonMapper
         else if (amount > 0m)
         {
             state.Gap(
-                orderKey,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"operation {operation.OperationId} ({operation.Type}) credits {amount:0.00}: {where ?? "it belongs to no posting"}"),
                 amount,
+                orderKey,
                 operation.OperationId);
         }
     }

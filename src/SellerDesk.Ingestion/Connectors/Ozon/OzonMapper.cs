@@ -39,14 +39,14 @@ public static partial class OzonMapper
 
     private static readonly IReadOnlyDictionary<long, OzonAccrualType> NoTypes = new Dictionary<long, OzonAccrualType>();
 
-    public static TimeZoneInfo Moscow { get; } = FindMoscow();
+    public static TimeZoneInfo Moscow => MoscowTime.Zone;
 
     /// <summary>The ledger records of <paramref name="rows"/> in <paramref name="zone"/>, with the gaps on <see cref="DerivedLedger.Gaps"/>.</summary>
     public static DerivedLedger Map(IReadOnlyList<SourceRow> rows, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(zone);
-        var state = new MapState(zone);
+        var state = new LedgerBuilder(MarketplaceCode) { Zone = zone };
         var data = SourceData.Read(rows, state);
 
         var keys = new SortedSet<string>(StringComparer.Ordinal);
@@ -126,7 +126,7 @@ public static partial class OzonMapper
 
     /// <summary>One order key: a sale with its returns, or money of a posting that is no sale (a gap).</summary>
     private static void MapOrder(
-        string key, OzonPosting? posting, List<OzonReturn> returns, OzonPostingAccruals? accrued, List<OzonOperation> operations, MapState state)
+        string key, OzonPosting? posting, List<OzonReturn> returns, OzonPostingAccruals? accrued, List<OzonOperation> operations, LedgerBuilder state)
     {
         var accruals = accrued?.Accruals ?? [];
         if (posting is null || posting.OrderedAt is null)
@@ -161,17 +161,17 @@ public static partial class OzonMapper
     /// gap without money; stored operations of the retired finance list keep their old rule.
     /// </summary>
     private static void Unmapped(
-        string key, string why, IReadOnlyList<OzonPostingAccrual> accruals, List<OzonReturn> returns, List<OzonOperation> operations, MapState state)
+        string key, string why, IReadOnlyList<OzonPostingAccrual> accruals, List<OzonReturn> returns, List<OzonOperation> operations, LedgerBuilder state)
     {
         if (accruals.Count > 0)
         {
             var money = accruals.Sum(a => a.Money);
-            state.Gap(key, string.Create(CultureInfo.InvariantCulture, $"accruals of posting {key} ({money:0.00}): {why}"), money, key);
+            state.Gap(string.Create(CultureInfo.InvariantCulture, $"accruals of posting {key} ({money:0.00}): {why}"), money, key, key);
         }
 
         foreach (var ret in returns)
         {
-            state.Gap(key, $"return {ret.Id} of posting {key}: {why}", 0m, ret.Id);
+            state.Gap($"return {ret.Id} of posting {key}: {why}", 0m, key, ret.Id);
         }
 
         foreach (var operation in operations)
@@ -185,7 +185,7 @@ public static partial class OzonMapper
     /// units Ozon accrued, charges by accrual type; units and returns Ozon has not accrued yet are carried from the
     /// posting's prices and make one gap "not accrued yet" that takes them out of the payout again.
     /// </summary>
-    private static void MapAccruedPosting(OzonPosting posting, List<OzonReturn> returns, OzonPostingAccruals? accrued, MapState state)
+    private static void MapAccruedPosting(OzonPosting posting, List<OzonReturn> returns, OzonPostingAccruals? accrued, LedgerBuilder state)
     {
         var key = posting.PostingNumber;
         var accruals = accrued?.Accruals ?? [];
@@ -288,11 +288,11 @@ public static partial class OzonMapper
         if (unaccrued != 0m && (accrued is not null))
         {
             state.Gap(
-                key,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"posting {key}: Ozon has not accrued {unaccrued:0.00} of it yet (units or returns carried at the posting's prices)"),
                 -unaccrued,
+                key,
                 [key, .. events.Select(e => e.Id)]);
         }
     }
@@ -302,7 +302,7 @@ public static partial class OzonMapper
     /// go to the events in date order by units; units beyond them are refunded at the return's price (not accrued yet).
     /// Accrued refunds no listed return takes are a gap. Returns the net refund not accrued (refund - commission refund).
     /// </summary>
-    private static decimal Refunds(Line line, List<ReturnPart> events, string key, MapState state)
+    private static decimal Refunds(Line line, List<ReturnPart> events, string key, LedgerBuilder state)
     {
         var units = line.ReturnedAccrued;
         var refund = line.RefundAccrued;
@@ -335,11 +335,11 @@ public static partial class OzonMapper
         if (refund != 0m || commission != 0m)
         {
             state.Gap(
-                key,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"posting {key}: Ozon refunded {refund:0.00} (commission back {commission:0.00}) of {line.LineId} with no return listed for it"),
                 commission - refund,
+                key,
                 key);
         }
 
@@ -355,18 +355,18 @@ public static partial class OzonMapper
     }
 
     /// <summary>A listed return as a ledger event (money still to come), or null with a gap when more units come back than remain sold.</summary>
-    private static ReturnPart? Event(OzonPosting posting, OzonReturn ret, Line line, MapState state)
+    private static ReturnPart? Event(OzonPosting posting, OzonReturn ret, Line line, LedgerBuilder state)
     {
         var quantity = Math.Max(1, ret.Quantity);
         var remaining = line.Quantity - line.Returned;
         if (quantity > remaining)
         {
             state.Gap(
-                posting.PostingNumber,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"return {ret.Id} of posting {posting.PostingNumber}: {quantity} unit(s) back but only {remaining} sold and not yet returned"),
                 0m,
+                posting.PostingNumber,
                 ret.Id);
             return null;
         }
@@ -459,7 +459,7 @@ public static partial class OzonMapper
     /// A day's accruals that belong to no posting: each fee part a period fee of its type's kind on the day; what
     /// <c>total_amount</c> holds beyond its parts is a gap.
     /// </summary>
-    private static void MapDay(SourceRow row, OzonDayAccruals day, MapState state)
+    private static void MapDay(SourceRow row, OzonDayAccruals day, LedgerBuilder state)
     {
         foreach (var accrual in day.Accruals.Where(a => !a.IsPosting))
         {
@@ -473,11 +473,11 @@ public static partial class OzonMapper
             if (accrual.Total is { } total && total != sum)
             {
                 state.Gap(
-                    null,
                     string.Create(
                         CultureInfo.InvariantCulture,
                         $"accrual {accrual.Id} of {day.Date:yyyy-MM-dd} totals {total:0.00} but its fees add up to {sum:0.00}: the difference has no type"),
                     total - sum,
+                    null,
                     row.SourceId);
             }
         }
@@ -509,17 +509,6 @@ public static partial class OzonMapper
         }
     }
 
-    private static TimeZoneInfo FindMoscow()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Europe/Moscow", TimeSpan.FromHours(3), "Moscow", "MSK");
-        }
-    }
 
     /// <summary>
     /// The rows read once for mapping and payout alike (the latest copy of each row), with the supersession rule: stored
@@ -542,7 +531,7 @@ public static partial class OzonMapper
         /// <summary>Whether any row is Ozon's money (accruals or stored finance operations), readable or not.</summary>
         public bool HasMoney { get; private set; }
 
-        public static SourceData Read(IReadOnlyList<SourceRow> rows, MapState? state)
+        public static SourceData Read(IReadOnlyList<SourceRow> rows, LedgerBuilder? state)
         {
             // The same row twice (overlapping sets) must not count twice: the last copy wins.
             var latest = new Dictionary<(string Feed, string Id), SourceRow>();
@@ -556,7 +545,7 @@ public static partial class OzonMapper
             foreach (var row in latest.Values.OrderBy(r => r.Feed, StringComparer.Ordinal).ThenBy(r => r.SourceId, StringComparer.Ordinal))
             {
                 void Unreadable(string what) =>
-                    state?.Gap(row.OrderKey, $"{what} {row.SourceId} is not readable JSON of the documented shape", 0m, row.SourceId);
+                    state?.Gap($"{what} {row.SourceId} is not readable JSON of the documented shape", 0m, row.OrderKey, row.SourceId);
 
                 switch (row.Feed)
                 {
@@ -578,7 +567,7 @@ public static partial class OzonMapper
                         }
                         else if (ret.PostingNumber.Length == 0)
                         {
-                            state?.Gap(null, $"return {row.SourceId} names no posting_number: it belongs to no order", 0m, row.SourceId);
+                            state?.Gap($"return {row.SourceId} names no posting_number: it belongs to no order", 0m, null, row.SourceId);
                         }
                         else
                         {
@@ -756,7 +745,7 @@ public static partial class OzonMapper
 
         public decimal Extra { get; set; }
 
-        public void Emit(OzonPosting posting, DateTimeOffset orderedAt, IEnumerable<ReturnPart> returns, MapState state)
+        public void Emit(OzonPosting posting, DateTimeOffset orderedAt, IEnumerable<ReturnPart> returns, LedgerBuilder state)
         {
             // Net credits cannot be negative fees: they go to the line's revenue (as Ozon pays them with the sale).
             var parts = returns.ToList();
@@ -815,57 +804,5 @@ public static partial class OzonMapper
         }
     }
 
-    private sealed class MapState(TimeZoneInfo zone)
-    {
-        private readonly Dictionary<(DateOnly Date, string Kind), (decimal Amount, SortedSet<string> SourceIds)> _fees = [];
-        private readonly List<MappingGap> _gaps = [];
 
-        public TimeZoneInfo Zone { get; } = zone;
-
-        public List<SaleLine> Sales { get; } = [];
-
-        public List<ReturnEvent> Returns { get; } = [];
-
-        public void Gap(string? orderKey, string reason, decimal payoutEffect, params string[] sourceIds) =>
-            _gaps.Add(new MappingGap(reason, payoutEffect, [.. sourceIds.Distinct(StringComparer.Ordinal)]) { OrderKey = orderKey });
-
-        /// <summary>A cost (positive) or credit (negative) of a period kind on a date.</summary>
-        public void Fee(DateOnly date, string kind, decimal amount, string sourceId)
-        {
-            if (amount == 0m)
-            {
-                return;
-            }
-
-            var key = (date, kind);
-            var (total, ids) = _fees.TryGetValue(key, out var found) ? found : (0m, new SortedSet<string>(StringComparer.Ordinal));
-            ids.Add(sourceId);
-            _fees[key] = (total + amount, ids);
-        }
-
-        public DerivedLedger Build()
-        {
-            var fees = new List<PeriodFee>();
-            foreach (var ((date, kind), (amount, ids)) in _fees.OrderBy(f => f.Key.Date).ThenBy(f => f.Key.Kind, StringComparer.Ordinal))
-            {
-                if (amount > 0m)
-                {
-                    fees.Add(new PeriodFee(date, MarketplaceCode, kind, amount));
-                }
-                else if (amount < 0m)
-                {
-                    // A credit cannot be a negative fee: the ledger cannot carry it, the gap does.
-                    Gap(null, string.Create(CultureInfo.InvariantCulture, $"{kind} on {date:yyyy-MM-dd} nets to a credit of {-amount:0.00}"), -amount, [.. ids]);
-                }
-            }
-
-            Sales.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
-                ? byOrder
-                : string.CompareOrdinal(a.LineId, b.LineId));
-            Returns.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
-                ? byOrder
-                : string.CompareOrdinal(a.ReturnId, b.ReturnId));
-            return new DerivedLedger(Sales, Returns, [], fees) { Gaps = [.. _gaps] };
-        }
-    }
 }

@@ -184,7 +184,7 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
             {
                 OrdersFeed => Read<OrderPayload>(row).Payout,
                 ReturnsFeed => Read<ReturnPayload>(row).Payout,
-                FeesFeed => -Read<FeePayload>(row).Amount,
+                FeesFeed => Read<FeePayload>(row) is var fee ? Payout.Of(new PeriodFee(fee.Date, MarketplaceCode, fee.Kind, fee.Amount)) : 0m,
                 _ => 0m,
             };
         }
@@ -213,7 +213,7 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
         $"песочница не смогла отдать поток «{feed}» (Sandbox:FailingFeeds); остальные потоки загружены");
 
     private static int SeedOf(ConnectionSettings connection) =>
-        connection.Credentials.TryGetValue(SeedKey, out var text) && !string.IsNullOrWhiteSpace(text)
+        connection.Credential(SeedKey) is { } text
             ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
                 ? seed
                 : throw new ConnectorException(ConnectorFailure.Unauthorized, new LocalText(
@@ -237,7 +237,9 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
             order.CustomerId,
             order.Channel,
             [.. order.Lines.Select(l => new LinePayload(l.LineId, l.Sku, l.Quantity, l.Price, l.Commission, l.Logistics, l.Acquiring))],
-            order.Lines.Sum(l => (l.Price * l.Quantity) - l.Commission - l.Logistics - l.Acquiring));
+            order.Lines.Sum(l => Domain.Ledger.Payout.Of(new SaleLine(
+                MarketplaceCode, order.OrderId, l.LineId, order.OrderedAt, order.CustomerId, order.Channel, l.Sku, l.Quantity,
+                l.Price * l.Quantity, l.Commission, l.Logistics, l.Acquiring, 0m))));
     }
 
     private sealed record ReturnPayload(
@@ -246,7 +248,9 @@ public sealed class SandboxConnector(SandboxOptions? options = null, TimeProvide
     {
         public static ReturnPayload Of(string orderId, SandboxReturn r) => new(
             r.ReturnId, orderId, r.LineId, r.ReturnedAt, r.Quantity, r.Refund, r.CommissionRefund, r.ReturnLogistics, r.Restockable,
-            r.Reason, -(r.Refund - r.CommissionRefund) - r.ReturnLogistics);
+            r.Reason, Domain.Ledger.Payout.Of(new ReturnEvent(
+                MarketplaceCode, orderId, r.LineId, r.ReturnId, r.ReturnedAt, r.Quantity, r.Refund, r.CommissionRefund, r.ReturnLogistics,
+                r.Restockable, r.Reason)));
     }
 
     private sealed record AdPayload(DateOnly Date, string Channel, decimal Amount);

@@ -83,7 +83,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             throw new ArgumentException("The window ends before it starts.", nameof(window));
         }
 
-        var token = Credential(connection, TokenKey) ?? throw new ConnectorException(ConnectorFailure.Unauthorized, WildberriesTexts.NoToken);
+        var token = connection.Credential(TokenKey) ?? throw new ConnectorException(ConnectorFailure.Unauthorized, WildberriesTexts.NoToken);
         var serialKey = MarketplaceCode + ":" + connection.Id.ToString("N", CultureInfo.InvariantCulture);
         var pages = 0;
 
@@ -115,7 +115,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         // it stored before, and says so on the run and the connection) and the run goes on. Only a main token rejected
         // here too fails the run. Ads asked for by date for the whole window are declared whole.
         var adsBase = connection.BaseUrl ?? _options.AdvertBaseUrl;
-        var adsToken = Credential(connection, AdsTokenKey) ?? token;
+        var adsToken = connection.Credential(AdsTokenKey) ?? token;
         held = null;
         await foreach (var (rows, failed) in FetchAdsAsync(adsBase, adsToken, separateAdsToken: adsToken != token, serialKey, window, cancellationToken))
         {
@@ -546,9 +546,6 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         body.Contains("scope", StringComparison.OrdinalIgnoreCase) || WildberriesToken.TryRead(token)?.Has(category) == false;
 
     private static string Root(Uri baseUrl) => baseUrl.AbsoluteUri.TrimEnd('/');
-
-    private static string? Credential(ConnectionSettings connection, string key) =>
-        connection.Credentials.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) ? value.ValueKind switch

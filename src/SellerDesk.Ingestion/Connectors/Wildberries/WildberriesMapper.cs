@@ -54,7 +54,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     /// </summary>
     internal sealed class Session(WildberriesMapper mapper)
     {
-        private readonly MapState _state = new();
+        private readonly LedgerBuilder _state = new(MarketplaceCode);
         private readonly Dictionary<string, (DateOnly Date, decimal Amount)> _ads = new(StringComparer.Ordinal);
         private decimal _payout;
         private bool _anyReportRow;
@@ -128,14 +128,15 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             if (_result is null)
             {
                 MapAds(_ads, _state);
-                _result = _state.Build();
+                var ledger = _state.Build();
+                _result = new WildberriesMapping(ledger, ledger.Gaps);
             }
 
             return _result;
         }
     }
 
-    private static List<Line> ReadLines(IReadOnlyList<SourceRow> rows, MapState state)
+    private static List<Line> ReadLines(IReadOnlyList<SourceRow> rows, LedgerBuilder state)
     {
         // The same row twice (a runner handing over overlapping sets) must not count twice: the last copy wins.
         var latest = new Dictionary<string, Line>(StringComparer.Ordinal);
@@ -168,7 +169,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         return lines;
     }
 
-    private void MapOrder(string srid, List<Line> lines, MapState state)
+    private void MapOrder(string srid, List<Line> lines, LedgerBuilder state)
     {
         foreach (var line in lines)
         {
@@ -259,8 +260,8 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
 
             orderLine.OtherFees += Money(d.Penalty) + Money(d.Deduction);
             orderLine.Extra += Money(d.AdditionalPayment);
-            state.Fee(line, StorageKind, Money(d.StorageFee));
-            state.Fee(line, AcceptanceKind, Money(d.Acceptance));
+            state.Fee(line.Date, StorageKind, Money(d.StorageFee), line.SourceId);
+            state.Fee(line.Date, AcceptanceKind, Money(d.Acceptance), line.SourceId);
         }
 
         foreach (var orderLine in orderLines.Values)
@@ -298,7 +299,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     }
 
     /// <summary>A line of no order, or of an order without a sale among the rows: costs become period fees.</summary>
-    private static void MapWithoutSale(Line line, LineKind kind, decimal credit, string? srid, MapState state)
+    private static void MapWithoutSale(Line line, LineKind kind, decimal credit, string? srid, LedgerBuilder state)
     {
         var d = line.Data;
         var where = srid is null ? "it names no order (srid)" : $"order {srid} has no sale among the rows";
@@ -315,16 +316,16 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                 break;
         }
 
-        state.Fee(line, LogisticsKind, Money(d.DeliveryRub));
-        state.Fee(line, PenaltyKind, Money(d.Penalty));
-        state.Fee(line, DeductionKind, Money(d.Deduction));
-        state.Fee(line, StorageKind, Money(d.StorageFee));
-        state.Fee(line, AcceptanceKind, Money(d.Acceptance));
+        state.Fee(line.Date, LogisticsKind, Money(d.DeliveryRub), line.SourceId);
+        state.Fee(line.Date, PenaltyKind, Money(d.Penalty), line.SourceId);
+        state.Fee(line.Date, DeductionKind, Money(d.Deduction), line.SourceId);
+        state.Fee(line.Date, StorageKind, Money(d.StorageFee), line.SourceId);
+        state.Fee(line.Date, AcceptanceKind, Money(d.Acceptance), line.SourceId);
         Credit(line, Money(d.AdditionalPayment), "additional payment", where, srid, state);
     }
 
     /// <summary>Money to the seller outside any sale has no ledger row (fees are costs): a gap. A charge is a fee.</summary>
-    private static void Credit(Line line, decimal amount, string what, string where, string? srid, MapState state)
+    private static void Credit(Line line, decimal amount, string what, string where, string? srid, LedgerBuilder state)
     {
         if (amount > 0m)
         {
@@ -332,7 +333,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
         else if (amount < 0m)
         {
-            state.Fee(line, OtherKind, -amount);
+            state.Fee(line.Date, OtherKind, -amount, line.SourceId);
         }
     }
 
@@ -341,7 +342,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     /// ledger field and their place in WB's payout is not documented: the line is named in a gap (payout effect 0, as
     /// neither side counts them) so the run says they were left out.
     /// </summary>
-    private static void LoyaltyGap(Line line, string? srid, MapState state)
+    private static void LoyaltyGap(Line line, string? srid, LedgerBuilder state)
     {
         var d = line.Data;
         if (Money(d.CashbackAmount) == 0m && Money(d.CashbackDiscount) == 0m && Money(d.CashbackCommissionChange) == 0m)
@@ -358,7 +359,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             line.SourceId);
     }
 
-    private void ReadAds(IReadOnlyList<SourceRow> rows, Dictionary<string, (DateOnly Date, decimal Amount)> latest, MapState state)
+    private void ReadAds(IReadOnlyList<SourceRow> rows, Dictionary<string, (DateOnly Date, decimal Amount)> latest, LedgerBuilder state)
     {
         foreach (var row in rows.Where(r => r.Feed == AdsFeed))
         {
@@ -382,7 +383,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
     }
 
-    private static void MapAds(Dictionary<string, (DateOnly Date, decimal Amount)> latest, MapState state)
+    private static void MapAds(Dictionary<string, (DateOnly Date, decimal Amount)> latest, LedgerBuilder state)
     {
         foreach (var group in latest.GroupBy(a => a.Value.Date).OrderBy(g => g.Key))
         {
@@ -580,7 +581,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             Acquiring += acquiring;
         }
 
-        public void Emit(string srid, DateTimeOffset orderedAt, MapState state)
+        public void Emit(string srid, DateTimeOffset orderedAt, LedgerBuilder state)
         {
             // Credits larger than the costs they reverse cannot be negative fees: they go to the line's revenue.
             foreach (var part in Returns.Where(r => r.ReturnLogistics < 0m))
@@ -625,70 +626,5 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
         }
     }
 
-    private sealed class MapState
-    {
-        private readonly Dictionary<(DateOnly Date, string Kind), (decimal Amount, List<string> SourceIds)> _fees = [];
-        private readonly List<MappingGap> _gaps = [];
 
-        public List<SaleLine> Sales { get; } = [];
-
-        public List<ReturnEvent> Returns { get; } = [];
-
-        public List<AdSpend> AdSpend { get; } = [];
-
-        /// <summary>Records money the ledger cannot carry, with the order it belongs to (null for period money).</summary>
-        public void Gap(string reason, decimal payoutEffect, string? orderKey, params string[] sourceIds) =>
-            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds) { OrderKey = orderKey });
-
-        /// <summary>The gaps recorded so far, handed over and forgotten (a part of a long mapping).</summary>
-        public List<MappingGap> TakeGaps()
-        {
-            var taken = new List<MappingGap>(_gaps);
-            _gaps.Clear();
-            return taken;
-        }
-
-        public void Fee(Line line, string kind, decimal amount)
-        {
-            if (amount == 0m)
-            {
-                return;
-            }
-
-            var key = (line.Date, kind);
-            var (total, ids) = _fees.TryGetValue(key, out var found) ? found : (0m, new List<string>());
-            ids.Add(line.SourceId);
-            _fees[key] = (total + amount, ids);
-        }
-
-        public WildberriesMapping Build()
-        {
-            var fees = new List<PeriodFee>();
-            foreach (var ((date, kind), (amount, ids)) in _fees.OrderBy(f => f.Key.Date).ThenBy(f => f.Key.Kind, StringComparer.Ordinal))
-            {
-                if (amount > 0m)
-                {
-                    fees.Add(new PeriodFee(date, MarketplaceCode, kind, amount));
-                }
-                else if (amount < 0m)
-                {
-                    Gap(
-                        string.Create(CultureInfo.InvariantCulture, $"{kind} on {date:yyyy-MM-dd} nets to a credit of {-amount}"),
-                        -amount,
-                        null,
-                        [.. ids]);
-                }
-            }
-
-            Sales.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
-                ? byOrder
-                : string.CompareOrdinal(a.LineId, b.LineId));
-            Returns.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
-                ? byOrder
-                : string.CompareOrdinal(a.ReturnId, b.ReturnId));
-            AdSpend.Sort((a, b) => a.Date.CompareTo(b.Date));
-            var gaps = TakeGaps();
-            return new WildberriesMapping(new DerivedLedger(Sales, Returns, AdSpend, fees) { Gaps = gaps }, gaps);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.Wildberries;
 
@@ -10,7 +11,7 @@ namespace SellerDesk.Ingestion.Connectors.Wildberries;
 /// </summary>
 internal static class WildberriesTime
 {
-    public static TimeZoneInfo Moscow { get; } = FindMoscow();
+    public static TimeZoneInfo Moscow => MoscowTime.Zone;
 
     /// <summary>The instant of a WB timestamp; a bare date is Moscow midnight.</summary>
     public static bool TryParse(string? text, bool utcDesignatorIsMoscowTime, out DateTimeOffset instant)
@@ -137,19 +138,4 @@ internal static class WildberriesTime
             && (value.EndsWith('Z') || value.EndsWith('z') || value.AsSpan(time).IndexOfAny('+', '-') >= 0);
     }
 
-    private static TimeZoneInfo FindMoscow()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Europe/Moscow", TimeSpan.FromHours(3), "Moscow", "MSK");
-        }
-        catch (InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Europe/Moscow", TimeSpan.FromHours(3), "Moscow", "MSK");
-        }
-    }
 }

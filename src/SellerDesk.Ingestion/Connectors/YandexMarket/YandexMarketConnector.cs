@@ -109,10 +109,10 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
             throw new ArgumentException("The window ends before it starts.", nameof(window));
         }
 
-        var apiKey = Credential(connection, ApiKeyKey) ?? throw new ConnectorException(
+        var apiKey = connection.Credential(ApiKeyKey) ?? throw new ConnectorException(
             ConnectorFailure.Unauthorized,
             new LocalText("no Yandex Market API key in the connection: paste one", "в подключении нет API-ключа Яндекс Маркета: вставьте ключ"));
-        var campaignId = Credential(connection, CampaignIdKey) ?? throw new ConnectorException(
+        var campaignId = connection.Credential(CampaignIdKey) ?? throw new ConnectorException(
             ConnectorFailure.Unauthorized,
             new LocalText(
                 "no Yandex Market campaign id in the connection: enter the store's campaign id",
@@ -617,9 +617,6 @@ public sealed class YandexMarketConnector : IMarketplaceConnector
 
     private static string TokenQuery(string? pageToken) =>
         pageToken is null ? string.Empty : "&pageToken=" + Uri.EscapeDataString(pageToken);
-
-    private static string? Credential(ConnectionSettings connection, string key) =>
-        connection.Credentials.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     /// <summary>What a fetch had to do by a stated rule, said once at its end as run notices.</summary>
     private sealed class FetchNotes

@@ -69,7 +69,7 @@ internal static class YandexMarketMapper
     public static YandexMarketMapping Map(IReadOnlyList<SourceRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var state = new MapState();
+        var state = new LedgerBuilder(MarketplaceCode);
         var orders = ReadOrders(rows, state);
         var returns = new Dictionary<string, List<ReturnRow>>(StringComparer.Ordinal);
         foreach (var row in Latest(rows, ReturnsFeed))
@@ -141,7 +141,8 @@ internal static class YandexMarketMapper
             }
         }
 
-        return state.Build();
+        var ledger = state.Build();
+        return new YandexMarketMapping(ledger, ledger.Gaps);
     }
 
     /// <summary>
@@ -167,7 +168,7 @@ internal static class YandexMarketMapper
         return orders - services;
     }
 
-    private static List<OrderRow> ReadOrders(IReadOnlyList<SourceRow> rows, MapState state)
+    private static List<OrderRow> ReadOrders(IReadOnlyList<SourceRow> rows, LedgerBuilder state)
     {
         var orders = new List<OrderRow>();
         foreach (var row in Latest(rows, OrdersFeed))
@@ -208,7 +209,7 @@ internal static class YandexMarketMapper
         return latest.Values.OrderBy(r => r.SourceId.Length).ThenBy(r => r.SourceId, StringComparer.Ordinal);
     }
 
-    private static void MapOrder(OrderRow order, List<ReturnRow> returns, List<ServiceRow> charges, MapState state)
+    private static void MapOrder(OrderRow order, List<ReturnRow> returns, List<ServiceRow> charges, LedgerBuilder state)
     {
         var data = order.Data;
         var id = data.Id!;
@@ -310,21 +311,24 @@ internal static class YandexMarketMapper
         }
 
         var orderedAt = YandexMarketTime.TryParse(data.CreationDate, out var created) ? created : YandexMarketTime.MoscowMidnight(order.Date);
+        // What the ledger pays for this order, by the domain's one payout rule.
         var ledgerNet = 0m;
         foreach (var line in orderLines)
         {
-            state.Sales.Add(new SaleLine(
+            var sale = new SaleLine(
                 MarketplaceCode, id, line.LineId, orderedAt, data.BuyerId, LedgerNames.OrganicChannel, line.Sku, line.Quantity,
-                line.Revenue, line.Commission, line.Logistics, line.Acquiring, line.OtherFees));
-            ledgerNet += line.Revenue - line.Commission - line.Logistics - line.Acquiring - line.OtherFees;
+                line.Revenue, line.Commission, line.Logistics, line.Acquiring, line.OtherFees);
+            state.Sales.Add(sale);
+            ledgerNet += Domain.Ledger.Payout.Of(sale);
         }
 
         foreach (var part in parts)
         {
-            state.Returns.Add(new ReturnEvent(
+            var returned = new ReturnEvent(
                 MarketplaceCode, id, part.Line.LineId, part.Return.SourceId, part.At, part.Quantity,
-                part.Refund, 0m, part.ReturnLogistics, part.Restockable, part.Reason));
-            ledgerNet -= part.Refund + part.ReturnLogistics;
+                part.Refund, 0m, part.ReturnLogistics, part.Restockable, part.Reason);
+            state.Returns.Add(returned);
+            ledgerNet += Domain.Ledger.Payout.Of(returned);
         }
 
         var difference = data.Payout - charges.Sum(c => c.Data.Amount) - ledgerNet;
@@ -355,7 +359,7 @@ internal static class YandexMarketMapper
     /// returned whole, refunded and deducted nets to 0; for an order not picked up (or a customer return without an
     /// amount), the line's value of the units, the units that complete a line taking exactly what is left of its revenue.
     /// </summary>
-    private static List<ReturnPart> MapReturns(YmOrder order, SortedDictionary<string, OrderLine> lines, List<ReturnRow> returns, MapState state)
+    private static List<ReturnPart> MapReturns(YmOrder order, SortedDictionary<string, OrderLine> lines, List<ReturnRow> returns, LedgerBuilder state)
     {
         var parts = new List<ReturnPart>();
         var ordered = returns
@@ -473,7 +477,7 @@ internal static class YandexMarketMapper
     /// An order cancelled before shipment (or without product items): its charges are period fees (of its own date; a
     /// charge from the services report of its row's date), its money a gap.
     /// </summary>
-    private static void MapWithoutSale(OrderRow order, List<ReturnRow> returns, List<ServiceRow> charges, MapState state)
+    private static void MapWithoutSale(OrderRow order, List<ReturnRow> returns, List<ServiceRow> charges, LedgerBuilder state)
     {
         var data = order.Data;
         foreach (var group in data.Commissions.GroupBy(c => CategoryOf(c.Type)))
@@ -697,49 +701,5 @@ internal static class YandexMarketMapper
         }
     }
 
-    private sealed class MapState
-    {
-        private readonly Dictionary<(DateOnly Date, string Kind), (decimal Amount, List<string> SourceIds)> _fees = [];
-        private readonly List<MappingGap> _gaps = [];
 
-        public List<SaleLine> Sales { get; } = [];
-
-        public List<ReturnEvent> Returns { get; } = [];
-
-        public void Gap(string reason, decimal payoutEffect, string? orderKey, params string[] sourceIds) =>
-            _gaps.Add(new MappingGap(reason, payoutEffect, sourceIds) { OrderKey = orderKey });
-
-        public void Fee(DateOnly date, string kind, decimal amount, string sourceId)
-        {
-            var key = (date, kind);
-            var (total, ids) = _fees.TryGetValue(key, out var found) ? found : (0m, new List<string>());
-            ids.Add(sourceId);
-            _fees[key] = (total + amount, ids);
-        }
-
-        public YandexMarketMapping Build()
-        {
-            var fees = new List<PeriodFee>();
-            foreach (var ((date, kind), (amount, ids)) in _fees.OrderBy(f => f.Key.Date).ThenBy(f => f.Key.Kind, StringComparer.Ordinal))
-            {
-                if (amount > 0m)
-                {
-                    fees.Add(new PeriodFee(date, MarketplaceCode, kind, amount));
-                }
-                else if (amount < 0m)
-                {
-                    Gap(Invariant($"{kind} charges on {date:yyyy-MM-dd} net to a credit of {-amount}"), -amount, null, [.. ids]);
-                }
-            }
-
-            Sales.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
-                ? byOrder
-                : string.CompareOrdinal(a.LineId, b.LineId));
-            Returns.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0
-                ? byOrder
-                : string.CompareOrdinal(a.ReturnId, b.ReturnId) is var byReturn and not 0 ? byReturn
-                : string.CompareOrdinal(a.LineId, b.LineId));
-            return new YandexMarketMapping(new DerivedLedger(Sales, Returns, [], fees) { Gaps = _gaps }, _gaps);
-        }
-    }
 }

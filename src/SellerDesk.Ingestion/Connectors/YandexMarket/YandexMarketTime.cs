@@ -1,4 +1,5 @@
 using System.Globalization;
+using SellerDesk.Ingestion.Connectors.Common;
 
 namespace SellerDesk.Ingestion.Connectors.YandexMarket;
 
@@ -21,7 +22,7 @@ internal static class YandexMarketTime
         "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'",
     ];
 
-    public static TimeZoneInfo Moscow { get; } = FindMoscow();
+    public static TimeZoneInfo Moscow => MoscowTime.Zone;
 
     /// <summary>The instant of a Yandex Market time; false when it is missing or of no known shape.</summary>
     public static bool TryParse(string? text, out DateTimeOffset instant)
@@ -60,15 +61,4 @@ internal static class YandexMarketTime
         return new DateTimeOffset(midnight, Moscow.GetUtcOffset(midnight));
     }
 
-    private static TimeZoneInfo FindMoscow()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Europe/Moscow", TimeSpan.FromHours(3), "Moscow", "MSK");
-        }
-    }
 }

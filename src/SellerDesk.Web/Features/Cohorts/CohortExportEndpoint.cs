@@ -18,10 +18,10 @@ public static class CohortExportEndpoint
     public const string Path = "/export/cohorts";
 
     public static IEndpointConventionBuilder MapCohortExport(this IEndpointRouteBuilder app) =>
-        app.MapGet(Path, async (HttpContext http, ReportService reports, SellerDesk.Web.Auth.AuditLog audit, CancellationToken ct) =>
+        app.MapGet(Path, async (HttpContext http, ReportService reports, SellerDesk.Web.Auth.AuditLog audit, TimeProvider clock, CancellationToken ct) =>
         {
             var query = http.Request.Query;
-            if (!ReportQuery.TryParse(query, out var request, out var problem))
+            if (!ReportQuery.TryParse(query, http.User.Workspace().Today(clock), out var request, out var problem))
             {
                 return problem;
             }
@@ -51,7 +51,7 @@ public static class CohortExportEndpoint
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
             var result = await reports.LoadAsync(workspace, request, ct);
             var rows = result.Cohorts(filter);
-            await audit.WriteAsync(SellerDesk.Web.Auth.Actor.Of(http), workspace.Id, SellerDesk.Web.Auth.AuditActions.Export, $"cohorts {format} {metricText} {result.Period.From:yyyy-MM-dd}..{result.Period.To:yyyy-MM-dd}", ct);
+            await audit.WriteAsync(SellerDesk.Web.Auth.Actor.Of(http), workspace.Id, SellerDesk.Web.Auth.AuditActions.Export, AuditTexts.CohortExport(format, metricText, result.Period.From, result.Period.To));
             var name = string.Create(
                 CultureInfo.InvariantCulture,
                 $"cohorts_{filter.Marketplace ?? "all"}_{result.Period.From:yyyy-MM-dd}_{result.Period.To:yyyy-MM-dd}_{metricText}");

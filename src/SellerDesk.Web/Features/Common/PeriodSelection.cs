@@ -34,7 +34,7 @@ public sealed record PeriodSelection(DateOnly From, DateOnly To, DateOnly? AsOf)
 
     /// <summary>
     /// Reads the query values; <paramref name="valid"/> is false when something was given but could not be used
-    /// (not a date, or <c>to</c> before <c>from</c>), in which case the default period is returned.
+    /// (not a date, <c>to</c> before <c>from</c>, <c>as_of</c> after today or more than ten years), in which case the default period is returned.
     /// </summary>
     public static PeriodSelection Resolve(string? from, string? to, string? asOf, DateOnly today, out bool valid)
     {
@@ -52,7 +52,7 @@ public sealed record PeriodSelection(DateOnly From, DateOnly To, DateOnly? AsOf)
         }
 
         var resolved = new PeriodSelection(fromDate ?? fallback.From, toDate ?? fallback.To, asOfDate);
-        if (resolved.To < resolved.From)
+        if (resolved.To < resolved.From || Reports.ReportLimits.Check(resolved.From, resolved.To, resolved.AsOf, today) is not null)
         {
             valid = false;
             return fallback;

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using SellerDesk.Web.Auth;
 using SellerDesk.Web.Infrastructure;
 
 namespace SellerDesk.Web.Features.Common;
@@ -39,6 +42,19 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
 
     [Inject]
     protected ILogger<ReportPageBase> Logger { get; set; } = null!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    /// <summary>The address the page was opened from (the live connection has no request of its own).</summary>
+    [CascadingParameter(Name = "ClientAddress")]
+    private string? ClientAddress { get; set; }
+
+    /// <summary>The signed-in member, with the current workspace's role: what the page offers follows <see cref="Policies"/>.</summary>
+    protected ClaimsPrincipal User { get; private set; } = new();
+
+    /// <summary>The member as the audit log names them.</summary>
+    protected Actor Me => Actor.Of(User, ClientAddress);
 
     [SupplyParameterFromQuery(Name = PeriodSelection.FromKey)]
     public string? FromText { get; set; }
@@ -97,6 +113,14 @@ public abstract class ReportPageBase : ComponentBase, IDisposable
             _loadedQuery = (handoff.From, handoff.To, handoff.AsOf, handoff.Source);
             OnReportLoaded(loaded);
             Status = PageStatus.Ready;
+        }
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (AuthenticationState is not null)
+        {
+            User = (await AuthenticationState).User;
         }
     }
 

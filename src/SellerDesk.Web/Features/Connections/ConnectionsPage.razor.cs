@@ -4,7 +4,10 @@ using MudBlazor;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Pulls;
+using SellerDesk.Web.Auth;
 using SellerDesk.Web.Features.Common;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace SellerDesk.Web.Features.Connections;
 
@@ -51,8 +54,23 @@ public sealed partial class ConnectionsPage
         Credentials,
     }
 
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    /// <summary>The address the page was opened from (the live connection has no request of its own).</summary>
+    [CascadingParameter(Name = "ClientAddress")]
+    private string? ClientAddress { get; set; }
+
+    /// <summary>The signed-in member as the audit log names them.</summary>
+    private Actor Me { get; set; } = Actor.App;
+
     protected override async Task OnInitializedAsync()
     {
+        if (AuthenticationState is not null)
+        {
+            Me = Actor.Of((await AuthenticationState).User, ClientAddress);
+        }
+
         await LoadAsync();
         if (RendererInfo.IsInteractive)
         {
@@ -116,12 +134,12 @@ public sealed partial class ConnectionsPage
 
     private async Task RunNowAsync(ConnectionView c)
     {
-        await ActAsync(() => Connections.QueuePullAsync(workspaceId, c.Id, null, null, ConnectionService.ManualTrigger, _disposed.Token));
+        await ActAsync(() => Actions.QueuePullAsync(Me, workspaceId, c.Id, null, null, ConnectionService.ManualTrigger, PullStart.Manual, _disposed.Token));
         Snackbar.Add(L["Connections.Snack.Queued", c.Name], Severity.Info);
     }
 
     private async Task SetEnabledAsync(ConnectionView c, bool enabled) =>
-        await ActAsync(() => Connections.SetEnabledAsync(workspaceId, c.Id, enabled, _disposed.Token));
+        await ActAsync(() => Actions.SetEnabledAsync(Me, workspaceId, c.Id, enabled, _disposed.Token));
 
     /// <summary>Asks what becomes of the connection's data (keep by default, or remove), then deletes it; its runs stay.</summary>
     private async Task DeleteAsync(ConnectionView c)
@@ -140,7 +158,7 @@ public sealed partial class ConnectionsPage
             return;
         }
 
-        await ActAsync(() => Connections.DeleteAsync(workspaceId, c.Id, choice, _disposed.Token));
+        await ActAsync(() => Actions.DeleteConnectionAsync(Me, workspaceId, c.Id, choice, _disposed.Token));
         Snackbar.Add(L[choice == ConnectionDataChoice.Remove ? "Connections.Snack.DeletedRemoved" : "Connections.Snack.Deleted", c.Name], Severity.Normal);
     }
 
@@ -190,7 +208,7 @@ public sealed partial class ConnectionsPage
     private async Task SaveScheduleAsync(ConnectionView c)
     {
         var schedule = new PullSchedule(preset.ToPreset().ToCron(), preset.WindowDays, preset.Enabled);
-        if (await FormAsync(() => Connections.SetScheduleAsync(workspaceId, c.Id, schedule, _disposed.Token)))
+        if (await FormAsync(() => Actions.SetScheduleAsync(Me, workspaceId, c.Id, schedule, _disposed.Token)))
         {
             Snackbar.Add(L["Connections.Snack.ScheduleSaved", c.Name], Severity.Success);
             Close();
@@ -205,8 +223,8 @@ public sealed partial class ConnectionsPage
             return;
         }
 
-        if (await FormAsync(() => Connections.QueuePullAsync(
-            workspaceId, c.Id, DateOnly.FromDateTime(backfillFrom.Value), DateOnly.FromDateTime(backfillTo.Value), ConnectionService.ManualTrigger, _disposed.Token)))
+        if (await FormAsync(() => Actions.QueuePullAsync(
+            Me, workspaceId, c.Id, DateOnly.FromDateTime(backfillFrom.Value), DateOnly.FromDateTime(backfillTo.Value), ConnectionService.ManualTrigger, PullStart.Backfill, _disposed.Token)))
         {
             Snackbar.Add(L["Connections.Snack.Queued", c.Name], Severity.Info);
             Close();
@@ -215,7 +233,7 @@ public sealed partial class ConnectionsPage
 
     private async Task SaveCredentialsAsync(ConnectionView c)
     {
-        if (await FormAsync(() => Connections.ReplaceCredentialsAsync(workspaceId, c.Id, credentials, _disposed.Token)))
+        if (await FormAsync(() => Actions.ReplaceCredentialsAsync(Me, workspaceId, c.Id, credentials, _disposed.Token)))
         {
             Snackbar.Add(L["Connections.Snack.CredentialsSaved", c.Name], Severity.Success);
             Close();
@@ -228,7 +246,8 @@ public sealed partial class ConnectionsPage
         busy = true;
         try
         {
-            await Connections.CreateAsync(
+            await Actions.CreateConnectionAsync(
+                Me,
                 workspaceId,
                 new NewConnection(newMarketplace, newName ?? string.Empty, newCredentials, newBaseUrl)
                 {

@@ -1,17 +1,20 @@
 using SellerDesk.Ingestion.Files;
+using SellerDesk.Web.Auth;
 using SellerDesk.Web.Features.Workspace;
 
 namespace SellerDesk.Web.Features.Upload;
 
-/// <summary>Imports a ledger file into the browser's workspace: the same importer as POST /api/v1/imports/{kind}.</summary>
-public sealed class UploadService(UiWorkspace workspaces, LedgerImporter importer)
+/// <summary>Imports a ledger file into the browser's workspace: the same importer and audit entry as POST /api/v1/imports/{kind}.</summary>
+public sealed class UploadService(UiWorkspace workspaces, AuditedActions actions)
 {
     /// <summary>The largest file the page accepts (the API's limit too).</summary>
     public const long MaxFileBytes = 2L * 1024 * 1024 * 1024;
 
     /// <summary>Streams <paramref name="csv"/> into the ledger; null when start-up has not created the workspace yet.</summary>
     public async Task<ImportResult?> ImportAsync(
+        Actor actor,
         LedgerFileKind kind,
+        string? fileName,
         Stream csv,
         IProgress<ImportProgress>? progress,
         CancellationToken cancellationToken)
@@ -22,7 +25,7 @@ public sealed class UploadService(UiWorkspace workspaces, LedgerImporter importe
             return null;
         }
 
-        return await importer.ImportAsync(workspace.Id, workspace.Zone, kind, csv, progress, cancellationToken);
+        return await actions.ImportAsync(actor, workspace, kind, csv, fileName, progress, cancellationToken);
     }
 }
 

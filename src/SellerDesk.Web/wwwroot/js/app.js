@@ -13,6 +13,15 @@
     }).observe(modal, { attributes: true, attributeFilter: ['class'] });
 })();
 
+// "Reload" links of the reconnect modal (no inline handlers: the Content Security Policy allows scripts from files only).
+document.addEventListener('click', event => {
+    const link = event.target instanceof Element ? event.target.closest('a[data-reload]') : null;
+    if (link) {
+        event.preventDefault();
+        location.reload();
+    }
+});
+
 // The light/dark toggle: the choice is kept for a year in a cookie the server reads while prerendering.
 window.sellerDesk = window.sellerDesk || {};
 window.sellerDesk.rememberTheme = mode => {

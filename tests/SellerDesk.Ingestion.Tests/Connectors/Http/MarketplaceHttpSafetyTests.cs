@@ -7,7 +7,7 @@ using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Http;
 

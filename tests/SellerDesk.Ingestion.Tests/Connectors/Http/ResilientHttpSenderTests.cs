@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Http;
 

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
-using static SellerDesk.Ingestion.Tests.Connectors.Fakes.FakeOzonData;
+using SellerDesk.Testing.Marketplaces;
+using static SellerDesk.Testing.Marketplaces.FakeOzonData;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Ozon;
 

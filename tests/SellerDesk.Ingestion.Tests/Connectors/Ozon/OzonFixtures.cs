@@ -1,5 +1,5 @@
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
-using static SellerDesk.Ingestion.Tests.Connectors.Fakes.FakeOzonData;
+using SellerDesk.Testing.Marketplaces;
+using static SellerDesk.Testing.Marketplaces.FakeOzonData;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Ozon;
 

@@ -2,7 +2,7 @@ using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Ozon;
-using static SellerDesk.Ingestion.Tests.Connectors.Fakes.FakeOzonData;
+using static SellerDesk.Testing.Marketplaces.FakeOzonData;
 using static SellerDesk.Ingestion.Tests.Connectors.Ozon.OzonFixtures;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Ozon;

@@ -3,10 +3,10 @@ using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Ingestion.Tests.Pulls;
 using SellerDesk.Testing;
-using static SellerDesk.Ingestion.Tests.Connectors.Fakes.FakeOzonData;
+using static SellerDesk.Testing.Marketplaces.FakeOzonData;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Ozon;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Ozon;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Ozon;
 

@@ -5,7 +5,7 @@ using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Sandbox;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Sandbox;

@@ -1,4 +1,4 @@
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Wildberries;
 

@@ -3,7 +3,7 @@ using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using static SellerDesk.Ingestion.Tests.Connectors.Wildberries.WildberriesFixtures;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Wildberries;

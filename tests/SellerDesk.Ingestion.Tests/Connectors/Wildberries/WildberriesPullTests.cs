@@ -7,7 +7,7 @@ using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Ingestion.Tests.Pulls;
 using SellerDesk.Testing;
 

@@ -1,5 +1,5 @@
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.Wildberries;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.YandexMarket;
 

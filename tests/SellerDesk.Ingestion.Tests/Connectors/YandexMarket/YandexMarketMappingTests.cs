@@ -4,7 +4,7 @@ using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using static SellerDesk.Ingestion.Tests.Connectors.YandexMarket.YandexMarketFixtures;
 
 namespace SellerDesk.Ingestion.Tests.Connectors.YandexMarket;

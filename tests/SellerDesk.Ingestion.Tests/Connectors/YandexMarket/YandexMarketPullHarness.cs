@@ -5,7 +5,7 @@ using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Ingestion.Tests.Pulls;
 using SellerDesk.Testing;
 

@@ -1,6 +1,6 @@
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Pulls;
-using SellerDesk.Ingestion.Tests.Connectors.Fakes;
+using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Ingestion.Tests.Pulls;
 using SellerDesk.Testing;
 using static SellerDesk.Ingestion.Tests.Connectors.YandexMarket.YandexMarketFixtures;

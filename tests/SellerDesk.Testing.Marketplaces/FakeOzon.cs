@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Ozon;
 
-namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+namespace SellerDesk.Testing.Marketplaces;
 
 /// <summary>A request the fake Ozon got (its JSON body kept as text), and what it answered.</summary>
 public sealed record FakeOzonRequest(string Method, string Path, string? ClientId, string? ApiKey, string Body, int Status)

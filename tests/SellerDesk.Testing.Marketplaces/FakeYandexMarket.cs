@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
 
-namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+namespace SellerDesk.Testing.Marketplaces;
 
 /// <summary>A request the fake Yandex Market got, and what it answered.</summary>
 public sealed record FakeYmRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string? ApiKey, string? Body, int Status)

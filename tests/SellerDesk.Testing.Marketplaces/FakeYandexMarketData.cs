@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 
-namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+namespace SellerDesk.Testing.Marketplaces;
 
 /// <summary>A price of an item as <c>stats/orders</c> gives it: <c>BUYER</c>, <c>MARKETPLACE</c> (Yandex's discount) or <c>CASHBACK</c>.</summary>
 public sealed record FakeYmPrice(string Type, decimal CostPerItem, decimal Total);

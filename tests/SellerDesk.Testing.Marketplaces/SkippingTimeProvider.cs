@@ -1,4 +1,4 @@
-namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+namespace SellerDesk.Testing.Marketplaces;
 
 /// <summary>
 /// A clock whose waits take no real time: every timer fires at once (on the thread pool), the clock moves on by its

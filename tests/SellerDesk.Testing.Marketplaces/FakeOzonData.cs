@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+namespace SellerDesk.Testing.Marketplaces;
 
 /// <summary>One item the fake serves: its key (posting number, return id), the time its list filters on, its JSON.</summary>
 public sealed record FakeOzonItem(string Key, DateTimeOffset At, string Json);

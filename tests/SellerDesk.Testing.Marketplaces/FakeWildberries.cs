@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Wildberries;
 
-namespace SellerDesk.Ingestion.Tests.Connectors.Fakes;
+namespace SellerDesk.Testing.Marketplaces;
 
 /// <summary>
 /// A request the fake got, and what it answered. <see cref="Parameters"/> are the query of a GET and the JSON body's

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+
+namespace SellerDesk.Web.Infrastructure;
+
+/// <summary>
+/// What the security review asked of every answer (issue 10, "Hardening"; docs/decisions/0019-hardening.md):
+/// security headers and no <c>Server</c> header, problem details for the API's bare 400/404/405/415, a cap on
+/// failed token authentications per address, rate limits on sign-in, imports and exports (429 problem details with
+/// Retry-After), and the Data Protection key ring encrypted with a certificate kept outside the database.
+/// </summary>
+internal static class HardeningExtensions
+{
+    /// <summary>Services, Kestrel and the outermost middleware (which wraps error handling and authentication).</summary>
+    public static WebApplicationBuilder AddSellerDeskHardening(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.Configure<RateLimitSettings>(builder.Configuration.GetSection(RateLimitSettings.Section));
+        builder.Services.AddSingleton<TokenFailureLimiter>();
+        builder.Services.AddSellerDeskRateLimits();
+        if (string.IsNullOrWhiteSpace(builder.Configuration["DataProtection:CertificatePath"]))
+        {
+            builder.Services.AddHostedService<UnencryptedKeyRingWarning>();
+        }
+
+        // A startup filter runs before everything Program.cs adds: headers are set on error pages and on the 401s and
+        // 429s that authentication and the limiters answer, and the token-failure guard sees the final status.
+        builder.Services.AddSingleton<IStartupFilter, OutermostMiddleware>();
+        return builder;
+    }
+
+    /// <summary>The rate limiter, after authentication so a limit can be kept per workspace.</summary>
+    public static WebApplication UseSellerDeskHardening(this WebApplication app)
+    {
+        app.UseSellerDeskRateLimits();
+        return app;
+    }
+
+    /// <summary>Says at start-up, as a warning, that credential keys are stored unencrypted.</summary>
+    private sealed class UnencryptedKeyRingWarning(ILogger<UnencryptedKeyRingWarning> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogWarning(
+                "DataProtection:CertificatePath is not set: the keys that encrypt marketplace credentials are stored unencrypted in the "
+                + "database, so a dump of it decrypts every credential. scripts/run.sh creates a certificate; see docs/decisions/0019-hardening.md.");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class OutermostMiddleware : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseMiddleware<SecurityHeaders>();
+            app.UseMiddleware<ApiStatusProblems>();
+            app.UseMiddleware<TokenFailureGuard>();
+            next(app);
+        };
+    }
+}
+
+/// <summary>
+/// Headers on every answer: no MIME sniffing, no referrer beyond the origin, no framing, a Content Security Policy
+/// that Blazor Server and MudBlazor work under (scripts only from this site, plus the import map by its per-request
+/// nonce; inline style attributes, which MudBlazor sets, allowed), and HSTS when the request came over HTTPS.
+/// </summary>
+internal sealed class SecurityHeaders(RequestDelegate next)
+{
+    /// <summary>The key under which the request's CSP nonce is kept in <see cref="HttpContext.Items"/>.</summary>
+    public const string NonceKey = "sellerdesk:csp-nonce";
+
+    public static string? NonceOf(HttpContext? context) => context?.Items[NonceKey] as string;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        context.Items[NonceKey] = nonce;
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy =
+                "default-src 'self'; " +
+                $"script-src 'self' 'nonce-{nonce}'; " +
+                "style-src 'self' 'unsafe-inline'; " +
+                "img-src 'self' data:; " +
+                "font-src 'self' data:; " +
+                "connect-src 'self'; " +
+                "object-src 'none'; " +
+                "base-uri 'self'; " +
+                "form-action 'self'; " +
+                "frame-ancestors 'none'";
+            if (context.Request.IsHttps)
+            {
+                headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+            }
+
+            headers.Remove("Server");
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+}
