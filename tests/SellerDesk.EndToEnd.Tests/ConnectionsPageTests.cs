@@ -37,7 +37,9 @@ public sealed class ConnectionsPageTests(SellerDeskApp app)
         await Assertions.Expect(card.Locator("[data-testid=connection-status]")).ToHaveTextAsync("работает", new() { Timeout = 60_000 });
         await Assertions.Expect(card.Locator("[data-testid=run-progress]")).ToHaveCountAsync(0, new() { Timeout = 60_000 });
         await Assertions.Expect(card.Locator("[data-testid=connection-reconciliation]")).ToContainTextAsync("совпадает с маркетплейсом");
-        await Assertions.Expect(ops.History.Locator("[data-testid=run-row][data-status=succeeded]")).ToHaveCountAsync(2, new() { Timeout = 60_000 });
+        // The history lists every connection of the workspace; other tests' runs are there too.
+        await Assertions.Expect(ops.History.Locator("tr").Filter(new() { HasText = name }).Locator("[data-testid=run-row][data-status=succeeded]"))
+            .ToHaveCountAsync(2, new() { Timeout = 60_000 });
         await Screenshots.SaveAsync(ops.Page, "connections-succeeded");
         (await ops.HistoryClippedByAsync()).Should().Be(0, "the run history fits a 1440 px window without a column cut off");
 

@@ -151,10 +151,10 @@ public sealed class JobsPageTests(SellerDeskApp app)
 
         var failed = Guid.NewGuid();
         await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO pull_runs (id, workspace_id, connection_id, connection_name, trigger, status, period_from, period_to, error, created_at, finished_at) VALUES ({0}, {1}, {2}, 'Jobs page shop', 'schedule', 'failed', '2026-03-01', '2026-03-03', 'the marketplace did not answer', now(), now())",
+            "INSERT INTO pull_runs (id, workspace_id, connection_id, connection_name, trigger, status, period_from, period_to, error, created_at, finished_at) VALUES ({0}, {1}, {2}, 'Jobs page shop', 'schedule', 'failed', '2019-03-01', '2019-03-03', 'the marketplace did not answer', now(), now())",
             [failed, demo.Id, shop]);
         await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO pull_runs (id, workspace_id, connection_id, connection_name, trigger, status, period_from, period_to, error, created_at, finished_at) VALUES ({0}, {1}, {2}, 'Jobs other workspace shop', 'api', 'failed', '2026-03-01', '2026-03-03', 'other', now(), now())",
+            "INSERT INTO pull_runs (id, workspace_id, connection_id, connection_name, trigger, status, period_from, period_to, error, created_at, finished_at) VALUES ({0}, {1}, {2}, 'Jobs other workspace shop', 'api', 'failed', '2019-03-01', '2019-03-03', 'other', now(), now())",
             [Guid.NewGuid(), other.Id, otherShop]);
         return (shop, failed);
     }

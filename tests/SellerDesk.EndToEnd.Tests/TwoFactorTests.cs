@@ -104,6 +104,9 @@ public sealed class TwoFactorTests(SellerDeskApp app)
         await page.WaitForURLAsync(url => url.Contains("/account/signin/code", StringComparison.Ordinal));
         await page.Locator("[data-testid=code-use-recovery]").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("recovery=true", StringComparison.Ordinal));
+        // The address changes before the page's new form is in place: wait for the recovery form itself, or the code
+        // goes into the authenticator field (seven characters at most) or into a field that is then replaced.
+        await page.Locator("[data-testid=code-form] input[name='Input.Recovery']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await SubmitCodeAsync(page, code);
         return page;
     }
@@ -111,6 +114,7 @@ public sealed class TwoFactorTests(SellerDeskApp app)
     private static async Task SubmitCodeAsync(IPage page, string code)
     {
         await page.Locator("input[data-testid=code-input]").FillAsync(code);
+        (await page.Locator("input[data-testid=code-input]").InputValueAsync()).Should().Be(code);
         await page.Locator("input[data-testid=code-input]").PressAsync("Enter");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
