@@ -77,9 +77,9 @@ public sealed class ChannelsPageTests(SellerDeskApp app)
         await channels.OpenAsync(TestLedger.Query);
 
         await channels.SetVerdictAsync("cut", true);
-        await channels.Page.WaitForURLAsync(url => url.Contains("verdict=cut", StringComparison.Ordinal));
+        await Address.WaitForAsync(channels.Page, url => url.Contains("verdict=cut", StringComparison.Ordinal));
         await channels.SetVerdictAsync("pays_back", true);
-        await channels.Page.WaitForURLAsync(url => url.Contains("verdict=pays_back%2Ccut", StringComparison.Ordinal) || url.Contains("verdict=pays_back,cut", StringComparison.Ordinal));
+        await Address.WaitForAsync(channels.Page, url => url.Contains("verdict=pays_back%2Ccut", StringComparison.Ordinal) || url.Contains("verdict=pays_back,cut", StringComparison.Ordinal));
         var url = channels.Page.Url;
 
         var fresh = new ChannelsPage(await app.NewPageAsync());
@@ -95,7 +95,7 @@ public sealed class ChannelsPageTests(SellerDeskApp app)
 
         await fresh.SetVerdictAsync("pays_back", false);
         await fresh.SetVerdictAsync("cut", false);
-        await fresh.Page.WaitForURLAsync(url => !url.Contains("verdict", StringComparison.Ordinal));
+        await Address.WaitForAsync(fresh.Page, url => !url.Contains("verdict", StringComparison.Ordinal));
         (await fresh.RowsAsync()).Should().HaveCount(api.Count, "no box ticked shows every channel");
     }
 

@@ -89,7 +89,7 @@ public sealed class OverviewPageTests(SellerDeskApp app)
 
         await overview.Period.SetFromAsync("2026-02-01");
         await overview.Period.PressEnterAsync();
-        await overview.Page.WaitForURLAsync(url => url.Contains("from=2026-02-01", StringComparison.Ordinal));
+        await Address.WaitForAsync(overview.Page, url => url.Contains("from=2026-02-01", StringComparison.Ordinal));
 
         var api = await app.Reports.MarketplacesAsync($"from=2026-02-01&to={TestLedger.To}&as_of={TestLedger.AsOf}");
         var expected = api.Sum(r => r.Number("revenue") ?? 0m);
@@ -147,7 +147,7 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         (await overview.Period.ActivePresetsAsync()).Should().BeEmpty("January to March 2026 as of 31 March is none of the presets");
 
         await overview.Period.ChoosePresetAsync("Period.Preset.ThreeMonths");
-        await overview.Page.WaitForURLAsync(url => !url.Contains("as_of", StringComparison.Ordinal));
+        await Address.WaitForAsync(overview.Page, url => !url.Contains("as_of", StringComparison.Ordinal));
         await Assertions.Expect(overview.Page.Locator("[data-testid=period-presets] [aria-pressed=true]")).ToHaveCountAsync(1);
         (await overview.Period.ActivePresetsAsync()).Should().Equal("Period.Preset.ThreeMonths");
     }
@@ -162,7 +162,7 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         await overview.Period.SetFromAsync("2026-02-03");
         await overview.Period.PressEnterAsync();
 
-        await overview.Page.WaitForURLAsync(url => url.Contains("from=2026-02-03", StringComparison.Ordinal));
+        await Address.WaitForAsync(overview.Page, url => url.Contains("from=2026-02-03", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         (await overview.CardAsync("revenue")).Should().Be(api.Sum(r => r.Number("revenue")));
 
         await overview.Page.Locator("[data-testid=demo-hide]").CheckAsync();
-        await overview.Page.WaitForURLAsync(url => url.Contains("demo=hide", StringComparison.Ordinal));
+        await Address.WaitForAsync(overview.Page, url => url.Contains("demo=hide", StringComparison.Ordinal));
         await Assertions.Expect(overview.Page.Locator("[data-testid=marketplace-table] th[data-marketplace=sandbox]")).ToHaveCountAsync(0);
 
         (await overview.CardAsync("revenue")).Should().Be(ownStore.Number("revenue"));
