@@ -17,6 +17,7 @@ internal static class HardeningExtensions
         builder.Services.Configure<RateLimitSettings>(builder.Configuration.GetSection(RateLimitSettings.Section));
         builder.Services.AddSingleton<TokenFailureLimiter>();
         builder.Services.AddSellerDeskRateLimits();
+        builder.Services.AddSingleton<UploadLimiter>();
         if (string.IsNullOrWhiteSpace(builder.Configuration["DataProtection:CertificatePath"]))
         {
             builder.Services.AddHostedService<UnencryptedKeyRingWarning>();
