@@ -83,6 +83,9 @@ public static class OrderFactStore
 
         await ExecuteAsync(connection, "SET LOCAL enable_nestloop = on", ct);
         var zone = await ZoneAsync(connection, workspaceId, ct);
+
+        // The line, customer-order and attribution facts (migration 0017) of the marked orders' days.
+        await LineFactStore.RefreshAsync(connection, workspaceId, zone.Id, zone, ct);
         await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.fact_orders, pg_temp.fact_customers, pg_temp.fact_days", ct);
         await ExecuteAsync(connection, "ANALYZE fact_marked", ct);
 

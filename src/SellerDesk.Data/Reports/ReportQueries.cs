@@ -57,6 +57,23 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         """;
 
     private readonly LedgerReader _ledger = new(dataSource);
+    private readonly FactSumQueries _sums = new(dataSource);
+
+    /// <summary>
+    /// The sums the reports of one period read (<see cref="ReportSums"/>), from the stored facts of the whole
+    /// workspace (migration 0017), with the ad spend and period fees dated up to as_of.
+    /// </summary>
+    public async Task<ReportSums> LoadSumsAsync(Guid workspaceId, ReportPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        var spend = await ReadDatedAsync(
+            "SELECT date, marketplace, channel, amount FROM ad_spend WHERE workspace_id = $1 AND date <= $2",
+            workspaceId, period.AsOf, null, r => new AdSpend(r.GetFieldValue<DateOnly>(0), NamePool.Get(r.GetString(1)), NamePool.Get(r.GetString(2)), r.GetDecimal(3)), cancellationToken);
+        var fees = await ReadDatedAsync(
+            "SELECT date, marketplace, kind, amount FROM period_fees WHERE workspace_id = $1 AND date <= $2",
+            workspaceId, period.AsOf, null, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), NamePool.Get(r.GetString(1)), NamePool.Get(r.GetString(2)), r.GetDecimal(3)), cancellationToken);
+        return await _sums.LoadAsync(workspaceId, period, spend, fees, cancellationToken);
+    }
 
     /// <summary>The workspace's ledger rows as domain records, of one source or all.</summary>
     public Task<LedgerRows> LoadLedgerAsync(Guid workspaceId, LedgerSource? source, CancellationToken cancellationToken = default) =>

@@ -32,40 +32,60 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
 
     private readonly ConcurrentDictionary<(Guid Workspace, string Zone, LedgerSource? Source), (long Version, Lazy<Task<LedgerFacts>> Facts)> _facts = new();
 
+    private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly From, DateOnly To, DateOnly AsOf), (long Version, Lazy<Task<ReportSums>> Sums)> _sums = new();
+
     /// <summary>
     /// The reports of metrics.md section 4 (channels with channel revenue, marketplaces with concentration, cohorts,
-    /// SKUs, P&amp;L) for one request: the domain's <see cref="EconomicsFacts"/> of the workspace's ledger (of one
-    /// source when the request names it), summed by <see cref="ReportSums.Of"/> for the period. Period, as_of and
-    /// source mean what they mean for <see cref="LoadAsync"/>.
+    /// SKUs, P&amp;L) for one request. Period, as_of and source mean what they mean for <see cref="LoadAsync"/>.
+    /// The whole workspace's reports sum the facts the ledger's writers store (migration 0017:
+    /// <see cref="ReportQueries.LoadSumsAsync"/>); requests of one period and ledger version arriving at once share
+    /// one read. One source's customers are not those of the whole workspace (a buyer's first order may be another
+    /// source's), so a source's reports compute the domain's <see cref="EconomicsFacts"/> of that source's rows.
     /// </summary>
     public async Task<FactReports> LoadFactsAsync(WorkspaceContext workspace, ReportRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(request);
         var period = new ReportPeriod(request.From, request.To, request.AsOf ?? workspace.Today(clock));
-        var key = (workspace.Id, workspace.TimeZone, request.Source);
         var version = await queries.LedgerVersionAsync(workspace.Id, cancellationToken);
-        var entry = _facts.AddOrUpdate(
-            key,
-            _ => (version, Read()),
-            (_, held) => held.Version == version && !held.Facts.Value.IsFaulted && !held.Facts.Value.IsCanceled ? held : (version, Read()));
-        if (_facts.Count > MaxCachedInputs)
+        if (request.Source is null)
         {
-            foreach (var stale in _facts.Keys.Where(k => k != key).Take(_facts.Count - MaxCachedInputs))
-            {
-                _facts.TryRemove(stale, out _);
-            }
+            var sumsKey = (workspace.Id, workspace.TimeZone, period.From, period.To, period.AsOf);
+            var held = Share(_sums, sumsKey, version, () => queries.LoadSumsAsync(workspace.Id, period, CancellationToken.None));
+            return new FactReports(await held.WaitAsync(cancellationToken));
         }
 
-        var facts = await entry.Facts.Value.WaitAsync(cancellationToken);
-        return new FactReports(ReportSums.Of(period, facts.Economics, facts.Spend, facts.Fees));
-
-        Lazy<Task<LedgerFacts>> Read() => new(async () =>
+        var key = (workspace.Id, workspace.TimeZone, request.Source);
+        var facts = await Share(_facts, key, version, async () =>
         {
             var rows = await queries.LoadLedgerAsync(workspace.Id, request.Source, CancellationToken.None);
             var economics = EconomicsFacts.Build(rows.Sales, rows.Returns, rows.Costs, rows.Attribution, workspace.Zone);
             return new LedgerFacts(economics, rows.Spend, rows.Fees);
-        });
+        }).WaitAsync(cancellationToken);
+        return new FactReports(ReportSums.Of(period, facts.Economics, facts.Spend, facts.Fees));
+    }
+
+    /// <summary>
+    /// The read of <paramref name="key"/> at <paramref name="version"/>: the one under way or done, or a new one. Not
+    /// tied to one caller's cancellation: others may be waiting for the same read. The version is read before the
+    /// rows: rows written meanwhile are at worst read under the older version (and read again next time), never missed.
+    /// </summary>
+    private static Task<T> Share<TKey, T>(ConcurrentDictionary<TKey, (long Version, Lazy<Task<T>> Value)> cache, TKey key, long version, Func<Task<T>> read)
+        where TKey : notnull
+    {
+        var entry = cache.AddOrUpdate(
+            key,
+            _ => (version, new Lazy<Task<T>>(read)),
+            (_, held) => held.Version == version && !held.Value.Value.IsFaulted && !held.Value.Value.IsCanceled ? held : (version, new Lazy<Task<T>>(read)));
+        if (cache.Count > MaxCachedInputs)
+        {
+            foreach (var stale in cache.Keys.Where(k => !EqualityComparer<TKey>.Default.Equals(k, key)).Take(cache.Count - MaxCachedInputs))
+            {
+                cache.TryRemove(stale, out _);
+            }
+        }
+
+        return entry.Value.Value;
     }
 
     private sealed record LedgerFacts(EconomicsFacts Economics, IReadOnlyList<AdSpend> Spend, IReadOnlyList<PeriodFee> Fees);

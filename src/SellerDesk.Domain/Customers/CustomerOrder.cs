@@ -41,16 +41,25 @@ public sealed record CustomerOrder(
     {
         ArgumentNullException.ThrowIfNull(orders);
         ArgumentNullException.ThrowIfNull(attribution);
+        return Build(orders.Select(o => (o with { Channel = attribution.EffectiveChannel(o) }, attribution.IsAttributed(o.Marketplace, o.OrderId))));
+    }
+
+    /// <summary>
+    /// The customer facts of orders whose effective channels are already known: each order's
+    /// <see cref="LedgerOrder.Channel"/> is its effective channel and <c>Attributed</c> says whether it came from an
+    /// attribution row. A store of facts computes a customer's facts again from its stored orders with this.
+    /// </summary>
+    public static IReadOnlyList<CustomerOrder> Build(IEnumerable<(LedgerOrder Order, bool Attributed)> orders)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
 
         var result = new List<CustomerOrder>();
-        foreach (var customer in orders.GroupBy(o => (o.Marketplace, Key: LedgerNames.CustomerKey(o.CustomerId, o.OrderId))))
+        foreach (var customer in orders.GroupBy(o => (o.Order.Marketplace, Key: LedgerNames.CustomerKey(o.Order.CustomerId, o.Order.OrderId))))
         {
-            var sequence = OrderSequence.Sorted(customer, o => o.OrderedAt, o => o.OrderId).ToList();
+            var sequence = OrderSequence.Sorted(customer, o => o.Order.OrderedAt, o => o.Order.OrderId).ToList();
             var first = sequence[0];
-            var acquisitionChannel = attribution.EffectiveChannel(first);
-            var acquisitionAttributed = attribution.IsAttributed(first.Marketplace, first.OrderId);
             (int Year, int Month)? lastMonth = null;
-            foreach (var order in sequence)
+            foreach (var (order, attributed) in sequence)
             {
                 var month = (order.LocalDate.Year, order.LocalDate.Month);
                 result.Add(new CustomerOrder(
@@ -58,13 +67,13 @@ public sealed record CustomerOrder(
                     order.OrderId,
                     order.LocalDate,
                     customer.Key.Key,
-                    first.CustomerId is not null,
-                    attribution.EffectiveChannel(order),
-                    attribution.IsAttributed(order.Marketplace, order.OrderId),
-                    ReferenceEquals(order, first),
-                    first.LocalDate,
-                    acquisitionChannel,
-                    acquisitionAttributed,
+                    first.Order.CustomerId is not null,
+                    order.Channel,
+                    attributed,
+                    ReferenceEquals(order, first.Order),
+                    first.Order.LocalDate,
+                    first.Order.Channel,
+                    first.Attributed,
                     month != lastMonth));
                 lastMonth = month;
             }

@@ -1,0 +1,497 @@
+using Npgsql;
+using NpgsqlTypes;
+using SellerDesk.Domain.Customers;
+using SellerDesk.Domain.Economics;
+using SellerDesk.Domain.Ledger;
+
+namespace SellerDesk.Data.Facts;
+
+/// <summary>
+/// Keeps the facts of migration 0017 (<c>line_facts</c>, <c>line_return_facts</c>, <c>customer_order_facts</c>,
+/// <c>attribution_claims</c>) equal to the domain's <see cref="EconomicsFacts"/> of the ledger. Runs inside
+/// <see cref="OrderFactStore.RefreshAsync"/>, in the writer's transaction, from the orders it marked.
+/// </summary>
+/// <remarks>
+/// Attribution (metrics.md 3.1) is per (marketplace, local date): the outcome for one day depends only on that day's
+/// orders and attribution rows (<see cref="ChannelAttribution"/>). So the unit of work is the day: every (marketplace,
+/// day) a marked order had or has, and every day whose attribution rows differ from the stored claims, is computed
+/// again whole (its orders' line facts, effective channels and claims), in parts of about
+/// <see cref="OrderFactStore.PartSize"/> orders. Then every customer of those orders (before and after) has its
+/// customer facts (first order, cohort, acquisition channel) computed again from all its stored orders, so a changed
+/// acquisition channel reaches the customer's later orders. The cost is proportional to the days touched and their
+/// customers' orders.
+/// </remarks>
+internal static class LineFactStore
+{
+    public static async Task RefreshAsync(NpgsqlConnection connection, Guid workspaceId, string zoneName, TimeZoneInfo zone, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_days, pg_temp.lf_orders, pg_temp.lf_customers", ct);
+        await ExecuteAsync(connection, "CREATE TEMP TABLE lf_days (marketplace text COLLATE \"C\" NOT NULL, order_date date NOT NULL) ON COMMIT DROP", ct);
+
+        // The days the marked orders had (stored facts) and have (ledger), and the days whose attribution rows are not
+        // what the stored claims were computed from.
+        await ExecuteAsync(
+            connection,
+            """
+            INSERT INTO lf_days
+            SELECT f.marketplace, f.order_date
+            FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k
+            JOIN customer_order_facts AS f ON f.workspace_id = $1 AND f.marketplace = k.marketplace AND f.order_id = k.order_id
+            UNION
+            SELECT s.marketplace, (s.ordered_at AT TIME ZONE $2)::date
+            FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k
+            JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = k.marketplace AND s.order_id = k.order_id
+            UNION
+            SELECT coalesce(a.marketplace, c.marketplace), coalesce(a.date, c.date)
+            FROM (SELECT date, marketplace, channel, sku, sum(orders)::int AS orders
+                  FROM attribution_rows WHERE workspace_id = $1 GROUP BY date, marketplace, channel, sku) AS a
+            FULL JOIN (SELECT date, marketplace, channel, sku, claimed FROM attribution_claims WHERE workspace_id = $1) AS c
+                ON c.date = a.date AND c.marketplace = a.marketplace AND c.channel = a.channel AND c.sku = a.sku
+            WHERE a.orders IS DISTINCT FROM c.claimed
+            """,
+            ct,
+            workspaceId,
+            zoneName);
+        await ExecuteAsync(connection, "ANALYZE lf_days", ct);
+
+        // Every order of those days, now (ledger) and before (stored), with the part its day falls in.
+        await ExecuteAsync(
+            connection,
+            """
+            CREATE TEMP TABLE lf_orders ON COMMIT DROP AS
+            WITH orders AS (
+                SELECT DISTINCT d.marketplace, d.order_date, s.order_id
+                FROM lf_days AS d
+                JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = d.marketplace
+                    AND s.ordered_at >= (d.order_date::timestamp AT TIME ZONE $2)
+                    AND s.ordered_at < ((d.order_date + 1)::timestamp AT TIME ZONE $2)
+                WHERE (s.ordered_at AT TIME ZONE $2)::date = d.order_date
+            ),
+            counted AS (
+                SELECT marketplace, order_date, count(*) AS n FROM orders GROUP BY marketplace, order_date
+            ),
+            parts AS (
+                SELECT marketplace, order_date,
+                       floor((sum(n) OVER (ORDER BY order_date, marketplace ROWS UNBOUNDED PRECEDING) - n) / $3)::bigint AS part
+                FROM counted
+            )
+            SELECT o.marketplace, o.order_id, o.order_date, p.part
+            FROM orders AS o JOIN parts AS p ON p.marketplace = o.marketplace AND p.order_date = o.order_date
+            """,
+            ct,
+            workspaceId,
+            zoneName,
+            (long)OrderFactStore.PartSize);
+        await ExecuteAsync(connection, "CREATE INDEX ON lf_orders (part)", ct);
+        await ExecuteAsync(connection, "ANALYZE lf_orders", ct);
+
+        // The customers of the orders of those days before the write; their stored facts go.
+        await ExecuteAsync(
+            connection,
+            """
+            CREATE TEMP TABLE lf_customers ON COMMIT DROP AS
+            SELECT f.marketplace, f.customer_key
+            FROM lf_days AS d
+            JOIN customer_order_facts AS f ON f.workspace_id = $1 AND f.marketplace = d.marketplace AND f.order_date = d.order_date
+            WHERE f.identified
+            """,
+            ct,
+            workspaceId);
+        foreach (var table in new[] { "line_facts", "line_return_facts" })
+        {
+            await ExecuteAsync(
+                connection,
+                $"""
+                DELETE FROM {table} AS t USING lf_days AS d
+                WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
+                """,
+                ct,
+                workspaceId);
+        }
+
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM customer_order_facts AS t USING lf_days AS d
+            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM attribution_claims AS t USING lf_days AS d
+            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.date = d.order_date
+            """,
+            ct,
+            workspaceId);
+
+        var costs = await CostsAsync(connection, workspaceId, ct);
+        var parts = await ScalarAsync(connection, "SELECT coalesce(max(part), -1) FROM lf_orders", ct);
+        for (long part = 0; part <= parts; part++)
+        {
+            await WriteDaysAsync(connection, workspaceId, zone, costs, part, ct);
+        }
+
+        // Days with attribution rows and no orders: their claims take nothing.
+        await WriteUnmatchedClaimsAsync(connection, workspaceId, ct);
+
+        await ExecuteAsync(
+            connection,
+            """
+            CREATE TEMP TABLE lf_customer_parts ON COMMIT DROP AS
+            SELECT row_number() OVER () AS n, marketplace, customer_key FROM (SELECT DISTINCT marketplace, customer_key FROM lf_customers) AS c
+            """,
+            ct);
+        await ExecuteAsync(connection, "CREATE INDEX ON lf_customer_parts (n)", ct);
+        await ExecuteAsync(connection, "ANALYZE lf_customer_parts", ct);
+        var customers = await ScalarAsync(connection, "SELECT count(*) FROM lf_customer_parts", ct);
+        for (long from = 0; from < customers; from += OrderFactStore.PartSize)
+        {
+            await WriteCustomersAsync(connection, workspaceId, from, from + OrderFactStore.PartSize, ct);
+        }
+
+        await ExecuteAsync(connection, "DROP TABLE lf_customer_parts, lf_customers, lf_orders, lf_days", ct);
+    }
+
+    private static async Task WriteDaysAsync(NpgsqlConnection connection, Guid workspaceId, TimeZoneInfo zone, UnitCostBook costs, long part, CancellationToken ct)
+    {
+        var sales = new List<SaleLine>();
+        var returns = new List<ReturnEvent>();
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku, s.quantity,
+                   s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
+            FROM lf_orders AS k
+            JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = k.marketplace AND s.order_id = k.order_id
+            WHERE k.part = $2
+            """,
+            connection))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            read.Parameters.Add(new NpgsqlParameter { Value = part });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                sales.Add(new SaleLine(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetInt32(7),
+                    reader.GetDecimal(8), reader.GetDecimal(9), reader.GetDecimal(10), reader.GetDecimal(11), reader.GetDecimal(12)));
+            }
+        }
+
+        if (sales.Count == 0)
+        {
+            return;
+        }
+
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT r.marketplace, r.order_id, r.line_id, r.return_id, r.returned_at, r.quantity, r.refund,
+                   r.commission_refund, r.return_logistics, r.restockable
+            FROM lf_orders AS k
+            JOIN returns AS r ON r.workspace_id = $1 AND r.marketplace = k.marketplace AND r.order_id = k.order_id
+            WHERE k.part = $2
+            """,
+            connection))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            read.Parameters.Add(new NpgsqlParameter { Value = part });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                returns.Add(new ReturnEvent(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.GetInt32(5), reader.GetDecimal(6), reader.GetDecimal(7), reader.GetDecimal(8), reader.GetBoolean(9), null));
+            }
+        }
+
+        // The attribution rows of the part's days (several sources' rows of one key add up, migration 0016).
+        var rows = new List<AttributionRow>();
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT a.date, a.marketplace, a.channel, a.sku, sum(a.orders)::int
+            FROM (SELECT DISTINCT marketplace, order_date FROM lf_orders WHERE part = $2) AS d
+            JOIN attribution_rows AS a ON a.workspace_id = $1 AND a.marketplace = d.marketplace AND a.date = d.order_date
+            GROUP BY a.date, a.marketplace, a.channel, a.sku
+            """,
+            connection))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            read.Parameters.Add(new NpgsqlParameter { Value = part });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new AttributionRow(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+            }
+        }
+
+        var orders = LedgerOrder.FromLines(sales, zone);
+        var days = orders.Select(o => (o.Marketplace, o.LocalDate)).ToHashSet();
+        rows = [.. rows.Where(r => days.Contains((r.Marketplace, r.Date)))];
+        var attributed = ChannelAttribution.Attribute(orders, rows, DateOnly.MaxValue);
+        var lines = LineFact.Build(sales, returns, costs, zone);
+        var customers = CustomerOrder.Build(orders, attributed);
+        var byOrder = orders.ToDictionary(o => (o.Marketplace, o.OrderId));
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            $"COPY line_facts (workspace_id, marketplace, order_id, line_id, sku, order_date, {EconomicsColumns.List()}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var line in lines)
+            {
+                copy.StartRow();
+                copy.Write(workspaceId, NpgsqlDbType.Uuid);
+                copy.Write(line.Marketplace, NpgsqlDbType.Text);
+                copy.Write(line.OrderId, NpgsqlDbType.Text);
+                copy.Write(line.LineId, NpgsqlDbType.Text);
+                copy.Write(line.Sku, NpgsqlDbType.Text);
+                copy.Write(line.OrderDate, NpgsqlDbType.Date);
+                EconomicsColumns.Write(copy, line.Sale);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        if (lines.Any(l => l.Returns.Count > 0))
+        {
+            await using var copy = await connection.BeginBinaryImportAsync(
+                $"COPY line_return_facts (workspace_id, marketplace, order_id, line_id, sku, order_date, return_id, return_date, {EconomicsColumns.List()}) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var line in lines)
+            {
+                foreach (var effect in line.Returns)
+                {
+                    copy.StartRow();
+                    copy.Write(workspaceId, NpgsqlDbType.Uuid);
+                    copy.Write(line.Marketplace, NpgsqlDbType.Text);
+                    copy.Write(line.OrderId, NpgsqlDbType.Text);
+                    copy.Write(line.LineId, NpgsqlDbType.Text);
+                    copy.Write(line.Sku, NpgsqlDbType.Text);
+                    copy.Write(line.OrderDate, NpgsqlDbType.Date);
+                    copy.Write(effect.ReturnId, NpgsqlDbType.Text);
+                    copy.Write(effect.Date, NpgsqlDbType.Date);
+                    EconomicsColumns.Write(copy, effect.Effect);
+                }
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        // The customer facts among the part's orders; customers with a buyer id are computed again from all their
+        // orders afterwards (lf_customers).
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            """
+            COPY customer_order_facts (workspace_id, marketplace, order_id, ordered_at, order_date, customer_id, customer_key, identified,
+                                       ledger_channel, channel, attributed, is_first, first_date, acquisition_channel,
+                                       acquisition_attributed, first_in_month)
+            FROM STDIN (FORMAT BINARY)
+            """,
+            ct))
+        {
+            foreach (var c in customers)
+            {
+                var order = byOrder[(c.Marketplace, c.OrderId)];
+                copy.StartRow();
+                copy.Write(workspaceId, NpgsqlDbType.Uuid);
+                copy.Write(c.Marketplace, NpgsqlDbType.Text);
+                copy.Write(c.OrderId, NpgsqlDbType.Text);
+                copy.Write(order.OrderedAt, NpgsqlDbType.TimestampTz);
+                copy.Write(c.OrderDate, NpgsqlDbType.Date);
+                if (order.CustomerId is null)
+                {
+                    copy.WriteNull();
+                }
+                else
+                {
+                    copy.Write(order.CustomerId, NpgsqlDbType.Text);
+                }
+
+                copy.Write(c.CustomerKey, NpgsqlDbType.Text);
+                copy.Write(c.Identified, NpgsqlDbType.Boolean);
+                copy.Write(order.Channel, NpgsqlDbType.Text);
+                copy.Write(c.Channel, NpgsqlDbType.Text);
+                copy.Write(c.Attributed, NpgsqlDbType.Boolean);
+                copy.Write(c.IsFirstOrder, NpgsqlDbType.Boolean);
+                copy.Write(c.FirstOrderDate, NpgsqlDbType.Date);
+                copy.Write(c.AcquisitionChannel, NpgsqlDbType.Text);
+                copy.Write(c.AcquisitionAttributed, NpgsqlDbType.Boolean);
+                copy.Write(c.FirstInMonth, NpgsqlDbType.Boolean);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY lf_customers (marketplace, customer_key) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (marketplace, key) in customers.Where(c => c.Identified).Select(c => (c.Marketplace, c.CustomerKey)).Distinct())
+            {
+                copy.StartRow();
+                copy.Write(marketplace, NpgsqlDbType.Text);
+                copy.Write(key, NpgsqlDbType.Text);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await WriteClaimsAsync(connection, workspaceId, attributed.Claims, ct);
+    }
+
+    private static async Task WriteClaimsAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<AttributionClaim> claims, CancellationToken ct)
+    {
+        if (claims.Count == 0)
+        {
+            return;
+        }
+
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY attribution_claims (workspace_id, date, marketplace, channel, sku, claimed, taken) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var claim in claims)
+        {
+            copy.StartRow();
+            copy.Write(workspaceId, NpgsqlDbType.Uuid);
+            copy.Write(claim.Row.Date, NpgsqlDbType.Date);
+            copy.Write(claim.Row.Marketplace, NpgsqlDbType.Text);
+            copy.Write(claim.Row.Channel, NpgsqlDbType.Text);
+            copy.Write(claim.Row.Sku, NpgsqlDbType.Text);
+            copy.Write(claim.Claimed, NpgsqlDbType.Integer);
+            copy.Write(claim.Taken, NpgsqlDbType.Integer);
+        }
+
+        await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>The claims of the days in <c>lf_days</c> without a single order: attributed with no candidate at all.</summary>
+    private static async Task WriteUnmatchedClaimsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
+    {
+        var rows = new List<AttributionRow>();
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT a.date, a.marketplace, a.channel, a.sku, sum(a.orders)::int
+            FROM lf_days AS d
+            JOIN attribution_rows AS a ON a.workspace_id = $1 AND a.marketplace = d.marketplace AND a.date = d.order_date
+            WHERE NOT EXISTS (SELECT 1 FROM attribution_claims AS c
+                              WHERE c.workspace_id = $1 AND c.date = a.date AND c.marketplace = a.marketplace
+                                AND c.channel = a.channel AND c.sku = a.sku)
+            GROUP BY a.date, a.marketplace, a.channel, a.sku
+            """,
+            connection))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new AttributionRow(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+            }
+        }
+
+        await WriteClaimsAsync(connection, workspaceId, ChannelAttribution.Attribute([], rows, DateOnly.MaxValue).Claims, ct);
+    }
+
+    private static async Task WriteCustomersAsync(NpgsqlConnection connection, Guid workspaceId, long from, long to, CancellationToken ct)
+    {
+        var orders = new List<(LedgerOrder Order, bool Attributed)>();
+        var stored = new Dictionary<(string, string), (bool IsFirst, DateOnly FirstDate, string Acquisition, bool AcquisitionAttributed, bool FirstInMonth)>();
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT f.marketplace, f.order_id, f.ordered_at, f.order_date, f.customer_id, f.channel, f.attributed,
+                   f.is_first, f.first_date, f.acquisition_channel, f.acquisition_attributed, f.first_in_month
+            FROM lf_customer_parts AS c
+            JOIN customer_order_facts AS f ON f.workspace_id = $1 AND f.marketplace = c.marketplace AND f.customer_key = c.customer_key
+            WHERE c.n > $2 AND c.n <= $3
+            """,
+            connection))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+            read.Parameters.Add(new NpgsqlParameter { Value = from });
+            read.Parameters.Add(new NpgsqlParameter { Value = to });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var order = new LedgerOrder(
+                    reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateOnly>(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), []);
+                orders.Add((order, reader.GetBoolean(6)));
+                stored[(order.Marketplace, order.OrderId)] = (
+                    reader.GetBoolean(7), reader.GetFieldValue<DateOnly>(8), reader.GetString(9), reader.GetBoolean(10), reader.GetBoolean(11));
+            }
+        }
+
+        var changed = CustomerOrder.Build(orders)
+            .Where(c => stored[(c.Marketplace, c.OrderId)] != (c.IsFirstOrder, c.FirstOrderDate, c.AcquisitionChannel, c.AcquisitionAttributed, c.FirstInMonth))
+            .ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        await ExecuteAsync(
+            connection,
+            """
+            CREATE TEMP TABLE IF NOT EXISTS lf_customer_rows (
+                marketplace text, order_id text, is_first boolean, first_date date, acquisition_channel text,
+                acquisition_attributed boolean, first_in_month boolean) ON COMMIT DROP
+            """,
+            ct);
+        await ExecuteAsync(connection, "TRUNCATE lf_customer_rows", ct);
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY lf_customer_rows (marketplace, order_id, is_first, first_date, acquisition_channel, acquisition_attributed, first_in_month) FROM STDIN (FORMAT BINARY)",
+            ct))
+        {
+            foreach (var c in changed)
+            {
+                copy.StartRow();
+                copy.Write(c.Marketplace, NpgsqlDbType.Text);
+                copy.Write(c.OrderId, NpgsqlDbType.Text);
+                copy.Write(c.IsFirstOrder, NpgsqlDbType.Boolean);
+                copy.Write(c.FirstOrderDate, NpgsqlDbType.Date);
+                copy.Write(c.AcquisitionChannel, NpgsqlDbType.Text);
+                copy.Write(c.AcquisitionAttributed, NpgsqlDbType.Boolean);
+                copy.Write(c.FirstInMonth, NpgsqlDbType.Boolean);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await ExecuteAsync(
+            connection,
+            """
+            UPDATE customer_order_facts AS f
+            SET is_first = c.is_first, first_date = c.first_date, acquisition_channel = c.acquisition_channel,
+                acquisition_attributed = c.acquisition_attributed, first_in_month = c.first_in_month
+            FROM lf_customer_rows AS c
+            WHERE f.workspace_id = $1 AND f.marketplace = c.marketplace AND f.order_id = c.order_id
+            """,
+            ct,
+            workspaceId);
+    }
+
+    private static async Task<UnitCostBook> CostsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
+    {
+        var costs = new List<UnitCost>();
+        await using var read = new NpgsqlCommand("SELECT sku, valid_from, unit_cost FROM unit_costs WHERE workspace_id = $1", connection);
+        read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            costs.Add(new UnitCost(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetDecimal(2)));
+        }
+
+        return new UnitCostBook(costs);
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

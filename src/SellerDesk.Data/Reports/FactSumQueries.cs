@@ -1,0 +1,143 @@
+using Npgsql;
+using NpgsqlTypes;
+using SellerDesk.Data.Facts;
+using SellerDesk.Domain.Ledger;
+using SellerDesk.Domain.Reports;
+
+namespace SellerDesk.Data.Reports;
+
+/// <summary>
+/// <see cref="ReportSums"/> read from the stored facts of migration 0017 (<c>line_facts</c>, <c>line_return_facts</c>,
+/// <c>customer_order_facts</c>, <c>attribution_claims</c>), which the domain computed when the ledger was written:
+/// the same sums as <see cref="ReportSums.Of"/>, with sums and GROUP BY only. The period and as_of only filter: a line
+/// counts when its order is dated in range (customer sums: when its customer's first order is, and its own order up to
+/// as_of), with its return effects dated up to as_of.
+/// </summary>
+internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
+{
+    // $1 workspace, $2 from, $3 to, $4 as_of: each line's sale and its return effects dated up to as_of, of the orders
+    // dated up to as_of.
+    private static readonly string Lines = $"""
+        WITH l AS (
+            SELECT marketplace, order_id, sku, order_date, {EconomicsColumns.List()}
+            FROM line_facts WHERE workspace_id = $1 AND order_date <= $4
+            UNION ALL
+            SELECT marketplace, order_id, sku, order_date, {EconomicsColumns.List()}
+            FROM line_return_facts WHERE workspace_id = $1 AND order_date <= $4 AND return_date <= $4
+        )
+        """;
+
+    private static readonly string SkusSql = Lines + $"""
+        SELECT l.marketplace, l.sku, {EconomicsColumns.Sums("l")}
+        FROM l WHERE l.order_date BETWEEN $2 AND $3
+        GROUP BY l.marketplace, l.sku
+        """;
+
+    private static readonly string MonthsSql = Lines + $"""
+        SELECT l.marketplace, date_trunc('month', l.order_date)::date, {EconomicsColumns.Sums("l")}
+        FROM l WHERE l.order_date BETWEEN $2 AND $3
+        GROUP BY l.marketplace, date_trunc('month', l.order_date)
+        """;
+
+    private static readonly string ChannelsSql = Lines + $"""
+        SELECT l.marketplace, c.channel, {EconomicsColumns.Sums("l")}
+        FROM l
+        JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
+        WHERE l.order_date BETWEEN $2 AND $3
+        GROUP BY l.marketplace, c.channel
+        """;
+
+    private static readonly string CustomerLinesSql = Lines + $"""
+        SELECT l.marketplace, c.acquisition_channel, date_trunc('month', c.first_date)::date, date_trunc('month', l.order_date)::date,
+               c.is_first, {EconomicsColumns.Sums("l")}
+        FROM l
+        JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
+        WHERE c.first_date BETWEEN $2 AND $3 AND c.first_date <= $4
+        GROUP BY l.marketplace, c.acquisition_channel, date_trunc('month', c.first_date), date_trunc('month', l.order_date), c.is_first
+        """;
+
+    private const string CustomerCountsSql = """
+        SELECT marketplace, acquisition_channel, date_trunc('month', first_date)::date, date_trunc('month', order_date)::date,
+               count(*) FILTER (WHERE is_first)::int, count(*) FILTER (WHERE is_first AND identified)::int,
+               count(*) FILTER (WHERE is_first AND acquisition_attributed)::int, count(*) FILTER (WHERE first_in_month)::int
+        FROM customer_order_facts
+        WHERE workspace_id = $1 AND order_date <= $4 AND first_date BETWEEN $2 AND $3 AND first_date <= $4
+        GROUP BY marketplace, acquisition_channel, date_trunc('month', first_date), date_trunc('month', order_date)
+        """;
+
+    private const string ClaimsSql = """
+        SELECT marketplace, sum(claimed)::int, sum(taken)::int
+        FROM attribution_claims
+        WHERE workspace_id = $1 AND date BETWEEN $2 AND $3 AND date <= $4
+        GROUP BY marketplace
+        """;
+
+    public async Task<ReportSums> LoadAsync(Guid workspaceId, ReportPeriod period, IReadOnlyList<AdSpend> spend, IReadOnlyList<PeriodFee> fees, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (var settings = new NpgsqlCommand("SET work_mem = '64MB'; SET jit = off", connection))
+        {
+            await settings.ExecuteNonQueryAsync(ct);
+        }
+
+        var skus = await ReadAsync(connection, SkusSql, workspaceId, period, r => new SkuLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct);
+        var months = await ReadAsync(connection, MonthsSql, workspaceId, period, r => new MonthLines(NamePool.Get(r.GetString(0)), Month(r, 1), EconomicsColumns.Read(r, 2)), ct);
+        var channels = await ReadAsync(connection, ChannelsSql, workspaceId, period, r => new ChannelOrderLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct);
+
+        var customers = new Dictionary<(string, string, YearMonth, YearMonth), CustomerMonthLines>();
+        CustomerMonthLines Row(string marketplace, string channel, YearMonth cohort, YearMonth month) =>
+            customers.GetValueOrDefault((marketplace, channel, cohort, month)) ?? new CustomerMonthLines(marketplace, channel, cohort, month, 0, 0, 0, 0, default, default);
+
+        foreach (var (marketplace, channel, cohort, month, first, lines) in await ReadAsync(
+            connection, CustomerLinesSql, workspaceId, period,
+            r => (NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), Month(r, 2), Month(r, 3), r.GetBoolean(4), EconomicsColumns.Read(r, 5)),
+            ct))
+        {
+            var row = Row(marketplace, channel, cohort, month);
+            customers[(marketplace, channel, cohort, month)] = row with
+            {
+                FirstOrders = first ? row.FirstOrders + lines : row.FirstOrders,
+                Orders = row.Orders + lines,
+            };
+        }
+
+        foreach (var (marketplace, channel, cohort, month, counts) in await ReadAsync(
+            connection, CustomerCountsSql, workspaceId, period,
+            r => (NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), Month(r, 2), Month(r, 3), (New: r.GetInt32(4), Identified: r.GetInt32(5), Attributed: r.GetInt32(6), Active: r.GetInt32(7))),
+            ct))
+        {
+            var row = Row(marketplace, channel, cohort, month);
+            customers[(marketplace, channel, cohort, month)] = row with
+            {
+                NewCustomers = row.NewCustomers + counts.New,
+                IdentifiedCustomers = row.IdentifiedCustomers + counts.Identified,
+                AttributedCustomers = row.AttributedCustomers + counts.Attributed,
+                ActiveCustomers = row.ActiveCustomers + counts.Active,
+            };
+        }
+
+        var claims = await ReadAsync(connection, ClaimsSql, workspaceId, period, r => new AttributionCoverage(NamePool.Get(r.GetString(0)), r.GetInt32(1), r.GetInt32(2)), ct);
+        return new ReportSums(period, skus, months, channels, [.. customers.Values], spend, fees, claims);
+    }
+
+    private static YearMonth Month(NpgsqlDataReader reader, int column) => YearMonth.Of(reader.GetFieldValue<DateOnly>(column));
+
+    private static async Task<List<T>> ReadAsync<T>(
+        NpgsqlConnection connection, string sql, Guid workspaceId, ReportPeriod period, Func<NpgsqlDataReader, T> map, CancellationToken ct)
+    {
+        var rows = new List<T>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = period.From, NpgsqlDbType = NpgsqlDbType.Date });
+        command.Parameters.Add(new NpgsqlParameter { Value = period.To, NpgsqlDbType = NpgsqlDbType.Date });
+        command.Parameters.Add(new NpgsqlParameter { Value = period.AsOf, NpgsqlDbType = NpgsqlDbType.Date });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+}

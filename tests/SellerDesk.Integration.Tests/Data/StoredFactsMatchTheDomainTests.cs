@@ -1,0 +1,156 @@
+using System.Globalization;
+using Npgsql;
+using SellerDesk.Data.Reports;
+using SellerDesk.Domain.Economics;
+using SellerDesk.Domain.Ledger;
+using SellerDesk.Domain.Reports;
+using SellerDesk.Domain.Tests;
+using SellerDesk.Ingestion.Files;
+using SellerDesk.Testing;
+
+namespace SellerDesk.Integration.Tests.Data;
+
+/// <summary>
+/// The facts the ledger's writers store (migration 0017) summed in PostgreSQL give exactly the domain's
+/// <see cref="ReportSums.Of"/> of the same ledger held in memory, for several periods and as_of values: after one
+/// write of a whole random ledger, and after the same ledger written piece by piece (attribution rows arriving after
+/// their orders, later orders changing customers' first orders, returns and costs afterwards, restated attribution).
+/// </summary>
+public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
+{
+    private readonly TestDatabase _database;
+
+    public StoredFactsMatchTheDomainTests(TestDatabase database) => _database = database;
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(29)]
+    public async Task One_write_of_a_random_ledger_stores_the_facts_the_domain_computes(int seed)
+    {
+        var ledger = Ledger(seed);
+        var workspace = await NewWorkspaceAsync();
+
+        await WriteAsync(workspace, new LedgerBatch
+        {
+            Costs = ledger.Costs, Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.Spend, Fees = ledger.Fees, Attribution = ledger.Attribution,
+        });
+
+        await ExpectSameSumsAsync(workspace, ledger.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, ledger.Spend, ledger.Fees, seed);
+    }
+
+    [Fact]
+    public async Task A_random_ledger_written_piece_by_piece_and_restated_stores_the_same_facts()
+    {
+        var ledger = Ledger(7);
+        var workspace = await NewWorkspaceAsync();
+        var middle = RandomLedger.FirstDay.AddDays(90);
+        var late = ledger.Sales.Where(s => LocalDates.Of(s.OrderedAt, RandomLedger.Moscow) >= middle).ToList();
+        var early = ledger.Sales.Except(late).ToList();
+
+        // Later orders first: the earlier ones, written next, become their customers' first orders.
+        await WriteAsync(workspace, new LedgerBatch { Sales = late });
+        await WriteAsync(workspace, new LedgerBatch { Attribution = ledger.Attribution });
+        await WriteAsync(workspace, new LedgerBatch { Sales = early });
+        await WriteAsync(workspace, new LedgerBatch { Returns = ledger.Returns, AdSpend = ledger.Spend, Fees = ledger.Fees });
+        await WriteAsync(workspace, new LedgerBatch { Costs = ledger.Costs });
+        await ExpectSameSumsAsync(workspace, ledger.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, ledger.Spend, ledger.Fees, 7);
+
+        // Restated attribution: other order counts for a third of the rows.
+        var restated = ledger.Attribution.Select((a, i) => i % 3 == 0 ? a with { Orders = (a.Orders + 2) % 5 } : a).ToList();
+        await WriteAsync(workspace, new LedgerBatch { Attribution = restated });
+        await ExpectSameSumsAsync(workspace, ledger.Sales, ledger.Returns, ledger.Costs, restated, ledger.Spend, ledger.Fees, 8);
+    }
+
+    /// <summary>A random ledger; its attribution rows name only marketplaces the ledger accepts them for (not own_store).</summary>
+    private static RandomLedger Ledger(int seed)
+    {
+        var ledger = RandomLedger.Generate(seed);
+        return ledger with { Attribution = [.. ledger.Attribution.Where(a => a.Marketplace != "own_store")] };
+    }
+
+    private async Task ExpectSameSumsAsync(
+        Guid workspace,
+        IReadOnlyList<SaleLine> sales,
+        IReadOnlyList<ReturnEvent> returns,
+        IReadOnlyList<UnitCost> costs,
+        IReadOnlyList<AttributionRow> attribution,
+        IReadOnlyList<AdSpend> spend,
+        IReadOnlyList<PeriodFee> fees,
+        int seed)
+    {
+        var facts = EconomicsFacts.Build(sales, returns, costs, attribution, RandomLedger.Moscow);
+        var queries = new ReportQueries(_database.DataSource);
+        var random = new Random(seed);
+        List<ReportPeriod> periods =
+        [
+            new(RandomLedger.FirstDay, RandomLedger.LastDay, RandomLedger.LastDay),
+            new(RandomLedger.FirstDay, RandomLedger.LastDay, RandomLedger.LastDay.AddDays(60)),
+            new(RandomLedger.FirstDay.AddDays(30), RandomLedger.FirstDay.AddDays(120), RandomLedger.FirstDay.AddDays(75)),
+            .. Enumerable.Range(0, 4).Select(_ => RandomLedger.Period(random)),
+        ];
+        ReportSums.Of(periods[0], facts, spend, fees).Customers.Should().Contain(c => c.AttributedCustomers > 0, "the ledger attributes customers");
+        foreach (var period in periods)
+        {
+            var expected = ReportSums.Of(period, facts, spend, fees);
+
+            var actual = await queries.LoadSumsAsync(workspace, period);
+
+            var because = $"as of {period.AsOf:yyyy-MM-dd}, {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}";
+            Same(actual.Skus.ToDictionary(s => (s.Marketplace, s.Sku), s => s.Lines), expected.Skus.ToDictionary(s => (s.Marketplace, s.Sku), s => s.Lines), because + " skus");
+            Same(actual.Months.ToDictionary(s => (s.Marketplace, s.Month), s => s.Lines), expected.Months.ToDictionary(s => (s.Marketplace, s.Month), s => s.Lines), because + " months");
+            Same(actual.Channels.ToDictionary(s => (s.Marketplace, s.Channel), s => s.Lines), expected.Channels.ToDictionary(s => (s.Marketplace, s.Channel), s => s.Lines), because + " channels");
+            var actualCustomers = actual.Customers.ToDictionary(c => (c.Marketplace, c.AcquisitionChannel, c.Cohort, c.Month));
+            var expectedCustomers = expected.Customers.ToDictionary(c => (c.Marketplace, c.AcquisitionChannel, c.Cohort, c.Month));
+            actualCustomers.Keys.Should().BeEquivalentTo(expectedCustomers.Keys, because + " customers");
+            foreach (var (key, row) in expectedCustomers)
+            {
+                var stored = actualCustomers[key];
+                (stored.NewCustomers, stored.IdentifiedCustomers, stored.AttributedCustomers, stored.ActiveCustomers)
+                    .Should().Be((row.NewCustomers, row.IdentifiedCustomers, row.AttributedCustomers, row.ActiveCustomers), $"{because} customers {key}");
+                SameVector(stored.FirstOrders, row.FirstOrders, $"{because} first orders {key}");
+                SameVector(stored.Orders, row.Orders, $"{because} orders {key}");
+            }
+
+            actual.Attribution.Should().BeEquivalentTo(expected.Attribution, because + " attribution");
+            actual.Spend.Should().BeEquivalentTo(expected.Spend, because);
+            actual.Fees.Should().BeEquivalentTo(expected.Fees, because);
+        }
+    }
+
+    private static void Same<TKey>(Dictionary<TKey, LineEconomics> actual, Dictionary<TKey, LineEconomics> expected, string because)
+        where TKey : notnull
+    {
+        actual.Keys.Should().BeEquivalentTo(expected.Keys, because);
+        foreach (var (key, value) in expected)
+        {
+            SameVector(actual[key], value, $"{because} {key}");
+        }
+    }
+
+    /// <summary>Equal components; stored amounts keep 12 digits after the point, so sums may differ in the 10th.</summary>
+    private static void SameVector(LineEconomics actual, LineEconomics expected, string because)
+    {
+        foreach (var property in typeof(LineEconomics).GetProperties())
+        {
+            var a = Convert.ToDecimal(property.GetValue(actual), CultureInfo.InvariantCulture);
+            var e = Convert.ToDecimal(property.GetValue(expected), CultureInfo.InvariantCulture);
+            a.Should().BeApproximately(e, 0.000_000_001m, $"{because} {property.Name}");
+        }
+    }
+
+    private async Task WriteAsync(Guid workspace, LedgerBatch batch)
+    {
+        var result = await new LedgerImporter(_database.DataSource).WriteAsync(workspace, batch, CancellationToken.None);
+        result.Errors.Should().BeEmpty(string.Join("; ", result.Errors.Take(5)));
+    }
+
+    private async Task<Guid> NewWorkspaceAsync()
+    {
+        var id = Guid.NewGuid();
+        await using var command = _database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = "random-" + id.ToString("N") });
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+}
