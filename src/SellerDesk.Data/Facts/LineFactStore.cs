@@ -53,6 +53,8 @@ internal static class LineFactStore
             workspaceId,
             zoneName);
         await ExecuteAsync(connection, "ANALYZE lf_days", ct);
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_roll_days", ct);
+        await ExecuteAsync(connection, "CREATE TEMP TABLE lf_roll_days ON COMMIT DROP AS SELECT marketplace, order_date FROM lf_days", ct);
 
         // Every order of those days, now (ledger) and before (stored), with the part its day falls in.
         await ExecuteAsync(
@@ -151,7 +153,87 @@ internal static class LineFactStore
             await WriteCustomersAsync(connection, workspaceId, from, from + OrderFactStore.PartSize, ct);
         }
 
+        await RollUpAsync(connection, workspaceId, ct);
         await ExecuteAsync(connection, "DROP TABLE lf_customer_parts, lf_customers, lf_orders, lf_days", ct);
+    }
+
+    /// <summary>
+    /// Sums the rollups (fact_sku_days, fact_channel_days, fact_customer_days, fact_customer_counts) of every day in
+    /// <c>lf_roll_days</c> again from the facts of that day: sums and counts only.
+    /// </summary>
+    private static async Task RollUpAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, "CREATE TEMP TABLE lf_roll_set ON COMMIT DROP AS SELECT DISTINCT marketplace, order_date FROM lf_roll_days", ct);
+        await ExecuteAsync(connection, "ANALYZE lf_roll_set", ct);
+        foreach (var table in new[] { "fact_sku_days", "fact_channel_days", "fact_customer_days", "fact_customer_counts" })
+        {
+            await ExecuteAsync(
+                connection,
+                $"""
+                DELETE FROM {table} AS t USING lf_roll_set AS d
+                WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
+                """,
+                ct,
+                workspaceId);
+        }
+
+        var columns = EconomicsColumns.List();
+        var lines = $"""
+            SELECT f.marketplace, f.order_id, f.order_date, f.sku, f.order_date AS effect_date, {EconomicsColumns.List("f")}
+            FROM lf_roll_set AS d
+            JOIN line_facts AS f ON f.workspace_id = $1 AND f.marketplace = d.marketplace AND f.order_date = d.order_date
+            UNION ALL
+            SELECT f.marketplace, f.order_id, f.order_date, f.sku, f.return_date, {EconomicsColumns.List("f")}
+            FROM lf_roll_set AS d
+            JOIN line_return_facts AS f ON f.workspace_id = $1 AND f.marketplace = d.marketplace AND f.order_date = d.order_date
+            """;
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_sku_days (workspace_id, marketplace, order_date, sku, effect_date, {columns})
+            SELECT $1, l.marketplace, l.order_date, l.sku, l.effect_date, {EconomicsColumns.Sums("l")}
+            FROM ({lines}) AS l
+            GROUP BY l.marketplace, l.order_date, l.sku, l.effect_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_channel_days (workspace_id, marketplace, order_date, channel, effect_date, {columns})
+            SELECT $1, l.marketplace, l.order_date, c.channel, l.effect_date, {EconomicsColumns.Sums("l")}
+            FROM ({lines}) AS l
+            JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
+            GROUP BY l.marketplace, l.order_date, c.channel, l.effect_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_customer_days (workspace_id, marketplace, order_date, first_date, acquisition_channel, is_first, effect_date, {columns})
+            SELECT $1, l.marketplace, l.order_date, c.first_date, c.acquisition_channel, c.is_first, l.effect_date, {EconomicsColumns.Sums("l")}
+            FROM ({lines}) AS l
+            JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
+            GROUP BY l.marketplace, l.order_date, c.first_date, c.acquisition_channel, c.is_first, l.effect_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            """
+            INSERT INTO fact_customer_counts (workspace_id, marketplace, order_date, first_date, acquisition_channel,
+                                              new_customers, identified_customers, attributed_customers, active_customers)
+            SELECT $1, c.marketplace, c.order_date, c.first_date, c.acquisition_channel,
+                   count(*) FILTER (WHERE c.is_first), count(*) FILTER (WHERE c.is_first AND c.identified),
+                   count(*) FILTER (WHERE c.is_first AND c.acquisition_attributed), count(*) FILTER (WHERE c.first_in_month)
+            FROM lf_roll_set AS d
+            JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = d.marketplace AND c.order_date = d.order_date
+            GROUP BY c.marketplace, c.order_date, c.first_date, c.acquisition_channel
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(connection, "DROP TABLE lf_roll_set, lf_roll_days", ct);
     }
 
     private static async Task WriteDaysAsync(NpgsqlConnection connection, Guid workspaceId, TimeZoneInfo zone, UnitCostBook costs, long part, CancellationToken ct)
@@ -454,11 +536,14 @@ internal static class LineFactStore
         await ExecuteAsync(
             connection,
             """
-            UPDATE customer_order_facts AS f
-            SET is_first = c.is_first, first_date = c.first_date, acquisition_channel = c.acquisition_channel,
-                acquisition_attributed = c.acquisition_attributed, first_in_month = c.first_in_month
-            FROM lf_customer_rows AS c
-            WHERE f.workspace_id = $1 AND f.marketplace = c.marketplace AND f.order_id = c.order_id
+            WITH changed AS (
+                UPDATE customer_order_facts AS f
+                SET is_first = c.is_first, first_date = c.first_date, acquisition_channel = c.acquisition_channel,
+                    acquisition_attributed = c.acquisition_attributed, first_in_month = c.first_in_month
+                FROM lf_customer_rows AS c
+                WHERE f.workspace_id = $1 AND f.marketplace = c.marketplace AND f.order_id = c.order_id
+                RETURNING f.marketplace, f.order_date)
+            INSERT INTO lf_roll_days SELECT DISTINCT marketplace, order_date FROM changed
             """,
             ct,
             workspaceId);

@@ -86,3 +86,113 @@ SELECT w.id FROM workspaces AS w
 WHERE EXISTS (SELECT 1 FROM sales_lines AS s WHERE s.workspace_id = w.id)
    OR EXISTS (SELECT 1 FROM attribution_rows AS a WHERE a.workspace_id = w.id)
 ON CONFLICT DO NOTHING;
+
+-- Rollups of those facts, so that a report reads rows in proportion to days and keys, not to orders. Each sums the
+-- line facts of one (marketplace, local order date) by the key one kind of report groups by, and by effect_date: the
+-- order date for the sale side, the return date for a return's effect (a report as of a date takes the rows with
+-- effect_date up to it). OrderFactStore sums the rows of every day whose facts it wrote again.
+CREATE TABLE fact_sku_days (
+    workspace_id        uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    marketplace         text COLLATE "C" NOT NULL,
+    order_date          date NOT NULL,
+    sku                 text COLLATE "C" NOT NULL,
+    effect_date         date NOT NULL,
+    units               numeric NOT NULL,
+    revenue             numeric NOT NULL,
+    commission          numeric NOT NULL,
+    logistics           numeric NOT NULL,
+    acquiring           numeric NOT NULL,
+    other_fees          numeric NOT NULL,
+    sold_cogs           numeric NOT NULL,
+    cogs_missing_lines  numeric NOT NULL,
+    returned_units      numeric NOT NULL,
+    nonrestock_units    numeric NOT NULL,
+    refund              numeric NOT NULL,
+    commission_refund   numeric NOT NULL,
+    return_logistics    numeric NOT NULL,
+    returned_cogs       numeric NOT NULL,
+    nonrestock_cogs     numeric NOT NULL,
+    share_revenue       numeric NOT NULL,
+    share_commission    numeric NOT NULL,
+    share_logistics     numeric NOT NULL,
+    share_acquiring     numeric NOT NULL,
+    share_other_fees    numeric NOT NULL,
+    PRIMARY KEY (workspace_id, marketplace, order_date, sku, effect_date)
+);
+
+CREATE TABLE fact_channel_days (
+    workspace_id        uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    marketplace         text COLLATE "C" NOT NULL,
+    order_date          date NOT NULL,
+    channel             text COLLATE "C" NOT NULL,
+    effect_date         date NOT NULL,
+    units               numeric NOT NULL,
+    revenue             numeric NOT NULL,
+    commission          numeric NOT NULL,
+    logistics           numeric NOT NULL,
+    acquiring           numeric NOT NULL,
+    other_fees          numeric NOT NULL,
+    sold_cogs           numeric NOT NULL,
+    cogs_missing_lines  numeric NOT NULL,
+    returned_units      numeric NOT NULL,
+    nonrestock_units    numeric NOT NULL,
+    refund              numeric NOT NULL,
+    commission_refund   numeric NOT NULL,
+    return_logistics    numeric NOT NULL,
+    returned_cogs       numeric NOT NULL,
+    nonrestock_cogs     numeric NOT NULL,
+    share_revenue       numeric NOT NULL,
+    share_commission    numeric NOT NULL,
+    share_logistics     numeric NOT NULL,
+    share_acquiring     numeric NOT NULL,
+    share_other_fees    numeric NOT NULL,
+    PRIMARY KEY (workspace_id, marketplace, order_date, channel, effect_date)
+);
+
+-- The customer rollups: the lines of each day's orders by their customers' first-order date and acquisition channel,
+-- first orders apart; and the counts of first orders (identified, attributed) and first orders in the month.
+CREATE TABLE fact_customer_days (
+    workspace_id        uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    marketplace         text COLLATE "C" NOT NULL,
+    order_date          date NOT NULL,
+    first_date          date NOT NULL,
+    acquisition_channel text COLLATE "C" NOT NULL,
+    is_first            boolean NOT NULL,
+    effect_date         date NOT NULL,
+    units               numeric NOT NULL,
+    revenue             numeric NOT NULL,
+    commission          numeric NOT NULL,
+    logistics           numeric NOT NULL,
+    acquiring           numeric NOT NULL,
+    other_fees          numeric NOT NULL,
+    sold_cogs           numeric NOT NULL,
+    cogs_missing_lines  numeric NOT NULL,
+    returned_units      numeric NOT NULL,
+    nonrestock_units    numeric NOT NULL,
+    refund              numeric NOT NULL,
+    commission_refund   numeric NOT NULL,
+    return_logistics    numeric NOT NULL,
+    returned_cogs       numeric NOT NULL,
+    nonrestock_cogs     numeric NOT NULL,
+    share_revenue       numeric NOT NULL,
+    share_commission    numeric NOT NULL,
+    share_logistics     numeric NOT NULL,
+    share_acquiring     numeric NOT NULL,
+    share_other_fees    numeric NOT NULL,
+    PRIMARY KEY (workspace_id, marketplace, order_date, first_date, acquisition_channel, is_first, effect_date)
+);
+CREATE INDEX ix_fact_customer_days_first ON fact_customer_days (workspace_id, first_date);
+
+CREATE TABLE fact_customer_counts (
+    workspace_id            uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    marketplace             text COLLATE "C" NOT NULL,
+    order_date              date NOT NULL,
+    first_date              date NOT NULL,
+    acquisition_channel     text COLLATE "C" NOT NULL,
+    new_customers           integer NOT NULL,
+    identified_customers    integer NOT NULL,
+    attributed_customers    integer NOT NULL,
+    active_customers        integer NOT NULL,
+    PRIMARY KEY (workspace_id, marketplace, order_date, first_date, acquisition_channel)
+);
+CREATE INDEX ix_fact_customer_counts_first ON fact_customer_counts (workspace_id, first_date);

@@ -7,60 +7,50 @@ using SellerDesk.Domain.Reports;
 namespace SellerDesk.Data.Reports;
 
 /// <summary>
-/// <see cref="ReportSums"/> read from the stored facts of migration 0017 (<c>line_facts</c>, <c>line_return_facts</c>,
-/// <c>customer_order_facts</c>, <c>attribution_claims</c>), which the domain computed when the ledger was written:
-/// the same sums as <see cref="ReportSums.Of"/>, with sums and GROUP BY only. The period and as_of only filter: a line
+/// <see cref="ReportSums"/> read from the stored facts of migration 0017 (the rollups of <c>line_facts</c>,
+/// <c>line_return_facts</c> and <c>customer_order_facts</c> per day and report key, and <c>attribution_claims</c>),
+/// which the domain computed when the ledger was written: the same sums as <see cref="ReportSums.Of"/>, with sums and
+/// GROUP BY only, over rows in proportion to days and keys. The period and as_of only filter: a line
 /// counts when its order is dated in range (customer sums: when its customer's first order is, and its own order up to
 /// as_of), with its return effects dated up to as_of.
 /// </summary>
 internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
 {
-    // $1 workspace, $2 from, $3 to, $4 as_of: each line's sale and its return effects dated up to as_of, of the orders
-    // dated up to as_of.
-    private static readonly string Lines = $"""
-        WITH l AS (
-            SELECT marketplace, order_id, sku, order_date, {EconomicsColumns.List()}
-            FROM line_facts WHERE workspace_id = $1 AND order_date <= $4
-            UNION ALL
-            SELECT marketplace, order_id, sku, order_date, {EconomicsColumns.List()}
-            FROM line_return_facts WHERE workspace_id = $1 AND order_date <= $4 AND return_date <= $4
-        )
+    // $1 workspace, $2 from, $3 to, $4 as_of. The rollups of the line facts (migration 0017): the sale side of the
+    // orders dated up to as_of (effect_date is the order date) and the return effects dated up to as_of.
+    private static readonly string SkusSql = $"""
+        SELECT marketplace, sku, {EconomicsColumns.Sums("r")}
+        FROM fact_sku_days AS r
+        WHERE workspace_id = $1 AND order_date BETWEEN $2 AND $3 AND order_date <= $4 AND effect_date <= $4
+        GROUP BY marketplace, sku
         """;
 
-    private static readonly string SkusSql = Lines + $"""
-        SELECT l.marketplace, l.sku, {EconomicsColumns.Sums("l")}
-        FROM l WHERE l.order_date BETWEEN $2 AND $3
-        GROUP BY l.marketplace, l.sku
+    private static readonly string MonthsSql = $"""
+        SELECT marketplace, date_trunc('month', order_date)::date, {EconomicsColumns.Sums("r")}
+        FROM fact_channel_days AS r
+        WHERE workspace_id = $1 AND order_date BETWEEN $2 AND $3 AND order_date <= $4 AND effect_date <= $4
+        GROUP BY marketplace, date_trunc('month', order_date)
         """;
 
-    private static readonly string MonthsSql = Lines + $"""
-        SELECT l.marketplace, date_trunc('month', l.order_date)::date, {EconomicsColumns.Sums("l")}
-        FROM l WHERE l.order_date BETWEEN $2 AND $3
-        GROUP BY l.marketplace, date_trunc('month', l.order_date)
+    private static readonly string ChannelsSql = $"""
+        SELECT marketplace, channel, {EconomicsColumns.Sums("r")}
+        FROM fact_channel_days AS r
+        WHERE workspace_id = $1 AND order_date BETWEEN $2 AND $3 AND order_date <= $4 AND effect_date <= $4
+        GROUP BY marketplace, channel
         """;
 
-    private static readonly string ChannelsSql = Lines + $"""
-        SELECT l.marketplace, c.channel, {EconomicsColumns.Sums("l")}
-        FROM l
-        JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
-        WHERE l.order_date BETWEEN $2 AND $3
-        GROUP BY l.marketplace, c.channel
-        """;
-
-    private static readonly string CustomerLinesSql = Lines + $"""
-        SELECT l.marketplace, c.acquisition_channel, date_trunc('month', c.first_date)::date, date_trunc('month', l.order_date)::date,
-               c.is_first, {EconomicsColumns.Sums("l")}
-        FROM l
-        JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
-        WHERE c.first_date BETWEEN $2 AND $3 AND c.first_date <= $4
-        GROUP BY l.marketplace, c.acquisition_channel, date_trunc('month', c.first_date), date_trunc('month', l.order_date), c.is_first
+    private static readonly string CustomerLinesSql = $"""
+        SELECT marketplace, acquisition_channel, date_trunc('month', first_date)::date, date_trunc('month', order_date)::date,
+               is_first, {EconomicsColumns.Sums("r")}
+        FROM fact_customer_days AS r
+        WHERE workspace_id = $1 AND first_date BETWEEN $2 AND $3 AND first_date <= $4 AND order_date <= $4 AND effect_date <= $4
+        GROUP BY marketplace, acquisition_channel, date_trunc('month', first_date), date_trunc('month', order_date), is_first
         """;
 
     private const string CustomerCountsSql = """
         SELECT marketplace, acquisition_channel, date_trunc('month', first_date)::date, date_trunc('month', order_date)::date,
-               count(*) FILTER (WHERE is_first)::int, count(*) FILTER (WHERE is_first AND identified)::int,
-               count(*) FILTER (WHERE is_first AND acquisition_attributed)::int, count(*) FILTER (WHERE first_in_month)::int
-        FROM customer_order_facts
+               sum(new_customers)::int, sum(identified_customers)::int, sum(attributed_customers)::int, sum(active_customers)::int
+        FROM fact_customer_counts
         WHERE workspace_id = $1 AND order_date <= $4 AND first_date BETWEEN $2 AND $3 AND first_date <= $4
         GROUP BY marketplace, acquisition_channel, date_trunc('month', first_date), date_trunc('month', order_date)
         """;

@@ -92,6 +92,8 @@ public sealed class OrderFactsConsistencyTests(TestDatabase database) : IClassFi
             (await DifferencesAsync(w)).Should().BeEmpty($"step {step} ({what}) leaves the facts the domain computes");
             (await RollupDifferencesAsync(w)).Should().BeEmpty($"step {step} ({what}) leaves the rollups equal to the facts summed afresh");
             (await ReportDifferencesAsync(w, Today)).Should().BeEmpty($"step {step} ({what}): the report rows read off the rollups are the domain's over the ledger");
+            (await StoredSumDifferencesAsync(w, new ReportPeriod(Today.AddDays(-40), Today, Today))).Should()
+                .BeEmpty($"step {step} ({what}): the line facts (migration 0017) summed are the domain's ReportSums over the ledger");
         }
 
         kinds.Should().Contain(["pull", "restatement", "sales file", "costs file", "returns file"]);
@@ -124,6 +126,30 @@ public sealed class OrderFactsConsistencyTests(TestDatabase database) : IClassFi
             "UPDATE order_facts SET is_first = NOT is_first WHERE workspace_id = $1 AND order_id = (SELECT max(order_id) FROM order_facts WHERE workspace_id = $1 AND NOT is_first)",
             w.Id);
         (await DifferencesAsync(w)).Should().NotBeEmpty();
+    }
+
+    /// <summary>
+    /// The reports of the sums of the stored line, customer-order and attribution facts (migration 0017) against the
+    /// reports of <see cref="ReportSums.Of"/> over the whole ledger in memory, both as rounded rows in text.
+    /// </summary>
+    private static async Task<List<string>> StoredSumDifferencesAsync(PullWorkspace w, ReportPeriod period)
+    {
+        var queries = new ReportQueries(w.Database.DataSource);
+        var rows = await queries.LoadLedgerAsync(w.Id, null);
+        var facts = EconomicsFacts.Build(rows.Sales, rows.Returns, rows.Costs, rows.Attribution, PullWorkspace.Moscow);
+        var expected = Texts(new FactReports(ReportSums.Of(period, facts, rows.Spend, rows.Fees)));
+        var actual = Texts(new FactReports(await queries.LoadSumsAsync(w.Id, period)));
+        return [.. expected.Except(actual).Select(e => "expected: " + e).Concat(actual.Except(expected).Select(a => "stored: " + a)).Take(10)];
+
+        static List<string> Texts(FactReports reports) =>
+        [
+            .. reports.Channels().Select(r => r.Rounded().ToString()),
+            .. reports.ChannelRevenue().Select(r => r.Rounded().ToString()),
+            .. reports.Marketplaces().Select(r => r.Rounded().ToString()),
+            .. reports.Cohorts().Select(r => r.Rounded() is var c ? $"{c.Marketplace} {c.Cohort} {c.Customers} {c.Spend} {string.Join('/', c.Ltv)} {string.Join('/', c.RevenueLtv)} {string.Join('/', c.Retention)}" : ""),
+            .. reports.Skus().Select(r => r.Rounded().ToString()),
+            .. reports.ProfitAndLoss().Select(r => r.Rounded().ToString()),
+        ];
     }
 
     /// <summary>
