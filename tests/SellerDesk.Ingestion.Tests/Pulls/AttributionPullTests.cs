@@ -83,6 +83,29 @@ public sealed class AttributionPullTests(TestDatabase database) : IClassFixture<
         });
     }
 
+    [Fact]
+    public async Task A_deleted_connections_attribution_goes_with_it_or_is_kept_as_files_adding_up_with_a_files_row()
+    {
+        var w = await PullWorkspace.CreateAsync(database, Now);
+        var a = await w.SandboxAsync(7, "Shop A");
+        var b = await w.SandboxAsync(8, "Shop B");
+        (await w.ImportAsync(LedgerFileKind.Attribution, "date,marketplace,channel,sku,orders\n2026-03-20,sandbox,camp_a,MUG-01,7\n")).Succeeded.Should().BeTrue();
+        await w.PullAsync(a, new CampaignStatsConnector(w.Sandbox()) { Stats = [new(Day1, "camp_a", "MUG-01", 2, "a1")] }, Day1, Day2);
+        await w.PullAsync(b, new CampaignStatsConnector(w.Sandbox()) { Stats = [new(Day1, "camp_a", "MUG-01", 5, "x1"), new(Day2, "camp_b", "MUG-01", 1, "x2")] }, Day1, Day2);
+
+        await using (var session = await w.Database.DataSource.OpenConnectionAsync())
+        {
+            (await Connections.ConnectionData.DeleteAsync(session, w.Id, a.Id, Connections.ConnectionDataChoice.Remove, CancellationToken.None)).Should().BeTrue();
+            (await Connections.ConnectionData.DeleteAsync(session, w.Id, b.Id, Connections.ConnectionDataChoice.Keep, CancellationToken.None)).Should().BeTrue();
+        }
+
+        (await RowsAsync(w)).Select(r => (r.Date, r.Channel, r.Orders, r.Source)).Should().BeEquivalentTo(new[]
+        {
+            (Day1, "camp_a", 12, Guid.Empty),
+            (Day2, "camp_b", 1, Guid.Empty),
+        }, "A's rows went with it; B's were handed to files, its camp_a orders added to the file's row of that key");
+    }
+
     private static async Task<List<Row>> RowsAsync(PullWorkspace w)
     {
         await using var command = w.Database.DataSource.CreateCommand(
