@@ -115,11 +115,6 @@ internal static class ReportEndpoints
         .WithQueryParameter("as_of", "Compute as the data stood on this day (YYYY-MM-DD); today when left out.", format: "date")
         .ProducesProblem(StatusCodes.Status400BadRequest);
 
-    /// <summary>Documents the export options every report export reads (<see cref="ExportResult.TryOptions"/>).</summary>
-    internal static RouteHandlerBuilder WithExportOptions(this RouteHandlerBuilder builder) => builder
-        .WithQueryParameter("dialect", "CSV dialect: comma (',' with decimal dots; the default) or semicolon (';' with decimal commas and a UTF-8 byte order mark, as Russian Excel opens it).", values: ["comma", "semicolon"])
-        .WithQueryParameter("lang", "Language of the workbook's sheet names and definitions sheet (and of worded headers): en (default) or ru.", values: ["en", "ru"]);
-
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
