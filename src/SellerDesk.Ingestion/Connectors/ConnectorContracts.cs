@@ -60,6 +60,12 @@ public sealed record DerivedLedger(
 {
     /// <summary>What the mapping left out, with why (empty when the ledger carries everything).</summary>
     public IReadOnlyList<MappingGap> Gaps { get; init; } = [];
+
+    /// <summary>
+    /// Display names the marketplace gives the channels of these records (a campaign's name for <c>wb_adv_123</c>);
+    /// the pull stores a name for a channel the workspace has not named yet, and never replaces the seller's.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChannelNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>
