@@ -125,23 +125,23 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
         var adsToken = connection.Credential(AdsTokenKey) ?? token;
         var separateAdsToken = adsToken != token;
         var charged = new Dictionary<long, string?>();
+        SourcePage? adsEnd = null;
         held = null;
         await foreach (var (rows, failed) in FetchAdsAsync(adsBase, adsToken, separateAdsToken, serialKey, window, charged, cancellationToken))
         {
             if (failed is not null)
             {
-                // Campaign statistics need the same token and host: they are not asked for, and say why.
-                FeedFailure[] failures = _options.IncludeCampaignStatistics
-                    ? [failed, new FeedFailure(StatisticsFeed, failed.Failure, WildberriesTexts.StatisticsNotPulled(WildberriesTexts.BecauseAdsFailed))]
-                    : [failed];
-                yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { FailedFeeds = failures };
+                // Campaign statistics need the same token and host: they are not asked for either, and their stored
+                // rows stay as they were (the feed is not declared whole); the ads failure says what to do.
+                yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { FailedFeeds = [failed] };
                 yield break;
             }
 
             if (rows is { Count: 0 })
             {
-                // The end of the window: every charge dated in it has been sent.
-                yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [AdsFeed] };
+                // The end of the window: every charge dated in it has been sent. The page is held back while the
+                // statistics are asked for, so a run without statistics rows declares both on the same page.
+                adsEnd = new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [AdsFeed] };
                 held = null;
                 break;
             }
@@ -154,8 +154,14 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
             held = rows;
         }
 
+        if (adsEnd is null)
+        {
+            yield break;
+        }
+
         if (!_options.IncludeCampaignStatistics)
         {
+            yield return adsEnd;
             yield break;
         }
 
@@ -165,17 +171,30 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
         {
             if (failed is not null)
             {
-                yield return new SourcePage([], pages) { FailedFeeds = [failed] };
+                yield return held is null
+                    ? adsEnd with { FailedFeeds = [failed] }
+                    : new SourcePage(held, ++pages) { FailedFeeds = [failed] };
                 yield break;
             }
 
             if (rows is { Count: 0 })
             {
-                yield return new SourcePage([], pages) { CompletedFeeds = [StatisticsFeed] };
+                yield return held is null
+                    ? adsEnd with { CompletedFeeds = [AdsFeed, StatisticsFeed] }
+                    : new SourcePage(held, ++pages) { CompletedFeeds = [StatisticsFeed] };
                 yield break;
             }
 
-            yield return new SourcePage(rows, ++pages);
+            if (held is null)
+            {
+                yield return adsEnd;
+            }
+            else
+            {
+                yield return new SourcePage(held, ++pages);
+            }
+
+            held = rows;
         }
     }
 

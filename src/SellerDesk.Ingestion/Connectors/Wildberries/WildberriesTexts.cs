@@ -71,10 +71,6 @@ internal static class WildberriesTexts
         $"Campaign statistics (orders attributed to campaigns) were not pulled: {why.En}. Sales, returns, fees and ad spend were pulled; attribution pulled before is kept as it was",
         $"Статистика кампаний (заказы, приписанные кампаниям) не загружена: {why.Ru}. Продажи, возвраты, удержания и расходы на рекламу загружены; загруженная ранее атрибуция сохранена как была");
 
-    public static LocalText BecauseAdsFailed { get; } = new(
-        "the promotion API did not answer for ad spend (above)",
-        "API продвижения не ответил на запрос расходов на рекламу (см. выше)");
-
     public static LocalText CampaignList { get; } = new("a campaign list", "список кампаний");
 
     public static LocalText CampaignStatistics { get; } = new("campaign statistics", "статистику кампаний");
