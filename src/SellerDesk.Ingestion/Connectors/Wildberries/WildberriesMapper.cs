@@ -60,7 +60,6 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     {
         private readonly LedgerBuilder _state = new(MarketplaceCode);
         private readonly Dictionary<string, (DateOnly Date, string Channel, decimal Amount)> _ads = new(StringComparer.Ordinal);
-        private readonly SortedDictionary<(DateOnly Date, string Channel, string Sku), int> _attribution = new(AttributionKeyOrder.Instance);
         private readonly SortedDictionary<string, string> _names = new(StringComparer.Ordinal);
         private decimal _payout;
         private bool _anyReportRow;
@@ -110,7 +109,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             }
 
             mapper.ReadAds(rows, _ads, _names, _state);
-            ReadStatistics(rows, _attribution, _names, _state);
+            ReadStatistics(rows, _names, _state);
         }
 
         /// <summary>
@@ -136,10 +135,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             {
                 MapAds(_ads, _state);
                 var ledger = _state.Build() with { ChannelNames = new Dictionary<string, string>(_names, StringComparer.Ordinal) };
-                _result = new WildberriesMapping(ledger, ledger.Gaps)
-                {
-                    Attribution = [.. _attribution.Select(a => new AttributionRow(a.Key.Date, MarketplaceCode, a.Key.Channel, a.Key.Sku, a.Value))],
-                };
+                _result = new WildberriesMapping(ledger, ledger.Gaps);
             }
 
             return _result;
@@ -405,8 +401,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     /// vendor code the run's report gave the nmId, else the nmId, as sales lines name it. A row of no orders gives
     /// none; a row the mapping cannot read is a gap of no money.
     /// </summary>
-    private static void ReadStatistics(
-        IReadOnlyList<SourceRow> rows, SortedDictionary<(DateOnly Date, string Channel, string Sku), int> attribution, SortedDictionary<string, string> names, LedgerBuilder state)
+    private static void ReadStatistics(IReadOnlyList<SourceRow> rows, SortedDictionary<string, string> names, LedgerBuilder state)
     {
         foreach (var row in rows.Where(r => r.Feed == StatisticsFeed))
         {
@@ -419,19 +414,11 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
 
             var channel = CampaignChannel(stat.AdvertId);
             Name(names, channel, stat.CampaignName);
-            if (stat.Orders < 0)
+            if (stat.Orders != 0)
             {
-                state.Gap(string.Create(CultureInfo.InvariantCulture, $"campaign statistics row {row.SourceId} claims {stat.Orders} orders"), 0m, null, row.SourceId);
-                continue;
+                // Summed per day, channel and sku by the builder; fewer than 0 orders becomes a gap there.
+                state.Attribution(row.BusinessDate, channel, stat.Sku, stat.Orders, row.SourceId, StatisticsFeed);
             }
-
-            if (stat.Orders == 0)
-            {
-                continue;
-            }
-
-            var key = (row.BusinessDate, channel, stat.Sku);
-            attribution[key] = attribution.GetValueOrDefault(key) + stat.Orders;
         }
     }
 

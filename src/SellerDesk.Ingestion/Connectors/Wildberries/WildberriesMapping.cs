@@ -10,7 +10,7 @@ public sealed record WildberriesMapping(DerivedLedger Ledger, IReadOnlyList<Mapp
     /// Attribution rows of the campaign statistics (metrics.md 3.1): per day, campaign channel and sku, the orders
     /// Wildberries attributes to the campaign, as claimed (never capped by the orders the ledger has).
     /// </summary>
-    public IReadOnlyList<AttributionRow> Attribution { get; init; } = [];
+    public IReadOnlyList<AttributionRow> Attribution => Ledger.Attribution;
 
     /// <summary>Source rows (or parts of rows) the ledger left out, each with its reason in <see cref="Gaps"/>.</summary>
     public int SkippedRows => Gaps.Sum(g => g.SourceIds.Count);

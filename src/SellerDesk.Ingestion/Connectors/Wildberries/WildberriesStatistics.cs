@@ -88,14 +88,3 @@ internal sealed record WildberriesStatistics(long AdvertId, string? CampaignName
         };
     }
 }
-
-/// <summary>Attribution keys in order of date, then channel and sku (ordinal), so the same rows give the same list.</summary>
-internal sealed class AttributionKeyOrder : IComparer<(DateOnly Date, string Channel, string Sku)>
-{
-    public static AttributionKeyOrder Instance { get; } = new();
-
-    public int Compare((DateOnly Date, string Channel, string Sku) x, (DateOnly Date, string Channel, string Sku) y) =>
-        x.Date.CompareTo(y.Date) is var byDate and not 0 ? byDate
-        : string.CompareOrdinal(x.Channel, y.Channel) is var byChannel and not 0 ? byChannel
-        : string.CompareOrdinal(x.Sku, y.Sku);
-}

@@ -204,7 +204,7 @@ public sealed class WildberriesAttributionTests
         mapping.Attribution.Should().Equal(new AttributionRow(Day1, "wildberries", "wb_adv_7", "55", 3));
         mapping.Ledger.ChannelNames.Should().Equal(new Dictionary<string, string> { ["wb_adv_7"] = "Бренд" });
         mapping.Gaps.Select(g => (g.SourceIds.Single(), g.PayoutEffect)).Should().Equal(("7:2026-03-01:56", 0m), ("8:2026-03-01:55", 0m));
-        mapping.Gaps[1].Reason.Should().Be("campaign statistics row 8:2026-03-01:55 claims -1 orders");
+        mapping.Gaps[1].Reason.Should().Be("attribution of -1 orders to wb_adv_8 for X-1 on 2026-03-01 is not a count of orders");
     }
 
     [Fact]
