@@ -68,7 +68,15 @@ internal static class ConnectionData
             // The orders that go lose their facts, and their customers' other orders are computed again (decision 0014).
             await OrderFactStore.MarkAsync(
                 session, workspaceId, "SELECT marketplace, order_id FROM sales_lines WHERE workspace_id = $1 AND source = $2", ct, connectionId);
-            foreach (var table in new[] { "returns", "sales_lines", "ad_spend", "period_fees" })
+
+            // Its attribution rows go too: the orders of their days are attributed again without them (metrics.md 3.1).
+            await OrderFactStore.MarkAsync(
+                session,
+                workspaceId,
+                Files.LedgerImporter.OrdersOfAttributionDays("SELECT DISTINCT marketplace, date FROM attribution_rows WHERE workspace_id = $1 AND source = $2"),
+                ct,
+                connectionId);
+            foreach (var table in new[] { "returns", "sales_lines", "ad_spend", "period_fees", "attribution_rows" })
             {
                 changed += await ExecuteAsync(session, $"DELETE FROM {table} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
             }
@@ -102,6 +110,29 @@ internal static class ConnectionData
                     connectionId);
                 changed += await ExecuteAsync(session, $"UPDATE {table} SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
             }
+
+            // Attribution rows are kept the same way, their orders added to a file row of the same key (the engine adds
+            // up the rows of one key, so no order changes its channel).
+            changed += await ExecuteAsync(
+                session,
+                $"""
+                WITH kept AS (
+                    DELETE FROM attribution_rows AS c
+                    USING attribution_rows AS f
+                    WHERE c.workspace_id = $1 AND c.source = $2
+                      AND f.workspace_id = $1 AND f.source = {Nil} AND f.date = c.date AND f.marketplace = c.marketplace
+                      AND f.channel = c.channel AND f.sku = c.sku
+                    RETURNING c.date, c.marketplace, c.channel, c.sku, c.orders
+                )
+                UPDATE attribution_rows AS f SET orders = f.orders + k.orders, updated_at = now()
+                FROM kept AS k
+                WHERE f.workspace_id = $1 AND f.source = {Nil} AND f.date = k.date AND f.marketplace = k.marketplace
+                  AND f.channel = k.channel AND f.sku = k.sku
+                """,
+                ct,
+                workspaceId,
+                connectionId);
+            changed += await ExecuteAsync(session, $"UPDATE attribution_rows SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
         }
 
         await OrderFactStore.RefreshAsync(session, workspaceId, ct);

@@ -1,6 +1,8 @@
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors.Common;
 
+using SellerDesk.Ingestion.Files;
+
 namespace SellerDesk.Ingestion.Connectors;
 
 /// <summary>What a connection to one marketplace account holds at pull time (credentials already unprotected).</summary>
@@ -60,6 +62,22 @@ public sealed record DerivedLedger(
 {
     /// <summary>What the mapping left out, with why (empty when the ledger carries everything).</summary>
     public IReadOnlyList<MappingGap> Gaps { get; init; } = [];
+
+    /// <summary>
+    /// Attribution rows (metrics.md 3.1): orders the marketplace's ad statistics or external-traffic reports say a
+    /// channel drove, per SKU and day. Like ad spend, they are derived per date: a date's rows come whole from that
+    /// date's source rows, and the connection's stored rows of a derived date that the mapping no longer gives go.
+    /// </summary>
+    public IReadOnlyList<AttributionRow> Attribution { get; init; } = [];
+
+    /// <summary>Where each of <see cref="Attribution"/> came from, in the same order (empty: not known).</summary>
+    public IReadOnlyList<RowOrigin?> AttributionOrigins { get; init; } = [];
+
+    /// <summary>
+    /// Display names the marketplace gives the channels of these records (a campaign's name for <c>wb_adv_123</c>);
+    /// the pull stores a name for a channel the workspace has not named yet, and never replaces the seller's.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChannelNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>

@@ -67,5 +67,24 @@ public sealed record LedgerBatch
     /// </summary>
     public IReadOnlyList<(string Marketplace, string OrderId)> WholeOrders { get; init; } = [];
 
-    public int Count => Costs.Count + Sales.Count + Returns.Count + AdSpend.Count + Fees.Count;
+    /// <summary>Attribution rows (metrics.md 3.1).</summary>
+    public IReadOnlyList<AttributionRow> Attribution { get; init; } = [];
+
+    /// <summary>
+    /// Where each of <see cref="Attribution"/> came from (a pull's feed and the marketplace's row ids), in the same
+    /// order; empty when none is known (the demo seeder).
+    /// </summary>
+    public IReadOnlyList<RowOrigin?> AttributionOrigins { get; init; } = [];
+
+    /// <summary>
+    /// The (marketplace, date) pairs whose attribution rows the batch carries whole for its source (a pull derives
+    /// every statistics row of those days): the source's stored attribution rows of these days that the batch does not
+    /// carry are deleted in the same transaction (decision 0010). Other sources' rows stay. Empty for files.
+    /// </summary>
+    public IReadOnlyList<(string Marketplace, DateOnly Date)> AttributionWholeDays { get; init; } = [];
+
+    /// <summary>The pull run that writes the batch, stored as provenance of its attribution rows; null otherwise.</summary>
+    public Guid? RunId { get; init; }
+
+    public int Count => Costs.Count + Sales.Count + Returns.Count + AdSpend.Count + Fees.Count + Attribution.Count;
 }

@@ -69,6 +69,29 @@ internal static class LedgerChecks
         LIMIT {Limit}
         """;
 
+    /// <summary>The marketplace codes of the connectors: attribution of them is accepted before their sales arrive.</summary>
+    public static IReadOnlyList<string> ConnectorMarketplaces { get; } =
+    [
+        Connectors.Ozon.OzonMapper.MarketplaceCode,
+        Connectors.Sandbox.SandboxConnector.MarketplaceCode,
+        Connectors.Wildberries.WildberriesMapper.MarketplaceCode,
+        Connectors.YandexMarket.YandexMarketMapper.MarketplaceCode,
+    ];
+
+    /// <summary>
+    /// Staged attribution rows of a marketplace the workspace does not know: none of the connectors' codes ($2), no
+    /// sales line of it in the ledger and no connection of it (a typo such as <c>wb</c>, whose rows would attribute nothing).
+    /// </summary>
+    public const string AttributionOfUnknownMarketplaces = $"""
+        SELECT s.line, s.marketplace, count(*) OVER ()
+        FROM staging_attribution_rows AS s
+        WHERE s.marketplace <> ALL ($2::text[])
+          AND NOT EXISTS (SELECT 1 FROM sales_lines AS l WHERE l.workspace_id = $1 AND l.marketplace = s.marketplace)
+          AND NOT EXISTS (SELECT 1 FROM connections AS c WHERE c.workspace_id = $1 AND c.marketplace = s.marketplace)
+        ORDER BY s.line
+        LIMIT {Limit}
+        """;
+
     /// <summary>Staged returns of a sales line that is neither stored nor staged.</summary>
     public const string ReturnsOfUnknownLines = $"""
         SELECT r.line, r.marketplace, r.order_id, r.line_id, count(*) OVER ()

@@ -1,6 +1,6 @@
 namespace SellerDesk.Ingestion.Files;
 
-/// <summary>The five ledger files of import-and-api.md.</summary>
+/// <summary>The six ledger files of import-and-api.md.</summary>
 public enum LedgerFileKind
 {
     Sales,
@@ -8,16 +8,19 @@ public enum LedgerFileKind
     AdSpend,
     Fees,
     Costs,
+
+    /// <summary><c>attribution.csv</c>: orders a channel drove per SKU and day (metrics.md 3.1).</summary>
+    Attribution,
 }
 
 /// <summary>The API path names of <see cref="LedgerFileKind"/> (<c>POST /api/v1/imports/{kind}</c>).</summary>
 public static class LedgerFileKinds
 {
-    /// <summary>The order in which a batch is written: costs, sales, returns (they reference sales), ad spend, fees.</summary>
+    /// <summary>The order in which a batch is written: costs, sales, returns (they reference sales), ad spend, fees, attribution.</summary>
     public static IReadOnlyList<LedgerFileKind> WriteOrder { get; } =
-        [LedgerFileKind.Costs, LedgerFileKind.Sales, LedgerFileKind.Returns, LedgerFileKind.AdSpend, LedgerFileKind.Fees];
+        [LedgerFileKind.Costs, LedgerFileKind.Sales, LedgerFileKind.Returns, LedgerFileKind.AdSpend, LedgerFileKind.Fees, LedgerFileKind.Attribution];
 
-    /// <summary>Parses <c>sales</c>, <c>returns</c>, <c>ad_spend</c>, <c>fees</c> or <c>costs</c> (case-insensitive, trimmed).</summary>
+    /// <summary>Parses <c>sales</c>, <c>returns</c>, <c>ad_spend</c>, <c>fees</c>, <c>costs</c> or <c>attribution</c> (case-insensitive, trimmed).</summary>
     public static bool TryParse(string? value, out LedgerFileKind kind)
     {
         switch (value?.Trim().ToLowerInvariant())
@@ -37,6 +40,9 @@ public static class LedgerFileKinds
             case "costs":
                 kind = LedgerFileKind.Costs;
                 return true;
+            case "attribution":
+                kind = LedgerFileKind.Attribution;
+                return true;
             default:
                 kind = default;
                 return false;
@@ -47,9 +53,9 @@ public static class LedgerFileKinds
     public static LedgerFileKind Parse(string value) =>
         TryParse(value, out var kind)
             ? kind
-            : throw new ArgumentException($"'{value}' is not a ledger file kind (sales, returns, ad_spend, fees or costs).", nameof(value));
+            : throw new ArgumentException($"'{value}' is not a ledger file kind (sales, returns, ad_spend, fees, costs or attribution).", nameof(value));
 
-    /// <summary>The API path name: <c>sales</c>, <c>returns</c>, <c>ad_spend</c>, <c>fees</c>, <c>costs</c>.</summary>
+    /// <summary>The API path name: <c>sales</c>, <c>returns</c>, <c>ad_spend</c>, <c>fees</c>, <c>costs</c>, <c>attribution</c>.</summary>
     public static string ToPathName(this LedgerFileKind kind) => kind switch
     {
         LedgerFileKind.Sales => "sales",
@@ -57,6 +63,7 @@ public static class LedgerFileKinds
         LedgerFileKind.AdSpend => "ad_spend",
         LedgerFileKind.Fees => "fees",
         LedgerFileKind.Costs => "costs",
+        LedgerFileKind.Attribution => "attribution",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

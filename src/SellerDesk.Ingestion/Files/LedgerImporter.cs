@@ -37,20 +37,40 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         LedgerFileKind kind,
         Stream csv,
         IProgress<ImportProgress>? progress,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        ImportAsync(workspaceId, zone, kind, csv, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Imports one ledger file as <see cref="ImportAsync(Guid, TimeZoneInfo, LedgerFileKind, Stream, IProgress{ImportProgress}?, CancellationToken)"/>
+    /// does, naming the file it came from: tables that keep provenance (attribution rows) store the name and each
+    /// row's line. Without a name they store "(request body)".
+    /// </summary>
+    public Task<ImportResult> ImportAsync(
+        Guid workspaceId,
+        TimeZoneInfo zone,
+        LedgerFileKind kind,
+        Stream csv,
+        string? fileName,
+        IProgress<ImportProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(csv);
+        var file = string.IsNullOrWhiteSpace(fileName) ? UnnamedFile : fileName.Trim();
         return kind switch
         {
-            LedgerFileKind.Sales => ImportAsync(LedgerTables.Sales, workspaceId, zone, csv, progress, cancellationToken),
-            LedgerFileKind.Returns => ImportAsync(LedgerTables.Returns, workspaceId, zone, csv, progress, cancellationToken),
-            LedgerFileKind.AdSpend => ImportAsync(LedgerTables.AdSpend, workspaceId, zone, csv, progress, cancellationToken),
-            LedgerFileKind.Fees => ImportAsync(LedgerTables.Fees, workspaceId, zone, csv, progress, cancellationToken),
-            LedgerFileKind.Costs => ImportAsync(LedgerTables.Costs, workspaceId, zone, csv, progress, cancellationToken),
+            LedgerFileKind.Sales => ImportAsync(LedgerTables.Sales, workspaceId, zone, csv, file, progress, cancellationToken),
+            LedgerFileKind.Returns => ImportAsync(LedgerTables.Returns, workspaceId, zone, csv, file, progress, cancellationToken),
+            LedgerFileKind.AdSpend => ImportAsync(LedgerTables.AdSpend, workspaceId, zone, csv, file, progress, cancellationToken),
+            LedgerFileKind.Fees => ImportAsync(LedgerTables.Fees, workspaceId, zone, csv, file, progress, cancellationToken),
+            LedgerFileKind.Costs => ImportAsync(LedgerTables.Costs, workspaceId, zone, csv, file, progress, cancellationToken),
+            LedgerFileKind.Attribution => ImportAsync(LedgerTables.Attribution, workspaceId, zone, csv, file, progress, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
+
+    /// <summary>The provenance of a file sent without a name (an API body).</summary>
+    public const string UnnamedFile = "(request body)";
 
     /// <summary>
     /// Writes already-built records (the demo seeder's path) with the same rules, checks and merge as a file, in
@@ -70,7 +90,9 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var kinds = LedgerFileKinds.WriteOrder
-            .Where(k => CountOf(batch, k) > 0 || (batch.WholeOrders.Count > 0 && k is LedgerFileKind.Sales or LedgerFileKind.Returns))
+            .Where(k => CountOf(batch, k) > 0
+                || (batch.WholeOrders.Count > 0 && k is LedgerFileKind.Sales or LedgerFileKind.Returns)
+                || (batch.AttributionWholeDays.Count > 0 && k == LedgerFileKind.Attribution))
             .ToList();
         var resultKind = kinds.Count > 0 ? kinds[0] : LedgerFileKind.Sales;
         var problems = new ImportProblemList();
@@ -79,6 +101,12 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         CheckRecords(batch.Returns, LedgerFileKind.Returns, LedgerRules.Check, problems);
         CheckRecords(batch.AdSpend, LedgerFileKind.AdSpend, LedgerRules.Check, problems);
         CheckRecords(batch.Fees, LedgerFileKind.Fees, LedgerRules.Check, problems);
+        CheckRecords(batch.Attribution, LedgerFileKind.Attribution, LedgerRules.Check, problems);
+        if (batch.AttributionOrigins.Count is var origins && origins != 0 && origins != batch.Attribution.Count)
+        {
+            throw new ArgumentException("AttributionOrigins must be empty or hold one origin per attribution row.", nameof(batch));
+        }
+
         if (problems.Count > 0 || kinds.Count == 0)
         {
             return new ImportResult(resultKind, batch.Count, 0, 0, [], problems.ToList());
@@ -92,9 +120,12 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await StageAsync(connection, LedgerTables.Returns, batch.Returns, cancellationToken);
         await StageAsync(connection, LedgerTables.AdSpend, batch.AdSpend, cancellationToken);
         await StageAsync(connection, LedgerTables.Fees, batch.Fees, cancellationToken);
+        await StageAsync(connection, LedgerTables.Attribution, batch.Attribution, cancellationToken, batch.AttributionOrigins);
+        await SetProvenanceAsync(connection, null, batch.RunId, cancellationToken);
 
         var (inserted, updated) = await CheckAndMergeAsync(
-            connection, workspaceId, source, kinds, batch.Count, false, "item", TimeZoneInfo.Utc, true, problems, ChangeOf(batch), cancellationToken, batch.WholeOrders);
+            connection, workspaceId, source, kinds, batch.Count, false, "item", TimeZoneInfo.Utc, true, problems, ChangeOf(batch), cancellationToken,
+            batch.WholeOrders, batch.AttributionWholeDays);
         if (problems.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -106,7 +137,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     }
 
     private async Task<ImportResult> ImportAsync<T>(
-        LedgerTable<T> table, Guid workspaceId, TimeZoneInfo zone, Stream csv, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        LedgerTable<T> table, Guid workspaceId, TimeZoneInfo zone, Stream csv, string fileName, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
         where T : class
     {
         using var reader = await LedgerFileReader.OpenAsync<T>(csv, zone, cancellationToken);
@@ -118,6 +149,10 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PrepareAsync(connection, workspaceId, [table.Kind], cancellationToken);
+        if (table.HasProvenance)
+        {
+            await SetProvenanceAsync(connection, fileName, null, cancellationToken);
+        }
 
         // Two stages that overlap: one task reads and parses the file into batches of rows, this one encodes them for
         // binary COPY and sends them. The channel holds a few batches, so memory stays flat.
@@ -243,6 +278,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         LedgerFileKind.Returns => batch.Returns.Count,
         LedgerFileKind.AdSpend => batch.AdSpend.Count,
         LedgerFileKind.Fees => batch.Fees.Count,
+        LedgerFileKind.Attribution => batch.Attribution.Count,
         _ => batch.Costs.Count,
     };
 
@@ -287,7 +323,18 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             kinds.Contains(k) || (salesOrReturns && k is LedgerFileKind.Sales or LedgerFileKind.Returns));
     }
 
-    private static async Task StageAsync<T>(NpgsqlConnection connection, LedgerTable<T> table, IReadOnlyList<T> records, CancellationToken cancellationToken)
+    /// <summary>Sets the transaction's provenance settings that tables keeping provenance write (LedgerTable.ImportFileSetting, RunIdSetting).</summary>
+    private static async Task SetProvenanceAsync(NpgsqlConnection connection, string? fileName, Guid? runId, CancellationToken cancellationToken)
+    {
+        await using var set = new NpgsqlCommand(
+            "SELECT set_config('sellerdesk.import_file', $1, true), set_config('sellerdesk.run_id', $2, true)", connection);
+        set.Parameters.Add(new NpgsqlParameter { Value = fileName ?? string.Empty });
+        set.Parameters.Add(new NpgsqlParameter { Value = runId?.ToString() ?? string.Empty });
+        await set.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task StageAsync<T>(
+        NpgsqlConnection connection, LedgerTable<T> table, IReadOnlyList<T> records, CancellationToken cancellationToken, IReadOnlyList<RowOrigin?>? origins = null)
     {
         if (records.Count == 0)
         {
@@ -301,7 +348,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             rows.Header();
             for (var i = 0; i < records.Count; i++)
             {
-                table.Write(rows, i + 1, records[i]);
+                table.Write(rows, i + 1, records[i], origins is { Count: > 0 } ? origins[i] : null);
                 if (rows.Full)
                 {
                     await rows.FlushAsync(copy, cancellationToken);
@@ -357,7 +404,8 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         ImportProblemList problems,
         LedgerChange change,
         CancellationToken cancellationToken,
-        IReadOnlyList<(string Marketplace, string OrderId)>? wholeOrders = null)
+        IReadOnlyList<(string Marketplace, string OrderId)>? wholeOrders = null,
+        IReadOnlyList<(string Marketplace, DateOnly Date)>? attributionWholeDays = null)
     {
         var staged = StagedKinds(kinds).ToList();
         var empty = new HashSet<LedgerFileKind>();
@@ -390,6 +438,13 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         // Under the lock, before any check: the source's rows of orders the batch carries whole that it no longer
         // carries go (a line restated away, a return re-issued under a new id), so the checks see what stays.
         var replaced = wholeOrders is { Count: > 0 } ? await DeleteReplacedAsync(connection, workspaceId, source, wholeOrders, cancellationToken) : 0;
+        var attributionChanged = false;
+        if (attributionWholeDays is { Count: > 0 })
+        {
+            var dropped = await DeleteReplacedAttributionAsync(connection, workspaceId, source, attributionWholeDays, cancellationToken);
+            replaced += dropped;
+            attributionChanged = dropped > 0;
+        }
 
         // Under the lock: which of the tables to merge hold no row of the workspace yet, and whether any connection
         // could own rows a file must not replace.
@@ -449,6 +504,15 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
                 ], cancellationToken);
             }
 
+            if (kind == LedgerFileKind.Attribution)
+            {
+                var known = LedgerChecks.ConnectorMarketplaces;
+                await context.RunAsync(LedgerChecks.AttributionOfUnknownMarketplaces, r =>
+                [
+                    new(r.GetInt32(0), "marketplace", $"unknown marketplace '{r.GetString(1)}': the ledger has no sales of it and it is none of {string.Join(", ", known)}"),
+                ], cancellationToken, (object)known.ToArray());
+            }
+
             if (kind == LedgerFileKind.Returns)
             {
                 await context.RunAsync(LedgerChecks.ReturnsOfUnknownLines, r =>
@@ -476,7 +540,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         }
 
         // Before the merge drops stored keys from staging: the orders whose facts this write may change (decision 0014).
-        await MarkFactsAsync(connection, workspaceId, kinds, wholeOrders, cancellationToken);
+        await MarkFactsAsync(connection, workspaceId, source, kinds, wholeOrders, cancellationToken);
 
         var inserted = 0;
         var updated = 0;
@@ -497,7 +561,9 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
                         insert.Parameters.Add(new NpgsqlParameter { Value = source.Id });
                     }
 
-                    inserted += await insert.ExecuteNonQueryAsync(cancellationToken);
+                    var added = await insert.ExecuteNonQueryAsync(cancellationToken);
+                    inserted += added;
+                    attributionChanged |= kind == LedgerFileKind.Attribution && added > 0;
                 }
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.TableName == table.Name)
                 {
@@ -536,6 +602,13 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
             await merge.ExecuteNonQueryAsync(cancellationToken);
             updated += checked((int)merge.BatchCommands[0].RecordsAffected);
             inserted += checked((int)merge.BatchCommands[2].RecordsAffected);
+            attributionChanged |= kind == LedgerFileKind.Attribution && merge.BatchCommands[0].RecordsAffected + merge.BatchCommands[2].RecordsAffected > 0;
+        }
+
+        if (attributionChanged)
+        {
+            // Attribution re-attributes whole days, and through their customers orders of other days: everything.
+            change = LedgerChange.All;
         }
 
         if (inserted + updated + replaced > 0)
@@ -565,11 +638,13 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Marks the orders whose facts the staged rows may change: the orders of staged sales lines and returns, the orders
-    /// a pull carries whole, and every order with a line of a SKU whose unit costs are staged.
+    /// a pull carries whole, every order with a line of a SKU whose unit costs are staged, and every order of a
+    /// marketplace and local day whose attribution the staged rows change.
     /// </summary>
     private static async Task MarkFactsAsync(
         NpgsqlConnection connection,
         Guid workspaceId,
+        LedgerSource source,
         List<LedgerFileKind> kinds,
         IReadOnlyList<(string Marketplace, string OrderId)>? wholeOrders,
         CancellationToken cancellationToken)
@@ -583,11 +658,19 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
                     $"SELECT marketplace, order_id FROM {staging} WHERE $1::uuid IS NOT NULL",
                 LedgerFileKind.Costs =>
                     $"SELECT s.marketplace, s.order_id FROM sales_lines AS s WHERE s.workspace_id = $1 AND s.sku IN (SELECT sku FROM {staging})",
+                // The days whose attribution changes: a staged row new to the source, or with other orders.
+                LedgerFileKind.Attribution => OrdersOfAttributionDays($"""
+                    SELECT DISTINCT s.marketplace, s.date FROM {staging} AS s
+                    WHERE NOT EXISTS (SELECT 1 FROM attribution_rows AS t
+                                      WHERE t.workspace_id = $1 AND t.source = $2 AND t.date = s.date AND t.marketplace = s.marketplace
+                                        AND t.channel = s.channel AND t.sku = s.sku AND t.orders = s.orders)
+                    """),
                 _ => null,
             };
             if (sql is not null)
             {
-                await OrderFactStore.MarkAsync(connection, workspaceId, sql, cancellationToken);
+                object[] values = kind == LedgerFileKind.Attribution ? [source.Id] : [];
+                await OrderFactStore.MarkAsync(connection, workspaceId, sql, cancellationToken, values);
             }
         }
 
@@ -595,6 +678,54 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
         {
             await OrderFactStore.MarkAsync(connection, workspaceId, wholeOrders, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The (marketplace, order_id) of every order with a line ordered on one of the (marketplace, date) pairs that
+    /// <paramref name="daysSql"/> selects, the date being the local date in the workspace's zone (metrics.md 3.1:
+    /// attribution of a day may re-attribute every order of that marketplace and day). Workspace as $1.
+    /// </summary>
+    internal static string OrdersOfAttributionDays(string daysSql) => $"""
+        SELECT DISTINCT l.marketplace, l.order_id
+        FROM sales_lines AS l
+        JOIN workspaces AS w ON w.id = l.workspace_id
+        JOIN ({daysSql}) AS d (marketplace, date) ON d.marketplace = l.marketplace
+        WHERE l.workspace_id = $1 AND (l.ordered_at AT TIME ZONE w.time_zone)::date = d.date
+        """;
+
+    /// <summary>
+    /// Deletes <paramref name="source"/>'s attribution rows of the (marketplace, date) pairs the batch carries whole
+    /// that it does not carry any more (a campaign the marketplace's restated statistics no longer list), marking the
+    /// orders of those days for their facts first. Other sources' rows are never touched. Returns how many it deleted.
+    /// </summary>
+    private static async Task<int> DeleteReplacedAttributionAsync(
+        NpgsqlConnection connection, Guid workspaceId, LedgerSource source, IReadOnlyList<(string Marketplace, DateOnly Date)> days, CancellationToken cancellationToken)
+    {
+        const string Stale = """
+            SELECT a.marketplace, a.date FROM attribution_rows AS a
+            JOIN unnest($3::text[], $4::date[]) AS k (m, d) ON a.marketplace = k.m AND a.date = k.d
+            WHERE a.workspace_id = $1 AND a.source = $2
+              AND NOT EXISTS (SELECT 1 FROM staging_attribution_rows AS s
+                              WHERE s.date = a.date AND s.marketplace = a.marketplace AND s.channel = a.channel AND s.sku = a.sku)
+            """;
+        object[] values = [source.Id, days.Select(d => d.Marketplace).ToArray(), days.Select(d => d.Date).ToArray()];
+        await OrderFactStore.MarkAsync(connection, workspaceId, OrdersOfAttributionDays(Stale), cancellationToken, values);
+        await using var delete = new NpgsqlCommand(
+            """
+            DELETE FROM attribution_rows AS t
+            USING unnest($3::text[], $4::date[]) AS k (m, d)
+            WHERE t.workspace_id = $1 AND t.source = $2 AND t.marketplace = k.m AND t.date = k.d
+              AND NOT EXISTS (SELECT 1 FROM staging_attribution_rows AS s
+                              WHERE s.date = t.date AND s.marketplace = t.marketplace AND s.channel = t.channel AND s.sku = t.sku)
+            """,
+            connection) { CommandTimeout = 0 };
+        delete.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        foreach (var value in values)
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -639,6 +770,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
     /// </summary>
     private static LedgerChange ChangeOf(LedgerBatch batch)
     {
+        // Unit costs may change any order (attribution that changed counts as everything too: CheckAndMergeAsync).
         if (batch.Costs.Count > 0)
         {
             return LedgerChange.All;

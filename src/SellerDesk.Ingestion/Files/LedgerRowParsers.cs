@@ -37,6 +37,7 @@ internal static class LedgerRowParsers
             var t when t == typeof(AdSpend) => new AdSpendRowParser(),
             var t when t == typeof(PeriodFee) => new FeesRowParser(),
             var t when t == typeof(UnitCost) => new CostsRowParser(),
+            var t when t == typeof(AttributionRow) => new AttributionRowParser(),
             _ => throw new NotSupportedException($"{typeof(T).Name} is not a ledger record."),
         };
         return (LedgerRowParser<T>)parser;
@@ -220,4 +221,29 @@ internal sealed class CostsRowParser() : LedgerRowParser<UnitCost>(
     }
 
     public override void Check(UnitCost record, IProblemSink problems) => LedgerRules.Check(record, problems);
+}
+
+/// <summary>attribution.csv: date, marketplace, channel, sku, orders (metrics.md 3.1).</summary>
+internal sealed class AttributionRowParser() : LedgerRowParser<AttributionRow>(
+    LedgerFileKind.Attribution,
+    Required("date"),
+    Required("marketplace"),
+    Required("channel"),
+    Required("sku"),
+    Required("orders"))
+{
+    private const int Date = 0, Marketplace = 1, Channel = 2, Sku = 3, Orders = 4;
+
+    public override AttributionRow? Parse(LedgerFieldReader row)
+    {
+        var attribution = new AttributionRow(
+            row.Date(Date),
+            row.Required(Marketplace, pooled: true),
+            row.Required(Channel, pooled: true),
+            row.Required(Sku, pooled: true),
+            row.Whole(Orders));
+        return row.Failed ? null : attribution;
+    }
+
+    public override void Check(AttributionRow record, IProblemSink problems) => LedgerRules.Check(record, problems);
 }

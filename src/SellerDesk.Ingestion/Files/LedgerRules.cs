@@ -59,6 +59,22 @@ internal static class LedgerRules
         Money(cost.Cost, "unit_cost", problems);
     }
 
+    public static void Check(AttributionRow row, IProblemSink problems)
+    {
+        Code(row.Marketplace, "marketplace", problems);
+        Code(row.Channel, "channel", problems);
+        if (string.Equals(row.Channel, LedgerNames.OrganicChannel, StringComparison.Ordinal))
+        {
+            problems.Add("channel", "'organic' is not an attribution channel (attribution names the campaign, link or code that drove the orders)");
+        }
+
+        Text(row.Sku, "sku", problems);
+        if (row.Orders < 0)
+        {
+            problems.Add("orders", string.Create(CultureInfo.InvariantCulture, $"'{row.Orders}' is negative (orders is a whole number of at least 0)"));
+        }
+    }
+
     /// <summary>A code: lowercase letters (any script), digits, <c>_</c>, <c>-</c> or <c>.</c>, starting with a letter or digit.</summary>
     public static bool IsCode(string? value)
     {

@@ -13,20 +13,22 @@ internal sealed record LedgerTableColumn(string Name, string SqlType, bool IsKey
 /// </summary>
 internal abstract class LedgerTable
 {
-    protected LedgerTable(LedgerFileKind kind, string name, SourceColumn source, IReadOnlyList<LedgerTableColumn> columns)
+    protected LedgerTable(LedgerFileKind kind, string name, SourceColumn source, IReadOnlyList<LedgerTableColumn> columns, bool provenance = false)
     {
         Kind = kind;
         Name = name;
         Source = source;
         Columns = columns;
+        HasProvenance = provenance;
         var key = columns.Where(c => c.IsKey).Select(c => c.Name).ToList();
         var values = columns.Where(c => !c.IsKey).Select(c => c.Name).ToList();
         var all = string.Join(", ", columns.Select(c => c.Name));
 
         KeyDescription = key.Count == 1 ? key[0] : string.Join(", ", key.Take(key.Count - 1)) + " and " + key[^1];
+        var stagedProvenance = provenance ? ", source_feed text COLLATE \"C\", source_row_id text COLLATE \"C\"" : "";
         CreateStagingSql =
-            $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(StagingColumn))}) ON COMMIT DROP";
-        CopySql = $"COPY {Staging} (line, {all}) FROM STDIN (FORMAT BINARY)";
+            $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(StagingColumn))}{stagedProvenance}) ON COMMIT DROP";
+        CopySql = $"COPY {Staging} (line, {all}{(provenance ? ", source_feed, source_row_id" : "")}) FROM STDIN (FORMAT BINARY)";
         var keyList = string.Join(", ", key);
         DuplicatesSql = $"""
             SELECT s.line, d.first_line, count(*) OVER () AS total
@@ -47,15 +49,24 @@ internal abstract class LedgerTable
         // The writer's source is $2 (decision 0010): part of the key of ad spend and fees, a value of sales lines and
         // returns (whose key is the marketplace's own; the ownership check has refused another source's orders).
         var (sourceColumn, sourceValue) = source == SourceColumn.None ? ("", "") : (", source", ", $2");
+
+        // Provenance (attribution rows, migration 0016): where a row's current values came from, written with them but
+        // never compared (a row sent again unchanged keeps the provenance of the write that gave it its values). The
+        // file name and the pull run are the transaction's settings (SetProvenanceAsync); the line is the staged one.
+        var (provenanceColumns, provenanceValues, provenanceSet) = provenance
+            ? (", import_file, import_line, run_id, source_feed, source_row_id, updated_at",
+               $", {ImportFileSetting}, CASE WHEN {ImportFileSetting} IS NOT NULL THEN line END, {RunIdSetting}, source_feed, source_row_id, now()",
+               $", import_file = {ImportFileSetting}, import_line = CASE WHEN {ImportFileSetting} IS NOT NULL THEN s.line END, run_id = {RunIdSetting}, source_feed = s.source_feed, source_row_id = s.source_row_id, updated_at = now()")
+            : ("", "", "");
         InsertSql = $"""
-            INSERT INTO {Name} (workspace_id{sourceColumn}, {all})
-            SELECT $1{sourceValue}, {all} FROM {Staging}
+            INSERT INTO {Name} (workspace_id{sourceColumn}, {all}{provenanceColumns})
+            SELECT $1{sourceValue}, {all}{provenanceValues} FROM {Staging}
             """;
         var stored = string.Join(", ", values.Select(v => $"t.{v}"));
         var staged = string.Join(", ", values.Select(v => $"s.{v}"));
         var keyMatch = string.Join(" AND ", key.Select(k => $"t.{k} = s.{k}"))
             + (source == SourceColumn.Key ? " AND t.source = $2" : "");
-        var set = string.Join(", ", values.Select(v => $"{v} = s.{v}"));
+        var set = string.Join(", ", values.Select(v => $"{v} = s.{v}")) + provenanceSet;
         if (source == SourceColumn.Value)
         {
             set += ", source = $2";
@@ -81,8 +92,20 @@ internal abstract class LedgerTable
         ];
     }
 
+    /// <summary>The transaction's setting naming the uploaded file a write comes from (null when none).</summary>
+    public const string ImportFileSetting = "NULLIF(current_setting('sellerdesk.import_file', true), '')";
+
+    /// <summary>The transaction's setting naming the pull run a write comes from (null when none).</summary>
+    public const string RunIdSetting = "NULLIF(current_setting('sellerdesk.run_id', true), '')::uuid";
+
     /// <summary>Where the table keeps the source of its rows (decision 0010).</summary>
     public SourceColumn Source { get; }
+
+    /// <summary>
+    /// Whether the table keeps each row's provenance (file and line, or pull run and the marketplace's row ids): the
+    /// staging table then has two more columns, <c>source_feed</c> and <c>source_row_id</c>, after the record's.
+    /// </summary>
+    public bool HasProvenance { get; }
 
     public LedgerFileKind Kind { get; }
 
@@ -130,19 +153,33 @@ internal sealed class LedgerTable<T> : LedgerTable
     private readonly Action<BinaryCopyBuffer, T>[] _writers;
 
     public LedgerTable(LedgerFileKind kind, string name, SourceColumn source, params Column<T>[] columns)
-        : base(kind, name, source, columns.Select(c => c.Definition).ToList())
+        : this(kind, name, source, false, columns)
+    {
+    }
+
+    public LedgerTable(LedgerFileKind kind, string name, SourceColumn source, bool provenance, params Column<T>[] columns)
+        : base(kind, name, source, columns.Select(c => c.Definition).ToList(), provenance)
     {
         _writers = columns.Select(c => c.Write).ToArray();
     }
 
-    /// <summary>Encodes one staging row: the source line, then the record's columns.</summary>
-    public void Write(BinaryCopyBuffer copy, int line, T record)
+    /// <summary>
+    /// Encodes one staging row: the source line, then the record's columns (and, for a table with provenance, the feed
+    /// and the marketplace's row ids it came from, null for files).
+    /// </summary>
+    public void Write(BinaryCopyBuffer copy, int line, T record, RowOrigin? origin = null)
     {
-        copy.StartRow(_writers.Length + 1);
+        copy.StartRow(_writers.Length + 1 + (HasProvenance ? 2 : 0));
         copy.Integer(line);
         foreach (var write in _writers)
         {
             write(copy, record);
+        }
+
+        if (HasProvenance)
+        {
+            copy.Text(origin?.Feed);
+            copy.Text(origin?.SourceIds);
         }
     }
 }
@@ -184,7 +221,7 @@ internal sealed record Column<T>(LedgerTableColumn Definition, Action<BinaryCopy
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 
-/// <summary>The five ledger tables of 0001_ledger.sql; column names are the files' column names.</summary>
+/// <summary>The six ledger tables (0001_ledger.sql, 0016_attribution_rows.sql); column names are the files' column names.</summary>
 internal static class LedgerTables
 {
     public static LedgerTable<SaleLine> Sales { get; } = new(
@@ -247,6 +284,17 @@ internal static class LedgerTables
         Column<UnitCost>.Date("valid_from", r => r.ValidFrom, key: true),
         Column<UnitCost>.Money("unit_cost", r => r.Cost));
 
+    public static LedgerTable<AttributionRow> Attribution { get; } = new(
+        LedgerFileKind.Attribution,
+        "attribution_rows",
+        SourceColumn.Key,
+        provenance: true,
+        Column<AttributionRow>.Date("date", r => r.Date, key: true),
+        Column<AttributionRow>.Text("marketplace", r => r.Marketplace, key: true),
+        Column<AttributionRow>.Text("channel", r => r.Channel, key: true),
+        Column<AttributionRow>.Text("sku", r => r.Sku, key: true),
+        Column<AttributionRow>.Integer("orders", r => r.Orders));
+
     public static LedgerTable For(LedgerFileKind kind) => kind switch
     {
         LedgerFileKind.Sales => Sales,
@@ -254,6 +302,13 @@ internal static class LedgerTables
         LedgerFileKind.AdSpend => AdSpend,
         LedgerFileKind.Fees => Fees,
         LedgerFileKind.Costs => Costs,
+        LedgerFileKind.Attribution => Attribution,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }
+
+/// <summary>
+/// Where a pulled row came from: the feed and the marketplace's own ids of the source rows it was made of (several ids
+/// joined by commas, in ordinal order, when a row sums several statistics rows).
+/// </summary>
+public sealed record RowOrigin(string Feed, string SourceIds);

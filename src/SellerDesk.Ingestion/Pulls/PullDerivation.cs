@@ -94,7 +94,7 @@ internal sealed class PullDerivation(
             // that stops half-way is completed by the next one).
             var mapping = connector is IStreamingLedgerMapper streaming ? streaming.StartMapping(zone) : new CollectingMappingSession(connector, zone);
             var feeds = new HashSet<string>(StringComparer.Ordinal);
-            var parts = new PartWriter(this, connection, connector, mapping);
+            var parts = new PartWriter(this, runId, connection, connector, mapping);
             DerivedLedger mapped;
             try
             {
@@ -126,6 +126,10 @@ internal sealed class PullDerivation(
                 phaseTimed?.Invoke("derive", Stopwatch.GetElapsedTime(deriving));
                 var writing = Stopwatch.GetTimestamp();
                 parts.Vanished(vanished);
+
+                // Attribution rows are derived per date as ad spend is: those of the derived dates, whole (the
+                // connection's stored rows of those dates that the mapping no longer gives go in the same write).
+                var attributed = Enumerable.Range(0, mapped.Attribution.Count).Where(i => dates.Contains(mapped.Attribution[i].Date)).ToList();
                 await parts.WriteAsync(
                     new DerivedLedger(
                         mapped.Sales,
@@ -134,7 +138,10 @@ internal sealed class PullDerivation(
                         [.. mapped.Fees.Where(f => dates.Contains(f.Date))])
                     {
                         Gaps = mapped.Gaps,
+                        Attribution = [.. attributed.Select(i => mapped.Attribution[i])],
+                        AttributionOrigins = mapped.AttributionOrigins.Count == 0 ? [] : [.. attributed.Select(i => mapped.AttributionOrigins[i])],
                     },
+                    [.. dates.Order().Select(d => (connector.Marketplace, d))],
                     ct);
                 phaseTimed?.Invoke("write", Stopwatch.GetElapsedTime(writing));
             }
@@ -157,6 +164,7 @@ internal sealed class PullDerivation(
                 [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
                 [.. mapped.Fees.Where(f => dates.Contains(f.Date))],
                 ct);
+            await SaveChannelNamesAsync(session, connection.WorkspaceId, mapped.ChannelNames, ct);
             await PullGapStore.SaveAsync(session, runId, connection, parts.Gaps, feeds, dates.Count > 0 ? dates.Min() : window.From, ct);
             await PullSql.ExecuteAsync(
                 session,
@@ -222,6 +230,38 @@ internal sealed class PullDerivation(
         {
             // A broken session has lost its temporary tables with it.
         }
+    }
+
+    /// <summary>
+    /// Names the marketplace gives channels (a Wildberries campaign's name for <c>wb_adv_123</c>), stored for the
+    /// channels the workspace has no name for yet: a name the seller gave on the channels page is never replaced.
+    /// Names are trimmed and cut to the channel names' 100 characters.
+    /// </summary>
+    private static async Task SaveChannelNamesAsync(
+        NpgsqlConnection session, Guid workspaceId, IReadOnlyDictionary<string, string> names, CancellationToken ct)
+    {
+        var named = names
+            .Select(n => (Channel: n.Key, Name: n.Value.Trim()))
+            .Where(n => n.Name.Length > 0 && n.Channel.Length > 0)
+            .Select(n => (n.Channel, Name: n.Name.Length > 100 ? n.Name[..100].TrimEnd() : n.Name))
+            .OrderBy(n => n.Channel, StringComparer.Ordinal)
+            .ToList();
+        if (named.Count == 0)
+        {
+            return;
+        }
+
+        await PullSql.ExecuteAsync(
+            session,
+            """
+            INSERT INTO channel_names (workspace_id, channel, display_name)
+            SELECT $1, c, n FROM unnest($2::text[], $3::text[]) AS k (c, n)
+            ON CONFLICT (workspace_id, channel) DO NOTHING
+            """,
+            ct,
+            workspaceId,
+            named.Select(n => n.Channel).ToArray(),
+            named.Select(n => n.Name).ToArray());
     }
 
     /// <summary>
@@ -386,7 +426,8 @@ internal sealed class PullDerivation(
     /// ledger holds from another source are left out of the write and become gaps. A rejection by the ledger stops
     /// the stream.
     /// </summary>
-    private sealed class PartWriter(PullDerivation derivation, ConnectionSettings connection, IMarketplaceConnector connector, ILedgerMappingSession mapping)
+    private sealed class PartWriter(
+        PullDerivation derivation, Guid runId, ConnectionSettings connection, IMarketplaceConnector connector, ILedgerMappingSession mapping)
     {
         private readonly HashSet<string> _orderKeys = new(StringComparer.Ordinal);
         private readonly List<MappingGap> _gaps = [];
@@ -432,13 +473,16 @@ internal sealed class PullDerivation(
             }
         }
 
-        /// <summary>Writes the last of the orders with the period rows, once the part before it is written.</summary>
-        public async Task WriteAsync(DerivedLedger part, CancellationToken ct)
+        /// <summary>
+        /// Writes the last of the orders with the period rows, once the part before it is written; the attribution rows
+        /// of <paramref name="attributionDays"/> are carried whole.
+        /// </summary>
+        public async Task WriteAsync(DerivedLedger part, IReadOnlyList<(string Marketplace, DateOnly Date)> attributionDays, CancellationToken ct)
         {
             var pending = _pending;
             _pending = Task.CompletedTask;
             await pending;
-            await WritePartAsync(part, TakeOrderKeys(), ct);
+            await WritePartAsync(part, TakeOrderKeys(), ct, attributionDays);
         }
 
         /// <summary>Waits for a write still running (its failure has already ended the derivation, or will be seen).</summary>
@@ -460,8 +504,10 @@ internal sealed class PullDerivation(
         /// Writes a part as the connection's rows, replacing the connection's rows of every order mapped into it (every
         /// order seen has been mapped whole by then), but for the orders another source holds (gaps).
         /// </summary>
-        private async Task WritePartAsync(DerivedLedger part, string[] orders, CancellationToken ct)
+        private async Task WritePartAsync(
+            DerivedLedger part, string[] orders, CancellationToken ct, IReadOnlyList<(string Marketplace, DateOnly Date)>? attributionDays = null)
         {
+            attributionDays ??= [];
             var marketplace = connector.Marketplace;
             _gaps.AddRange(part.Gaps);
             var mappedOrders = part.Sales.Select(s => s.OrderId).Concat(part.Returns.Select(r => r.OrderId)).Distinct(StringComparer.Ordinal).ToArray();
@@ -486,7 +532,7 @@ internal sealed class PullDerivation(
                 };
             }
 
-            if (part.Sales.Count + part.Returns.Count + part.AdSpend.Count + part.Fees.Count + orders.Length > 0)
+            if (part.Sales.Count + part.Returns.Count + part.AdSpend.Count + part.Fees.Count + part.Attribution.Count + orders.Length + attributionDays.Count > 0)
             {
                 // Every order seen has been mapped whole: the write replaces the connection's rows of each of them
                 // (a line restated away or re-issued under a new id goes in the same transaction).
@@ -498,7 +544,11 @@ internal sealed class PullDerivation(
                         Returns = part.Returns,
                         AdSpend = part.AdSpend,
                         Fees = part.Fees,
+                        Attribution = part.Attribution,
+                        AttributionOrigins = part.AttributionOrigins,
+                        AttributionWholeDays = attributionDays,
                         WholeOrders = [.. orders.Select(o => (marketplace, o))],
+                        RunId = runId,
                     },
                     LedgerSource.Connection(connection.Id),
                     ct);

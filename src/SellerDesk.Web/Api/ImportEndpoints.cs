@@ -19,7 +19,7 @@ internal static class ImportEndpoints
             if (!LedgerFileKinds.TryParse(kind, out var fileKind))
             {
                 return Results.Problem(
-                    title: $"'{kind}' is not a ledger file kind; use one of sales, returns, ad_spend, fees, costs.",
+                    title: $"'{kind}' is not a ledger file kind; use one of sales, returns, ad_spend, fees, costs, attribution.",
                     statusCode: StatusCodes.Status404NotFound);
             }
 
@@ -90,8 +90,8 @@ internal static class ImportEndpoints
             .WithName("ImportLedgerFile")
             .WithTags("Imports")
             .WithSummary("Import a ledger CSV file: all of it or nothing")
-            .WithDescription("Rows are keyed (order and line, return, day and channel...): sending a file again updates what changed and adds nothing twice. A file with any problem is rejected whole with every problem by line.")
-            .WithPathValues("kind", "The kind of ledger file.", "sales", "returns", "ad_spend", "fees", "costs")
+            .WithDescription("Rows are keyed (order and line, return, day and channel, day, channel and SKU of attribution...): sending a file again updates what changed and adds nothing twice. A file with any problem is rejected whole with every problem by line.")
+            .WithPathValues("kind", "The kind of ledger file.", "sales", "returns", "ad_spend", "fees", "costs", "attribution")
             .WithCsvUpload()
             .Produces<ImportAnswer>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -22,8 +22,8 @@ internal static class ReportEndpoints
                 return problem;
             }
 
-            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new ChannelsAnswer(result.Channels().Select(ChannelDto.From)));
+            var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
+            return Results.Ok(new ChannelsAnswer(ChannelDto.All(result)));
         })
             .WithName("GetChannelsReport")
             .WithSummary("Channel report: revenue, margin and verdict per acquisition channel")
@@ -37,8 +37,8 @@ internal static class ReportEndpoints
                 return problem;
             }
 
-            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new MarketplacesAnswer(result.Marketplaces().Select(MarketplaceDto.From)));
+            var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
+            return Results.Ok(new MarketplacesAnswer(result.Marketplaces().Select(MarketplaceDto.From), ConcentrationDto.From(result.Concentration())));
         })
             .WithName("GetMarketplacesReport")
             .WithSummary("Marketplace report: revenue, costs and margin per marketplace")
@@ -81,7 +81,7 @@ internal static class ReportEndpoints
             }
 
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
-            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
+            var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
             var rows = result.Cohorts(filter);
             if (format is "csv" or "xlsx")
             {

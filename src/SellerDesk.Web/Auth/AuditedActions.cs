@@ -143,7 +143,7 @@ public sealed class AuditedActions(ConnectionService connections, LedgerImporter
         Actor actor, WorkspaceContext workspace, LedgerFileKind kind, Stream csv, string? fileName, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workspace);
-        var result = await importer.ImportAsync(workspace.Id, workspace.Zone, kind, csv, progress, ct);
+        var result = await importer.ImportAsync(workspace.Id, workspace.Zone, kind, csv, fileName, progress, ct);
         var name = kind.ToPathName();
         var file = string.IsNullOrWhiteSpace(fileName) ? string.Empty : $" '{(fileName.Length > 200 ? fileName[..200] : fileName)}'";
         var text = result.Succeeded

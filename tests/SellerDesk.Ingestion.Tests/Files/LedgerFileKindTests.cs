@@ -10,6 +10,7 @@ public sealed class LedgerFileKindTests
     [InlineData("ad_spend", LedgerFileKind.AdSpend)]
     [InlineData("fees", LedgerFileKind.Fees)]
     [InlineData("costs", LedgerFileKind.Costs)]
+    [InlineData("attribution", LedgerFileKind.Attribution)]
     [InlineData("Sales", LedgerFileKind.Sales)]
     public void Parses_the_api_path_names(string name, LedgerFileKind kind)
     {

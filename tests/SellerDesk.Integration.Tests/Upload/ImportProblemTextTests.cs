@@ -41,6 +41,14 @@ public sealed class ImportProblemTextTests(TestDatabase database) : IClassFixtur
         { "returns", ReturnsHeader + "\nown_store,NONE,1,R1,2026-02-05T12:00:00+03:00,1,500,0,50,maybe,size\n" },
         { "returns", ReturnsHeader + "\nown_store,NONE,1,R1,2026-02-05T12:00:00+03:00,1,500,0,50,true,size\n" },
         { "costs", "sku,valid_from,unit_cost\nMUG-01,01/02/2026,200\nMUG-02,2026-01-01,2.000,5\n" },
+        {
+            "attribution", "date,marketplace,channel,sku,orders\n" +
+            "2026-03-01,wildberries,blogger_anna,MUG-01,1.5\n" +
+            "2026-03-01,wildberries,blogger_anna,TEA-02,-2\n" +
+            "2026-03-01,wildberries,organic,MUG-01,1\n" +
+            "2026-03-32,wildberries,Blogger Anna,MUG-01,1\n"
+        },
+        { "attribution", "date,marketplace,channel,sku,orders\n2026-03-01,wb,blogger_anna,MUG-01,1\n2026-03-01,ozon,promo,TEA-02,1\n2026-03-01,ozon,promo,TEA-02,1\n" },
     };
 
     [Theory]

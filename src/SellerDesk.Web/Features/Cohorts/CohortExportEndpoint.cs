@@ -55,7 +55,7 @@ public static class CohortExportEndpoint
             var workspace = http.User.Workspace();
 
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
-            var result = await reports.LoadAsync(workspace, request, ct);
+            var result = await reports.LoadFactsAsync(workspace, request, ct);
             var rows = result.Cohorts(filter);
             await audit.WriteAsync(SellerDesk.Web.Auth.Actor.Of(http), workspace.Id, SellerDesk.Web.Auth.AuditActions.Export, AuditTexts.CohortExport(format, metricText, result.Period.From, result.Period.To));
             return new ExportResult(CohortExport.Table(rows, metric.Value, result.Period, filter), exportFormat, language, dialect);

@@ -31,6 +31,19 @@ public sealed record LedgerFileSpec(LedgerFileKind Kind, IReadOnlyList<LedgerCol
         new(LedgerFileKind.AdSpend, [new("date", true), new("marketplace", true), new("channel", true), new("amount", true)]),
         new(LedgerFileKind.Fees, [new("date", true), new("marketplace", true), new("kind", true), new("amount", true)]),
         new(LedgerFileKind.Costs, [new("sku", true), new("valid_from", true), new("unit_cost", true)]),
+        new(LedgerFileKind.Attribution, [new("date", true), new("marketplace", true), new("channel", true), new("sku", true), new("orders", true)]),
+    ];
+
+    /// <summary>
+    /// The example attribution file the upload page shows: a blogger's tracked-link report (blogger_anna) and the
+    /// counts of her promo code (promo_anna10), as a seller would type them.
+    /// </summary>
+    public static IReadOnlyList<string> AttributionExample { get; } =
+    [
+        "date,marketplace,channel,sku,orders",
+        "2026-03-01,wildberries,blogger_anna,MUG-01,3",
+        "2026-03-02,wildberries,blogger_anna,MUG-01,1",
+        "2026-03-02,ozon,promo_anna10,TEA-02,2",
     ];
 
     public static LedgerFileSpec For(LedgerFileKind kind) => All.Single(s => s.Kind == kind);
