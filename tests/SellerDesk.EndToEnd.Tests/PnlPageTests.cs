@@ -132,4 +132,30 @@ public sealed class PnlPageTests(SellerDeskApp app)
         (await pnl.SidewaysOverflowAsync()).Should().Be(0, "the table scrolls inside its panel, not the page");
         await Screenshots.SaveAsync(pnl.Page, $"pnl-{culture[..2]}-phone");
     }
+
+    [Fact]
+    public async Task The_channels_and_overview_pages_download_their_tables_for_russian_excel()
+    {
+        var page = await app.NewPageAsync();
+        var overview = new OverviewPage(page);
+        await overview.OpenAsync(TestLedger.Query);
+
+        var marketplaces = await page.RunAndWaitForDownloadAsync(async () => await page.Locator("[data-testid=marketplaces-export-xlsx]").ClickAsync());
+        marketplaces.SuggestedFilename.Should().Be("marketplaces_2026-01-01_2026-03-31.xlsx");
+        using (var document = SpreadsheetDocument.Open(await marketplaces.PathAsync(), false))
+        {
+            document.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Select(s => s.Name!.Value)
+                .Should().Equal("Маркетплейсы", "Определения");
+        }
+
+        var channels = new ChannelsPage(page);
+        await channels.OpenAsync(TestLedger.Query);
+        var csv = await page.RunAndWaitForDownloadAsync(async () => await page.Locator("[data-testid=channels-export-csv]").ClickAsync());
+        csv.SuggestedFilename.Should().Be("channels_2026-01-01_2026-03-31.csv");
+        var bytes = await File.ReadAllBytesAsync(await csv.PathAsync());
+        bytes.Take(3).Should().Equal([0xEF, 0xBB, 0xBF]);
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).TrimEnd('\n').Split('\n');
+        lines[0].Should().StartWith("Маркетплейс;Канал;Новые покупатели;");
+        lines.Should().HaveCount((await app.Reports.ChannelsAsync(TestLedger.Query)).Count + 1);
+    }
 }
