@@ -18,6 +18,8 @@ public sealed class ReportApi(HttpClient api)
         return await response.Content.ReadAsStringAsync();
     }
 
+    public async Task<IReadOnlyList<JsonElement>> PnlAsync(string query) => await RowsAsync("pnl", query);
+
     private async Task<IReadOnlyList<JsonElement>> RowsAsync(string report, string query)
     {
         using var response = await api.GetAsync(new Uri($"api/v1/reports/{report}?{query}", UriKind.Relative));

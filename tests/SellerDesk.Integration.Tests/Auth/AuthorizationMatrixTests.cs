@@ -55,6 +55,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /settings/audit"] = [WorkspaceRoles.Owner],
         ["GET /export/cohorts"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/pnl"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
+        ["GET /export/channels"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
+        ["GET /export/marketplaces"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/audit"] = [WorkspaceRoles.Owner],
         ["GET /account/password"] = [SignedInOnly],
         ["GET /account/two-factor"] = [SignedInOnly],
@@ -259,7 +261,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
             .Replace("{documentName}", "v1", StringComparison.Ordinal)
             .Replace("{**slug}", string.Empty, StringComparison.Ordinal)
             .Replace("{**path}", string.Empty, StringComparison.Ordinal);
-        if (route.Pattern.StartsWith("/api/v1/reports", StringComparison.Ordinal) || route.Pattern is "/export/cohorts" or "/export/pnl"
+        if (route.Pattern.StartsWith("/api/v1/reports", StringComparison.Ordinal) || route.Pattern is "/export/cohorts" or "/export/pnl" or "/export/channels" or "/export/marketplaces"
             || route.Pattern is "/" or "/channels" or "/cohorts" or "/pnl")
         {
             path += "?from=2026-01-01&to=2026-03-31&as_of=2026-03-31";

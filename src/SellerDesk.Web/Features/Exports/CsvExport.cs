@@ -76,6 +76,7 @@ public static class CsvExport
         null => string.Empty,
         decimal d when kind == ExportKind.Ratio => d.ToString("0.0000", numbers),
         decimal d when kind == ExportKind.Money => d.ToString("0.00", numbers),
+        decimal d when kind == ExportKind.Number => d.ToString("0.00##", numbers),
         decimal d => d.ToString("0.##########", numbers),
         int i => i.ToString(CultureInfo.InvariantCulture),
         long l => l.ToString(CultureInfo.InvariantCulture),

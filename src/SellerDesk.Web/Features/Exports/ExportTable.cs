@@ -17,6 +17,9 @@ public enum ExportKind
 
     /// <summary>A ratio: 0.25 in CSV, 25.00 % in XLSX.</summary>
     Ratio,
+
+    /// <summary>A plain number with two decimals, such as a multiple (LTV/CAC 2.50, ROAS 3.10).</summary>
+    Number,
 }
 
 /// <summary>One column of an export: its header, how its values are written, and what it means in words.</summary>

@@ -23,9 +23,10 @@ public static class XlsxExport
     public const string MoneyFormat = "#,##0.00\\ \"₽\";[Red]\\-#,##0.00\\ \"₽\"";
 
     /// <summary>Built-in number format ids: <c>0.00%</c> and <c>#,##0</c>; and the id of <see cref="MoneyFormat"/>.</summary>
-    public const uint PercentFormatId = 10, CountFormatId = 3, MoneyFormatId = 164;
+    public const uint PercentFormatId = 10, CountFormatId = 3, NumberFormatId = 4, MoneyFormatId = 164;
 
-    private const int HeaderStyle = 17, HeaderUnfinishedStyle = 18, WrapStyle = 19, TitleStyle = 20;
+    private const int Kinds = 5;
+    private const int HeaderStyle = 1 + (Kinds * 4), HeaderUnfinishedStyle = HeaderStyle + 1, WrapStyle = HeaderStyle + 2, TitleStyle = HeaderStyle + 3;
 
     /// <summary>The second sheet's name.</summary>
     public static readonly LocalText DefinitionsSheet = new("Definitions", "Определения");
@@ -225,6 +226,7 @@ public static class XlsxExport
             ExportKind.Money => 16,
             ExportKind.Ratio => 11,
             ExportKind.Count => 10,
+            ExportKind.Number => 10,
             _ => 16,
         };
         return Math.Min(60, Math.Max(header, byKind));
@@ -451,7 +453,7 @@ public static class XlsxExport
 
     /// <summary>
     /// Number formats, fonts (regular, bold), fills (none, gray125 as Excel requires, unfinished, header) and the cell
-    /// formats: index 0 the default, then <see cref="StyleOf"/>'s 16 (kind × unfinished × bold), then the header,
+    /// formats: index 0 the default, then <see cref="StyleOf"/>'s 20 (kind × unfinished × bold), then the header,
     /// unfinished header, wrapped text and title styles.
     /// </summary>
     private static void Styles(XmlWriter xml)
@@ -498,15 +500,16 @@ public static class XlsxExport
         xml.WriteEndElement();
 
         xml.WriteStartElement("cellXfs", Main);
-        xml.WriteAttributeString("count", "21");
+        xml.WriteAttributeString("count", (TitleStyle + 1).ToString(CultureInfo.InvariantCulture));
         Xf(xml, 0, 0, 0, wrap: false);
-        foreach (var kind in new[] { ExportKind.Text, ExportKind.Count, ExportKind.Money, ExportKind.Ratio })
+        foreach (var kind in new[] { ExportKind.Text, ExportKind.Count, ExportKind.Money, ExportKind.Ratio, ExportKind.Number })
         {
             var format = kind switch
             {
                 ExportKind.Count => CountFormatId,
                 ExportKind.Money => MoneyFormatId,
                 ExportKind.Ratio => PercentFormatId,
+                ExportKind.Number => NumberFormatId,
                 _ => 0u,
             };
             foreach (var unfinished in new[] { false, true })
@@ -518,10 +521,10 @@ public static class XlsxExport
             }
         }
 
-        Xf(xml, 0, 1, 3, wrap: true); // 17 header
-        Xf(xml, 0, 1, 2, wrap: true); // 18 unfinished header
-        Xf(xml, 0, 0, 0, wrap: true); // 19 wrapped text
-        Xf(xml, 0, 2, 0, wrap: false); // 20 title
+        Xf(xml, 0, 1, 3, wrap: true); // HeaderStyle
+        Xf(xml, 0, 1, 2, wrap: true); // HeaderUnfinishedStyle
+        Xf(xml, 0, 0, 0, wrap: true); // WrapStyle
+        Xf(xml, 0, 2, 0, wrap: false); // TitleStyle
         xml.WriteEndElement();
 
         xml.WriteStartElement("cellStyles", Main);
