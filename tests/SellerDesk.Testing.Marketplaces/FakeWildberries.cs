@@ -25,6 +25,10 @@ public sealed record FakeWbRequest(
     public bool IsReport => Path == WildberriesConnector.ReportPath;
 
     public bool IsAds => Path == WildberriesConnector.AdsPath;
+
+    public bool IsCampaigns => Path == WildberriesConnector.CampaignsPath;
+
+    public bool IsStatistics => Path == WildberriesConnector.StatisticsPath;
 }
 
 /// <summary>
@@ -102,6 +106,8 @@ public sealed class FakeWildberries : IAsyncDisposable
         FakeWildberries? fake = null;
         app.MapPost(WildberriesConnector.ReportPath, (HttpContext context) => fake!.ServeReportAsync(context));
         app.MapGet(WildberriesConnector.AdsPath, (HttpContext context) => fake!.ServeAdsAsync(context));
+        app.MapGet(WildberriesConnector.CampaignsPath, (HttpContext context) => fake!.ServeCampaignsAsync(context));
+        app.MapGet(WildberriesConnector.StatisticsPath, (HttpContext context) => fake!.ServeStatisticsAsync(context));
         app.MapFallback((HttpContext context) => fake!.ServeUnknownAsync(context));
         await app.StartAsync();
         fake = new FakeWildberries(app, report ?? FakeWildberriesReport.Empty, token ?? DefaultToken);
@@ -130,6 +136,11 @@ public sealed class FakeWildberries : IAsyncDisposable
     public IReadOnlyList<FakeWbRequest> ReportRequests => [.. Requests.Where(r => r.IsReport)];
 
     public IReadOnlyList<FakeWbRequest> AdsRequests => [.. Requests.Where(r => r.IsAds)];
+
+    public IReadOnlyList<FakeWbRequest> StatisticsRequests => [.. Requests.Where(r => r.IsStatistics)];
+
+    /// <summary>Most campaign ids in one <c>/adv/v3/fullstats</c> call; more gets 400 "invalid ids" (WB: 50).</summary>
+    public int MaxStatisticsCampaigns { get; set; } = 50;
 
     /// <summary>Longest <c>from</c>..<c>to</c> of an ads request, in days; longer gets 400 as WB does.</summary>
     public int MaxAdDays { get; set; } = 31;
@@ -364,6 +375,117 @@ public sealed class FakeWildberries : IAsyncDisposable
         context.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(
             context.Response.Body, report.AdCharges.Where(c => c.Date >= from && c.Date <= to).ToList(), AdsJson);
+    }
+
+    /// <summary><c>GET /api/advert/v2/adverts?statuses=...</c>: the campaigns of the statuses asked for (all without a filter).</summary>
+    private async Task ServeCampaignsAsync(HttpContext context)
+    {
+        var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        var (misbehaviour, report, _) = Begin(context, query, WildberriesTokenCategory.Promotion);
+        if (misbehaviour is not null)
+        {
+            await misbehaviour(context);
+            return;
+        }
+
+        var statuses = query.TryGetValue("statuses", out var text) && !string.IsNullOrEmpty(text)
+            ? text.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet()
+            : null;
+        Record(context, query, 200);
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(
+            context.Response.Body,
+            new
+            {
+                adverts = report.Campaigns.Where(c => statuses is null || statuses.Contains(c.Status)).Select(c => new
+                {
+                    bid_type = "manual",
+                    id = c.Id,
+                    nm_settings = Array.Empty<object>(),
+                    settings = new { name = c.Name, payment_type = "cpm", placements = new { recommendations = false, search = true } },
+                    status = c.Status,
+                    timestamps = new { created = c.Updated, started = c.Updated, updated = c.Updated, deleted = (string?)null },
+                }),
+            },
+            AdsJson);
+    }
+
+    /// <summary>
+    /// <c>GET /adv/v3/fullstats?ids&amp;beginDate&amp;endDate</c>: per campaign asked for that has figures in the
+    /// dates, its days, each day's app types and each app type's nms, with totals at every level, as WB's sample has
+    /// it; 400 over <see cref="MaxStatisticsCampaigns"/> ids or 31 days.
+    /// </summary>
+    private async Task ServeStatisticsAsync(HttpContext context)
+    {
+        var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        var (misbehaviour, report, _) = Begin(context, query, WildberriesTokenCategory.Promotion);
+        if (misbehaviour is not null)
+        {
+            await misbehaviour(context);
+            return;
+        }
+
+        var ids = (query.GetValueOrDefault("ids") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(i => long.TryParse(i, CultureInfo.InvariantCulture, out var id) ? id : -1).ToList();
+        if (ids.Count == 0 || ids.Count > MaxStatisticsCampaigns || ids.Contains(-1))
+        {
+            Record(context, query, 400);
+            await ProblemAsync(context, 400, "invalid payload", "invalid ids");
+            return;
+        }
+
+        if (!TryDate(query.GetValueOrDefault("beginDate"), out var from) || !TryDate(query.GetValueOrDefault("endDate"), out var to) || to < from
+            || to.DayNumber - from.DayNumber + 1 > 31)
+        {
+            Record(context, query, 400);
+            await ProblemAsync(context, 400, "invalid payload", "invalid dates: the period is at most 31 days");
+            return;
+        }
+
+        Record(context, query, 200);
+        context.Response.ContentType = "application/json";
+        var wanted = ids.ToHashSet();
+        var campaigns = report.Statistics
+            .Where(s => wanted.Contains(s.AdvertId) && s.Date >= from && s.Date <= to)
+            .GroupBy(s => s.AdvertId)
+            .OrderBy(g => g.Key)
+            .Select(campaign => Totals(campaign, new Dictionary<string, object?>
+            {
+                ["advertId"] = campaign.Key,
+                ["boosterStats"] = Array.Empty<object>(),
+                ["days"] = campaign.GroupBy(s => s.Date).OrderBy(d => d.Key).Select(day => Totals(day, new Dictionary<string, object?>
+                {
+                    ["date"] = day.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z",
+                    ["apps"] = day.GroupBy(s => s.AppType).OrderBy(a => a.Key).Select(app => Totals(app, new Dictionary<string, object?>
+                    {
+                        ["appType"] = app.Key,
+                        ["nms"] = app.Select(nm => Totals([nm], new Dictionary<string, object?> { ["name"] = nm.Name, ["nmId"] = nm.NmId })).ToList(),
+                    })).ToList(),
+                })).ToList(),
+            }))
+            .ToList();
+        await JsonSerializer.SerializeAsync(context.Response.Body, campaigns, AdsJson);
+    }
+
+    /// <summary>WB's figures summed over <paramref name="figures"/>, added to <paramref name="into"/>.</summary>
+    private static Dictionary<string, object?> Totals(IEnumerable<FakeWbStatistic> figures, Dictionary<string, object?> into)
+    {
+        var all = figures.ToList();
+        var views = all.Sum(f => f.Views);
+        var clicks = all.Sum(f => f.Clicks);
+        var sum = all.Sum(f => f.Sum);
+        into["atbs"] = all.Sum(f => f.Atbs);
+        into["canceled"] = all.Sum(f => f.Canceled);
+        into["clicks"] = clicks;
+        into["cpc"] = clicks == 0 ? 0m : Math.Round(sum / clicks, 2);
+        into["cr"] = clicks == 0 ? 0m : Math.Round(100m * all.Sum(f => f.Orders) / clicks, 2);
+        into["ctr"] = views == 0 ? 0m : Math.Round(100m * clicks / views, 2);
+        into["orders"] = all.Sum(f => f.Orders);
+        into["shks"] = all.Sum(f => f.Shks);
+        into["sum"] = sum;
+        into["sum_price"] = all.Sum(f => f.SumPrice);
+        into["views"] = views;
+        return into;
     }
 
     /// <summary>Any other path: the switched-off v5 report (403 saying so), another retired path, or 404.</summary>

@@ -155,17 +155,62 @@ public sealed record FakeWbAdCharge
         : ServeDate ?? throw new InvalidOperationException($"Charge of campaign {AdvertId} has neither updTime nor a serve date.");
 }
 
+/// <summary>A campaign of <c>/api/advert/v2/adverts</c>: id, <c>settings.name</c>, status, <c>timestamps.updated</c>.</summary>
+public sealed record FakeWbCampaign(long Id, string Name, int Status = 9, string Updated = "2026-11-01T10:00:00+03:00");
+
+/// <summary>
+/// One nm entry of <c>/adv/v3/fullstats</c>: campaign, day, app type and nmId with WB's figures; <see cref="Orders"/>
+/// is WB's own attribution of orders to the campaign.
+/// </summary>
+public sealed record FakeWbStatistic(long AdvertId, DateOnly Date, long NmId, int Orders, decimal Sum, int AppType = 32)
+{
+    public string Name { get; init; } = "товар";
+
+    public int Views { get; init; } = 500;
+
+    public int Clicks { get; init; } = 40;
+
+    public int Atbs { get; init; } = 5;
+
+    public int Shks { get; init; }
+
+    public decimal SumPrice { get; init; }
+
+    public int Canceled { get; init; }
+}
+
 /// <summary>
 /// What the fake Wildberries serves: realization report lines (kept ordered by <c>rrd_id</c>) and ad charges.
 /// Immutable: restate a report by serving a changed copy (<see cref="FakeWildberries.Report"/>).
 /// </summary>
 public sealed class FakeWildberriesReport
 {
-    public FakeWildberriesReport(IEnumerable<FakeWbReportLine> lines, IEnumerable<FakeWbAdCharge>? adCharges = null)
+    public FakeWildberriesReport(
+        IEnumerable<FakeWbReportLine> lines,
+        IEnumerable<FakeWbAdCharge>? adCharges = null,
+        IEnumerable<FakeWbCampaign>? campaigns = null,
+        IEnumerable<FakeWbStatistic>? statistics = null)
     {
         Lines = [.. lines.OrderBy(l => l.RrdId)];
         AdCharges = [.. adCharges ?? []];
+        Campaigns = [.. campaigns ?? []];
+        Statistics = [.. statistics ?? []];
     }
+
+    /// <summary>The campaigns <c>/api/advert/v2/adverts</c> lists.</summary>
+    public IReadOnlyList<FakeWbCampaign> Campaigns { get; }
+
+    /// <summary>What <c>/adv/v3/fullstats</c> reports, one entry per campaign, day, app type and nmId.</summary>
+    public IReadOnlyList<FakeWbStatistic> Statistics { get; }
+
+    /// <summary>A copy with <paramref name="campaigns"/> added to the campaign list.</summary>
+    public FakeWildberriesReport WithCampaigns(params FakeWbCampaign[] campaigns) => new(Lines, AdCharges, Campaigns.Concat(campaigns), Statistics);
+
+    /// <summary>A copy with <paramref name="statistics"/> added to the campaign statistics.</summary>
+    public FakeWildberriesReport WithStatistics(params FakeWbStatistic[] statistics) => new(Lines, AdCharges, Campaigns, Statistics.Concat(statistics));
+
+    /// <summary>A copy whose statistics are <paramref name="statistics"/> (a restatement of the campaign statistics).</summary>
+    public FakeWildberriesReport RestateStatistics(IEnumerable<FakeWbStatistic> statistics) => new(Lines, AdCharges, Campaigns, statistics);
 
     public IReadOnlyList<FakeWbReportLine> Lines { get; }
 
@@ -180,23 +225,23 @@ public sealed class FakeWildberriesReport
 
     /// <summary>A copy with the lines <paramref name="which"/> picks changed by <paramref name="change"/> (a restatement).</summary>
     public FakeWildberriesReport Restate(Func<FakeWbReportLine, bool> which, Func<FakeWbReportLine, FakeWbReportLine> change) =>
-        new(Lines.Select(l => which(l) ? change(l) : l), AdCharges);
+        new(Lines.Select(l => which(l) ? change(l) : l), AdCharges, Campaigns, Statistics);
 
     /// <summary>A copy without the lines <paramref name="which"/> picks.</summary>
-    public FakeWildberriesReport Without(Func<FakeWbReportLine, bool> which) => new(Lines.Where(l => !which(l)), AdCharges);
+    public FakeWildberriesReport Without(Func<FakeWbReportLine, bool> which) => new(Lines.Where(l => !which(l)), AdCharges, Campaigns, Statistics);
 
     /// <summary>A copy with <paramref name="lines"/> added (storno and corrected lines of a restatement, partial rows).</summary>
-    public FakeWildberriesReport With(params FakeWbReportLine[] lines) => new(Lines.Concat(lines), AdCharges);
+    public FakeWildberriesReport With(params FakeWbReportLine[] lines) => new(Lines.Concat(lines), AdCharges, Campaigns, Statistics);
 
     /// <summary>A copy with <paramref name="charges"/> added to the ad charges.</summary>
-    public FakeWildberriesReport WithAds(params FakeWbAdCharge[] charges) => new(Lines, AdCharges.Concat(charges));
+    public FakeWildberriesReport WithAds(params FakeWbAdCharge[] charges) => new(Lines, AdCharges.Concat(charges), Campaigns, Statistics);
 
     /// <summary>
     /// A copy where the line <paramref name="rrdId"/> is re-issued under <paramref name="newRrdId"/> (changed by
     /// <paramref name="change"/> if given) and no longer served under its old id.
     /// </summary>
     public FakeWildberriesReport Reissue(long rrdId, long newRrdId, Func<FakeWbReportLine, FakeWbReportLine>? change = null) =>
-        new(Lines.Select(l => l.RrdId == rrdId ? (change?.Invoke(l) ?? l) with { RrdId = newRrdId } : l), AdCharges);
+        new(Lines.Select(l => l.RrdId == rrdId ? (change?.Invoke(l) ?? l) with { RrdId = newRrdId } : l), AdCharges, Campaigns, Statistics);
 
     /// <summary>
     /// A line as the switched-off v5 method wrote it (<c>rrd_id</c>, <c>ppvz_for_pay</c>, money as JSON numbers): the

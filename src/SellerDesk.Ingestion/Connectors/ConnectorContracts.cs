@@ -72,6 +72,12 @@ public sealed record DerivedLedger(
 
     /// <summary>Where each of <see cref="Attribution"/> came from, in the same order (empty: not known).</summary>
     public IReadOnlyList<RowOrigin?> AttributionOrigins { get; init; } = [];
+
+    /// <summary>
+    /// Display names the marketplace gives the channels of these records (a campaign's name for <c>wb_adv_123</c>);
+    /// the pull stores a name for a channel the workspace has not named yet, and never replaces the seller's.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChannelNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>

@@ -164,6 +164,7 @@ internal sealed class PullDerivation(
                 [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
                 [.. mapped.Fees.Where(f => dates.Contains(f.Date))],
                 ct);
+            await SaveChannelNamesAsync(session, connection.WorkspaceId, mapped.ChannelNames, ct);
             await PullGapStore.SaveAsync(session, runId, connection, parts.Gaps, feeds, dates.Count > 0 ? dates.Min() : window.From, ct);
             await PullSql.ExecuteAsync(
                 session,
@@ -229,6 +230,38 @@ internal sealed class PullDerivation(
         {
             // A broken session has lost its temporary tables with it.
         }
+    }
+
+    /// <summary>
+    /// Names the marketplace gives channels (a Wildberries campaign's name for <c>wb_adv_123</c>), stored for the
+    /// channels the workspace has no name for yet: a name the seller gave on the channels page is never replaced.
+    /// Names are trimmed and cut to the channel names' 100 characters.
+    /// </summary>
+    private static async Task SaveChannelNamesAsync(
+        NpgsqlConnection session, Guid workspaceId, IReadOnlyDictionary<string, string> names, CancellationToken ct)
+    {
+        var named = names
+            .Select(n => (Channel: n.Key, Name: n.Value.Trim()))
+            .Where(n => n.Name.Length > 0 && n.Channel.Length > 0)
+            .Select(n => (n.Channel, Name: n.Name.Length > 100 ? n.Name[..100].TrimEnd() : n.Name))
+            .OrderBy(n => n.Channel, StringComparer.Ordinal)
+            .ToList();
+        if (named.Count == 0)
+        {
+            return;
+        }
+
+        await PullSql.ExecuteAsync(
+            session,
+            """
+            INSERT INTO channel_names (workspace_id, channel, display_name)
+            SELECT $1, c, n FROM unnest($2::text[], $3::text[]) AS k (c, n)
+            ON CONFLICT (workspace_id, channel) DO NOTHING
+            """,
+            ct,
+            workspaceId,
+            named.Select(n => n.Channel).ToArray(),
+            named.Select(n => n.Name).ToArray());
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace SellerDesk.Ingestion.Connectors.Common;
 /// amounts are not recorded;</item>
 /// <item>a date and kind whose amounts net to a credit is no fee (the ledger has no negative fee): it is a gap of
 /// that credit, naming its source rows, so the marketplace's payout still reconciles;</item>
-/// <item>records come out sorted (by order, then line or return id; ad spend and fees by date), so the same rows map
+/// <item>records come out sorted (by order, then line or return id; ad spend by date and channel, fees by date), so the same rows map
 /// to the same ledger in any order.</item>
 /// </list>
 /// </summary>
@@ -121,7 +121,7 @@ public sealed class LedgerBuilder(string marketplace)
         Returns.Sort((a, b) => string.CompareOrdinal(a.OrderId, b.OrderId) is var byOrder and not 0 ? byOrder
             : string.CompareOrdinal(a.ReturnId, b.ReturnId) is var byReturn and not 0 ? byReturn
             : string.CompareOrdinal(a.LineId, b.LineId));
-        AdSpend.Sort((a, b) => a.Date.CompareTo(b.Date));
+        AdSpend.Sort((a, b) => a.Date.CompareTo(b.Date) is var byDate and not 0 ? byDate : string.CompareOrdinal(a.Channel, b.Channel));
         var attribution = new List<AttributionRow>(_attribution.Count);
         var origins = new List<RowOrigin?>(_attribution.Count);
         foreach (var ((date, channel, sku), (orders, feeds, ids)) in _attribution

@@ -17,7 +17,7 @@ namespace SellerDesk.Ingestion.Connectors.Wildberries;
 /// (<c>GET /adv/v1/upd</c>, feed <c>wb.ads</c>). The mapping is documented field by field in
 /// docs/connectors/wildberries.md, with the methods it calls.
 /// </summary>
-public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedgerMapper
+public sealed partial class WildberriesConnector : IMarketplaceConnector, IStreamingLedgerMapper
 {
     /// <summary>The ledger's marketplace code.</summary>
     public const string MarketplaceCode = WildberriesMapper.MarketplaceCode;
@@ -28,8 +28,11 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
     /// <summary>Feed of ad charges; source id <c>advertId@updTime</c> (docs/connectors/wildberries.md for undated charges).</summary>
     public const string AdsFeed = WildberriesMapper.AdsFeed;
 
-    /// <summary>The ledger channel of WB ad spend.</summary>
+    /// <summary>The ledger channel of WB ad spend that names no campaign (a charge without <c>advertId</c>).</summary>
     public const string AdChannel = WildberriesMapper.AdChannel;
+
+    /// <summary>Feed of campaign statistics per campaign, day and nmId; source id <c>advertId:date:nmId</c>.</summary>
+    public const string StatisticsFeed = WildberriesMapper.StatisticsFeed;
 
     /// <summary>Credentials key of the API token (Finance category; Promotion too unless <see cref="AdsTokenKey"/> is given).</summary>
     public const string TokenKey = "token";
@@ -87,13 +90,17 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         var serialKey = MarketplaceCode + ":" + connection.Id.ToString("N", CultureInfo.InvariantCulture);
         var pages = 0;
 
+        // The report's nmId -> vendorCode of this run: the ledger names a WB sku by its vendor code (see the mapping),
+        // so campaign statistics, which give nmId only, name the same sku (docs/connectors/wildberries.md).
+        var vendorCodes = new Dictionary<long, string>();
+
         var reportBase = connection.BaseUrl ?? _options.FinanceBaseUrl;
 
         // One page parsed ahead: the report is read and parsed while the runner stages the page before. The last page
         // is held back to declare the report whole for the window (it is asked for by the lines' report dates), so
         // the runner deletes the window's lines the marketplace no longer reports (decision 0010).
         IReadOnlyList<SourceRow>? held = null;
-        await foreach (var rows in Prefetch.AheadAsync(FetchReportAsync(reportBase, token, serialKey, window, cancellationToken), 1, cancellationToken))
+        await foreach (var rows in Prefetch.AheadAsync(FetchReportAsync(reportBase, token, serialKey, window, vendorCodes, cancellationToken), 1, cancellationToken))
         {
             if (held is not null)
             {
@@ -116,23 +123,73 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         // here too fails the run. Ads asked for by date for the whole window are declared whole.
         var adsBase = connection.BaseUrl ?? _options.AdvertBaseUrl;
         var adsToken = connection.Credential(AdsTokenKey) ?? token;
+        var separateAdsToken = adsToken != token;
+        var charged = new Dictionary<long, string?>();
+        SourcePage? adsEnd = null;
         held = null;
-        await foreach (var (rows, failed) in FetchAdsAsync(adsBase, adsToken, separateAdsToken: adsToken != token, serialKey, window, cancellationToken))
+        await foreach (var (rows, failed) in FetchAdsAsync(adsBase, adsToken, separateAdsToken, serialKey, window, charged, cancellationToken))
         {
             if (failed is not null)
             {
+                // Campaign statistics need the same token and host: they are not asked for either, and their stored
+                // rows stay as they were (the feed is not declared whole); the ads failure says what to do.
                 yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { FailedFeeds = [failed] };
                 yield break;
             }
 
             if (rows is { Count: 0 })
             {
-                // The end of the window: every charge dated in it has been sent.
-                yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [AdsFeed] };
-                yield break;
+                // The end of the window: every charge dated in it has been sent. The page is held back while the
+                // statistics are asked for, so a run without statistics rows declares both on the same page.
+                adsEnd = new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [AdsFeed] };
+                held = null;
+                break;
             }
 
             if (held is not null)
+            {
+                yield return new SourcePage(held, ++pages);
+            }
+
+            held = rows;
+        }
+
+        if (adsEnd is null)
+        {
+            yield break;
+        }
+
+        if (!_options.IncludeCampaignStatistics)
+        {
+            yield return adsEnd;
+            yield break;
+        }
+
+        // Campaign statistics (attribution rows, metrics.md 3.1): asked for by day for the whole window, so declared
+        // whole at the end; a failure is the feed's own and costs nothing pulled above.
+        await foreach (var (rows, failed) in FetchStatisticsAsync(adsBase, adsToken, separateAdsToken, serialKey, window, charged, vendorCodes, cancellationToken))
+        {
+            if (failed is not null)
+            {
+                yield return held is null
+                    ? adsEnd with { FailedFeeds = [failed] }
+                    : new SourcePage(held, ++pages) { FailedFeeds = [failed] };
+                yield break;
+            }
+
+            if (rows is { Count: 0 })
+            {
+                yield return held is null
+                    ? adsEnd with { CompletedFeeds = [AdsFeed, StatisticsFeed] }
+                    : new SourcePage(held, ++pages) { CompletedFeeds = [StatisticsFeed] };
+                yield break;
+            }
+
+            if (held is null)
+            {
+                yield return adsEnd;
+            }
+            else
             {
                 yield return new SourcePage(held, ++pages);
             }
@@ -166,7 +223,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
     public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => WildberriesMapper.Payout(rows);
 
     private async IAsyncEnumerable<IReadOnlyList<SourceRow>> FetchReportAsync(
-        Uri baseUrl, string token, string serialKey, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Uri baseUrl, string token, string serialKey, PullWindow window, Dictionary<long, string> vendorCodes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var uri = new Uri(Root(baseUrl) + ReportPath);
         var after = 0L;
@@ -193,7 +250,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             var elements = new JsonArrayReader(stream);
             var arrived = new List<SourceRow>();
             var pageStart = requested;
-            JsonElementHandler collect = element => arrived.Add(ReportRow(element, pageStart, window));
+            JsonElementHandler collect = element => arrived.Add(ReportRow(element, pageStart, window, vendorCodes));
             var linesRead = 0;
             string? failure = null;
             for (var more = true; more;)
@@ -282,7 +339,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
     /// window has been read; or, when a call fails, the feed's failure (and nothing after it).
     /// </summary>
     private async IAsyncEnumerable<(IReadOnlyList<SourceRow> Rows, FeedFailure? Failed)> FetchAdsAsync(
-        Uri baseUrl, string token, bool separateAdsToken, string serialKey, PullWindow window, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Uri baseUrl, string token, bool separateAdsToken, string serialKey, PullWindow window, Dictionary<long, string?> charged, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var from = window.From; from <= window.To;)
         {
@@ -293,7 +350,7 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             }
 
             var uri = new Uri(string.Create(CultureInfo.InvariantCulture, $"{Root(baseUrl)}{AdsPath}?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}"));
-            var (rows, stop) = await FetchAdsPageAsync(uri, token, separateAdsToken, serialKey, to, cancellationToken);
+            var (rows, stop) = await FetchAdsPageAsync(uri, token, separateAdsToken, serialKey, to, charged, cancellationToken);
             if (stop is { } failure)
             {
                 yield return ([], new FeedFailure(AdsFeed, failure.Kind, WildberriesTexts.AdsNotPulled(failure.Why)));
@@ -318,7 +375,46 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
 
     /// <summary>The charges of one call, or why ad spend must stop and what kind of failure it is; throws only when the main token is rejected.</summary>
     private async Task<(List<SourceRow> Rows, (ConnectorFailure Kind, LocalText Why)? Stop)> FetchAdsPageAsync(
-        Uri uri, string token, bool separateAdsToken, string serialKey, DateOnly to, CancellationToken cancellationToken)
+        Uri uri, string token, bool separateAdsToken, string serialKey, DateOnly to, Dictionary<long, string?> charged, CancellationToken cancellationToken)
+    {
+        var (body, stop) = await PromotionGetAsync(uri, token, separateAdsToken, serialKey, AdsMethod, WildberriesTexts.AdCharges, cancellationToken);
+        if (stop is not null || body is not { } charges)
+        {
+            return ([], stop);
+        }
+
+        if (charges.ValueKind != JsonValueKind.Array)
+        {
+            return ([], (ConnectorFailure.BadResponse, WildberriesTexts.AdsNotAList));
+        }
+
+        var rows = new List<SourceRow>(charges.GetArrayLength());
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var undated = new List<(long? Campaign, decimal Amount)>();
+        foreach (var charge in charges.EnumerateArray())
+        {
+            rows.Add(AdRow(charge, to, seen, undated));
+            if (charge.ValueKind == JsonValueKind.Object && Int64(charge, "advertId") is { } campaign)
+            {
+                var name = Text(charge, "campName");
+                charged[campaign] = string.IsNullOrWhiteSpace(name) ? charged.GetValueOrDefault(campaign) : name.Trim();
+            }
+        }
+
+        if (undated.Count > 0)
+        {
+            _options.OnNotice?.Invoke(WildberriesTexts.UndatedCharges(undated.Count, undated.Sum(u => u.Amount), undated.Select(u => u.Campaign), to));
+        }
+
+        return (rows, null);
+    }
+
+    /// <summary>
+    /// A GET on the promotion API: its JSON body (null for 204 or a JSON null), or why the feed must stop and what kind
+    /// of failure it is; throws only when the main token itself is rejected (then the run fails, as it must).
+    /// </summary>
+    private async Task<(JsonElement? Body, (ConnectorFailure Kind, LocalText Why)? Stop)> PromotionGetAsync(
+        Uri uri, string token, bool separateAdsToken, string serialKey, string method, LocalText what, CancellationToken cancellationToken)
     {
         MarketplaceResponse response;
         try
@@ -327,14 +423,14 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
         }
         catch (ConnectorException ex) when (ex.Failure is ConnectorFailure.Throttled or ConnectorFailure.Unavailable)
         {
-            return ([], (ex.Failure, ex.Text));
+            return (null, (ex.Failure, ex.Text));
         }
 
         using (response)
         {
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
-                return ([], null);
+                return (null, null);
             }
 
             if (!response.Message.IsSuccessStatusCode)
@@ -343,17 +439,17 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
                 var (text, said) = await BodyAsync(response, cancellationToken);
                 if (IsRetired(response.StatusCode, text))
                 {
-                    return ([], (ConnectorFailure.MethodRetired, WildberriesTexts.Retired(AdsMethod, status, said)));
+                    return (null, (ConnectorFailure.MethodRetired, WildberriesTexts.Retired(method, status, said)));
                 }
 
                 if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
                 {
-                    return ([], (ConnectorFailure.BadResponse, WildberriesTexts.Refused(AdsMethod, status, said)));
+                    return (null, (ConnectorFailure.BadResponse, WildberriesTexts.Refused(method, status, said)));
                 }
 
                 if (IsMissingCategory(text, token, WildberriesTokenCategory.Promotion))
                 {
-                    return ([], (ConnectorFailure.Unauthorized, WildberriesTexts.NoPromotionCategory(separateAdsToken)));
+                    return (null, (ConnectorFailure.Unauthorized, WildberriesTexts.NoPromotionCategory(separateAdsToken)));
                 }
 
                 if (!separateAdsToken)
@@ -362,48 +458,23 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
                     throw new ConnectorException(ConnectorFailure.Unauthorized, WildberriesTexts.TokenRejected(said));
                 }
 
-                return ([], (ConnectorFailure.Unauthorized, WildberriesTexts.AdsTokenRejected(said)));
+                return (null, (ConnectorFailure.Unauthorized, WildberriesTexts.AdsTokenRejected(said)));
             }
 
-            JsonElement body;
             try
             {
                 var stream = await response.ReadStreamAsync(cancellationToken);
-                body = await JsonSerializer.DeserializeAsync(stream, WildberriesJsonContext.Default.JsonElement, cancellationToken);
+                var body = await JsonSerializer.DeserializeAsync(stream, WildberriesJsonContext.Default.JsonElement, cancellationToken);
+                return (body.ValueKind == JsonValueKind.Null ? null : body, null);
             }
             catch (JsonException ex)
             {
-                return ([], (ConnectorFailure.BadResponse, WildberriesTexts.NotJson(WildberriesTexts.AdCharges, ex.Message)));
+                return (null, (ConnectorFailure.BadResponse, WildberriesTexts.NotJson(what, ex.Message)));
             }
-
-            if (body.ValueKind == JsonValueKind.Null)
-            {
-                return ([], null);
-            }
-
-            if (body.ValueKind != JsonValueKind.Array)
-            {
-                return ([], (ConnectorFailure.BadResponse, WildberriesTexts.AdsNotAList));
-            }
-
-            var rows = new List<SourceRow>(body.GetArrayLength());
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-            var undated = new List<(long? Campaign, decimal Amount)>();
-            foreach (var charge in body.EnumerateArray())
-            {
-                rows.Add(AdRow(charge, to, seen, undated));
-            }
-
-            if (undated.Count > 0)
-            {
-                _options.OnNotice?.Invoke(WildberriesTexts.UndatedCharges(undated.Count, undated.Sum(u => u.Amount), undated.Select(u => u.Campaign), to));
-            }
-
-            return (rows, null);
         }
     }
 
-    private SourceRow ReportRow(ReadOnlySpan<byte> element, long requested, PullWindow window)
+    private SourceRow ReportRow(ReadOnlySpan<byte> element, long requested, PullWindow window, Dictionary<long, string> vendorCodes)
     {
         WbReportLine key;
         try
@@ -420,6 +491,11 @@ public sealed class WildberriesConnector : IMarketplaceConnector, IStreamingLedg
             throw new ConnectorException(
                 ConnectorFailure.BadResponse,
                 key.RrdId == 0 ? WildberriesTexts.LineWithoutId : WildberriesTexts.PagingNeverEnds(key.RrdId, requested));
+        }
+
+        if (key.NmId is > 0 and var nmId && !string.IsNullOrWhiteSpace(key.SaName))
+        {
+            vendorCodes[nmId] = key.SaName.Trim();
         }
 
         var date = WildberriesTime.MoscowDate(key.RrDt, _options.UtcDesignatorIsMoscowTime)

@@ -17,6 +17,10 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     public const string RealizationFeed = "wb.realization";
     public const string AdsFeed = "wb.ads";
     public const string AdChannel = "wb_ads";
+    public const string StatisticsFeed = "wb.adstats";
+
+    /// <summary>Prefix of a campaign's channel code: <c>wb_adv_</c> + <c>advertId</c>.</summary>
+    public const string CampaignChannelPrefix = "wb_adv_";
 
     public const string StorageKind = "storage";
     public const string AcceptanceKind = "acceptance";
@@ -55,7 +59,8 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
     internal sealed class Session(WildberriesMapper mapper)
     {
         private readonly LedgerBuilder _state = new(MarketplaceCode);
-        private readonly Dictionary<string, (DateOnly Date, decimal Amount)> _ads = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (DateOnly Date, string Channel, decimal Amount)> _ads = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, string> _names = new(StringComparer.Ordinal);
         private decimal _payout;
         private bool _anyReportRow;
         private WildberriesMapping? _result;
@@ -103,7 +108,8 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
                 mapper.MapOrder(srid, orderLines, _state);
             }
 
-            mapper.ReadAds(rows, _ads, _state);
+            mapper.ReadAds(rows, _ads, _names, _state);
+            ReadStatistics(rows, _names, _state);
         }
 
         /// <summary>
@@ -128,7 +134,7 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             if (_result is null)
             {
                 MapAds(_ads, _state);
-                var ledger = _state.Build();
+                var ledger = _state.Build() with { ChannelNames = new Dictionary<string, string>(_names, StringComparer.Ordinal) };
                 _result = new WildberriesMapping(ledger, ledger.Gaps);
             }
 
@@ -359,7 +365,11 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
             line.SourceId);
     }
 
-    private void ReadAds(IReadOnlyList<SourceRow> rows, Dictionary<string, (DateOnly Date, decimal Amount)> latest, LedgerBuilder state)
+    /// <summary>The channel of a campaign: <c>wb_adv_</c> + its id (stable: a renamed campaign keeps it).</summary>
+    public static string CampaignChannel(long advertId) => CampaignChannelPrefix + advertId.ToString(CultureInfo.InvariantCulture);
+
+    private void ReadAds(
+        IReadOnlyList<SourceRow> rows, Dictionary<string, (DateOnly Date, string Channel, decimal Amount)> latest, SortedDictionary<string, string> names, LedgerBuilder state)
     {
         foreach (var row in rows.Where(r => r.Feed == AdsFeed))
         {
@@ -379,23 +389,60 @@ internal sealed class WildberriesMapper(WildberriesOptions options)
 
             // An undated charge (updTime null, as in WB's own documentation sample) keeps the date the fetch gave it.
             var date = WildberriesTime.MoscowDate(charge.UpdTime, options.UtcDesignatorIsMoscowTime) ?? row.BusinessDate;
-            latest[row.SourceId] = (date, amount);
+            var channel = charge.AdvertId is > 0 and var id ? CampaignChannel(id) : AdChannel;
+            Name(names, channel, charge.CampName);
+            latest[row.SourceId] = (date, channel, amount);
         }
     }
 
-    private static void MapAds(Dictionary<string, (DateOnly Date, decimal Amount)> latest, LedgerBuilder state)
+    /// <summary>
+    /// Attribution rows of campaign statistics (metrics.md 3.1): per (day, campaign channel, sku) the orders WB
+    /// attributes to the campaign, summed over app types (and over nmIds that share a vendor code). The sku is the
+    /// vendor code the run's report gave the nmId, else the nmId, as sales lines name it. A row of no orders gives
+    /// none; a row the mapping cannot read is a gap of no money.
+    /// </summary>
+    private static void ReadStatistics(IReadOnlyList<SourceRow> rows, SortedDictionary<string, string> names, LedgerBuilder state)
     {
-        foreach (var group in latest.GroupBy(a => a.Value.Date).OrderBy(g => g.Key))
+        foreach (var row in rows.Where(r => r.Feed == StatisticsFeed))
+        {
+            var stat = WildberriesStatistics.TryRead(row.Payload);
+            if (stat is null)
+            {
+                state.Gap($"campaign statistics row {row.SourceId} is not readable JSON of the documented shape", 0m, null, row.SourceId);
+                continue;
+            }
+
+            var channel = CampaignChannel(stat.AdvertId);
+            Name(names, channel, stat.CampaignName);
+            if (stat.Orders != 0)
+            {
+                // Summed per day, channel and sku by the builder; fewer than 0 orders becomes a gap there.
+                state.Attribution(row.BusinessDate, channel, stat.Sku, stat.Orders, row.SourceId, StatisticsFeed);
+            }
+        }
+    }
+
+    private static void Name(SortedDictionary<string, string> names, string channel, string? name)
+    {
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            names[channel] = name.Trim();
+        }
+    }
+
+    private static void MapAds(Dictionary<string, (DateOnly Date, string Channel, decimal Amount)> latest, LedgerBuilder state)
+    {
+        foreach (var group in latest.GroupBy(a => (a.Value.Date, a.Value.Channel)).OrderBy(g => g.Key.Date).ThenBy(g => g.Key.Channel, StringComparer.Ordinal))
         {
             var amount = group.Sum(a => a.Value.Amount);
             if (amount > 0m)
             {
-                state.AdSpend.Add(new AdSpend(group.Key, MarketplaceCode, AdChannel, amount));
+                state.AdSpend.Add(new AdSpend(group.Key.Date, MarketplaceCode, group.Key.Channel, amount));
             }
             else if (amount < 0m)
             {
                 state.Gap(
-                    string.Create(CultureInfo.InvariantCulture, $"ad charges on {group.Key:yyyy-MM-dd} net to a refund"),
+                    string.Create(CultureInfo.InvariantCulture, $"ad charges of {group.Key.Channel} on {group.Key.Date:yyyy-MM-dd} net to a refund"),
                     0m,
                     null,
                     [.. group.Select(a => a.Key)]);

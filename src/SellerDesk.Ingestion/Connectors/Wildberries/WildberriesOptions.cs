@@ -25,6 +25,18 @@ public sealed record WildberriesOptions
     public bool IncludeAdSpend { get; init; } = true;
 
     /// <summary>
+    /// Whether to pull campaign statistics (<c>/adv/v3/fullstats</c>) for attribution rows (metrics.md 3.1) with the
+    /// ad spend; only when <see cref="IncludeAdSpend"/> is on too.
+    /// </summary>
+    public bool IncludeCampaignStatistics { get; init; } = true;
+
+    /// <summary>Longest date range of one <c>/adv/v3/fullstats</c> call (WB: 31 days).</summary>
+    public int StatisticsDaysPerCall { get; init; } = 31;
+
+    /// <summary>Campaign ids per <c>/adv/v3/fullstats</c> call (WB: at most 50) and per <c>/api/advert/v2/adverts</c> call.</summary>
+    public int CampaignsPerCall { get; init; } = 50;
+
+    /// <summary>
     /// Told, in both languages, what a run had to do without or decide for itself (ad spend not pulled, ad charges
     /// without a time); the pull runs with <c>ConnectorContext.Notice</c> here and shows them on the run.
     /// </summary>

@@ -63,6 +63,26 @@ internal static class WildberriesTexts
         $"Ad spend was not pulled: {why.En}. Sales, returns and fees were pulled; ad spend pulled before is kept as it was",
         $"Расходы на рекламу не загружены: {why.Ru}. Продажи, возвраты и удержания загружены; загруженные ранее расходы на рекламу сохранены как были");
 
+    /// <summary>
+    /// The statistics feed's failure (a run notice, and the connection's error): attribution rows were left out and
+    /// why; everything else of the run is kept, and so are the attribution rows stored before.
+    /// </summary>
+    public static LocalText StatisticsNotPulled(LocalText why) => new(
+        $"Campaign statistics (orders attributed to campaigns) were not pulled: {why.En}. Sales, returns, fees and ad spend were pulled; attribution pulled before is kept as it was",
+        $"Статистика кампаний (заказы, приписанные кампаниям) не загружена: {why.Ru}. Продажи, возвраты, удержания и расходы на рекламу загружены; загруженная ранее атрибуция сохранена как была");
+
+    public static LocalText CampaignList { get; } = new("a campaign list", "список кампаний");
+
+    public static LocalText CampaignStatistics { get; } = new("campaign statistics", "статистику кампаний");
+
+    public static LocalText CampaignListNotAList { get; } = new(
+        "Wildberries sent a campaign list without the list of campaigns (adverts)",
+        "Wildberries прислал список кампаний без списка кампаний (adverts)");
+
+    public static LocalText StatisticsNotAList { get; } = new(
+        "Wildberries sent campaign statistics that are not a list",
+        "Wildberries прислал статистику кампаний не списком");
+
     public static LocalText NoPromotionCategory(bool separateToken) => separateToken
         ? new(
             "the ads token has no Promotion category; paste one that has it",

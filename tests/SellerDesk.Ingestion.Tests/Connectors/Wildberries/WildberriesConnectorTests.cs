@@ -39,8 +39,8 @@ public sealed class WildberriesConnectorTests
         withRows.Where(p => p.Rows[0].Feed == WildberriesConnector.RealizationFeed).Should().OnlyContain(p => p.Rows.Count <= 5);
         var reportEnd = pages.FindIndex(p => p.CompletedFeeds.Contains(WildberriesConnector.RealizationFeed));
         reportEnd.Should().Be(pages.FindLastIndex(p => p.Rows.Any(r => r.Feed == WildberriesConnector.RealizationFeed)), "the report's last page declares it whole");
-        pages.SelectMany(p => p.CompletedFeeds).Should().Equal(WildberriesConnector.RealizationFeed, WildberriesConnector.AdsFeed);
-        pages[^1].CompletedFeeds.Should().Equal(WildberriesConnector.AdsFeed);
+        pages.SelectMany(p => p.CompletedFeeds).Should().Equal(WildberriesConnector.RealizationFeed, WildberriesConnector.AdsFeed, WildberriesConnector.StatisticsFeed);
+        pages[^1].CompletedFeeds.Should().Equal([WildberriesConnector.AdsFeed, WildberriesConnector.StatisticsFeed], "no campaign has statistics: the ads' last page declares both");
         pages.Should().OnlyContain(p => p.FailedFeeds.Count == 0);
         wb.Fake.AdsRequests.Should().ContainSingle().Which.Should().Match<FakeWbRequest>(r => r.Method == "GET" && r["from"] == "2026-03-01" && r["to"] == "2026-03-05");
         wb.Time.Delays.Should().BeEmpty();
@@ -403,9 +403,10 @@ public sealed class WildberriesConnectorTests
         await wb.FetchAsync(from, from.AddDays(39));
 
         var called = wb.Fake.Requests.Select(r => (r.Method, r.Path)).Distinct().ToList();
-        called.Should().Contain((HttpMethod.Post.Method, WildberriesConnector.ReportPath)).And.Contain((HttpMethod.Get.Method, WildberriesConnector.AdsPath));
+        called.Should().Contain((HttpMethod.Post.Method, WildberriesConnector.ReportPath)).And.Contain((HttpMethod.Get.Method, WildberriesConnector.AdsPath))
+            .And.Contain((HttpMethod.Get.Method, WildberriesConnector.CampaignsPath)).And.Contain((HttpMethod.Get.Method, WildberriesConnector.StatisticsPath));
         called.Should().OnlyContain(c => ConnectorDocs.Lists(listed, c.Method, c.Path), "every method the connector calls is in docs/connectors/wildberries.md");
         listed.Should().NotContain(m => m.Path == WildberriesConnector.RetiredReportPath, "the doc lists what is called, not the switched-off method");
-        ConnectorDocs.LastChecked("wildberries.md").Should().Be(new DateOnly(2026, 12, 4));
+        ConnectorDocs.LastChecked("wildberries.md").Should().Be(new DateOnly(2026, 12, 5));
     }
 }

@@ -42,8 +42,10 @@ public sealed class WildberriesMappingTests
             new PeriodFee(new DateOnly(2026, 3, 3), "wildberries", "storage", 100.00m),
             new PeriodFee(new DateOnly(2026, 3, 4), "wildberries", "deduction", 250.00m));
         ledger.AdSpend.Should().Equal(
-            new AdSpend(new DateOnly(2026, 3, 2), "wildberries", "wb_ads", 1000.50m),
-            new AdSpend(new DateOnly(2026, 3, 3), "wildberries", "wb_ads", 450.00m));
+            new AdSpend(new DateOnly(2026, 3, 2), "wildberries", "wb_adv_501", 700.00m),
+            new AdSpend(new DateOnly(2026, 3, 2), "wildberries", "wb_adv_502", 300.50m),
+            new AdSpend(new DateOnly(2026, 3, 3), "wildberries", "wb_adv_501", 450.00m));
+        ledger.ChannelNames.Should().Equal(new Dictionary<string, string> { ["wb_adv_501"] = "Поиск", ["wb_adv_502"] = "Каталог" });
         wb.Connector.Map(rows, Moscow).Should().BeEquivalentTo(ledger);
     }
 
@@ -402,8 +404,8 @@ public sealed class WildberriesMappingTests
         var mapping = connector.MapDetailed(rows);
 
         mapping.Ledger.AdSpend.Should().Equal(
-            new AdSpend(day, "wildberries", "wb_ads", 24m),
-            new AdSpend(day.AddDays(5), "wildberries", "wb_ads", 107m));
+            new AdSpend(day, "wildberries", "wb_adv_501", 24m),
+            new AdSpend(day.AddDays(5), "wildberries", "wb_adv_3366882", 107m));
         mapping.Gaps.Select(g => (g.SourceIds.Single(), g.PayoutEffect, g.OrderKey)).Should().Equal(
             ("unreadable:0a1b2c3d4e5f6a7b", 0m, (string?)null),
             ("77@undated:none", 0m, null));
@@ -450,7 +452,8 @@ public sealed class WildberriesMappingTests
         }
 
         ledger.Fees.Should().OnlyContain(f => f.Amount > 0).And.OnlyHaveUniqueItems(f => new { f.Date, f.Kind });
-        ledger.AdSpend.Should().OnlyContain(a => a.Amount > 0 && a.Channel == "wb_ads").And.OnlyHaveUniqueItems(a => a.Date);
+        ledger.AdSpend.Should().OnlyContain(a => a.Amount > 0 && a.Channel.StartsWith("wb_adv_", StringComparison.Ordinal))
+            .And.OnlyHaveUniqueItems(a => new { a.Date, a.Channel });
     }
 
 }
