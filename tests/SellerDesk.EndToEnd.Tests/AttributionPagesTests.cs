@@ -62,6 +62,33 @@ public sealed class AttributionPagesTests(SellerDeskApp app)
         (await overview.Page.Locator("[data-testid=attribution-unmatched]").CountAsync()).Should().Be(0);
     }
 
+    [Fact]
+    public async Task The_upload_page_offers_attribution_explains_it_with_an_example_and_names_a_bad_rows_problems_in_both_languages()
+    {
+        var upload = new UploadPage(await app.NewPageAsync());
+        await upload.OpenAsync();
+
+        await upload.ChooseKindAsync("attribution");
+
+        await Assertions.Expect(upload.ExpectedHeader).ToHaveTextAsync("date,marketplace,channel,sku,orders");
+        var help = upload.Page.Locator("[data-testid=attribution-help]");
+        await Assertions.Expect(help).ToContainTextAsync("отслеживаемой ссылке");
+        await Assertions.Expect(upload.Page.Locator("[data-testid=attribution-example]")).ToContainTextAsync("2026-03-02,ozon,promo_anna10,TEA-02,2");
+        await upload.ChooseFileAsync("anna.csv", "date,marketplace,channel,sku,orders\n2026-03-01,wildberries,organic,MUG-01,-1\n");
+        await upload.ImportAsync();
+        var problems = await upload.ProblemsAsync();
+        problems.Should().Equal(
+            new UploadProblemView("2", "channel", "'organic' — не канал атрибуции (атрибуция называет кампанию, ссылку или промокод, которые привели заказы)"),
+            new UploadProblemView("2", "orders", "'-1' — отрицательное число (orders — целое число от 0)"));
+        await Screenshots.SaveAsync(upload.Page, "upload-attribution-ru");
+
+        await upload.SwitchLanguageAsync("en-US");
+        await upload.ChooseKindAsync("attribution");
+        await Assertions.Expect(help).ToContainTextAsync("tracked-link report");
+        await Assertions.Expect(help).ToContainTextAsync("promo code ANNA10");
+        await Screenshots.SaveAsync(upload.Page, "upload-attribution-en");
+    }
+
     /// <summary>
     /// Three Wildberries orders of one mug (two on 5 August, one on 6 August) that the ledger holds as organic, and a
     /// search campaign whose statistics claim 2 orders on the 5th and 3 on the 6th: all three orders are its, and 2
