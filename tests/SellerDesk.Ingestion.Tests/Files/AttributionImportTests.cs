@@ -199,6 +199,18 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
         (await CountAsync(workspace)).Should().Be(ledger.Attribution.Count);
         (await ScalarAsync<string[]>("SELECT array_agg(DISTINCT marketplace ORDER BY marketplace) FROM attribution_rows WHERE workspace_id = $1", workspace))
             .Should().Equal("ozon", "wildberries", "yandex_market");
+
+        // The reports read from the database give every marketplace channels whose customers came by attribution.
+        var reports = await new Data.Reports.ReportService(new Data.Reports.ReportQueries(database.DataSource), TimeProvider.System).LoadFactsAsync(
+            new Data.Workspaces.WorkspaceContext(workspace, "attribution import " + workspace, "Europe/Moscow"),
+            new Data.Reports.ReportRequest(new DateOnly(2025, 4, 1), new DateOnly(2026, 3, 31), new DateOnly(2026, 3, 31)));
+        foreach (var marketplace in new[] { "wildberries", "ozon", "yandex_market" })
+        {
+            reports.Channels().Where(c => c.Marketplace == marketplace && c.Channel != "organic").Should()
+                .NotBeEmpty(marketplace).And.OnlyContain(c => c.AttributedCustomers > 0 && c.Verdict != Domain.Reports.ChannelVerdict.NoNewCustomers, marketplace);
+        }
+
+        reports.Marketplaces().Should().OnlyContain(m => m.AttributionUnmatched == 0);
     }
 
     private sealed record StoredRow(DateOnly Date, string Marketplace, string Channel, string Sku, int Orders, Guid Source, string? File, int? Line);

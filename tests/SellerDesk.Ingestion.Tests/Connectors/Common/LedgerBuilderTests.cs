@@ -107,4 +107,38 @@ public sealed class LedgerBuilderTests
         MoscowTime.Zone.GetUtcOffset(new DateTime(2026, 1, 15, 12, 0, 0, DateTimeKind.Utc)).Should().Be(TimeSpan.FromHours(3));
         MoscowTime.Zone.GetUtcOffset(new DateTime(2026, 7, 15, 12, 0, 0, DateTimeKind.Utc)).Should().Be(TimeSpan.FromHours(3));
     }
+
+    [Fact]
+    public void Attribution_of_one_day_campaign_and_sku_adds_up_sorted_with_every_source_row_named()
+    {
+        var builder = new LedgerBuilder("wildberries");
+        builder.Attribution(Day.AddDays(1), "wb_search_1", "MUG-01", 1, "s3", "wb.adv");
+        builder.Attribution(Day, "wb_search_1", "MUG-01", 2, "s2", "wb.adv");
+        builder.Attribution(Day, "wb_search_1", "MUG-01", 3, "s1", "wb.adv");
+        builder.Attribution(Day, "wb_catalog_2", "MUG-01", 0, "s4", "wb.adv");
+
+        var ledger = builder.Build();
+
+        ledger.Attribution.Should().Equal(
+            new AttributionRow(Day, "wildberries", "wb_catalog_2", "MUG-01", 0),
+            new AttributionRow(Day, "wildberries", "wb_search_1", "MUG-01", 5),
+            new AttributionRow(Day.AddDays(1), "wildberries", "wb_search_1", "MUG-01", 1));
+        ledger.AttributionOrigins.Select(o => o!.SourceIds).Should().Equal("s4", "s1,s2", "s3");
+        ledger.AttributionOrigins.Should().OnlyContain(o => o!.Feed == "wb.adv");
+        ledger.Gaps.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_negative_count_of_attributed_orders_is_no_row_but_a_gap_of_no_money_naming_its_row()
+    {
+        var builder = new LedgerBuilder("ozon");
+        builder.Attribution(Day, "ozon_promo_1", "TEA-02", -1, "r9");
+
+        var ledger = builder.Build();
+
+        ledger.Attribution.Should().BeEmpty();
+        var gap = ledger.Gaps.Should().ContainSingle().Subject;
+        gap.PayoutEffect.Should().Be(0m);
+        gap.SourceIds.Should().Equal("r9");
+    }
 }
