@@ -45,7 +45,7 @@ public sealed partial class OzonConnector
         var secret = connection.Credential(PerformanceClientSecretKey);
         if (clientId is null || secret is null)
         {
-            run.Notice(OzonTexts.AdsNotConnected);
+            // Nothing to ask for: the connection form says what is not pulled without them.
             yield break;
         }
 

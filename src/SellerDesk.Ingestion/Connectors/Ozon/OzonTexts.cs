@@ -144,11 +144,6 @@ public static class OzonTexts
     internal const string SameCursor = "points to itself as the next page";
     internal const string NotAfterLast = "does not start after the last row of the page before";
 
-    /// <summary>A run notice of a connection without the Performance API's credentials.</summary>
-    public static LocalText AdsNotConnected { get; } = new(
-        "Ozon ad spend and orders attributed to campaigns are not pulled: the connection has no Performance API client id and secret (add them in the connection's settings to pull them)",
-        "Расходы на рекламу Ozon и заказы, приписанные кампаниям, не загружаются: в подключении нет client id и secret Performance API (добавьте их в настройках подключения, чтобы загружать их)");
-
     public static LocalText PerformanceCredentialsRejected { get; } = new(
         "Ozon Performance rejected the client id and secret: create a new API key in the Performance account (Settings, API) and paste both",
         "Ozon Performance отклонил client id и secret: создайте новый ключ API в кабинете Performance (Настройки, API) и вставьте оба значения");
