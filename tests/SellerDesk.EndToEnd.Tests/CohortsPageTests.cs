@@ -99,7 +99,7 @@ public sealed class CohortsPageTests(SellerDeskApp app)
     }
 
     [Fact]
-    public async Task The_csv_export_downloads_the_rows_on_screen_as_the_api_exports_them()
+    public async Task The_csv_export_downloads_the_rows_on_screen_as_the_api_exports_them_in_the_pages_dialect()
     {
         var query = TestLedger.Query + "&marketplace=ozon&metric=revenue";
         var cohorts = new CohortsPage(await app.NewPageAsync());
@@ -108,10 +108,13 @@ public sealed class CohortsPageTests(SellerDeskApp app)
         var download = await cohorts.DownloadAsync("csv");
         var path = await download.PathAsync();
 
-        download.SuggestedFilename.Should().EndWith(".csv");
-        (await File.ReadAllTextAsync(path)).Should().Be(await app.Reports.CohortsCsvAsync(query));
+        download.SuggestedFilename.Should().Be("cohorts_ozon_revenue_2026-01-01_2026-03-31.csv", "the file name carries the report, filters and period");
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes.Take(3).Should().Equal([0xEF, 0xBB, 0xBF], "the Russian page downloads the dialect Russian Excel opens: a BOM, ';' and decimal commas");
+        (await File.ReadAllTextAsync(path)).Should().Be(await app.Reports.CohortsCsvAsync(query + "&dialect=semicolon"));
+        (await File.ReadAllTextAsync(path)).Should().StartWith("marketplace;cohort;customers;spend;cac;payback_month;m0");
         var xlsx = await cohorts.DownloadAsync("xlsx");
-        xlsx.SuggestedFilename.Should().EndWith(".xlsx");
+        xlsx.SuggestedFilename.Should().Be("cohorts_ozon_revenue_2026-01-01_2026-03-31.xlsx");
         new FileInfo(await xlsx.PathAsync()).Length.Should().BeGreaterThan(1000);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Playwright;
 using SellerDesk.Data.Accounts;
 using SellerDesk.EndToEnd.Tests.Infrastructure;
 using SellerDesk.EndToEnd.Tests.Pages;
+using SellerDesk.Testing;
 
 namespace SellerDesk.EndToEnd.Tests;
 

@@ -24,6 +24,37 @@ public static class SharedExamples
     /// <summary>examples/tiny/expected-extended.json, parsed.</summary>
     public static System.Text.Json.JsonElement TinyExpectedExtended() => Parse("expected-extended.json");
 
+    /// <summary>
+    /// What the report API answers for the tiny example's request: expected.json's channels with the fields metrics.md
+    /// 3.1 and 4.6 add (<c>attributed_customers</c>, 0 here, as the example has no attribution rows; <c>revenue</c>,
+    /// <c>drr</c>, <c>roas</c> from expected-extended.json's <c>channels_extra</c>), its marketplaces with
+    /// <c>attribution_unmatched</c> (0), the marketplaces response's <c>concentration</c>, and its cohorts.
+    /// </summary>
+    public static System.Text.Json.JsonElement TinyApiExpected()
+    {
+        var plain = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Tiny("expected.json")))!.AsObject();
+        var extended = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Tiny("expected-extended.json")))!.AsObject();
+        var extra = extended["channels_extra"]!.AsArray()
+            .ToDictionary(r => ((string)r!["marketplace"]!, (string)r!["channel"]!), r => r!.AsObject());
+        foreach (var row in plain["channels"]!.AsArray().Select(r => r!.AsObject()))
+        {
+            row["attributed_customers"] = 0;
+            var added = extra[((string)row["marketplace"]!, (string)row["channel"]!)];
+            foreach (var field in new[] { "revenue", "drr", "roas" })
+            {
+                row[field] = added[field]?.DeepClone();
+            }
+        }
+
+        foreach (var row in plain["marketplaces"]!.AsArray().Select(r => r!.AsObject()))
+        {
+            row["attribution_unmatched"] = 0;
+        }
+
+        plain["concentration"] = extended["concentration"]!.DeepClone();
+        return System.Text.Json.JsonDocument.Parse(plain.ToJsonString()).RootElement.Clone();
+    }
+
     private static System.Text.Json.JsonElement Parse(string file) =>
         System.Text.Json.JsonDocument.Parse(File.ReadAllText(Tiny(file))).RootElement.Clone();
 

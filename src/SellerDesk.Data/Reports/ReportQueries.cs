@@ -56,6 +56,12 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         WHERE f.workspace_id = $1 AND f.local_date <= $2{source}
         """;
 
+    private readonly LedgerReader _ledger = new(dataSource);
+
+    /// <summary>The workspace's ledger rows as domain records, of one source or all.</summary>
+    public Task<LedgerRows> LoadLedgerAsync(Guid workspaceId, LedgerSource? source, CancellationToken cancellationToken = default) =>
+        _ledger.ReadAsync(workspaceId, source, cancellationToken);
+
     /// <summary>The ledger's version: every write that changes ledger rows increments it.</summary>
     public async Task<long> LedgerVersionAsync(Guid workspaceId, CancellationToken cancellationToken = default)
     {

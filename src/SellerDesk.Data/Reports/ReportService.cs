@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using SellerDesk.Data.Workspaces;
+using SellerDesk.Domain.Economics;
+using SellerDesk.Domain.Ledger;
 using SellerDesk.Domain.Reports;
 
 namespace SellerDesk.Data.Reports;
@@ -27,6 +29,46 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
     private const int MaxCachedInputs = 64;
 
     private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly AsOf, LedgerSource? Source), (long Version, Lazy<Task<ReportInputs>> Inputs)> _inputs = new();
+
+    private readonly ConcurrentDictionary<(Guid Workspace, string Zone, LedgerSource? Source), (long Version, Lazy<Task<LedgerFacts>> Facts)> _facts = new();
+
+    /// <summary>
+    /// The reports of metrics.md section 4 (channels with channel revenue, marketplaces with concentration, cohorts,
+    /// SKUs, P&amp;L) for one request: the domain's <see cref="EconomicsFacts"/> of the workspace's ledger (of one
+    /// source when the request names it), summed by <see cref="ReportSums.Of"/> for the period. Period, as_of and
+    /// source mean what they mean for <see cref="LoadAsync"/>.
+    /// </summary>
+    public async Task<FactReports> LoadFactsAsync(WorkspaceContext workspace, ReportRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(request);
+        var period = new ReportPeriod(request.From, request.To, request.AsOf ?? workspace.Today(clock));
+        var key = (workspace.Id, workspace.TimeZone, request.Source);
+        var version = await queries.LedgerVersionAsync(workspace.Id, cancellationToken);
+        var entry = _facts.AddOrUpdate(
+            key,
+            _ => (version, Read()),
+            (_, held) => held.Version == version && !held.Facts.Value.IsFaulted && !held.Facts.Value.IsCanceled ? held : (version, Read()));
+        if (_facts.Count > MaxCachedInputs)
+        {
+            foreach (var stale in _facts.Keys.Where(k => k != key).Take(_facts.Count - MaxCachedInputs))
+            {
+                _facts.TryRemove(stale, out _);
+            }
+        }
+
+        var facts = await entry.Facts.Value.WaitAsync(cancellationToken);
+        return new FactReports(ReportSums.Of(period, facts.Economics, facts.Spend, facts.Fees));
+
+        Lazy<Task<LedgerFacts>> Read() => new(async () =>
+        {
+            var rows = await queries.LoadLedgerAsync(workspace.Id, request.Source, CancellationToken.None);
+            var economics = EconomicsFacts.Build(rows.Sales, rows.Returns, rows.Costs, rows.Attribution, workspace.Zone);
+            return new LedgerFacts(economics, rows.Spend, rows.Fees);
+        });
+    }
+
+    private sealed record LedgerFacts(EconomicsFacts Economics, IReadOnlyList<AdSpend> Spend, IReadOnlyList<PeriodFee> Fees);
 
     public async Task<UnitEconomicsReports> LoadAsync(WorkspaceContext workspace, ReportRequest request, CancellationToken cancellationToken = default)
     {

@@ -46,6 +46,14 @@ public sealed class FactReports
     /// <summary>4.4.</summary>
     public IReadOnlyList<SkuRow> Skus() => SkuReport.Compute(_sums.Skus);
 
+    /// <summary>Contribution margin and gross revenue of the orders placed in range, per marketplace and local month (the overview's chart).</summary>
+    public IReadOnlyList<MonthlyMargin> MarginByMonth() =>
+        _sums.Months
+            .OrderBy(m => m.Month)
+            .ThenBy(m => m.Marketplace, StringComparer.Ordinal)
+            .Select(m => new MonthlyMargin(m.Marketplace, m.Month, m.Lines.ContributionMargin, m.Lines.Revenue))
+            .ToList();
+
     /// <summary>4.5, for every marketplace with a 4.2 row.</summary>
     public IReadOnlyList<ProfitAndLossRow> ProfitAndLoss() =>
         ProfitAndLossReport.Compute(Period, Marketplaces().Select(m => m.Marketplace), _sums.Months, _sums.Spend, _sums.Fees);

@@ -16,7 +16,43 @@ public sealed class CredentialProtector(IDataProtectionProvider provider)
     /// <summary>The purpose string; changing it makes every stored credential unreadable.</summary>
     public const string Purpose = "SellerDesk.Connections.Credentials.v1";
 
+    /// <summary>The purpose of account secrets (two-step sign-in keys and recovery codes); changing it loses them.</summary>
+    public const string AccountSecretsPurpose = "SellerDesk.Accounts.Secrets.v1";
+
     private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
+
+    private readonly IDataProtector _accountSecrets = provider.CreateProtector(AccountSecretsPurpose);
+
+    /// <summary>
+    /// Encrypts an account secret with the same key ring as the credentials (kept in PostgreSQL, encrypted with the
+    /// certificate outside it), under a purpose of its own.
+    /// </summary>
+    public string ProtectAccountSecret(string secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        try
+        {
+            return _accountSecrets.Protect(secret);
+        }
+        catch (CryptographicException ex) when (CertificateProblem(ex) is { } problem)
+        {
+            throw problem;
+        }
+    }
+
+    /// <summary>The secret <see cref="ProtectAccountSecret"/> encrypted; throws <see cref="CryptographicException"/> when the key is gone.</summary>
+    public string UnprotectAccountSecret(string protectedSecret)
+    {
+        ArgumentNullException.ThrowIfNull(protectedSecret);
+        try
+        {
+            return _accountSecrets.Unprotect(protectedSecret);
+        }
+        catch (CryptographicException ex) when (CertificateProblem(ex) is { } problem)
+        {
+            throw problem;
+        }
+    }
 
     /// <summary>
     /// A Data Protection provider of its own, with its key ring in PostgreSQL (shared by every node, kept across

@@ -90,13 +90,31 @@ internal static class DemoCatalog
     public const string OwnStore = "own_store";
 
     public const string Organic = "organic";
-    public const string WbAds = "wb_ads";
-    public const string OzonAds = "ozon_ads";
-    public const string YmAds = "ym_ads";
+
+    // Marketplace campaigns: the marketplaces' ad statistics count the orders each one drove per SKU and day
+    // (attribution rows, metrics.md 3.1). Codes are the campaigns' own ids, as a connector names them.
+    public const string WbSearch = "wb_search_18203311";
+    public const string WbCatalog = "wb_catalog_18203390";
+    public const string OzonPromo = "ozon_promo_4410027";
+    public const string YmBoost = "ym_boost_77015";
+
     public const string VkAds = "vk_ads";
     public const string YandexDirect = "yandex_direct";
     public const string Blogger = "blogger_anna";
+
+    /// <summary>A blogger whose tracked links lead to the seller's cards on Wildberries and Ozon.</summary>
+    public const string LinkBlogger = "blogger_maria";
     public const string Referral = "referral";
+
+    /// <summary>The names the demo seller gave its channel codes (shown on the pages instead of the codes).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ChannelNames = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [WbSearch] = "WB Поиск: худи и пижамы",
+        [WbCatalog] = "WB Каталог: домашний текстиль",
+        [OzonPromo] = "Ozon Трафареты: текстиль",
+        [YmBoost] = "Маркет Буст продаж",
+        [LinkBlogger] = "Блогер Мария (ссылки)",
+    };
 
     /// <summary>The SKU sold now and then without anyone having entered its cost.</summary>
     public const string SkuWithoutCost = "RUNNER-LINEN-150";

@@ -23,18 +23,23 @@ internal sealed class DemoLedgerBuilder
     private const double BloggerDecay = 0.62;
     private const int BloggerWaveDays = 10;
 
-    // Shares of marketplace orders credited to paid channels.
-    private const double WbAdsShare = 0.38;
-    private const double OzonAdsShare = 0.30;
+    // Shares of marketplace orders the marketplaces' statistics attribute to campaigns and tracked links.
+    private const double WbSearchShare = 0.30;
+    private const double WbCatalogShare = 0.06;
+    private const double WbLinkBloggerShare = 0.04;
+    private const double OzonPromoShare = 0.28;
     private const double OzonVkShare = 0.07;
-    private const double YmAdsShare = 0.32;
+    private const double OzonLinkBloggerShare = 0.05;
+    private const double YmBoostShare = 0.32;
 
     // What the seller pays per expected new customer. Sized against the first-order margins each
     // channel brings, so that the channel report shows every verdict (see the class remarks of DemoSeller).
-    private const double WbAdsCac = 320;
-    private const double OzonAdsCac = 380;
+    private const double WbSearchCac = 320;
+    private const double WbCatalogCac = 2600;
+    private const double LinkBloggerCac = 420;
+    private const double OzonPromoCac = 380;
     private const double OzonVkCac = 1500;
-    private const double YmAdsCac = 420;
+    private const double YmBoostCac = 420;
     private const double OwnVkCac = 900;
     private const double OwnDirectCac = 3500;
     private const double BloggerCac = 2800;
@@ -72,6 +77,7 @@ internal sealed class DemoLedgerBuilder
     private readonly List<AdSpend> _spend = [];
     private readonly List<PeriodFee> _fees = [];
     private readonly List<UnitCost> _costs = [];
+    private readonly SortedDictionary<(DateOnly Date, string Marketplace, string Channel, string Sku), int> _attribution = [];
 
     private readonly Dictionary<DateOnly, List<OwnCustomer>> _repeats = [];
     private readonly Dictionary<DateOnly, decimal> _bloggerPosts = [];
@@ -126,7 +132,11 @@ internal sealed class DemoLedgerBuilder
             AddFees(day);
         }
 
-        return new DemoLedger(_sales, _returns, _spend, _fees, _costs);
+        return new DemoLedger(_sales, _returns, _spend, _fees, _costs)
+        {
+            Attribution = [.. _attribution.Select(a => new AttributionRow(a.Key.Date, a.Key.Marketplace, a.Key.Channel, a.Key.Sku, a.Value))],
+            ChannelNames = DemoCatalog.ChannelNames,
+        };
     }
 
     private static DateOnly FirstOfMonth(DateOnly date) => new(date.Year, date.Month, 1);
@@ -256,7 +266,11 @@ internal sealed class DemoLedgerBuilder
         for (var i = 0; i < count; i++)
         {
             // Wildberries gives sellers no buyer identity.
-            var channel = _random.Chance(WbAdsShare) ? DemoCatalog.WbAds : DemoCatalog.Organic;
+            var roll = _random.NextDouble();
+            var channel = roll < WbSearchShare ? DemoCatalog.WbSearch
+                : roll < WbSearchShare + WbCatalogShare ? DemoCatalog.WbCatalog
+                : roll < WbSearchShare + WbCatalogShare + WbLinkBloggerShare ? DemoCatalog.LinkBlogger
+                : DemoCatalog.Organic;
             planned.Add(Plan(DemoCatalog.WildberriesTerms, channel, null));
         }
     }
@@ -268,8 +282,10 @@ internal sealed class DemoLedgerBuilder
         for (var i = 0; i < count; i++)
         {
             var roll = _random.NextDouble() * (vkBringsBuyers ? 1 : 1 - OzonVkShare);
-            var channel = roll < OzonAdsShare ? DemoCatalog.OzonAds
-                : vkBringsBuyers && roll < OzonAdsShare + OzonVkShare ? DemoCatalog.VkAds
+            var vk = vkBringsBuyers ? OzonVkShare : 0;
+            var channel = roll < OzonPromoShare ? DemoCatalog.OzonPromo
+                : roll < OzonPromoShare + vk ? DemoCatalog.VkAds
+                : roll < OzonPromoShare + vk + OzonLinkBloggerShare ? DemoCatalog.LinkBlogger
                 : DemoCatalog.Organic;
             var buyer = Buyer(_ozonBuyers, OzonIdentifiedShare, OzonReturningShare, 30_000_000, 97);
             planned.Add(Plan(DemoCatalog.OzonTerms, channel, buyer));
@@ -281,7 +297,7 @@ internal sealed class DemoLedgerBuilder
         var count = _random.Poisson(rates.YandexMarket);
         for (var i = 0; i < count; i++)
         {
-            var channel = _random.Chance(YmAdsShare) ? DemoCatalog.YmAds : DemoCatalog.Organic;
+            var channel = _random.Chance(YmBoostShare) ? DemoCatalog.YmBoost : DemoCatalog.Organic;
             var buyer = Buyer(_ymBuyers, YmIdentifiedShare, YmReturningShare, 610_000_000, 89);
             planned.Add(Plan(DemoCatalog.YandexMarketTerms, channel, buyer));
         }
@@ -398,6 +414,13 @@ internal sealed class DemoLedgerBuilder
         var promo = IsSaleDay(day);
         var weights = DemoCatalog.Products.Select(p => p.Weight(terms.Code, day.Month)).ToArray();
 
+        // Marketplace orders name no channel (the connectors pull them as organic): the marketplace's statistics say
+        // how many orders of a SKU a campaign drove that day. The order counts for its first SKU in ordinal order, so
+        // section 3.1 always finds it a candidate and the statistics never claim more orders than the ledger has.
+        var marketplaceOrder = terms.Code != DemoCatalog.OwnStore;
+        var lineChannel = marketplaceOrder ? DemoCatalog.Organic : order.Channel;
+        string? attributedSku = null;
+
         for (var line = 1; line <= order.LineCount; line++)
         {
             var index = _random.Pick(weights);
@@ -428,7 +451,7 @@ internal sealed class DemoLedgerBuilder
                 line.ToString(CultureInfo.InvariantCulture),
                 orderedAt,
                 order.CustomerId,
-                order.Channel,
+                lineChannel,
                 product.Sku,
                 quantity,
                 revenue,
@@ -437,12 +460,23 @@ internal sealed class DemoLedgerBuilder
                 acquiring,
                 otherFees);
             _sales.Add(sale);
+            if (attributedSku is null || string.CompareOrdinal(product.Sku, attributedSku) < 0)
+            {
+                attributedSku = product.Sku;
+            }
+
             if (terms.Code == DemoCatalog.YandexMarket)
             {
                 _ymMonthRevenue += revenue;
             }
 
             MaybeReturn(day, sale, product, terms);
+        }
+
+        if (marketplaceOrder && order.Channel != DemoCatalog.Organic && attributedSku is not null)
+        {
+            var key = (day, terms.Code, order.Channel, attributedSku);
+            _attribution[key] = _attribution.GetValueOrDefault(key) + 1;
         }
     }
 
@@ -550,8 +584,16 @@ internal sealed class DemoLedgerBuilder
 
     private void AddSpend(DateOnly day, DayRates rates, int referrals)
     {
-        Spend(day, DemoCatalog.Wildberries, DemoCatalog.WbAds, rates.Wildberries * WbAdsShare * WbAdsCac);
-        Spend(day, DemoCatalog.Ozon, DemoCatalog.OzonAds, rates.Ozon * OzonAdsShare * OzonAdsCac);
+        Spend(day, DemoCatalog.Wildberries, DemoCatalog.WbSearch, rates.Wildberries * WbSearchShare * WbSearchCac);
+        Spend(day, DemoCatalog.Wildberries, DemoCatalog.WbCatalog, rates.Wildberries * WbCatalogShare * WbCatalogCac);
+        Spend(day, DemoCatalog.Ozon, DemoCatalog.OzonPromo, rates.Ozon * OzonPromoShare * OzonPromoCac);
+
+        // Maria is paid for a week of posts with her tracked links on Mondays, per marketplace her links lead to.
+        if (day.DayOfWeek == DayOfWeek.Monday)
+        {
+            Spend(day, DemoCatalog.Wildberries, DemoCatalog.LinkBlogger, rates.Wildberries * WbLinkBloggerShare * LinkBloggerCac * 7);
+            Spend(day, DemoCatalog.Ozon, DemoCatalog.LinkBlogger, rates.Ozon * OzonLinkBloggerShare * LinkBloggerCac * 7);
+        }
 
         // Keeps spending after it stops bringing buyers: nobody checked the campaign.
         Spend(day, DemoCatalog.Ozon, DemoCatalog.VkAds, rates.Ozon * OzonVkShare * OzonVkCac);
@@ -560,7 +602,7 @@ internal sealed class DemoLedgerBuilder
         if (day.DayOfWeek is DayOfWeek.Monday or DayOfWeek.Thursday)
         {
             var days = day.DayOfWeek == DayOfWeek.Monday ? 3 : 4;
-            Spend(day, DemoCatalog.YandexMarket, DemoCatalog.YmAds, rates.YandexMarket * YmAdsShare * YmAdsCac * days);
+            Spend(day, DemoCatalog.YandexMarket, DemoCatalog.YmBoost, rates.YandexMarket * YmBoostShare * YmBoostCac * days);
         }
 
         Spend(day, DemoCatalog.OwnStore, DemoCatalog.VkAds, rates.OwnVk * OwnVkCac);

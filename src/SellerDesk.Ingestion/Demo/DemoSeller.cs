@@ -6,12 +6,15 @@ namespace SellerDesk.Ingestion.Demo;
 /// workspace so that every page has something real to show.
 /// </summary>
 /// <remarks>
-/// The story the reports tell: Wildberries is the biggest and returns the most (apparel sizes);
-/// wb_ads, ozon_ads, ym_ads, vk_ads on the own store and the referral program pay for themselves on
-/// the first order; blogger_anna's buyers cost more than their first order brings but come back, so the
-/// channel pays back; yandex_direct on the own store and vk_ads on Ozon cost more than their customers
-/// bring (and the Ozon vk_ads campaign stopped bringing anyone in the last two months while still
-/// spending); a supplier raised two prices mid-year; one rarely sold SKU has no unit cost.
+/// The story the reports tell: Wildberries is the biggest and returns the most (apparel sizes); marketplace orders
+/// carry no channel, and the marketplaces' ad statistics attribute them (metrics.md 3.1) to the seller's campaigns:
+/// the WB search campaign, the Ozon promotion and the Yandex Market boost pay for themselves on the first order, the
+/// WB catalog campaign does not; blogger_maria's tracked links to Wildberries and Ozon pay for themselves too. On the
+/// own store vk_ads and the referral program pay for themselves on the first order; blogger_anna's buyers cost more
+/// than their first order brings but come back, so the channel pays back; yandex_direct on the own store and vk_ads
+/// (tracked links to Ozon) cost more than their customers bring (and the Ozon vk_ads campaign stopped bringing anyone
+/// in the last two months while still spending); a supplier raised two prices mid-year; one rarely sold SKU has no
+/// unit cost.
 /// </remarks>
 public static class DemoSeller
 {

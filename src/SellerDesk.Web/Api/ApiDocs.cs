@@ -160,7 +160,7 @@ internal sealed record CreatedConnectionAnswer(Guid Id, Guid? BackfillRunId);
 
 internal sealed record ChannelsAnswer(IEnumerable<ChannelDto> Channels);
 
-internal sealed record MarketplacesAnswer(IEnumerable<MarketplaceDto> Marketplaces);
+internal sealed record MarketplacesAnswer(IEnumerable<MarketplaceDto> Marketplaces, ConcentrationDto Concentration);
 
 internal sealed record CohortsAnswer(IEnumerable<CohortDto> Cohorts);
 

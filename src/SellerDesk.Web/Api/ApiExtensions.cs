@@ -44,6 +44,7 @@ internal static class ApiExtensions
         // What each role may do (Auth/Policies.cs): reports for every role, imports for Owner and Finance,
         // connection reads for Owner, Ops (and the older Analyst tokens), connection changes and pulls for Owner and Ops.
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapReportEndpoints();
+        v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapPnlEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Uploads).MapImportEndpoints();
         v1.MapGroup(string.Empty).WithPolicyByMethod(read: Policies.ConnectionsRead, write: Policies.Connections).MapConnectionEndpoints();
         app.MapSellerDeskApiDocs();

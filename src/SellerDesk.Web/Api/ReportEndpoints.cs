@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text;
 using SellerDesk.Data;
 using SellerDesk.Data.Reports;
 using SellerDesk.Web.Auth;
+using SellerDesk.Web.Features.Exports;
 using SellerDesk.Web.Features.Reports;
 using SellerDesk.Domain.Reports;
 
@@ -22,8 +22,8 @@ internal static class ReportEndpoints
                 return problem;
             }
 
-            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new ChannelsAnswer(result.Channels().Select(ChannelDto.From)));
+            var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
+            return Results.Ok(new ChannelsAnswer(ChannelDto.All(result)));
         })
             .WithName("GetChannelsReport")
             .WithSummary("Channel report: revenue, margin and verdict per acquisition channel")
@@ -37,8 +37,8 @@ internal static class ReportEndpoints
                 return problem;
             }
 
-            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new MarketplacesAnswer(result.Marketplaces().Select(MarketplaceDto.From)));
+            var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
+            return Results.Ok(new MarketplacesAnswer(result.Marketplaces().Select(MarketplaceDto.From), ConcentrationDto.From(result.Concentration())));
         })
             .WithName("GetMarketplacesReport")
             .WithSummary("Marketplace report: revenue, costs and margin per marketplace")
@@ -74,24 +74,22 @@ internal static class ReportEndpoints
                 return ReportQuery.BadRequest($"metric '{metricText}' is not one of margin, revenue, retention.");
             }
 
+            // Exports: comma dialect and English unless asked (dialect=semicolon, lang=ru): the API's fixed csv contract.
+            if (!ExportResult.TryOptions(query, CultureInfo.GetCultureInfo("en-US"), CsvDialect.Comma, out var language, out var dialect, out var optionProblem))
+            {
+                return ReportQuery.BadRequest(optionProblem!);
+            }
+
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
-            var result = await service.LoadAsync(http.User.Workspace(), request, ct);
+            var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
             var rows = result.Cohorts(filter);
-            var fileName = string.Create(CultureInfo.InvariantCulture, $"cohorts_{request.From:yyyy-MM-dd}_{request.To:yyyy-MM-dd}_{metricText}");
             if (format is "csv" or "xlsx")
             {
                 await audit.WriteAsync(Actor.Of(http), http.User.Workspace().Id, AuditActions.Export, AuditTexts.CohortExport(format, metricText, result.Period.From, result.Period.To));
+                return new ExportResult(CohortExport.Table(rows, metric, result.Period, filter), format == "xlsx" ? ExportFormat.Xlsx : ExportFormat.Csv, language, dialect);
             }
 
-            return format switch
-            {
-                "csv" => Results.File(Encoding.UTF8.GetBytes(CohortExport.ToCsv(rows, metric)), "text/csv; charset=utf-8", fileName + ".csv"),
-                "xlsx" => Results.File(
-                    CohortExport.ToXlsx(rows, metric, ReportQuery.Describe(result.Period, filter)),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    fileName + ".xlsx"),
-                _ => Results.Ok(new CohortsAnswer(rows.Select(CohortDto.From))),
-            };
+            return Results.Ok(new CohortsAnswer(rows.Select(CohortDto.From)));
         })
             .WithName("GetCohortsReport")
             .WithSummary("Cohort report: customers by first-order month, as JSON, CSV or an Excel workbook")
@@ -100,10 +98,11 @@ internal static class ReportEndpoints
             .WithQueryParameter("metric", "What each month's cell shows.", values: ["margin", "revenue", "retention"])
             .WithQueryParameter("marketplace", "Only customers of this marketplace (its code, e.g. wb).")
             .WithQueryParameter("channel", "Only customers this channel brought (its code).")
+            .WithExportOptions()
             .Produces<CohortsAnswer>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithFileAnswer("text/csv", "format=csv: the cohort table as CSV (UTF-8).", binary: false)
-            .WithFileAnswer("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "format=xlsx: the cohort table as an Excel workbook.", binary: true);
+            .WithFileAnswer("text/csv", "format=csv: the cohort table as CSV (UTF-8; comma dialect unless dialect=semicolon).", binary: false)
+            .WithFileAnswer("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "format=xlsx: the cohort table as an Excel workbook, with a definitions sheet.", binary: true);
 
         return group;
     }

@@ -60,6 +60,9 @@ internal static class AuthExtensions
             .AddDefaultTokenProviders()
             .AddErrorDescriber<LocalizedIdentityErrors>();
 
+        // The two-step key and recovery codes encrypted at rest (Identity's store keeps them in clear).
+        services.AddScoped<IUserStore<SellerDeskUser>, ProtectedSecretsUserStore>();
+
         services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = ".SellerDesk.Session";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using MudBlazor.Services;
 using SellerDesk.Web.Features.Cohorts;
 using SellerDesk.Web.Features.Common;
+using SellerDesk.Web.Features.ProfitAndLoss;
 using SellerDesk.Web.Features.Settings;
 using SellerDesk.Web.Features.Upload;
 
@@ -60,6 +61,7 @@ internal static class UiExtensions
         app.UseAntiforgery();
         app.MapCultureSwitch();
         app.MapCohortExport().RequireAuthorization(Auth.Policies.Exports);
+        app.MapPnlExport().RequireAuthorization(Auth.Policies.Exports);
         app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -18,6 +18,7 @@ internal sealed class DemoSeedStep(
     IDbContextFactory<SellerDeskDbContext> contexts,
     LedgerImporter importer,
     ConnectionService connections,
+    Features.Channels.ChannelNameService channelNames,
     TimeProvider clock,
     ILogger<DemoSeedStep> logger) : IStartupStep
 {
@@ -49,13 +50,23 @@ internal sealed class DemoSeedStep(
         var ledger = DemoSeller.Generate(workspace.Today(clock), workspace.Zone);
         var result = await importer.WriteAsync(
             workspace.Id,
-            new LedgerBatch { Costs = ledger.Costs, Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.AdSpend, Fees = ledger.Fees },
+            new LedgerBatch
+            {
+                Costs = ledger.Costs,
+                Sales = ledger.Sales,
+                Returns = ledger.Returns,
+                AdSpend = ledger.AdSpend,
+                Fees = ledger.Fees,
+                Attribution = ledger.Attribution,
+            },
             cancellationToken);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException("The demo seller's ledger was rejected: " + string.Join("; ", result.Errors.Take(5)));
         }
 
+        // The campaigns' and the link blogger's names, as the seller would have named them on the channels page.
+        await channelNames.SaveAsync(workspace.Id, ledger.ChannelNames.ToDictionary(n => n.Key, n => (string?)n.Value), cancellationToken);
         logger.LogInformation("Loaded the demo seller into workspace {Workspace}: {Rows} ledger rows", workspace.Name, result.Rows);
 
         if (configuration.GetValue("Demo:Sandbox", true))

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace SellerDesk.Web.Infrastructure;
 
@@ -17,6 +20,8 @@ internal static class HardeningExtensions
         builder.Services.Configure<RateLimitSettings>(builder.Configuration.GetSection(RateLimitSettings.Section));
         builder.Services.AddSingleton<TokenFailureLimiter>();
         builder.Services.AddSellerDeskRateLimits();
+        builder.Services.AddSingleton<UploadLimiter>();
+        builder.Services.Configure<ForwardedHeadersOptions>(options => ProxySettings.Apply(builder.Configuration, options));
         if (string.IsNullOrWhiteSpace(builder.Configuration["DataProtection:CertificatePath"]))
         {
             builder.Services.AddHostedService<UnencryptedKeyRingWarning>();
@@ -53,6 +58,14 @@ internal static class HardeningExtensions
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
+            // Behind the reverse proxies the operator lists (ForwardedHeaders:KnownProxies / :KnownNetworks), the
+            // client's address and scheme come from their X-Forwarded-For / -Proto: rate limits, the token-failure
+            // guard, the audit log and HSTS then see the client, not the proxy. Nobody listed: the headers are ignored.
+            if (ProxySettings.Configured(app.ApplicationServices))
+            {
+                app.UseForwardedHeaders();
+            }
+
             app.UseMiddleware<SecurityHeaders>();
             app.UseMiddleware<ApiStatusProblems>();
             app.UseMiddleware<TokenFailureGuard>();
@@ -109,5 +122,40 @@ internal sealed class SecurityHeaders(RequestDelegate next)
             return Task.CompletedTask;
         });
         return next(context);
+    }
+}
+
+/// <summary>
+/// The reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed: <c>ForwardedHeaders:KnownProxies:0</c>
+/// (addresses) and <c>ForwardedHeaders:KnownNetworks:0</c> (CIDR, e.g. <c>10.0.0.0/8</c>). None by default: a header
+/// anyone can send must not choose the address rate limits and the audit log see.
+/// </summary>
+internal static class ProxySettings
+{
+    public static void Apply(IConfiguration configuration, ForwardedHeadersOptions options)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        options.ForwardLimit = 1;
+        foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").GetChildren())
+        {
+            options.KnownProxies.Add(IPAddress.TryParse(proxy.Value, out var address)
+                ? address
+                : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies:{proxy.Key} = '{proxy.Value}' is not an IP address."));
+        }
+
+        foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").GetChildren())
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network.Value, out var parsed)
+                ? parsed
+                : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks:{network.Key} = '{network.Value}' is not a network such as 10.0.0.0/8."));
+        }
+    }
+
+    public static bool Configured(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        return options.KnownProxies.Count > 0 || options.KnownIPNetworks.Count > 0;
     }
 }

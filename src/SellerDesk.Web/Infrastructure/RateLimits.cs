@@ -212,3 +212,35 @@ internal sealed class TokenFailureGuard(RequestDelegate next, TokenFailureLimite
         }
     }
 }
+
+/// <summary>
+/// The import limit for uploads from the browser: a page's upload runs over the live connection, not as a request the
+/// rate limiter middleware sees, so the upload page asks here before it imports. The same setting
+/// (<c>RateLimits:Imports</c>) per workspace as the API's imports, counted on its own.
+/// </summary>
+public sealed class UploadLimiter(IOptions<RateLimitSettings> settings) : IDisposable
+{
+    private readonly PartitionedRateLimiter<Guid> _limiter = PartitionedRateLimiter.Create<Guid, string>(
+        workspace => RateLimits.Fixed("ui-imports|" + workspace.ToString("N"), settings.Value.Imports));
+
+    /// <summary>Takes one import of <paramref name="workspaceId"/>; null when allowed, else how long to wait.</summary>
+    public TimeSpan? TryTake(Guid workspaceId)
+    {
+        using var lease = _limiter.AttemptAcquire(workspaceId);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) && wait > TimeSpan.Zero ? wait : settings.Value.Imports.Window;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>Thrown when an upload from the browser is past the import limit; nothing was read or written.</summary>
+public sealed class ImportsRateLimitedException(TimeSpan retryAfter)
+    : Exception($"Too many imports: try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

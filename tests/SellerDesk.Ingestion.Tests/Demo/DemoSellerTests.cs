@@ -22,18 +22,19 @@ public sealed class DemoSellerTests(DemoSellerTests.Year year) : IClassFixture<D
         public Year()
         {
             Ledger = DemoSeller.Generate(LastDay, Moscow);
-            Orders = OrderFactBuilder.Build(Ledger.Sales, Ledger.Returns, Ledger.Costs, Moscow, LastDay);
+            Facts = EconomicsFacts.Build(Ledger.Sales, Ledger.Returns, Ledger.Costs, Ledger.Attribution, Moscow);
             Reports = ReportsFor(FirstDay, LastDay);
         }
 
         public DemoLedger Ledger { get; }
 
-        public IReadOnlyList<OrderFact> Orders { get; }
+        /// <summary>The ledger's facts with the marketplaces' attribution (metrics.md 3.1).</summary>
+        public EconomicsFacts Facts { get; }
 
-        public UnitEconomicsReports Reports { get; }
+        public FactReports Reports { get; }
 
-        public UnitEconomicsReports ReportsFor(DateOnly from, DateOnly to) =>
-            new(new ReportPeriod(from, to, LastDay), ReportInputs.FromOrders(Orders, Ledger.AdSpend, Ledger.Fees, LastDay));
+        public FactReports ReportsFor(DateOnly from, DateOnly to) =>
+            new(ReportSums.Of(new ReportPeriod(from, to, LastDay), Facts, Ledger.AdSpend, Ledger.Fees));
     }
 
     [Fact]
@@ -47,6 +48,7 @@ public sealed class DemoSellerTests(DemoSellerTests.Year year) : IClassFixture<D
         again.AdSpend.Should().Equal(Ledger.AdSpend);
         again.Fees.Should().Equal(Ledger.Fees);
         again.Costs.Should().Equal(Ledger.Costs);
+        again.Attribution.Should().Equal(Ledger.Attribution);
         other.Sales.Should().NotEqual(Ledger.Sales);
     }
 
@@ -125,12 +127,18 @@ public sealed class DemoSellerTests(DemoSellerTests.Year year) : IClassFixture<D
 
         Ledger.Sales.Select(s => (s.Marketplace, s.Channel)).Distinct().Should().BeEquivalentTo(new[]
         {
-            ("wildberries", "wb_ads"), ("wildberries", "organic"),
-            ("ozon", "ozon_ads"), ("ozon", "vk_ads"), ("ozon", "organic"),
-            ("yandex_market", "ym_ads"), ("yandex_market", "organic"),
+            ("wildberries", "organic"), ("ozon", "organic"), ("yandex_market", "organic"),
             ("own_store", "vk_ads"), ("own_store", "yandex_direct"), ("own_store", "blogger_anna"),
             ("own_store", "referral"), ("own_store", "organic"),
+        }, "marketplace orders name no channel, as the connectors pull them");
+        Ledger.Attribution.Select(a => (a.Marketplace, a.Channel)).Distinct().Should().BeEquivalentTo(new[]
+        {
+            ("wildberries", "wb_search_18203311"), ("wildberries", "wb_catalog_18203390"), ("wildberries", "blogger_maria"),
+            ("ozon", "ozon_promo_4410027"), ("ozon", "vk_ads"), ("ozon", "blogger_maria"),
+            ("yandex_market", "ym_boost_77015"),
         });
+        Ledger.Attribution.Should().OnlyContain(a => a.Orders > 0)
+            .And.OnlyHaveUniqueItems(a => new { a.Date, a.Marketplace, a.Channel, a.Sku });
     }
 
     [Fact]
@@ -255,11 +263,13 @@ public sealed class DemoSellerTests(DemoSellerTests.Year year) : IClassFixture<D
     {
         Ledger.AdSpend.Select(s => (s.Marketplace, s.Channel)).Distinct().Should().BeEquivalentTo(new[]
         {
-            ("wildberries", "wb_ads"), ("ozon", "ozon_ads"), ("ozon", "vk_ads"), ("yandex_market", "ym_ads"),
+            ("wildberries", "wb_search_18203311"), ("wildberries", "wb_catalog_18203390"), ("wildberries", "blogger_maria"),
+            ("ozon", "ozon_promo_4410027"), ("ozon", "vk_ads"), ("ozon", "blogger_maria"), ("yandex_market", "ym_boost_77015"),
             ("own_store", "vk_ads"), ("own_store", "yandex_direct"), ("own_store", "blogger_anna"), ("own_store", "referral"),
         });
-        Ledger.AdSpend.Count(s => s.Channel == "wb_ads").Should().Be(365, "WB ads are billed daily");
-        Ledger.AdSpend.Count(s => s.Channel == "ym_ads").Should().BeInRange(100, 110, "YM boosts are topped up twice a week");
+        Ledger.AdSpend.Count(s => s.Channel == "wb_search_18203311").Should().Be(365, "WB campaigns are billed daily");
+        Ledger.AdSpend.Count(s => s.Channel == "ym_boost_77015").Should().BeInRange(100, 110, "YM boosts are topped up twice a week");
+        Ledger.ChannelNames.Keys.Should().Contain(["wb_search_18203311", "wb_catalog_18203390", "ozon_promo_4410027", "ym_boost_77015", "blogger_maria"]);
     }
 
     [Fact]
@@ -267,13 +277,33 @@ public sealed class DemoSellerTests(DemoSellerTests.Year year) : IClassFixture<D
     {
         var channels = _year.Reports.Channels().ToDictionary(c => (c.Marketplace, c.Channel));
 
-        channels[("wildberries", "wb_ads")].Verdict.Should().Be(ChannelVerdict.Profitable);
-        channels[("ozon", "ozon_ads")].Verdict.Should().Be(ChannelVerdict.Profitable);
-        channels[("yandex_market", "ym_ads")].Verdict.Should().Be(ChannelVerdict.Profitable);
+        channels[("wildberries", "wb_search_18203311")].Verdict.Should().Be(ChannelVerdict.Profitable);
+        channels[("wildberries", "wb_catalog_18203390")].Verdict.Should().Be(ChannelVerdict.Cut);
+        channels[("wildberries", "blogger_maria")].Verdict.Should().Be(ChannelVerdict.Profitable);
+        channels[("ozon", "ozon_promo_4410027")].Verdict.Should().Be(ChannelVerdict.Profitable);
+        channels[("ozon", "blogger_maria")].Verdict.Should().Be(ChannelVerdict.Profitable);
+        channels[("yandex_market", "ym_boost_77015")].Verdict.Should().Be(ChannelVerdict.Profitable);
         channels[("own_store", "referral")].Verdict.Should().Be(ChannelVerdict.Profitable);
         channels[("own_store", "blogger_anna")].Verdict.Should().Be(ChannelVerdict.PaysBack);
         channels[("own_store", "yandex_direct")].Verdict.Should().Be(ChannelVerdict.Cut);
         channels[("ozon", "vk_ads")].Verdict.Should().Be(ChannelVerdict.Cut);
+    }
+
+    [Fact]
+    public void Every_marketplace_has_customers_that_came_by_attribution_and_the_statistics_never_claim_more_orders_than_the_ledger_has()
+    {
+        var channels = _year.Reports.Channels();
+        foreach (var marketplace in new[] { "wildberries", "ozon", "yandex_market" })
+        {
+            var attributed = channels.Where(c => c.Marketplace == marketplace && c.Channel != "organic").ToList();
+            attributed.Should().NotBeEmpty(marketplace);
+            attributed.Should().OnlyContain(c => c.AttributedCustomers > 0 && c.AttributedCustomers == c.NewCustomers, marketplace);
+            attributed.Should().OnlyContain(c => c.Verdict != ChannelVerdict.NoNewCustomers, marketplace);
+        }
+
+        channels.Where(c => c.Marketplace == "own_store").Should().OnlyContain(c => c.AttributedCustomers == 0, "own-store orders carry their channel");
+        _year.Reports.Marketplaces().Should().OnlyContain(m => m.AttributionUnmatched == 0);
+        _year.Facts.Claims.Should().OnlyContain(c => c.Taken == c.Claimed);
     }
 
     [Fact]

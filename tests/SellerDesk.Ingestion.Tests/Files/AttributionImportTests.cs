@@ -184,6 +184,23 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
             .Should().Be("wb.stats:a,d");
     }
 
+    [Fact]
+    public async Task The_demo_sellers_year_is_written_with_its_attribution_of_every_marketplace()
+    {
+        var workspace = await NewWorkspaceAsync();
+        var ledger = SellerDesk.Ingestion.Demo.DemoSeller.Generate(new DateOnly(2026, 3, 31), Moscow);
+
+        var result = await _importer.WriteAsync(
+            workspace,
+            new LedgerBatch { Costs = ledger.Costs, Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.AdSpend, Fees = ledger.Fees, Attribution = ledger.Attribution },
+            CancellationToken.None);
+
+        result.Errors.Should().BeEmpty();
+        (await CountAsync(workspace)).Should().Be(ledger.Attribution.Count);
+        (await ScalarAsync<string[]>("SELECT array_agg(DISTINCT marketplace ORDER BY marketplace) FROM attribution_rows WHERE workspace_id = $1", workspace))
+            .Should().Equal("ozon", "wildberries", "yandex_market");
+    }
+
     private sealed record StoredRow(DateOnly Date, string Marketplace, string Channel, string Sku, int Orders, Guid Source, string? File, int? Line);
 
     private async Task<ImportResult> ImportAsync(Guid workspace, string text, string? fileName = null)

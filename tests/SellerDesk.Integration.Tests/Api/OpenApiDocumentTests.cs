@@ -91,6 +91,14 @@ public sealed partial class OpenApiDocumentTests(ApiHost host) : IClassFixture<A
         cohorts.GetProperty("responses").GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name)
             .Should().Contain(["application/json", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
 
+        var pnl = paths.GetProperty("/api/v1/reports/pnl").GetProperty("get");
+        Values(Parameter(pnl, "format")).Should().Equal("json", "csv", "xlsx");
+        Values(Parameter(pnl, "dialect")).Should().Equal("comma", "semicolon");
+        Values(Parameter(cohorts, "lang")).Should().Equal("en", "ru");
+        Parameter(pnl, "marketplace").GetProperty("in").GetString().Should().Be("query");
+        pnl.GetProperty("responses").GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name)
+            .Should().Contain(["application/json", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
+
         var import = paths.GetProperty("/api/v1/imports/{kind}").GetProperty("post");
         Values(Parameter(import, "kind")).Should().Equal("sales", "returns", "ad_spend", "fees", "costs");
         import.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo("text/csv", "multipart/form-data");

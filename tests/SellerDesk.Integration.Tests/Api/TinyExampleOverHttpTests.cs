@@ -30,9 +30,21 @@ public sealed class TinyExampleOverHttpTests(ApiHost host) : IClassFixture<ApiHo
     {
         var actual = await GetJsonAsync($"/api/v1/reports/{report}?{Range}");
 
-        var differences = JsonAssert.Differences(SharedExamples.TinyExpected().GetProperty(report), actual.GetProperty(report));
+        var differences = JsonAssert.Differences(SharedExamples.TinyApiExpected().GetProperty(report), actual.GetProperty(report));
 
         differences.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Concentration_and_channel_revenue_drr_and_roas_are_those_of_expected_extended_json()
+    {
+        var marketplaces = await GetJsonAsync($"/api/v1/reports/marketplaces?{Range}");
+        var channels = await GetJsonAsync($"/api/v1/reports/channels?{Range}");
+
+        JsonAssert.Differences(SharedExamples.TinyExpectedExtended().GetProperty("concentration"), marketplaces.GetProperty("concentration"))
+            .Should().BeEmpty();
+        JsonAssert.Differences(SharedExamples.TinyExpectedExtended().GetProperty("channels_extra"), channels.GetProperty("channels"), exactFields: false)
+            .Should().BeEmpty();
     }
 
     [Fact]
@@ -46,7 +58,7 @@ public sealed class TinyExampleOverHttpTests(ApiHost host) : IClassFixture<ApiHo
         body.GetProperty("updated").GetInt32().Should().Be(0);
         body.GetProperty("rows").GetInt32().Should().Be(13);
         var channels = await GetJsonAsync($"/api/v1/reports/channels?{Range}");
-        JsonAssert.Differences(SharedExamples.TinyExpected().GetProperty("channels"), channels.GetProperty("channels")).Should().BeEmpty();
+        JsonAssert.Differences(SharedExamples.TinyApiExpected().GetProperty("channels"), channels.GetProperty("channels")).Should().BeEmpty();
     }
 
     [Fact]
@@ -67,7 +79,7 @@ public sealed class TinyExampleOverHttpTests(ApiHost host) : IClassFixture<ApiHo
         errors.Should().Contain(e => e.GetProperty("line").GetInt32() == 3 && e.GetProperty("column").GetString() == "ordered_at");
 
         var marketplaces = await GetJsonAsync($"/api/v1/reports/marketplaces?{Range}");
-        JsonAssert.Differences(SharedExamples.TinyExpected().GetProperty("marketplaces"), marketplaces.GetProperty("marketplaces")).Should().BeEmpty();
+        JsonAssert.Differences(SharedExamples.TinyApiExpected().GetProperty("marketplaces"), marketplaces.GetProperty("marketplaces")).Should().BeEmpty();
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /"] = [Any],
         ["GET /channels"] = [Any],
         ["GET /cohorts"] = [Any],
+        ["GET /pnl"] = [Any],
         ["GET /upload"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /ops/jobs"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -53,6 +54,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /settings/tokens"] = [WorkspaceRoles.Owner],
         ["GET /settings/audit"] = [WorkspaceRoles.Owner],
         ["GET /export/cohorts"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
+        ["GET /export/pnl"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/audit"] = [WorkspaceRoles.Owner],
         ["GET /account/password"] = [SignedInOnly],
         ["GET /account/two-factor"] = [SignedInOnly],
@@ -62,6 +64,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /api/v1/reports/channels"] = [Any],
         ["GET /api/v1/reports/marketplaces"] = [Any],
         ["GET /api/v1/reports/cohorts"] = [Any],
+        ["GET /api/v1/reports/pnl"] = [Any],
         ["POST /api/v1/imports/{kind}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /api/v1/connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /api/v1/connections/{id:guid}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -85,6 +88,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /api/v1/reports/cohorts?format=csv"] = ("GET /api/v1/reports/cohorts", "&format=csv", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
         ["GET /api/v1/reports/cohorts?format=xlsx"] = ("GET /api/v1/reports/cohorts", "&format=xlsx", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
         ["GET /export/cohorts?format=xlsx"] = ("GET /export/cohorts", "&format=xlsx", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
+        ["GET /api/v1/reports/pnl?format=csv"] = ("GET /api/v1/reports/pnl", "&format=csv", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
+        ["GET /api/v1/reports/pnl?format=xlsx"] = ("GET /api/v1/reports/pnl", "&format=xlsx", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
+        ["GET /export/pnl?format=xlsx"] = ("GET /export/pnl", "&format=xlsx", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
     };
 
     [Fact]
@@ -253,8 +259,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
             .Replace("{documentName}", "v1", StringComparison.Ordinal)
             .Replace("{**slug}", string.Empty, StringComparison.Ordinal)
             .Replace("{**path}", string.Empty, StringComparison.Ordinal);
-        if (route.Pattern.StartsWith("/api/v1/reports", StringComparison.Ordinal) || route.Pattern == "/export/cohorts"
-            || route.Pattern is "/" or "/channels" or "/cohorts")
+        if (route.Pattern.StartsWith("/api/v1/reports", StringComparison.Ordinal) || route.Pattern is "/export/cohorts" or "/export/pnl"
+            || route.Pattern is "/" or "/channels" or "/cohorts" or "/pnl")
         {
             path += "?from=2026-01-01&to=2026-03-31&as_of=2026-03-31";
         }

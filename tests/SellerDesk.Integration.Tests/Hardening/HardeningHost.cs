@@ -41,7 +41,8 @@ public class HardeningHost : ApiHost
     }
 
     /// <summary>Posts the sign-in form (with its antiforgery token); the answer's status and the session cookie, if set.</summary>
-    public async Task<(HttpStatusCode Status, string? Cookie)> PostSignInAsync(string email, string password, Action<HttpResponseMessage>? inspect = null)
+    public async Task<(HttpStatusCode Status, string? Cookie)> PostSignInAsync(
+        string email, string password, Action<HttpResponseMessage>? inspect = null, string? forwardedFor = null)
     {
         using var client = Server.CreateClient();
         using var form = await client.GetAsync(new Uri("/account/signin", UriKind.Relative));
@@ -60,6 +61,11 @@ public class HardeningHost : ApiHost
             }),
         };
         post.Headers.Add("Cookie", antiforgeryCookie);
+        if (forwardedFor is not null)
+        {
+            post.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
         using var response = await client.SendAsync(post);
         inspect?.Invoke(response);
         var session = response.Headers.TryGetValues("Set-Cookie", out var set)

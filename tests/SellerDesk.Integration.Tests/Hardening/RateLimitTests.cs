@@ -1,4 +1,12 @@
 using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using SellerDesk.Ingestion.Files;
+using SellerDesk.Web.Auth;
+using SellerDesk.Web.Features.Upload;
+using SellerDesk.Web.Features.Workspace;
+using SellerDesk.Web.Infrastructure;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using SellerDesk.Integration.Tests.Api;
@@ -67,6 +75,77 @@ public sealed class RateLimitTests(LowLimitsHost host) : IClassFixture<LowLimits
         using var browser = host.CreateOwnerClient();
         using var download = await browser.GetAsync(new Uri("/export/cohorts?from=2026-01-01&to=2026-03-31&as_of=2026-04-30", UriKind.Relative));
         await AssertTooManyAsync(download);
+    }
+
+    [Fact]
+    public async Task Uploads_from_the_browser_past_the_limit_are_refused_before_anything_is_read()
+    {
+        // The upload page's service, as a signed-in page of the tiny workspace uses it: its imports run over the live
+        // connection, which the rate limiter middleware never sees.
+        var contexts = host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<SellerDesk.Data.SellerDeskDbContext>>();
+        SellerDesk.Data.Entities.Workspace workspace;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            workspace = db.Workspaces.Single(w => w.Name == "tiny");
+        }
+
+        var user = new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(WorkspaceClaims.Id, workspace.Id.ToString()),
+                new Claim(WorkspaceClaims.Name, workspace.Name),
+                new Claim(WorkspaceClaims.TimeZone, workspace.TimeZone),
+            ],
+            WorkspaceClaims.AuthenticationType));
+        using var scope = host.Services.CreateScope();
+        var uploads = new UploadService(
+            new UiWorkspace(new FixedAuthentication(user)),
+            scope.ServiceProvider.GetRequiredService<AuditedActions>(),
+            host.Services.GetRequiredService<UploadLimiter>());
+        const string csv = "sku,valid_from,unit_cost\n";
+        for (var i = 0; i < 2; i++)
+        {
+            using var accepted = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+            (await uploads.ImportAsync(Actor.App, LedgerFileKind.Costs, "costs.csv", accepted, null, CancellationToken.None)).Should().NotBeNull();
+        }
+
+        using var refused = new TrackedStream(Encoding.UTF8.GetBytes(csv));
+        var third = () => uploads.ImportAsync(Actor.App, LedgerFileKind.Costs, "costs.csv", refused, null, CancellationToken.None);
+        (await third.Should().ThrowAsync<ImportsRateLimitedException>()).Which.RetryAfter.Should().BeGreaterThan(TimeSpan.Zero);
+        refused.WasRead.Should().BeFalse("a refused upload reads nothing and writes nothing");
+    }
+
+    private sealed class FixedAuthentication(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
+    }
+
+    private sealed class TrackedStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public bool WasRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            WasRead = true;
+            return base.Read(buffer, offset, count);
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            WasRead = true;
+            return base.Read(buffer);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            WasRead = true;
+            return base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            WasRead = true;
+            return base.ReadAsync(buffer, offset, count, cancellationToken);
+        }
     }
 
     private static async Task AssertTooManyAsync(HttpResponseMessage response)

@@ -65,7 +65,7 @@ public sealed record ChannelLines(IReadOnlyList<ChannelLine> Lines, IReadOnlyLis
     }
 
     public static ChannelLines From(
-        UnitEconomicsReports reports,
+        FactReports reports,
         Func<string, string> marketplaceName,
         Func<string, string> channelName,
         Func<ChannelVerdict, string> verdictText)

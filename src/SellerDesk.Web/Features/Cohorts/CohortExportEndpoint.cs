@@ -1,15 +1,15 @@
 using System.Globalization;
-using System.Text;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Web.Api;
+using SellerDesk.Web.Features.Exports;
 using SellerDesk.Web.Features.Reports;
 using SellerDesk.Web.Auth;
 
 namespace SellerDesk.Web.Features.Cohorts;
 
 /// <summary>
-/// GET /export/cohorts?from&amp;to[&amp;as_of][&amp;marketplace][&amp;channel][&amp;metric][&amp;format=csv|xlsx]: the cohort
+/// GET /export/cohorts?from&amp;to[&amp;as_of][&amp;marketplace][&amp;channel][&amp;metric][&amp;format=csv|xlsx][&amp;dialect][&amp;lang]: the cohort
 /// page's download buttons. The same files as the API's cohort export, for the browser's workspace, so what is
 /// downloaded equals what is on screen.
 /// </summary>
@@ -26,12 +26,18 @@ public static class CohortExportEndpoint
                 return problem;
             }
 
-            var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "csv";
-            if (format is not ("csv" or "xlsx"))
+            // The page's own language and CSV dialect unless the address asks otherwise (dialect, lang).
+            if (!ExportResult.TryFormat(query["format"], out var exportFormat))
             {
-                return ReportQuery.BadRequest($"format '{format}' is not one of csv, xlsx.");
+                return ReportQuery.BadRequest($"format '{query["format"]}' is not one of csv, xlsx.");
             }
 
+            if (!ExportResult.TryOptions(query, CultureInfo.CurrentUICulture, null, out var language, out var dialect, out var optionProblem))
+            {
+                return ReportQuery.BadRequest(optionProblem!);
+            }
+
+            var format = exportFormat == ExportFormat.Xlsx ? "xlsx" : "csv";
             var metricText = query["metric"].ToString() is { Length: > 0 } m ? m.ToLowerInvariant() : "margin";
             CohortMetric? metric = metricText switch
             {
@@ -49,18 +55,10 @@ public static class CohortExportEndpoint
             var workspace = http.User.Workspace();
 
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
-            var result = await reports.LoadAsync(workspace, request, ct);
+            var result = await reports.LoadFactsAsync(workspace, request, ct);
             var rows = result.Cohorts(filter);
             await audit.WriteAsync(SellerDesk.Web.Auth.Actor.Of(http), workspace.Id, SellerDesk.Web.Auth.AuditActions.Export, AuditTexts.CohortExport(format, metricText, result.Period.From, result.Period.To));
-            var name = string.Create(
-                CultureInfo.InvariantCulture,
-                $"cohorts_{filter.Marketplace ?? "all"}_{result.Period.From:yyyy-MM-dd}_{result.Period.To:yyyy-MM-dd}_{metricText}");
-            return format == "xlsx"
-                ? Results.File(
-                    CohortExport.ToXlsx(rows, metric.Value, ReportQuery.Describe(result.Period, filter)),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    name + ".xlsx")
-                : Results.File(Encoding.UTF8.GetBytes(CohortExport.ToCsv(rows, metric.Value)), "text/csv; charset=utf-8", name + ".csv");
+            return new ExportResult(CohortExport.Table(rows, metric.Value, result.Period, filter), exportFormat, language, dialect);
         });
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

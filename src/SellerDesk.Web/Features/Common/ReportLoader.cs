@@ -17,7 +17,7 @@ public sealed record LoadedReport(
     PeriodSelection Selection,
     bool SelectionValid,
     DateOnly Today,
-    UnitEconomicsReports Reports,
+    FactReports Reports,
     IReadOnlyDictionary<string, string> ChannelNames)
 {
     /// <summary>The account the reports are filtered to (files or one connection); null for all accounts.</summary>
@@ -50,7 +50,7 @@ public sealed class ReportLoader(
         var today = workspace.Today(clock);
         var selection = PeriodSelection.Resolve(from, to, asOf, today, out var valid);
         LedgerSource? only = !string.IsNullOrWhiteSpace(source) && LedgerSource.TryParse(source, out var parsed) ? parsed : null;
-        var loaded = await reports.LoadAsync(workspace, selection.ToRequest() with { Source = only }, cancellationToken);
+        var loaded = await reports.LoadFactsAsync(workspace, selection.ToRequest() with { Source = only }, cancellationToken);
         var names = await channelNames.GetAsync(workspace.Id, cancellationToken);
         var accounts = await connections.LedgerAccountsAsync(workspace.Id, cancellationToken);
         return new LoadedReport(workspace, selection, valid, today, loaded, names) { Source = only, Accounts = accounts };

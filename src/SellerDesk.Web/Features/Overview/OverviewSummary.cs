@@ -52,7 +52,7 @@ public sealed record OverviewSummary(
         ("return_loss", r => r.ReturnLoss),
     ];
 
-    public static OverviewSummary From(UnitEconomicsReports reports, IReadOnlySet<string>? hidden = null)
+    public static OverviewSummary From(FactReports reports, IReadOnlySet<string>? hidden = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
         hidden ??= new HashSet<string>(StringComparer.Ordinal);

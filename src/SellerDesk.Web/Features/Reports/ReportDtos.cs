@@ -8,20 +8,39 @@ public sealed record ChannelDto(
     string Channel,
     int NewCustomers,
     int IdentifiedCustomers,
+    int AttributedCustomers,
     decimal Spend,
     decimal? Cac,
     decimal? FirstOrderMargin,
     decimal? FirstOrderProfit,
     decimal? LtvToDate,
     decimal? LtvCac,
-    ChannelVerdict Verdict)
+    ChannelVerdict Verdict,
+    decimal Revenue,
+    decimal? Drr,
+    decimal? Roas)
 {
-    public static ChannelDto From(ChannelRow row)
+    /// <summary>A 4.1 row with the fields 4.6 adds (its <see cref="ChannelRevenueRow"/>, of the same marketplace and channel).</summary>
+    public static ChannelDto From(ChannelRow row, ChannelRevenueRow revenue)
     {
         ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(revenue);
+        if ((row.Marketplace, row.Channel) != (revenue.Marketplace, revenue.Channel))
+        {
+            throw new ArgumentException($"Channel revenue of {revenue.Marketplace}/{revenue.Channel} given for {row.Marketplace}/{row.Channel}.", nameof(revenue));
+        }
+
         var r = row.Rounded();
-        return new(r.Marketplace, r.Channel, r.NewCustomers, r.IdentifiedCustomers, r.Spend, r.Cac, r.FirstOrderMargin,
-            r.FirstOrderProfit, r.LtvToDate, r.LtvCac, r.Verdict);
+        var x = revenue.Rounded();
+        return new(r.Marketplace, r.Channel, r.NewCustomers, r.IdentifiedCustomers, r.AttributedCustomers, r.Spend, r.Cac, r.FirstOrderMargin,
+            r.FirstOrderProfit, r.LtvToDate, r.LtvCac, r.Verdict, x.Revenue, x.Drr, x.Roas);
+    }
+
+    /// <summary>Every channel row of the reports, with its 4.6 fields.</summary>
+    public static IEnumerable<ChannelDto> All(FactReports reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        return reports.Channels().Zip(reports.ChannelRevenue(), From);
     }
 }
 
@@ -40,7 +59,8 @@ public sealed record MarketplaceDto(
     decimal? BlendedCac,
     decimal? IdentifiedShare,
     decimal? CmShare,
-    int CogsMissingLines)
+    int CogsMissingLines,
+    int AttributionUnmatched)
 {
     public static MarketplaceDto From(MarketplaceRow row)
     {
@@ -48,7 +68,18 @@ public sealed record MarketplaceDto(
         var r = row.Rounded();
         return new(r.Marketplace, r.Revenue, r.NetRevenue, r.ContributionMargin, r.PeriodFees, r.AdSpend, r.Profit,
             r.ReturnLoss, r.ReturnLossShare, r.ReturnRate, r.NewCustomers, r.BlendedCac, r.IdentifiedShare, r.CmShare,
-            r.CogsMissingLines);
+            r.CogsMissingLines, r.AttributionUnmatched);
+    }
+}
+
+/// <summary>metrics.md 4.7: the <c>concentration</c> object of the marketplaces response.</summary>
+public sealed record ConcentrationDto(decimal? Hhi, decimal? TopShare, string? TopMarketplace)
+{
+    public static ConcentrationDto From(PlatformConcentration concentration)
+    {
+        ArgumentNullException.ThrowIfNull(concentration);
+        var r = concentration.Rounded();
+        return new(r.Hhi, r.TopShare, r.TopMarketplace);
     }
 }
 

@@ -1,11 +1,12 @@
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Web.Auth;
 using SellerDesk.Web.Features.Workspace;
+using SellerDesk.Web.Infrastructure;
 
 namespace SellerDesk.Web.Features.Upload;
 
 /// <summary>Imports a ledger file into the browser's workspace: the same importer and audit entry as POST /api/v1/imports/{kind}.</summary>
-public sealed class UploadService(UiWorkspace workspaces, AuditedActions actions)
+public sealed class UploadService(UiWorkspace workspaces, AuditedActions actions, UploadLimiter limiter)
 {
     /// <summary>The largest file the page accepts (the API's limit too).</summary>
     public const long MaxFileBytes = 2L * 1024 * 1024 * 1024;
@@ -23,6 +24,12 @@ public sealed class UploadService(UiWorkspace workspaces, AuditedActions actions
         if (workspace is null)
         {
             return null;
+        }
+
+        // Counted like the API's imports (RateLimits:Imports per workspace): refused before a byte is read.
+        if (limiter.TryTake(workspace.Id) is { } wait)
+        {
+            throw new ImportsRateLimitedException(wait);
         }
 
         return await actions.ImportAsync(actor, workspace, kind, csv, fileName, progress, cancellationToken);
