@@ -72,4 +72,26 @@ public sealed class ConnectionsPageTests(SellerDeskApp app)
         await Assertions.Expect(ops.Card("WB without token")).ToHaveCountAsync(0);
         await Screenshots.SaveAsync(ops.Page, "connections-refused");
     }
+
+    [Fact]
+    public async Task The_form_says_what_is_not_pulled_without_Ozon_Performance_credentials_and_what_Yandex_Market_cannot_in_both_languages()
+    {
+        var ops = new ConnectionsPage(await app.NewPageAsync("en-US"));
+        await ops.OpenAsync();
+        await ops.SwitchLanguageAsync("en-US");
+        await ops.ChooseAsync(ops.Page.Locator("[data-testid=add-marketplace]"), "ozon");
+        var form = ops.Page.Locator("[data-testid=add-connection]");
+        await Assertions.Expect(form).ToContainTextAsync("Performance API client ID (ads)");
+        await Assertions.Expect(form).ToContainTextAsync("without the Performance API client ID and secret, Ozon ad spend and orders attributed to campaigns are not pulled");
+        await Screenshots.SaveAsync(ops.Page, "connections-ozon-performance");
+        await ops.ChooseAsync(ops.Page.Locator("[data-testid=add-marketplace]"), "yandex_market");
+        await Assertions.Expect(form).ToContainTextAsync("no orders per boost campaign");
+
+        await ops.SwitchLanguageAsync("ru-RU");
+        await ops.ChooseAsync(ops.Page.Locator("[data-testid=add-marketplace]"), "ozon");
+        await Assertions.Expect(form).ToContainTextAsync("расходы на рекламу Ozon и заказы, приписанные кампаниям, не загружаются");
+        await ops.ChooseAsync(ops.Page.Locator("[data-testid=add-marketplace]"), "yandex_market");
+        await Assertions.Expect(form).ToContainTextAsync("не число заказов по кампании буста");
+        await Screenshots.SaveAsync(ops.Page, "connections-yandex-market-boosts-ru");
+    }
 }

@@ -56,7 +56,7 @@ public enum FakeOzonThrottle
 /// told: throttling (429, or a 200/400 whose body says rate limit), 5xx, 401 <c>{"code":16,...}</c> without the headers
 /// or after the key is revoked, broken paging, a current method switched off. Records every request.
 /// </summary>
-public sealed class FakeOzon : IAsyncDisposable
+public sealed partial class FakeOzon : IAsyncDisposable
 {
     public const string DefaultClientId = "836201";
     public const string DefaultApiKey = "ozon-test-key-0b5e";
@@ -99,6 +99,7 @@ public sealed class FakeOzon : IAsyncDisposable
         app.MapPost(OzonConnector.AccrualTypesPath, (HttpContext context) => fake!.ServeAsync(context, Types));
         app.MapPost(OzonConnector.AccrualsByDayPath, (HttpContext context) => fake!.ServeAsync(context, fake.ByDay));
         app.MapPost(OzonConnector.AccrualsByPostingPath, (HttpContext context) => fake!.ServeAsync(context, ByPosting));
+        MapPerformance(app, () => fake!.Performance);
         foreach (var path in RetiredPaths)
         {
             app.MapPost(path, (HttpContext context) => fake!.ServeAsync(context, (_, _) => (400, ObsoleteBody)));

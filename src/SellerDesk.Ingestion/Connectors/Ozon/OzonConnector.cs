@@ -20,7 +20,7 @@ namespace SellerDesk.Ingestion.Connectors.Ozon;
 /// fails the pull as <see cref="ConnectorFailure.MethodRetired"/>. Odd rows never fail a pull: they are kept as received
 /// and told through <see cref="OzonOptions.OnNotice"/>.
 /// </summary>
-public sealed class OzonConnector : IMarketplaceConnector
+public sealed partial class OzonConnector : IMarketplaceConnector
 {
     /// <summary>The ledger's marketplace code.</summary>
     public const string MarketplaceCode = OzonMapper.MarketplaceCode;
@@ -161,6 +161,14 @@ public sealed class OzonConnector : IMarketplaceConnector
             await foreach (var rows in FetchPostingAccrualsAsync(context, run, cancellationToken))
             {
                 yield return new SourcePage(rows, ++pages);
+            }
+        }
+
+        if (_options.IncludePerformance)
+        {
+            await foreach (var page in FetchPerformanceAsync(connection, window, context.SerialKey, run, cancellationToken))
+            {
+                yield return page with { PagesRead = page.Rows.Count > 0 ? ++pages : pages };
             }
         }
 
@@ -443,6 +451,19 @@ public sealed class OzonConnector : IMarketplaceConnector
     private SourceRow PostingRow(string feed, JsonElement posting, FetchRun run)
     {
         var payload = posting.GetRawText();
+        if (posting.ValueKind == JsonValueKind.Object && posting.TryGetProperty("products", out var products) && products.ValueKind == JsonValueKind.Array)
+        {
+            // The ledger names an Ozon line by offer_id (else sku): the Performance report's sku is named the same way.
+            foreach (var product in products.EnumerateArray())
+            {
+                if (product.ValueKind == JsonValueKind.Object && OzonJson.Text(product, "sku")?.Trim() is { Length: > 0 } sku
+                    && OzonJson.Text(product, "offer_id")?.Trim() is { Length: > 0 } offer)
+                {
+                    run.OfferIds[sku] = offer;
+                }
+            }
+        }
+
         var number = OzonJson.Text(posting, "posting_number")?.Trim();
         if (string.IsNullOrEmpty(number))
         {
@@ -660,6 +681,9 @@ public sealed class OzonConnector : IMarketplaceConnector
         public List<string> ReturnsWithoutPosting { get; } = [];
 
         public List<string> ReturnsWithoutDate { get; } = [];
+
+        /// <summary>Ozon sku -> offer_id of the run's postings (for the Performance report's skus).</summary>
+        public Dictionary<string, string> OfferIds { get; } = new(StringComparer.Ordinal);
 
         public void Notice(LocalText text) => _notices.Add(text);
 

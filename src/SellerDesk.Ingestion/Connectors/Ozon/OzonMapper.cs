@@ -75,7 +75,8 @@ public static partial class OzonMapper
             LegacyPeriodCharge(operation, LegacyKindOf(operation), operation.Amount, state, null, null);
         }
 
-        return state.Build();
+        var names = OzonPerformance.Map(rows, state);
+        return state.Build() with { ChannelNames = names };
     }
 
     /// <summary>

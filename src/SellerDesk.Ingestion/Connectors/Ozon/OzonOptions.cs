@@ -18,6 +18,21 @@ public sealed record OzonOptions
     /// <summary>Posting numbers per <c>/v1/finance/accrual/postings</c> request (Ozon allows 1 to 200).</summary>
     public int AccrualPostingBatch { get; init; } = 200;
 
+    /// <summary>Host of the Performance API (ads). <see cref="ConnectionSettings.BaseUrl"/> overrides it too.</summary>
+    public Uri PerformanceBaseUrl { get; init; } = new("https://api-performance.ozon.ru");
+
+    /// <summary>Whether to pull ad spend and campaign statistics from the Performance API (needs its client id and secret).</summary>
+    public bool IncludePerformance { get; init; } = true;
+
+    /// <summary>Campaigns per statistics report (Ozon: at most 10).</summary>
+    public int CampaignsPerReport { get; init; } = 10;
+
+    /// <summary>Days per statistics report and per expense call (Ozon: at most 62).</summary>
+    public int DaysPerReport { get; init; } = 62;
+
+    /// <summary>How often a report's state is asked for before the feed gives up (waits back off between asks).</summary>
+    public int ReportPolls { get; init; } = 12;
+
     /// <summary>Whether to read the finance accruals (fees, logistics, storage, reconciliation) at all.</summary>
     public bool IncludeFinance { get; init; } = true;
 

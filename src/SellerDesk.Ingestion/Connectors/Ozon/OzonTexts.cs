@@ -143,4 +143,32 @@ public static class OzonTexts
     internal const string EmptyButMore = "is empty yet says more follow";
     internal const string SameCursor = "points to itself as the next page";
     internal const string NotAfterLast = "does not start after the last row of the page before";
+
+    public static LocalText PerformanceCredentialsRejected { get; } = new(
+        "Ozon Performance rejected the client id and secret: create a new API key in the Performance account (Settings, API) and paste both",
+        "Ozon Performance отклонил client id и secret: создайте новый ключ API в кабинете Performance (Настройки, API) и вставьте оба значения");
+
+    public static LocalText TokenWithoutAccessToken { get; } = new(
+        "Ozon Performance answered the token request without an access_token",
+        "Ozon Performance ответил на запрос токена без access_token");
+
+    public static LocalText ReportWithoutUuid { get; } = new(
+        "Ozon Performance accepted the statistics report without giving its UUID",
+        "Ozon Performance принял заказ отчёта статистики, но не вернул его UUID");
+
+    public static LocalText ReportFailed(string state) => new(
+        $"Ozon Performance could not build the statistics report (state {state})",
+        $"Ozon Performance не смог сформировать отчёт статистики (состояние {state})");
+
+    public static LocalText ReportNotReady(int polls) => new(
+        string.Create(CultureInfo.InvariantCulture, $"the statistics report was still not ready after {polls} checks"),
+        string.Create(CultureInfo.InvariantCulture, $"отчёт статистики не был готов и после {polls} проверок"));
+
+    public static LocalText AdsNotPulled(LocalText why) => new(
+        $"Ozon ad spend was not pulled: {why.En}. Sales, returns and accruals were pulled; ad spend pulled before is kept as it was",
+        $"Расходы на рекламу Ozon не загружены: {why.Ru}. Продажи, возвраты и начисления загружены; загруженные ранее расходы на рекламу сохранены как были");
+
+    public static LocalText StatisticsNotPulled(LocalText why) => new(
+        $"Ozon campaign statistics (orders attributed to campaigns) were not pulled: {why.En}. Attribution pulled before is kept as it was",
+        $"Статистика кампаний Ozon (заказы, приписанные кампаниям) не загружена: {why.Ru}. Загруженная ранее атрибуция сохранена как была");
 }

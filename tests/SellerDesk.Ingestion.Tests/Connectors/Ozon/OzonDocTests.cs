@@ -12,10 +12,12 @@ public sealed class OzonDocTests
     {
         var methods = ConnectorDocs.MethodsListed(Doc);
         await using var ozon = await OzonHarness.StartAsync(OzonFixtures.HandChecked);
+        ozon.Fake.Performance.Campaigns = [new FakeOzonCampaign("9001", "Кружки")];
+        ozon.Fake.Performance.Statistics = [new FakeOzonStatistic("9001", OzonFixtures.From, OzonFixtures.Mug.Sku, 1, 10m)];
 
-        await ozon.FetchAsync(OzonFixtures.From, OzonFixtures.To);
+        await ozon.FetchAsync(OzonFixtures.From, OzonFixtures.To, ozon.Fake.ConnectionWithAds());
 
-        var called = ozon.Fake.Requests.Select(r => (r.Method, r.Path)).Distinct().ToList();
+        var called = ozon.Fake.Requests.Concat(ozon.Fake.Performance.Requests).Select(r => (r.Method, r.Path)).Distinct().ToList();
         called.Should().NotBeEmpty().And.OnlyContain(c => ConnectorDocs.Lists(methods, c.Method, c.Path), "the doc must list every method the connector calls");
         methods.Should().OnlyContain(m => called.Any(c => m.Verb == c.Method && m.Matches(c.Path)), "the doc lists no method the connector does not call");
         methods.Should().NotContain(m => FakeOzon.RetiredPaths.Any(m.Matches), "methods Ozon switched off are not in the list");
@@ -24,6 +26,6 @@ public sealed class OzonDocTests
     [Fact]
     public void The_connector_doc_says_when_its_methods_were_last_checked_against_Ozons_reference()
     {
-        ConnectorDocs.LastChecked(Doc).Should().Be(new DateOnly(2026, 12, 4));
+        ConnectorDocs.LastChecked(Doc).Should().Be(new DateOnly(2026, 12, 5));
     }
 }

@@ -44,8 +44,8 @@ internal sealed class OzonHarness : IAsyncDisposable
         return pages;
     }
 
-    public async Task<List<SourceRow>> FetchAsync(DateOnly from, DateOnly to) =>
-        [.. (await FetchPagesAsync(from, to)).SelectMany(p => p.Rows)];
+    public async Task<List<SourceRow>> FetchAsync(DateOnly from, DateOnly to, ConnectionSettings? connection = null) =>
+        [.. (await FetchPagesAsync(from, to, connection)).SelectMany(p => p.Rows)];
 
     public async ValueTask DisposeAsync()
     {

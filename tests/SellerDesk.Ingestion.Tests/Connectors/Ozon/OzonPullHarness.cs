@@ -59,7 +59,7 @@ internal sealed class OzonPullHarness : IAsyncDisposable
     }
 
     /// <summary>Queues a run of the window and runs it (with <paramref name="connector"/> instead of <see cref="Connector"/> when given).</summary>
-    public async Task<PullRunResult> PullAsync(DateOnly from, DateOnly to, IMarketplaceConnector? connector = null)
+    public async Task<PullRunResult> PullAsync(DateOnly from, DateOnly to, IMarketplaceConnector? connector = null, ConnectionSettings? connection = null)
     {
         var runId = Guid.NewGuid();
         await PullHarness.ExecuteAsync(
@@ -70,7 +70,7 @@ internal sealed class OzonPullHarness : IAsyncDisposable
             Connection.Id,
             from,
             to);
-        return await Runner.RunAsync(runId, Connection, connector ?? Connector, OzonHarness.Moscow, CancellationToken.None);
+        return await Runner.RunAsync(runId, connection ?? Connection, connector ?? Connector, OzonHarness.Moscow, CancellationToken.None);
     }
 
     public async Task<(string Status, string? LastError)> ConnectionRowAsync()
