@@ -53,7 +53,7 @@ public sealed class SkusPage(IPage page) : AppPage(page)
     public async Task ChooseMarketplaceAsync(string code) =>
         await Page.Locator($"[data-testid=sku-marketplace] [data-code='{code}']").ClickAsync();
 
-    public async Task SetLossesOnlyAsync(bool on) => await Page.Locator("[data-testid=sku-losses-only] input").SetCheckedAsync(on);
+    public async Task SetLossesOnlyAsync(bool on) => await Page.Locator("input[data-testid=sku-losses-only]").SetCheckedAsync(on);
 
     /// <summary>Opens a SKU's own page from its row, with the keyboard (focus the link, Enter).</summary>
     public async Task OpenSkuAsync(string marketplace, string sku)
