@@ -45,6 +45,7 @@ internal static class ApiExtensions
         // connection reads for Owner, Ops (and the older Analyst tokens), connection changes and pulls for Owner and Ops.
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapReportEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapPnlEndpoints();
+        v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapSkuEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Uploads).MapImportEndpoints();
         v1.MapGroup(string.Empty).WithPolicyByMethod(read: Policies.ConnectionsRead, write: Policies.Connections).MapConnectionEndpoints();
         app.MapSellerDeskApiDocs();

@@ -29,6 +29,7 @@ internal static class UiExtensions
         services.AddSingleton<ReportHandoff>();
         services.AddScoped<UploadService>();
         services.AddSingleton<Features.Channels.ChannelNameService>();
+        services.AddSingleton<Features.Skus.SkuTrendService>();
         return services;
     }
 

@@ -100,7 +100,7 @@ public sealed partial class OpenApiDocumentTests(ApiHost host) : IClassFixture<A
             .Should().Contain(["application/json", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
 
         var import = paths.GetProperty("/api/v1/imports/{kind}").GetProperty("post");
-        Values(Parameter(import, "kind")).Should().Equal("sales", "returns", "ad_spend", "fees", "costs");
+        Values(Parameter(import, "kind")).Should().Equal("sales", "returns", "ad_spend", "fees", "costs", "attribution");
         import.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo("text/csv", "multipart/form-data");
         import.GetProperty("responses").GetProperty("422").GetProperty("content").GetProperty("application/problem+json").GetRawText()
             .Should().Contain("ImportRejection", "a rejected file lists its problems by line");

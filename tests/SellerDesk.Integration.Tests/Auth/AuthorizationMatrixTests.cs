@@ -47,6 +47,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /channels"] = [Any],
         ["GET /cohorts"] = [Any],
         ["GET /pnl"] = [Any],
+        ["GET /skus"] = [Any],
+        ["GET /skus/item"] = [Any],
         ["GET /upload"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /ops/jobs"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -67,6 +69,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /api/v1/reports/marketplaces"] = [Any],
         ["GET /api/v1/reports/cohorts"] = [Any],
         ["GET /api/v1/reports/pnl"] = [Any],
+        ["GET /api/v1/reports/skus"] = [Any],
         ["POST /api/v1/imports/{kind}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /api/v1/connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /api/v1/connections/{id:guid}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -262,7 +265,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
             .Replace("{**slug}", string.Empty, StringComparison.Ordinal)
             .Replace("{**path}", string.Empty, StringComparison.Ordinal);
         if (route.Pattern.StartsWith("/api/v1/reports", StringComparison.Ordinal) || route.Pattern is "/export/cohorts" or "/export/pnl" or "/export/channels" or "/export/marketplaces"
-            || route.Pattern is "/" or "/channels" or "/cohorts" or "/pnl")
+            || route.Pattern is "/" or "/channels" or "/cohorts" or "/pnl" or "/skus" or "/skus/item")
         {
             path += "?from=2026-01-01&to=2026-03-31&as_of=2026-03-31";
         }

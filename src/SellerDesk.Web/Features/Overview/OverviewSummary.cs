@@ -40,6 +40,12 @@ public sealed record OverviewSummary(
 {
     public bool IsEmpty => Marketplaces.Count == 0;
 
+    /// <summary>
+    /// Platform concentration (metrics.md 4.7) of the marketplaces shown, unrounded: with none hidden it is the
+    /// marketplaces report's own; with the demo hidden the shares are taken of the margin of those shown.
+    /// </summary>
+    public PlatformConcentration Concentration { get; init; } = new(null, null, null);
+
     /// <summary>The money lines of the table, by the API's field names, with their exact value per row.</summary>
     private static readonly (string Code, Func<MarketplaceRow, decimal> Value)[] MoneyLines =
     [
@@ -103,7 +109,10 @@ public sealed record OverviewSummary(
             .ToList();
 
         var hiddenShown = all.Where(r => hidden.Contains(r.Marketplace)).Select(r => r.Marketplace).ToList();
-        return new OverviewSummary(totals, rows.Select(r => r.Rounded()).ToList(), series, gaps, hiddenShown);
+        return new OverviewSummary(totals, rows.Select(r => r.Rounded()).ToList(), series, gaps, hiddenShown)
+        {
+            Concentration = PlatformConcentration.Of(hiddenShown.Count == 0 ? rows : rows.Select(r => r with { CmShare = margin > 0 ? r.ContributionMargin / margin : null })),
+        };
     }
 
     private static YearMonth Next(YearMonth month) =>
