@@ -89,8 +89,18 @@ internal static class ConnectionData
                 changed += await ExecuteAsync(session, $"UPDATE {table} SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
             }
 
-            foreach (var (table, key) in new[] { ("ad_spend", "channel"), ("period_fees", "kind") })
+            // Rows of the same key as a file row are added to it (the reports add up the rows of one key anyway, so no
+            // figure and no order's channel changes); the others become the files' own.
+            foreach (var (table, keys, value, touch) in new[]
             {
+                ("ad_spend", new[] { "channel" }, "amount", ""),
+                ("period_fees", new[] { "kind" }, "amount", ""),
+                ("attribution_rows", new[] { "channel", "sku" }, "orders", ", updated_at = now()"),
+            })
+            {
+                var sameKey = string.Concat(keys.Select(k => $" AND f.{k} = c.{k}"));
+                var sameKept = string.Concat(keys.Select(k => $" AND f.{k} = k.{k}"));
+                var returned = string.Concat(keys.Select(k => $", c.{k}"));
                 changed += await ExecuteAsync(
                     session,
                     $"""
@@ -98,41 +108,18 @@ internal static class ConnectionData
                         DELETE FROM {table} AS c
                         USING {table} AS f
                         WHERE c.workspace_id = $1 AND c.source = $2
-                          AND f.workspace_id = $1 AND f.source = {Nil} AND f.date = c.date AND f.marketplace = c.marketplace AND f.{key} = c.{key}
-                        RETURNING c.date, c.marketplace, c.{key}, c.amount
+                          AND f.workspace_id = $1 AND f.source = {Nil} AND f.date = c.date AND f.marketplace = c.marketplace{sameKey}
+                        RETURNING c.date, c.marketplace{returned}, c.{value}
                     )
-                    UPDATE {table} AS f SET amount = f.amount + k.amount
+                    UPDATE {table} AS f SET {value} = f.{value} + k.{value}{touch}
                     FROM kept AS k
-                    WHERE f.workspace_id = $1 AND f.source = {Nil} AND f.date = k.date AND f.marketplace = k.marketplace AND f.{key} = k.{key}
+                    WHERE f.workspace_id = $1 AND f.source = {Nil} AND f.date = k.date AND f.marketplace = k.marketplace{sameKept}
                     """,
                     ct,
                     workspaceId,
                     connectionId);
                 changed += await ExecuteAsync(session, $"UPDATE {table} SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
             }
-
-            // Attribution rows are kept the same way, their orders added to a file row of the same key (the engine adds
-            // up the rows of one key, so no order changes its channel).
-            changed += await ExecuteAsync(
-                session,
-                $"""
-                WITH kept AS (
-                    DELETE FROM attribution_rows AS c
-                    USING attribution_rows AS f
-                    WHERE c.workspace_id = $1 AND c.source = $2
-                      AND f.workspace_id = $1 AND f.source = {Nil} AND f.date = c.date AND f.marketplace = c.marketplace
-                      AND f.channel = c.channel AND f.sku = c.sku
-                    RETURNING c.date, c.marketplace, c.channel, c.sku, c.orders
-                )
-                UPDATE attribution_rows AS f SET orders = f.orders + k.orders, updated_at = now()
-                FROM kept AS k
-                WHERE f.workspace_id = $1 AND f.source = {Nil} AND f.date = k.date AND f.marketplace = k.marketplace
-                  AND f.channel = k.channel AND f.sku = k.sku
-                """,
-                ct,
-                workspaceId,
-                connectionId);
-            changed += await ExecuteAsync(session, $"UPDATE attribution_rows SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
         }
 
         await OrderFactStore.RefreshAsync(session, workspaceId, ct);
