@@ -34,7 +34,7 @@ public sealed class RateLimitSettings
     /// <summary>Ledger imports through the API per workspace.</summary>
     public RateLimit Imports { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
-    /// <summary>File exports (<c>/export/*</c>, the API's cohort CSV/XLSX) per workspace.</summary>
+    /// <summary>File exports (<c>/export/*</c>, the API's report files) per workspace.</summary>
     public RateLimit Exports { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 }
 
@@ -73,7 +73,7 @@ public static class RateLimits
         });
 
         // Imports and exports by address, whatever endpoint serves them now or later: every /export/* download, the
-        // API's cohort CSV/XLSX and every POST under /api/v1/imports/. Kept per workspace.
+        // API's report files (format=csv|xlsx) and every POST under /api/v1/imports/. Kept per workspace.
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             var kind = Kind(context.Request);
@@ -146,7 +146,8 @@ public static class RateLimits
             return "imports";
         }
 
-        if (request.Path.StartsWithSegments("/api/v1/reports/cohorts", StringComparison.OrdinalIgnoreCase)
+        // Any report the API answers as a file (cohorts, P&L, and whichever report gains a file format later).
+        if (request.Path.StartsWithSegments("/api/v1/reports", StringComparison.OrdinalIgnoreCase)
             && request.Query["format"].ToString().Trim().ToLowerInvariant() is "csv" or "xlsx")
         {
             return "exports";

@@ -72,6 +72,18 @@ public sealed class RateLimitTests(LowLimitsHost host) : IClassFixture<LowLimits
             await AssertTooManyAsync(refused);
         }
 
+        // Every report file of the API counts, not only the cohorts'; its JSON does not.
+        const string pnl = "/api/v1/reports/pnl?from=2026-01-01&to=2026-03-31&as_of=2026-04-30";
+        using (var refused = await host.Client.GetAsync(new Uri(pnl + "&format=csv", UriKind.Relative)))
+        {
+            await AssertTooManyAsync(refused);
+        }
+
+        using (var json = await host.Client.GetAsync(new Uri(pnl, UriKind.Relative)))
+        {
+            json.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
         using var browser = host.CreateOwnerClient();
         using var download = await browser.GetAsync(new Uri("/export/cohorts?from=2026-01-01&to=2026-03-31&as_of=2026-04-30", UriKind.Relative));
         await AssertTooManyAsync(download);
