@@ -115,7 +115,8 @@ public sealed class SkusPageTests(SellerDeskApp app)
         var total = trend.Single(t => t.Month == "total");
         skus.Value(total.Margin).Should().Be(ozon.Number("contribution_margin"));
         skus.Value(total.Revenue).Should().Be(ozon.Number("revenue"));
-        trend.Where(t => t.Month != "total").Sum(t => skus.Value(t.Margin) ?? 0m).Should().Be(ozon.Number("contribution_margin"));
+        // A month without sales shows its units (0) and one dash for the rest: it adds nothing.
+        trend.Where(t => t.Month != "total").Sum(t => t.Margin.Length == 0 ? 0m : skus.Value(t.Margin) ?? 0m).Should().Be(ozon.Number("contribution_margin"));
         trend.Where(t => t.Month != "total").Sum(t => skus.Value(t.Units) ?? 0m).Should().Be(ozon.Number("units"));
 
         await skus.Page.Locator("[data-testid=sku-back]").ClickAsync();
