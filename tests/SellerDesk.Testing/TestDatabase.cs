@@ -60,7 +60,38 @@ public sealed class TestDatabase : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(AdminConnectionString);
         await admin.OpenAsync();
-        await Execute(admin, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        await DropAsync(admin, Name);
+    }
+
+    /// <summary>
+    /// Drops a database, ending the sessions still in it. <c>WITH (FORCE)</c> refuses (42501) when one of them is an
+    /// autovacuum worker, which a role without pg_signal_backend may not end; a plain DROP asks autovacuum to leave by
+    /// itself, so that is tried next, a few times while the worker winds down (55006).
+    /// </summary>
+    public static async Task DropAsync(NpgsqlConnection admin, string name)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        try
+        {
+            await Execute(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            return;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Execute(admin, $"DROP DATABASE IF EXISTS \"{name}\"");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 
     public static string WithDatabase(string database) =>
@@ -109,7 +140,7 @@ public sealed class TestDatabase : IAsyncLifetime
                 if (await exists.ExecuteScalarAsync() is null)
                 {
                     var building = name + "_building";
-                    await Execute(admin, $"DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)");
+                    await DropAsync(admin, building);
                     await Execute(admin, $"CREATE DATABASE \"{building}\"");
                     await using (var source = NpgsqlDataSource.Create(WithDatabase(building)))
                     {
@@ -141,7 +172,7 @@ public sealed class TestDatabase : IAsyncLifetime
 
                     foreach (var old in stale)
                     {
-                        await Execute(admin, $"DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)");
+                        await DropAsync(admin, old);
                     }
                 }
             }

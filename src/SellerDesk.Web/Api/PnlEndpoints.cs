@@ -15,24 +15,10 @@ internal static class PnlEndpoints
         group.MapGet("/reports/pnl", async (HttpContext http, ReportService service, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
         {
             var query = http.Request.Query;
-            var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
-
-            // csv and xlsx are exports: Owner and Finance only, as for the cohort files (Policies.Exports).
-            if (format is "csv" or "xlsx" && !http.User.Allows(Policies.Exports))
-            {
-                return Results.Problem(
-                    title: "This token's role may read reports but not export them: only Owner and Finance tokens may download CSV or XLSX.",
-                    statusCode: StatusCodes.Status403Forbidden);
-            }
-
-            if (!ReportQuery.TryParse(query, http.User.Workspace().Today(clock), out var request, out var problem))
+            if (!ReportQuery.TryParseWithFormat(http, clock, out var request, out var format, out var problem)
+                || !ReportQuery.TryMarketplace(query, out var marketplace, out problem))
             {
                 return problem;
-            }
-
-            if (format is not ("json" or "csv" or "xlsx"))
-            {
-                return ReportQuery.BadRequest($"format '{format}' is not one of json, csv, xlsx.");
             }
 
             // The API's files are English with the comma dialect unless asked (lang=ru, dialect=semicolon).
@@ -41,7 +27,6 @@ internal static class PnlEndpoints
                 return ReportQuery.BadRequest(optionProblem!);
             }
 
-            var marketplace = query["marketplace"].ToString() is { Length: > 0 } m && !string.IsNullOrWhiteSpace(m) ? m.Trim() : null;
             var reports = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
             if (format == "json")
             {
@@ -53,15 +38,11 @@ internal static class PnlEndpoints
         })
             .WithName("GetProfitAndLossReport")
             .WithSummary("Profit and loss: one row per month and marketplace, from revenue down to profit, as JSON, CSV or an Excel workbook")
-            .WithTags("Reports")
-            .WithQueryParameter("from", "First day of the period (YYYY-MM-DD), in the workspace's time zone.", required: true, format: "date")
-            .WithQueryParameter("to", "Last day of the period (YYYY-MM-DD), inclusive.", required: true, format: "date")
-            .WithQueryParameter("as_of", "Compute as the data stood on this day (YYYY-MM-DD); today when left out.", format: "date")
+            .WithPeriod()
             .WithQueryParameter("marketplace", "Only this marketplace's rows (its code, e.g. ozon).")
             .WithQueryParameter("format", "The answer's format; csv and xlsx are downloads laid out as the page shows the statement (exports: Owner and Finance tokens only).", values: ["json", "csv", "xlsx"])
             .WithExportOptions()
             .Produces<PnlAnswer>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithFileAnswer("text/csv", "format=csv: the statement as CSV (UTF-8; comma dialect unless dialect=semicolon).", binary: false)
             .WithFileAnswer(ExportResult.XlsxType, "format=xlsx: the statement as an Excel workbook, with a definitions sheet.", binary: true);

@@ -48,24 +48,9 @@ internal static class ReportEndpoints
         reports.MapGet("/cohorts", async (HttpContext http, ReportService service, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
         {
             var query = http.Request.Query;
-            var format = query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
-
-            // csv and xlsx are exports: the same roles as the cohort page's download buttons (Policies.Exports).
-            if (format is "csv" or "xlsx" && !http.User.Allows(Policies.Exports))
-            {
-                return Results.Problem(
-                    title: "This token's role may read reports but not export them: only Owner and Finance tokens may download CSV or XLSX.",
-                    statusCode: StatusCodes.Status403Forbidden);
-            }
-
-            if (!ReportQuery.TryParse(query, http.User.Workspace().Today(clock), out var request, out var problem))
+            if (!ReportQuery.TryParseWithFormat(http, clock, out var request, out var format, out var problem))
             {
                 return problem;
-            }
-
-            if (format is not ("json" or "csv" or "xlsx"))
-            {
-                return ReportQuery.BadRequest($"format '{format}' is not one of json, csv, xlsx.");
             }
 
             var metricText = query["metric"].ToString() is { Length: > 0 } m ? m.ToLowerInvariant() : "margin";
@@ -108,7 +93,7 @@ internal static class ReportEndpoints
     }
 
     /// <summary>Tags a report and documents the period every report reads, and the 400 a bad period gets.</summary>
-    private static RouteHandlerBuilder WithPeriod(this RouteHandlerBuilder builder) => builder
+    internal static RouteHandlerBuilder WithPeriod(this RouteHandlerBuilder builder) => builder
         .WithTags("Reports")
         .WithQueryParameter("from", "First day of the period (YYYY-MM-DD), in the workspace's time zone.", required: true, format: "date")
         .WithQueryParameter("to", "Last day of the period (YYYY-MM-DD), inclusive.", required: true, format: "date")
@@ -167,6 +152,56 @@ internal static class ReportQuery
     }
 
     public static IResult BadRequest(string title) => Results.Problem(title: title, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>
+    /// A report the API also answers as a file: <c>format</c> json (default), csv or xlsx, where csv and xlsx are
+    /// exports (Owner and Finance tokens only, <see cref="Policies.Exports"/>: 403 otherwise), then the period.
+    /// </summary>
+    public static bool TryParseWithFormat(HttpContext http, TimeProvider clock, out ReportRequest request, out string format, out IResult problem)
+    {
+        request = null!;
+        format = http.Request.Query["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";
+        if (format is "csv" or "xlsx" && !http.User.Allows(Policies.Exports))
+        {
+            problem = Results.Problem(
+                title: "This token's role may read reports but not export them: only Owner and Finance tokens may download CSV or XLSX.",
+                statusCode: StatusCodes.Status403Forbidden);
+            return false;
+        }
+
+        if (!TryParse(http.Request.Query, http.User.Workspace().Today(clock), out request, out problem))
+        {
+            return false;
+        }
+
+        if (format is not ("json" or "csv" or "xlsx"))
+        {
+            problem = BadRequest($"format '{format}' is not one of json, csv, xlsx.");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The optional <c>marketplace</c> filter: null when absent, else a marketplace code (lowercase letters, digits and
+    /// '_'); anything else is a 400.
+    /// </summary>
+    public static bool TryMarketplace(IQueryCollection query, out string? marketplace, out IResult problem)
+    {
+        problem = null!;
+        var text = query["marketplace"].ToString().Trim();
+        marketplace = text.Length == 0 ? null : text;
+        if (marketplace is not null
+            && !(marketplace.Length <= 64 && marketplace.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')))
+        {
+            problem = BadRequest(
+                $"Query parameter 'marketplace': '{marketplace}' is not a marketplace code (lowercase letters, digits and '_', e.g. ozon or wildberries).");
+            return false;
+        }
+
+        return true;
+    }
 
     public static IReadOnlyList<(string Name, string Value)> Describe(ReportPeriod period, CohortFilter filter) =>
     [

@@ -4,7 +4,6 @@ using MudBlazor.Services;
 using SellerDesk.Web.Features.Cohorts;
 using SellerDesk.Web.Features.Common;
 using SellerDesk.Web.Features.Exports;
-using SellerDesk.Web.Features.ProfitAndLoss;
 using SellerDesk.Web.Features.Settings;
 using SellerDesk.Web.Features.Upload;
 
@@ -63,7 +62,6 @@ internal static class UiExtensions
         app.UseAntiforgery();
         app.MapCultureSwitch();
         app.MapCohortExport().RequireAuthorization(Auth.Policies.Exports);
-        app.MapPnlExport().RequireAuthorization(Auth.Policies.Exports);
         app.MapReportExports();
         app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -91,8 +91,7 @@ public sealed class MigratedSchemaTests(TestDatabase database) : IClassFixture<T
             NpgsqlConnection.ClearAllPools();
             await using var admin = new NpgsqlConnection(TestDatabase.AdminConnectionString);
             await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            await TestDatabase.DropAsync(admin, name);
         }
     }
 

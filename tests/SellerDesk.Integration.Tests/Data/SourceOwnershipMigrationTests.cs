@@ -89,7 +89,9 @@ public sealed class SourceOwnershipMigrationTests(TestDatabase database) : IClas
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            await using var admin = new NpgsqlConnection(TestDatabase.AdminConnectionString);
+            await admin.OpenAsync();
+            await TestDatabase.DropAsync(admin, name);
         }
     }
 

@@ -8,8 +8,8 @@ using SellerDesk.Web.Auth;
 namespace SellerDesk.Web.Features.Exports;
 
 /// <summary>
-/// GET /export/channels and /export/marketplaces ?from&amp;to[&amp;as_of][&amp;source][&amp;marketplace][&amp;format=csv|xlsx][&amp;dialect][&amp;lang]:
-/// the channels and marketplaces reports as files for the browser's workspace, in the page's language and CSV
+/// GET /export/channels, /export/marketplaces and /export/pnl ?from&amp;to[&amp;as_of][&amp;source][&amp;marketplace][&amp;format=csv|xlsx][&amp;dialect][&amp;lang]:
+/// the channels, marketplaces and P&amp;L reports as files for the browser's workspace, in the page's language and CSV
 /// dialect unless asked otherwise.
 /// </summary>
 public static class ReportExportEndpoints
@@ -18,22 +18,43 @@ public static class ReportExportEndpoints
 
     public const string MarketplacesPath = "/export/marketplaces";
 
+    public const string PnlPath = "/export/pnl";
+
     public static void MapReportExports(this IEndpointRouteBuilder app)
     {
         app.MapGet(ChannelsPath, (HttpContext http, ReportService reports, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
-            ExportAsync(http, reports, audit, clock, new("Channels", "Каналы"), (facts, marketplace) => ReportExports.Channels(facts, marketplace), ct))
+            ExportAsync(http, reports, audit, clock, Named(new("Channels", "Каналы")), (facts, marketplace) => ReportExports.Channels(facts, marketplace), ct))
             .RequireAuthorization(Policies.Exports);
         app.MapGet(MarketplacesPath, (HttpContext http, ReportService reports, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
-            ExportAsync(http, reports, audit, clock, new("Marketplaces", "Маркетплейсы"), (facts, _) => ReportExports.Marketplaces(facts), ct))
+            ExportAsync(http, reports, audit, clock, Named(new("Marketplaces", "Маркетплейсы")), (facts, _) => ReportExports.Marketplaces(facts), ct))
+            .RequireAuthorization(Policies.Exports);
+
+        // The P&L statement as the page lays it out: the same file as GET /api/v1/reports/pnl?format=csv|xlsx.
+        app.MapGet(PnlPath, (HttpContext http, ReportService reports, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
+            ExportAsync(http, reports, audit, clock, PnlEndpoints.AuditText, (facts, marketplace) => ProfitAndLoss.PnlExport.Table(facts, marketplace), ct))
             .RequireAuthorization(Policies.Exports);
     }
 
+    /// <summary>The audit text of a report's download: its name, format and period.</summary>
+    private static Func<string, string?, DateOnly, DateOnly, LocalText> Named(LocalText report) => (format, _, from, to) =>
+    {
+        var period = string.Create(CultureInfo.InvariantCulture, $"{from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
+        return new LocalText($"{report.En} as {format} for {period}.", $"{report.Ru} в {format} за {period}.");
+    };
+
     private static async Task<IResult> ExportAsync(
-        HttpContext http, ReportService reports, AuditLog audit, TimeProvider clock, LocalText report, Func<FactReports, string?, ExportTable> table, CancellationToken ct)
+        HttpContext http,
+        ReportService reports,
+        AuditLog audit,
+        TimeProvider clock,
+        Func<string, string?, DateOnly, DateOnly, LocalText> auditText,
+        Func<FactReports, string?, ExportTable> table,
+        CancellationToken ct)
     {
         var query = http.Request.Query;
         var workspace = http.User.Workspace();
-        if (!ReportQuery.TryParse(query, workspace.Today(clock), out var request, out var problem))
+        if (!ReportQuery.TryParse(query, workspace.Today(clock), out var request, out var problem)
+            || !ReportQuery.TryMarketplace(query, out var marketplace, out problem))
         {
             return problem;
         }
@@ -48,11 +69,9 @@ public static class ReportExportEndpoints
             return ReportQuery.BadRequest(optionProblem!);
         }
 
-        var marketplace = query["marketplace"].ToString() is { Length: > 0 } m && !string.IsNullOrWhiteSpace(m) ? m.Trim() : null;
         var facts = await reports.LoadFactsAsync(workspace, request, ct);
         var formatCode = format == ExportFormat.Xlsx ? "xlsx" : "csv";
-        var period = string.Create(CultureInfo.InvariantCulture, $"{facts.Period.From:yyyy-MM-dd}..{facts.Period.To:yyyy-MM-dd}");
-        await audit.WriteAsync(Actor.Of(http), workspace.Id, AuditActions.Export, new LocalText($"{report.En} as {formatCode} for {period}.", $"{report.Ru} в {formatCode} за {period}."));
+        await audit.WriteAsync(Actor.Of(http), workspace.Id, AuditActions.Export, auditText(formatCode, marketplace, facts.Period.From, facts.Period.To));
         return new ExportResult(table(facts, marketplace), format, language, dialect);
     }
 }
