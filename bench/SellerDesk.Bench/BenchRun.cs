@@ -837,37 +837,40 @@ internal sealed class BenchRun(BenchOptions options)
     }
 
     /// <summary>
-    /// Takes a report call that misses ReportService's cache apart: the report SQL alone (EXPLAIN ANALYZE), fetching
-    /// and materializing the inputs (<see cref="ReportQueries.LoadInputsAsync"/>), and each report's computation.
+    /// Takes a report call that misses ReportService's cache apart: the longest report SQL alone (EXPLAIN ANALYZE),
+    /// fetching and materializing the sums (<see cref="ReportQueries.LoadSumsAsync"/>, what
+    /// <see cref="ReportService.LoadFactsAsync"/> reads), and each report's computation.
     /// </summary>
     private async Task<Breakdown> ReportBreakdownAsync()
     {
         await using var dataSource = NpgsqlDataSource.Create(_benchConnection);
         Guid workspaceId;
-        string zone;
-        await using (var command = dataSource.CreateCommand("SELECT id, time_zone FROM workspaces WHERE name = $1"))
+        await using (var command = dataSource.CreateCommand("SELECT id FROM workspaces WHERE name = $1"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = Workspace });
-            await using var reader = await command.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            workspaceId = reader.GetGuid(0);
-            zone = reader.GetString(1);
+            workspaceId = (Guid)(await command.ExecuteScalarAsync())!;
         }
 
-        // The report SQL is private to ReportQueries; read it rather than copy it, so the two never drift apart.
-        // The longest private SQL constant of ReportQueries is the report query (its name has changed as it evolved).
-        var field = typeof(ReportQueries).GetFields(BindingFlags.NonPublic | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .MaxBy(f => ((string)f.GetRawConstantValue()!).Length);
-        var sql = field?.GetRawConstantValue() as string;
-        var sqlName = "ReportQueries." + (field?.Name ?? "?");
+        // The report SQL is private to FactSumQueries; read it rather than copy it, so the two never drift apart. Its
+        // longest private SQL text is the heaviest of the sums ($1 workspace, $2 from, $3 to, $4 as_of).
+        var field = typeof(ReportQueries).Assembly.GetType("SellerDesk.Data.Reports.FactSumQueries")?.GetFields(BindingFlags.NonPublic | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(string))
+            .MaxBy(f => ((string)f.GetValue(null)!).Length);
+        var sql = field?.GetValue(null) as string;
+        var sqlName = "FactSumQueries." + (field?.Name ?? "?");
         double? executionMs = null;
+        void AddPeriod(NpgsqlParameterCollection parameters)
+        {
+            parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            parameters.Add(new NpgsqlParameter { Value = _first, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+            parameters.Add(new NpgsqlParameter { Value = _last, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+            parameters.Add(new NpgsqlParameter { Value = _last, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+        }
+
         if (sql is not null)
         {
             await using var explain = dataSource.CreateCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql);
-            explain.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            explain.Parameters.Add(new NpgsqlParameter { Value = zone, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            explain.Parameters.Add(new NpgsqlParameter { Value = _last, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+            AddPeriod(explain.Parameters);
             var plan = new List<string>();
             await using var reader = await explain.ExecuteReaderAsync();
             while (await reader.ReadAsync())
@@ -897,9 +900,7 @@ internal sealed class BenchRun(BenchOptions options)
             }
 
             await using var again = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, connection, transaction);
-            again.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            again.Parameters.Add(new NpgsqlParameter { Value = zone, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            again.Parameters.Add(new NpgsqlParameter { Value = _last, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
+            AddPeriod(again.Parameters);
             var inMemory = new List<string>();
             await using (var second = await again.ExecuteReaderAsync())
             {
@@ -919,7 +920,7 @@ internal sealed class BenchRun(BenchOptions options)
         }
         else
         {
-            Console.WriteLine("  (no SQL constant found in ReportQueries by reflection; EXPLAIN skipped)");
+            Console.WriteLine("  (no SQL text found in FactSumQueries by reflection; EXPLAIN skipped)");
         }
 
         var queries = new ReportQueries(dataSource);
@@ -932,10 +933,10 @@ internal sealed class BenchRun(BenchOptions options)
         for (var i = 0; i < 3; i++)
         {
             var clock = Stopwatch.StartNew();
-            var inputs = await queries.LoadInputsAsync(workspaceId, zone, _last);
+            var sums = await queries.LoadSumsAsync(workspaceId, period);
             load.Add(clock.Elapsed.TotalMilliseconds);
             clock.Restart();
-            var reports = new UnitEconomicsReports(period, inputs);
+            var reports = new FactReports(sums);
             build.Add(clock.Elapsed.TotalMilliseconds);
             clock.Restart();
             _ = reports.Channels();
@@ -951,10 +952,10 @@ internal sealed class BenchRun(BenchOptions options)
         var breakdown = new Breakdown(executionMs, Median(load), Median(build), Median(channels), Median(marketplaces), Median(cohorts));
         Console.WriteLine("  median of 3 in-process runs:");
         Console.WriteLine($"    {sqlName} executing in PostgreSQL (EXPLAIN ANALYZE)  {executionMs,8:0} ms");
-        Console.WriteLine($"    ReportQueries.LoadInputsAsync (SQL + fetch + objects)        {breakdown.LoadMs,8:0} ms");
-        Console.WriteLine($"    new UnitEconomicsReports                                    {breakdown.BuildMs,8:0} ms");
+        Console.WriteLine($"    ReportQueries.LoadSumsAsync (SQL + fetch + objects)          {breakdown.LoadMs,8:0} ms");
+        Console.WriteLine($"    new FactReports                                             {breakdown.BuildMs,8:0} ms");
         Console.WriteLine($"    Channels() {breakdown.ChannelsMs,6:0} ms, Marketplaces() {breakdown.MarketplacesMs,6:0} ms, Cohorts() {breakdown.CohortsMs,6:0} ms");
-        Console.WriteLine("    (an API call that misses ReportService's cache pays LoadInputsAsync; a cached call only the report itself)");
+        Console.WriteLine("    (an API call that misses ReportService's cache pays LoadSumsAsync; a cached call only the report itself)");
         return breakdown;
     }
 

@@ -145,7 +145,7 @@ internal sealed class PullBench(BenchOptions options)
             var today = new DateTimeOffset(window.To.ToDateTime(new TimeOnly(23, 0)), TimeSpan.FromHours(3));
             var reports = new ReportService(new ReportQueries(dataSource), new FixedClock(today));
             var workspace = new WorkspaceContext(workspaceId, "bench", "Europe/Moscow");
-            await reports.LoadAsync(workspace, new ReportRequest(window.From, window.To));
+            await reports.LoadFactsAsync(workspace, new ReportRequest(window.From, window.To));
 
             var measurement = await TimedAsync();
             if (repull)
@@ -223,7 +223,7 @@ internal sealed class PullBench(BenchOptions options)
                 Volatile.Write(ref refreshing, true);
                 // The pull wrote its orders' facts in its own transactions (decision 0014): the first report after it
                 // only sums them. Its time is the freshness of the reports after the pull.
-                var firstReport = await reports.LoadAsync(workspace, new ReportRequest(window.From, window.To));
+                var firstReport = await reports.LoadFactsAsync(workspace, new ReportRequest(window.From, window.To));
                 var changedOrders = firstReport.Marketplaces().Sum(r => r.Quantity);
                 phases.Add(("report", (clock.Elapsed - refreshStart).TotalSeconds));
                 clock.Stop();
@@ -234,7 +234,7 @@ internal sealed class PullBench(BenchOptions options)
                 pgCpu = ProcStats.PostgresCpuSeconds(database) - pgCpu;
                 var others = ProcStats.Others(ProcStats.MachineBusySeconds() - machine, appCpu, pgCpu, fakeCpu);
                 var managedAfter = LiveAfterFullCollection();
-                var marketplaces = (await reports.LoadAsync(workspace, new ReportRequest(window.From, window.To))).Marketplaces();
+                var marketplaces = (await reports.LoadFactsAsync(workspace, new ReportRequest(window.From, window.To))).Marketplaces();
                 Console.WriteLine($"  first report after the pull ({changedOrders:N0} units in the window): revenue " +
                     $"{marketplaces.Sum(m => m.Revenue):N2} over {marketplaces.Count} marketplace(s)");
                 if (!result.Succeeded)

@@ -69,7 +69,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
                 count++;
             }
 
-            // Ledgers written before the order facts existed get theirs, computed by the domain (migration 0014).
+            // Ledgers written before the facts existed get theirs, computed by the domain (migrations 0014, 0017).
             await Facts.OrderFactStore.BuildPendingAsync(dataSource, cancellationToken);
             return count;
         }

@@ -17,18 +17,15 @@ public sealed record ReportRequest(DateOnly From, DateOnly To, DateOnly? AsOf = 
 }
 
 /// <summary>
-/// Builds the three reports of metrics.md for one workspace; pages and the API both call this. The report inputs are
-/// sums of the order facts the ledger's writers keep in PostgreSQL (decision 0014), read with as_of as a filter; they
-/// depend only on the ledger and as_of, not on from/to. The few thousand summed rows of a (workspace, zone, as_of,
-/// source) are kept with the ledger version they were read at, and requests of the same key and version arriving at
-/// once share one read. Nothing of the ledger itself is held in memory: every node reads the same stored facts, so a
-/// write on any node is in the next report of every node.
+/// Builds the reports of metrics.md for one workspace; pages and the API both call this. The whole workspace's reports
+/// are sums of the facts the ledger's writers keep in PostgreSQL (migration 0017), read for one period; the sums of a
+/// (workspace, zone, period) are kept with the ledger version they were read at, and requests of the same key and
+/// version arriving at once share one read. Every node reads the same stored facts, so a write on any node is in the
+/// next report of every node.
 /// </summary>
 public sealed class ReportService(ReportQueries queries, TimeProvider clock)
 {
     private const int MaxCachedInputs = 64;
-
-    private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly AsOf, LedgerSource? Source), (long Version, Lazy<Task<ReportInputs>> Inputs)> _inputs = new();
 
     private readonly ConcurrentDictionary<(Guid Workspace, string Zone, LedgerSource? Source), (long Version, Lazy<Task<LedgerFacts>> Facts)> _facts = new();
 
@@ -36,7 +33,8 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
 
     /// <summary>
     /// The reports of metrics.md section 4 (channels with channel revenue, marketplaces with concentration, cohorts,
-    /// SKUs, P&amp;L) for one request. Period, as_of and source mean what they mean for <see cref="LoadAsync"/>.
+    /// SKUs, P&amp;L) for one request: the period from/to, as_of (default: today in the workspace zone) and the
+    /// source (<see cref="ReportRequest.Source"/>).
     /// The whole workspace's reports sum the facts the ledger's writers store (migration 0017:
     /// <see cref="ReportQueries.LoadSumsAsync"/>); requests of one period and ledger version arriving at once share
     /// one read. One source's customers are not those of the whole workspace (a buyer's first order may be another
@@ -89,33 +87,4 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
     }
 
     private sealed record LedgerFacts(EconomicsFacts Economics, IReadOnlyList<AdSpend> Spend, IReadOnlyList<PeriodFee> Fees);
-
-    public async Task<UnitEconomicsReports> LoadAsync(WorkspaceContext workspace, ReportRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(workspace);
-        ArgumentNullException.ThrowIfNull(request);
-        var period = new ReportPeriod(request.From, request.To, request.AsOf ?? workspace.Today(clock));
-        var key = (workspace.Id, workspace.TimeZone, period.AsOf, request.Source);
-
-        // The version is read before the sums: rows written meanwhile are at worst read under the older version (and
-        // read again by the next request), never missed.
-        var version = await queries.LedgerVersionAsync(workspace.Id, cancellationToken);
-        var entry = _inputs.AddOrUpdate(
-            key,
-            _ => (version, Read()),
-            (_, held) => held.Version == version && !held.Inputs.Value.IsFaulted && !held.Inputs.Value.IsCanceled ? held : (version, Read()));
-        if (_inputs.Count > MaxCachedInputs)
-        {
-            foreach (var stale in _inputs.Keys.Where(k => k != key).Take(_inputs.Count - MaxCachedInputs))
-            {
-                _inputs.TryRemove(stale, out _);
-            }
-        }
-
-        var inputs = await entry.Inputs.Value.WaitAsync(cancellationToken);
-        return new UnitEconomicsReports(period, inputs);
-
-        // Not tied to one caller's cancellation: others may be waiting for the same read.
-        Lazy<Task<ReportInputs>> Read() => new(() => queries.LoadInputsOfSourceAsync(workspace.Id, workspace.TimeZone, period.AsOf, request.Source, CancellationToken.None));
-    }
 }

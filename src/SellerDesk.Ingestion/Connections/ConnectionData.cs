@@ -83,7 +83,6 @@ internal static class ConnectionData
         }
         else
         {
-            await ExecuteAsync(session, $"UPDATE order_facts SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
             foreach (var table in new[] { "sales_lines", "returns" })
             {
                 changed += await ExecuteAsync(session, $"UPDATE {table} SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);

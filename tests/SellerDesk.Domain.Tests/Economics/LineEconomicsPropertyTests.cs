@@ -47,27 +47,6 @@ public sealed class LineEconomicsPropertyTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void The_order_facts_data_reads_today_equal_the_plain_section_two_figures(int seed)
-    {
-        var ledger = RandomLedger.Generate(seed);
-        var asOf = RandomLedger.FirstDay.AddDays(100 + seed);
-
-        var facts = OrderFactBuilder.Build(ledger.Sales, ledger.Returns, ledger.Costs, RandomLedger.Moscow, asOf);
-        var expected = SectionTwoReference.Orders(ledger, asOf);
-
-        facts.Should().HaveCount(expected.Count);
-        foreach (var fact in facts)
-        {
-            var figures = expected[(fact.Marketplace, fact.OrderId)];
-            fact.NetRevenue.Should().Be(figures.NetRevenue);
-            fact.ContributionMargin.Should().Be(figures.ContributionMargin);
-            fact.ReturnLoss.Should().BeApproximately(figures.ReturnLoss, Precision);
-            fact.ReturnedUnits.Should().Be(figures.ReturnedUnits);
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Seeds))]
     public void Section_two_figures_of_a_sum_of_lines_are_the_sums_of_their_figures(int seed)
     {
         var ledger = RandomLedger.Generate(seed);

@@ -98,23 +98,4 @@ public sealed class ReportPropertyTests
             sums.Channels.Sum(c => c.Lines.Revenue).Should().Be(sums.Months.Sum(m => m.Lines.Revenue));
         }
     }
-
-    [Theory]
-    [MemberData(nameof(Seeds))]
-    public void Without_attribution_the_sums_of_facts_give_the_same_reports_as_the_order_days_data_reads_today(int seed)
-    {
-        var (ledger, periods) = Case(seed, attribution: false);
-        foreach (var period in periods)
-        {
-            var orders = OrderFactBuilder.Build(ledger.Sales, ledger.Returns, ledger.Costs, RandomLedger.Moscow, period.AsOf);
-            var orderDays = new UnitEconomicsReports(period, ReportInputs.FromOrders(orders, ledger.Spend, ledger.Fees, period.AsOf));
-            var facts = Facts(ledger, period);
-
-            facts.Channels().Should().BeEquivalentTo(orderDays.Channels(), Approximately.Decimals);
-            facts.Marketplaces().Should().BeEquivalentTo(orderDays.Marketplaces(), Approximately.Decimals);
-            facts.Cohorts().Should().BeEquivalentTo(orderDays.Cohorts(), Approximately.Decimals);
-            var filter = new CohortFilter("ozon", "vk_ads");
-            facts.Cohorts(filter).Should().BeEquivalentTo(orderDays.Cohorts(filter), Approximately.Decimals);
-        }
-    }
 }

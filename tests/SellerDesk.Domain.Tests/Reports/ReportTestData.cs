@@ -5,10 +5,12 @@ using SellerDesk.Domain.Reports;
 
 namespace SellerDesk.Domain.Tests.Reports;
 
-/// <summary>The two ways the domain computes 4.1 to 4.3: the order-day rows Data reads today, and the sums of facts.</summary>
+/// <summary>
+/// How the domain computes 4.1 to 4.3: the sums of facts (<see cref="ReportSums"/>, <see cref="FactReports"/>), the
+/// one engine every report uses (the order-day path was removed, issue 11).
+/// </summary>
 public enum ReportPath
 {
-    OrderDays,
     Facts,
 }
 
@@ -25,7 +27,7 @@ internal static class ReportTestData
 
     public static readonly ReportPeriod Q1 = new(D("2026-01-01"), D("2026-03-31"), D("2026-03-31"));
 
-    public static TheoryData<ReportPath> BothPaths => [ReportPath.OrderDays, ReportPath.Facts];
+    public static TheoryData<ReportPath> BothPaths => [ReportPath.Facts];
 
     /// <summary>
     /// A one-line order whose contribution margin is <paramref name="margin"/>: its revenue less a commission, with
@@ -63,13 +65,6 @@ internal static class ReportTestData
         List<UnitCost> cost = [.. costs ?? []];
         List<AdSpend> spent = [.. spend ?? []];
         List<PeriodFee> charged = [.. fees ?? []];
-        if (path == ReportPath.OrderDays)
-        {
-            var orders = OrderFactBuilder.Build(lines, returned, cost, Moscow, period.AsOf);
-            var reports = new UnitEconomicsReports(period, ReportInputs.FromOrders(orders, spent, charged, period.AsOf));
-            return new PathReports(reports.Channels, reports.Marketplaces, reports.Cohorts);
-        }
-
         var facts = new FactReports(ReportSums.Of(period, EconomicsFacts.Build(lines, returned, cost, [], Moscow), spent, charged));
         return new PathReports(facts.Channels, facts.Marketplaces, facts.Cohorts);
     }

@@ -351,7 +351,7 @@ public sealed class DemoSellerTests(DemoSellerTests.Year year) : IClassFixture<D
         marketplaces.Sum(m => m.CogsMissingLines).Should().BeLessThan(Ledger.Sales.Count / 200);
     }
 
-    private static DateOnly LocalDate(DateTimeOffset instant) => OrderFactBuilder.LocalDate(instant, Moscow);
+    private static DateOnly LocalDate(DateTimeOffset instant) => LocalDates.Of(instant, Moscow);
 
     private static double ShareWithCustomerId(IEnumerable<SaleLine> lines)
     {

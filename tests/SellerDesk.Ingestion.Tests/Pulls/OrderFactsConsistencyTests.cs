@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Npgsql;
+using SellerDesk.Data.Facts;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Economics;
 using SellerDesk.Domain.Ledger;
@@ -13,11 +14,13 @@ using SellerDesk.Testing;
 namespace SellerDesk.Ingestion.Tests.Pulls;
 
 /// <summary>
-/// The stored order facts (decision 0014) after a seeded random sequence of every kind of ledger write: pulls of two
-/// shops over overlapping windows, restatements, deletion of a connection with its data (and with it kept), file
-/// imports of sales and returns (sharing buyers with the pulled orders, and restating file orders so a customer's first
-/// order moves), and cost uploads. After every step the facts equal a from-scratch computation by the domain over the
-/// whole ledger as it stands; and a fact row altered behind the writers' back is found.
+/// The stored facts (migration 0017: line, line return and customer-order facts, and the rollups the reports read)
+/// after a seeded random sequence of every kind of ledger write: pulls of two shops over overlapping windows,
+/// restatements, deletion of a connection with its data (and with it kept), file imports of sales and returns (sharing
+/// buyers with the pulled orders, and restating file orders so a customer's first order moves), and cost uploads. After
+/// every step the facts equal a from-scratch computation by the domain (<see cref="EconomicsFacts"/>) over the whole
+/// ledger as it stands, and the report sums read off the rollups equal <see cref="ReportSums.Of"/>; and a fact row
+/// altered behind the writers' back is found.
 /// </summary>
 public sealed class OrderFactsConsistencyTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
@@ -90,40 +93,27 @@ public sealed class OrderFactsConsistencyTests(TestDatabase database) : IClassFi
 
             kinds.Add(what.Split(',')[0]);
             (await DifferencesAsync(w)).Should().BeEmpty($"step {step} ({what}) leaves the facts the domain computes");
-            (await RollupDifferencesAsync(w)).Should().BeEmpty($"step {step} ({what}) leaves the rollups equal to the facts summed afresh");
-            (await ReportDifferencesAsync(w, Today)).Should().BeEmpty($"step {step} ({what}): the report rows read off the rollups are the domain's over the ledger");
             (await StoredSumDifferencesAsync(w, new ReportPeriod(Today.AddDays(-40), Today, Today))).Should()
                 .BeEmpty($"step {step} ({what}): the line facts (migration 0017) summed are the domain's ReportSums over the ledger");
         }
 
         kinds.Should().Contain(["pull", "restatement", "sales file", "costs file", "returns file"]);
         kinds.Should().Contain(k => k.StartsWith("connection deleted", StringComparison.Ordinal));
-        (await w.ScalarAsync<long>("SELECT count(*) FROM order_facts WHERE workspace_id = $1 AND NOT is_first", w.Id))
+        (await w.ScalarAsync<long>("SELECT count(*) FROM customer_order_facts WHERE workspace_id = $1 AND NOT is_first", w.Id))
             .Should().BeGreaterThan(0, "some customers have several orders");
 
-        // The reports, as sums of the facts, equal the domain's report inputs over the ledger.
-        var ledger = await w.LedgerAsync();
-        var costs = await CostsAsync(w);
-        foreach (var asOf in new[] { Today, Today.AddDays(-12) })
-        {
-            var expected = OrderDay.FromOrders(OrderFactBuilder.Build(ledger.Sales, ledger.Returns, costs, PullWorkspace.Moscow, asOf), asOf)
-                .Select(Text).Order(StringComparer.Ordinal).ToList();
-            var actual = (await new ReportQueries(w.Database.DataSource).LoadInputsAsync(w.Id, "Europe/Moscow", asOf)).Days
-                .Select(Text).Order(StringComparer.Ordinal).ToList();
-            actual.Should().Equal(expected, $"as of {asOf:yyyy-MM-dd}");
-        }
+        // The reports, as sums of the stored facts, equal the domain's over the ledger as of an earlier date too.
+        var earlier = Today.AddDays(-12);
+        (await StoredSumDifferencesAsync(w, new ReportPeriod(Today.AddDays(-40), earlier, earlier))).Should().BeEmpty($"as of {earlier:yyyy-MM-dd}");
 
         // One fact altered behind the writers' back is seen.
-        await w.ExecuteAsync(
-            "UPDATE order_facts SET margin = margin + 0.01 WHERE workspace_id = $1 AND (marketplace, order_id) = (SELECT marketplace, order_id FROM order_facts WHERE workspace_id = $1 ORDER BY order_id LIMIT 1)",
-            w.Id);
+        const string oneLine = "(marketplace, order_id, line_id) = (SELECT marketplace, order_id, line_id FROM line_facts WHERE workspace_id = $1 ORDER BY order_id, line_id LIMIT 1)";
+        await w.ExecuteAsync($"UPDATE line_facts SET revenue = revenue + 0.01 WHERE workspace_id = $1 AND {oneLine}", w.Id);
         (await DifferencesAsync(w)).Should().HaveCount(2, "the domain's row is missing and the altered one is stored");
-        await w.ExecuteAsync(
-            "UPDATE order_facts SET margin = margin - 0.01 WHERE workspace_id = $1 AND (marketplace, order_id) = (SELECT marketplace, order_id FROM order_facts WHERE workspace_id = $1 ORDER BY order_id LIMIT 1)",
-            w.Id);
+        await w.ExecuteAsync($"UPDATE line_facts SET revenue = revenue - 0.01 WHERE workspace_id = $1 AND {oneLine}", w.Id);
         (await DifferencesAsync(w)).Should().BeEmpty();
         await w.ExecuteAsync(
-            "UPDATE order_facts SET is_first = NOT is_first WHERE workspace_id = $1 AND order_id = (SELECT max(order_id) FROM order_facts WHERE workspace_id = $1 AND NOT is_first)",
+            "UPDATE customer_order_facts SET is_first = NOT is_first WHERE workspace_id = $1 AND order_id = (SELECT max(order_id) FROM customer_order_facts WHERE workspace_id = $1 AND NOT is_first)",
             w.Id);
         (await DifferencesAsync(w)).Should().NotBeEmpty();
     }
@@ -153,154 +143,74 @@ public sealed class OrderFactsConsistencyTests(TestDatabase database) : IClassFi
     }
 
     /// <summary>
-    /// Stored fact rows that differ from the domain's computation over every sales line, return and unit cost of the
+    /// Stored fact rows (<c>line_facts</c>, <c>line_return_facts</c>, <c>customer_order_facts</c>) that differ from the
+    /// domain's <see cref="EconomicsFacts"/> over every sales line, return, unit cost and attribution row of the
     /// workspace (both sides as text; an extra or missing row counts too).
     /// </summary>
     private static async Task<List<string>> DifferencesAsync(PullWorkspace w)
     {
-        var ledger = await w.LedgerAsync();
-        var facts = StoredOrderFacts.Build(ledger.Sales, ledger.Returns, new UnitCostBook(await CostsAsync(w)), PullWorkspace.Moscow);
-        var customers = StoredOrderFacts.Customers(facts.Select(f => f.Order)).ToDictionary(c => (c.Marketplace, c.OrderId));
-        var sources = new Dictionary<(string, string), Guid>();
-        await ReadAsync(w, "SELECT marketplace, order_id, source FROM sales_lines WHERE workspace_id = $1", r => sources[(r.GetString(0), r.GetString(1))] = r.GetGuid(2));
-
+        var rows = await new ReportQueries(w.Database.DataSource).LoadLedgerAsync(w.Id, null);
+        var facts = EconomicsFacts.Build(rows.Sales, rows.Returns, rows.Costs, rows.Attribution, PullWorkspace.Moscow);
         var expected = new List<string>();
-        foreach (var fact in facts)
+        foreach (var line in facts.Lines)
         {
-            var o = fact.Order;
-            var sale = StoredOrderFacts.Of(o, fact.Sale);
-            var c = customers[(o.Marketplace, o.OrderId)];
-            expected.Add(Row(o.Marketplace, o.OrderId, sources[(o.Marketplace, o.OrderId)], o.OrderedAt, o.LocalDate, o.CustomerId, o.Channel,
-                sale.Revenue, sale.NetRevenue, sale.ContributionMargin, sale.ReturnLoss, sale.Quantity, sale.CogsMissingLines,
-                c.IsFirstOrder, c.FirstInMonth, c.FirstOrderDate, c.AcquisitionChannel, c.Identified));
-            foreach (var effect in fact.Returns)
+            expected.Add(LineRow("line", line.Marketplace, line.OrderId, line.LineId, line.Sku, line.OrderDate, "", null, line.Sale));
+            foreach (var effect in line.Returns)
             {
-                var figures = StoredOrderFacts.Of(o, effect.Effect);
-                expected.Add(ReturnRow(o.Marketplace, o.OrderId, effect.Date, figures.NetRevenue, figures.ContributionMargin, figures.ReturnLoss, figures.ReturnedUnits));
+                expected.Add(LineRow("return", line.Marketplace, line.OrderId, line.LineId, line.Sku, line.OrderDate, effect.ReturnId, effect.Date, effect.Effect));
             }
         }
 
+        foreach (var o in facts.Orders)
+        {
+            expected.Add(OrderRow(o.Marketplace, o.OrderId, o.OrderDate, o.CustomerKey, o.Identified, o.Channel, o.Attributed,
+                o.IsFirstOrder, o.FirstOrderDate, o.AcquisitionChannel, o.AcquisitionAttributed, o.FirstInMonth));
+        }
+
         var actual = new List<string>();
+        var columns = EconomicsColumns.List();
+        await ReadAsync(
+            w,
+            $"SELECT marketplace, order_id, line_id, sku, order_date, {columns} FROM line_facts WHERE workspace_id = $1",
+            r => actual.Add(LineRow("line", r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateOnly>(4), "", null, EconomicsColumns.Read(r, 5))));
+        await ReadAsync(
+            w,
+            $"SELECT marketplace, order_id, line_id, sku, order_date, return_id, return_date, {columns} FROM line_return_facts WHERE workspace_id = $1",
+            r => actual.Add(LineRow("return", r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateOnly>(4),
+                r.GetString(5), r.GetFieldValue<DateOnly>(6), EconomicsColumns.Read(r, 7))));
         await ReadAsync(
             w,
             """
-            SELECT marketplace, order_id, source, ordered_at, local_date, customer_id, channel, revenue, net_revenue, margin, return_loss,
-                   units, cogs_missing, is_first, first_in_month, first_date, acquisition_channel, identified
-            FROM order_facts WHERE workspace_id = $1
+            SELECT marketplace, order_id, order_date, customer_key, identified, channel, attributed, is_first, first_date,
+                   acquisition_channel, acquisition_attributed, first_in_month
+            FROM customer_order_facts WHERE workspace_id = $1
             """,
-            r => actual.Add(Row(
-                r.GetString(0), r.GetString(1), r.GetGuid(2), r.GetFieldValue<DateTimeOffset>(3), r.GetFieldValue<DateOnly>(4),
-                r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.GetDecimal(7), r.GetDecimal(8), r.GetDecimal(9), r.GetDecimal(10),
-                r.GetInt32(11), r.GetInt32(12), r.GetBoolean(13), r.GetBoolean(14), r.GetFieldValue<DateOnly>(15), r.GetString(16), r.GetBoolean(17))));
-        await ReadAsync(
-            w,
-            "SELECT marketplace, order_id, return_date, net_revenue, margin, return_loss, returned_units FROM order_return_facts WHERE workspace_id = $1",
-            r => actual.Add(ReturnRow(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetDecimal(3), r.GetDecimal(4), r.GetDecimal(5), r.GetInt32(6))));
+            r => actual.Add(OrderRow(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetBoolean(4), r.GetString(5),
+                r.GetBoolean(6), r.GetBoolean(7), r.GetFieldValue<DateOnly>(8), r.GetString(9), r.GetBoolean(10), r.GetBoolean(11))));
 
         var missing = expected.Except(actual, StringComparer.Ordinal).Select(e => "missing or different: " + e);
         var extra = actual.Except(expected, StringComparer.Ordinal).Select(a => "stored: " + a);
         return [.. missing.Concat(extra).Take(10)];
     }
 
-    /// <summary>
-    /// Rollup rows (migration 0015) that differ from the stored facts of the workspace summed afresh, both ways.
-    /// </summary>
-    private static async Task<List<string>> RollupDifferencesAsync(PullWorkspace w)
-    {
-        var expected = new List<string>();
-        await ReadAsync(
-            w,
-            """
-            SELECT marketplace, local_date, first_date, acquisition_channel, count(*)::int,
-                   sum(revenue), sum(net_revenue), sum(margin), sum(return_loss), sum(units)::bigint, sum(cogs_missing)::bigint,
-                   (count(*) FILTER (WHERE is_first))::int, (count(*) FILTER (WHERE is_first AND identified))::int,
-                   coalesce(sum(margin) FILTER (WHERE is_first), 0), (count(*) FILTER (WHERE first_in_month))::int
-            FROM order_facts WHERE workspace_id = $1
-            GROUP BY marketplace, local_date, first_date, acquisition_channel
-            """,
-            r => expected.Add(DayRow(r)));
-        await ReadAsync(
-            w,
-            """
-            SELECT f.marketplace, f.local_date, f.first_date, f.acquisition_channel, r.return_date,
-                   sum(r.net_revenue), sum(r.margin), sum(r.return_loss), sum(r.returned_units)::bigint,
-                   coalesce(sum(r.margin) FILTER (WHERE f.is_first), 0)
-            FROM order_return_facts AS r
-            JOIN order_facts AS f ON f.workspace_id = r.workspace_id AND f.marketplace = r.marketplace AND f.order_id = r.order_id
-            WHERE r.workspace_id = $1
-            GROUP BY f.marketplace, f.local_date, f.first_date, f.acquisition_channel, r.return_date
-            """,
-            r => expected.Add(ReturnDayRow(r)));
+    private static string LineRow(
+        string kind, string marketplace, string orderId, string lineId, string sku, DateOnly orderDate, string returnId, DateOnly? returnDate, LineEconomics e) =>
+        string.Join('|', kind, marketplace, orderId, lineId, sku, orderDate, returnId, returnDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-",
+            e.Units, Money(e.Revenue), Money(e.Commission), Money(e.Logistics), Money(e.Acquiring), Money(e.OtherFees), Money(e.SoldCogs),
+            e.CogsMissingLines, Money(e.ReturnedUnits), Money(e.NonrestockUnits), Money(e.Refund), Money(e.CommissionRefund),
+            Money(e.ReturnLogistics), Money(e.ReturnedCogs), Money(e.NonrestockCogs), Money(e.ReturnedShareOfRevenue),
+            Money(e.ReturnedShareOfCommission), Money(e.ReturnedShareOfLogistics), Money(e.ReturnedShareOfAcquiring),
+            Money(e.ReturnedShareOfOtherFees));
 
-        var actual = new List<string>();
-        await ReadAsync(
-            w,
-            """
-            SELECT marketplace, local_date, first_date, acquisition_channel, orders, revenue, net_revenue, margin, return_loss,
-                   units, cogs_missing, new_customers, new_identified, first_margin, active
-            FROM report_days WHERE workspace_id = $1
-            """,
-            r => actual.Add(DayRow(r)));
-        await ReadAsync(
-            w,
-            """
-            SELECT marketplace, local_date, first_date, acquisition_channel, return_date, net_revenue, margin, return_loss,
-                   returned_units, first_margin
-            FROM report_day_returns WHERE workspace_id = $1
-            """,
-            r => actual.Add(ReturnDayRow(r)));
-
-        var missing = expected.Except(actual, StringComparer.Ordinal).Select(e => "rollup missing or different: " + e);
-        var extra = actual.Except(expected, StringComparer.Ordinal).Select(a => "rollup stored: " + a);
-        return [.. missing.Concat(extra).Take(10)];
-
-        static string DayRow(NpgsqlDataReader r) => string.Join('|',
-            r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetInt32(4),
-            Money(r.GetDecimal(5)), Money(r.GetDecimal(6)), Money(r.GetDecimal(7)), Money(r.GetDecimal(8)), r.GetInt64(9), r.GetInt64(10),
-            r.GetInt32(11), r.GetInt32(12), Money(r.GetDecimal(13)), r.GetInt32(14));
-
-        static string ReturnDayRow(NpgsqlDataReader r) => string.Join('|',
-            "return", r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetFieldValue<DateOnly>(4),
-            Money(r.GetDecimal(5)), Money(r.GetDecimal(6)), Money(r.GetDecimal(7)), r.GetInt64(8), Money(r.GetDecimal(9)));
-    }
-
-    /// <summary>The report rows (read off the rollups) that differ from the domain's over the whole ledger as of a date.</summary>
-    private static async Task<List<string>> ReportDifferencesAsync(PullWorkspace w, DateOnly asOf)
-    {
-        var ledger = await w.LedgerAsync();
-        var expected = OrderDay.FromOrders(OrderFactBuilder.Build(ledger.Sales, ledger.Returns, await CostsAsync(w), PullWorkspace.Moscow, asOf), asOf)
-            .Select(Text).ToList();
-        var actual = (await new ReportQueries(w.Database.DataSource).LoadInputsAsync(w.Id, "Europe/Moscow", asOf)).Days.Select(Text).ToList();
-        var missing = expected.Except(actual, StringComparer.Ordinal).Select(e => "report row missing or different: " + e);
-        var extra = actual.Except(expected, StringComparer.Ordinal).Select(a => "report row read: " + a);
-        return [.. missing.Concat(extra).Take(10)];
-    }
-
-    private static string Row(
-        string marketplace, string orderId, Guid source, DateTimeOffset orderedAt, DateOnly date, string? customer, string channel,
-        decimal revenue, decimal netRevenue, decimal margin, decimal returnLoss, int units, int cogsMissing,
-        bool isFirst, bool firstInMonth, DateOnly firstDate, string acquisition, bool identified) =>
-        string.Join('|', marketplace, orderId, source, orderedAt.UtcTicks, date, customer ?? "-", channel,
-            Money(revenue), Money(netRevenue), Money(margin), Money(returnLoss), units, cogsMissing, isFirst, firstInMonth, firstDate, acquisition, identified);
-
-    private static string ReturnRow(string marketplace, string orderId, DateOnly date, decimal netRevenue, decimal margin, decimal returnLoss, int units) =>
-        string.Join('|', "return", marketplace, orderId, date, Money(netRevenue), Money(margin), Money(returnLoss), units);
+    private static string OrderRow(
+        string marketplace, string orderId, DateOnly orderDate, string customerKey, bool identified, string channel, bool attributed,
+        bool isFirst, DateOnly firstDate, string acquisition, bool acquisitionAttributed, bool firstInMonth) =>
+        string.Join('|', "order", marketplace, orderId, orderDate, customerKey, identified, channel, attributed, isFirst, firstDate,
+            acquisition, acquisitionAttributed, firstInMonth);
 
     /// <summary>To the twelve places the store keeps.</summary>
     private static string Money(decimal value) =>
         Math.Round(value, 12, MidpointRounding.ToEven).ToString("0.############", CultureInfo.InvariantCulture);
-
-    private static string Text(OrderDay d) =>
-        string.Join('|', d.Marketplace, d.OrderDate, d.FirstOrderDate, d.AcquisitionChannel, Money(d.Revenue), Money(d.NetRevenue),
-            Money(d.ContributionMargin), Money(d.ReturnLoss), d.Quantity, d.ReturnedUnits, d.CogsMissingLines, d.NewCustomers,
-            d.NewIdentifiedCustomers, Money(d.FirstOrderMargin), d.ActiveCustomers);
-
-    private static async Task<List<UnitCost>> CostsAsync(PullWorkspace w)
-    {
-        var costs = new List<UnitCost>();
-        await ReadAsync(w, "SELECT sku, valid_from, unit_cost FROM unit_costs WHERE workspace_id = $1", r => costs.Add(new UnitCost(r.GetString(0), r.GetFieldValue<DateOnly>(1), r.GetDecimal(2))));
-        return costs;
-    }
 
     /// <summary>
     /// A sales file: a few new file orders in the sandbox marketplace, some by buyers the pulled orders have (earlier

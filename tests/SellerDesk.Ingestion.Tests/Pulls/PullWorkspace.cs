@@ -122,7 +122,7 @@ internal sealed class PullWorkspace
     public async Task<IReadOnlyList<MarketplaceRow>> MarketplacesAsync(DateOnly from, DateOnly to, DateOnly asOf, LedgerSource? source = null)
     {
         var reports = new ReportService(new ReportQueries(Database.DataSource), Time);
-        var result = await reports.LoadAsync(Context, new ReportRequest(from, to, asOf) { Source = source });
+        var result = await reports.LoadFactsAsync(Context, new ReportRequest(from, to, asOf) { Source = source });
         return result.Marketplaces();
     }
 
@@ -130,7 +130,7 @@ internal sealed class PullWorkspace
     public async Task<IReadOnlyList<ChannelRow>> ChannelsAsync(DateOnly from, DateOnly to, DateOnly asOf, LedgerSource? source = null)
     {
         var reports = new ReportService(new ReportQueries(Database.DataSource), Time);
-        var result = await reports.LoadAsync(Context, new ReportRequest(from, to, asOf) { Source = source });
+        var result = await reports.LoadFactsAsync(Context, new ReportRequest(from, to, asOf) { Source = source });
         return result.Channels();
     }
 

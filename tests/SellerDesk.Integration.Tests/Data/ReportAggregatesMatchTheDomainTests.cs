@@ -10,9 +10,9 @@ using SellerDesk.Testing;
 namespace SellerDesk.Integration.Tests.Data;
 
 /// <summary>
-/// The stored order facts summed into <see cref="OrderDay"/> rows (docs/decisions/0014) must agree with the domain's
-/// line and customer rules applied to the whole ledger on a realistic year: every kind of return, a COGS change, lines
-/// without cost, returns after as_of, repeat buyers, orders without buyer ids.
+/// The stored facts summed into <see cref="ReportSums"/> (migration 0017, <see cref="ReportQueries.LoadSumsAsync"/>) must
+/// agree with the domain's <see cref="ReportSums.Of"/> over the whole ledger on a realistic year: every kind of return,
+/// a COGS change, lines without cost, returns after as_of, repeat buyers, orders without buyer ids.
 /// </summary>
 public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchTheDomainTests.DemoYear year) : IClassFixture<ReportAggregatesMatchTheDomainTests.DemoYear>
 {
@@ -53,38 +53,32 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
     [InlineData("2026-01-31")]
     public async Task The_database_computes_the_same_report_aggregates_as_the_domain(string asOfText)
     {
-        var asOf = DateOnly.Parse(asOfText, System.Globalization.CultureInfo.InvariantCulture);
-        var orders = OrderFactBuilder.Build(year.Ledger.Sales, year.Ledger.Returns, year.Ledger.Costs, Moscow, asOf);
-        var expected = OrderDay.FromOrders(orders, asOf)
-            .ToDictionary(d => (d.Marketplace, d.OrderDate, d.FirstOrderDate, d.AcquisitionChannel));
+        var asOf = DateOnly.Parse(asOfText, CultureInfo.InvariantCulture);
+        var period = new ReportPeriod(new DateOnly(2025, 1, 1), asOf, asOf);
+        var facts = EconomicsFacts.Build(year.Ledger.Sales, year.Ledger.Returns, year.Ledger.Costs, [], Moscow);
+        var expected = ReportSums.Of(period, facts, year.Ledger.AdSpend, year.Ledger.Fees);
 
-        var inputs = await new ReportQueries(year.Database.DataSource).LoadInputsAsync(year.Workspace, "Europe/Moscow", asOf);
+        var actual = await new ReportQueries(year.Database.DataSource).LoadSumsAsync(year.Workspace, period);
 
-        inputs.Days.Should().HaveCount(expected.Count);
-        var mismatches = inputs.Days
-            .Select(actual => (actual, expected: expected.GetValueOrDefault((actual.Marketplace, actual.OrderDate, actual.FirstOrderDate, actual.AcquisitionChannel))))
-            .Where(pair => pair.expected is null || !Same(pair.actual, pair.expected))
-            .Select(pair => $"{pair.actual} <> {pair.expected}")
-            .Take(5)
-            .ToList();
-        mismatches.Should().BeEmpty();
-        inputs.Days.Should().Contain(d => d.ReturnLoss != 0 && d.OrderDate != d.FirstOrderDate, "repeat orders with returns are covered");
-        inputs.Spend.Should().OnlyContain(s => s.Date <= asOf);
-    }
+        Same(actual.Months.ToDictionary(m => (m.Marketplace, m.Month), m => m.Lines), expected.Months.ToDictionary(m => (m.Marketplace, m.Month), m => m.Lines), "months");
+        Same(actual.Skus.ToDictionary(m => (m.Marketplace, m.Sku), m => m.Lines), expected.Skus.ToDictionary(m => (m.Marketplace, m.Sku), m => m.Lines), "skus");
+        Same(actual.Channels.ToDictionary(m => (m.Marketplace, m.Channel), m => m.Lines), expected.Channels.ToDictionary(m => (m.Marketplace, m.Channel), m => m.Lines), "channels");
+        var stored = actual.Customers.ToDictionary(c => (c.Marketplace, c.AcquisitionChannel, c.Cohort, c.Month));
+        stored.Keys.Should().BeEquivalentTo(expected.Customers.Select(c => (c.Marketplace, c.AcquisitionChannel, c.Cohort, c.Month)));
+        foreach (var row in expected.Customers)
+        {
+            var key = (row.Marketplace, row.AcquisitionChannel, row.Cohort, row.Month);
+            var got = stored[key];
+            (got.NewCustomers, got.IdentifiedCustomers, got.AttributedCustomers, got.ActiveCustomers)
+                .Should().Be((row.NewCustomers, row.IdentifiedCustomers, row.AttributedCustomers, row.ActiveCustomers), $"customers {key}");
+            SameVector(got.FirstOrders, row.FirstOrders, $"first orders {key}");
+            SameVector(got.Orders, row.Orders, $"orders {key}");
+        }
 
-    [Theory]
-    [InlineData("2026-10-31")]
-    [InlineData("2026-06-15")]
-    public async Task The_database_computes_the_same_order_facts_as_the_domain(string asOfText)
-    {
-        var asOf = DateOnly.Parse(asOfText, System.Globalization.CultureInfo.InvariantCulture);
-        var expected = OrderFactBuilder.Build(year.Ledger.Sales, year.Ledger.Returns, year.Ledger.Costs, Moscow, asOf)
-            .ToDictionary(o => (o.Marketplace, o.OrderId));
-
-        var actual = await new ReportQueries(year.Database.DataSource).LoadOrderFactsAsync(year.Workspace, asOf);
-
-        actual.Should().HaveCount(expected.Count);
-        actual.Where(a => !expected.TryGetValue((a.Marketplace, a.OrderId), out var e) || !Same(a, e)).Take(5).Should().BeEmpty();
+        actual.Customers.Should().Contain(c => c.Orders.ReturnLoss != 0 && c.Month != c.Cohort, "repeat orders with returns are covered");
+        actual.Spend.Should().OnlyContain(s => s.Date <= asOf);
+        actual.Spend.Should().BeEquivalentTo(expected.Spend);
+        actual.Fees.Should().BeEquivalentTo(expected.Fees);
     }
 
     [Fact]
@@ -94,23 +88,37 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         var workspace = new SellerDesk.Data.Workspaces.WorkspaceContext(year.Workspace, "facts", "Europe/Moscow");
         // After the demo year's last day, so the other tests of this class, all as of that day or earlier, never see it.
         var request = new ReportRequest(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), new DateOnly(2026, 11, 30));
-        var before = (await service.LoadAsync(workspace, request)).Marketplaces().SingleOrDefault(m => m.Marketplace == "own_store");
+        var before = (await service.LoadFactsAsync(workspace, request)).Marketplaces().SingleOrDefault(m => m.Marketplace == "own_store");
 
         var extra = new SellerDesk.Domain.Ledger.SaleLine("own_store", "S-CACHE-1", "1", new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.FromHours(3)),
             "C-CACHE", "organic", year.Ledger.Costs[0].Sku, 1, 1000m, 0m, 100m, 0m, 0m);
         (await new LedgerImporter(year.Database.DataSource).WriteAsync(year.Workspace, new LedgerBatch { Sales = [extra] })).Errors.Should().BeEmpty();
-        var after = (await service.LoadAsync(workspace, request)).Marketplaces().Single(m => m.Marketplace == "own_store");
+        var after = (await service.LoadFactsAsync(workspace, request)).Marketplaces().Single(m => m.Marketplace == "own_store");
 
         after.Revenue.Should().Be((before?.Revenue ?? 0m) + 1000m);
         after.NewCustomers.Should().Be((before?.NewCustomers ?? 0) + 1);
     }
 
-    private static bool Same(OrderFact a, OrderFact b) =>
-        a with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, OrderedAt = default }
-            == b with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, OrderedAt = default }
-        && a.OrderedAt == b.OrderedAt
-        && Math.Round(a.Revenue - b.Revenue, 10) == 0 && Math.Round(a.NetRevenue - b.NetRevenue, 10) == 0
-        && Math.Round(a.ContributionMargin - b.ContributionMargin, 10) == 0 && Math.Round(a.ReturnLoss - b.ReturnLoss, 10) == 0;
+    private static void Same<TKey>(Dictionary<TKey, LineEconomics> actual, Dictionary<TKey, LineEconomics> expected, string because)
+        where TKey : notnull
+    {
+        actual.Keys.Should().BeEquivalentTo(expected.Keys, because);
+        foreach (var (key, value) in expected)
+        {
+            SameVector(actual[key], value, $"{because} {key}");
+        }
+    }
+
+    /// <summary>Equal components; stored amounts keep 12 digits after the point, so sums may differ in the 10th.</summary>
+    private static void SameVector(LineEconomics actual, LineEconomics expected, string because)
+    {
+        foreach (var property in typeof(LineEconomics).GetProperties())
+        {
+            var a = Convert.ToDecimal(property.GetValue(actual), CultureInfo.InvariantCulture);
+            var e = Convert.ToDecimal(property.GetValue(expected), CultureInfo.InvariantCulture);
+            a.Should().BeApproximately(e, 0.000_000_001m, $"{because} {property.Name}");
+        }
+    }
 
     [Fact]
     public async Task A_write_of_some_orders_shows_in_the_next_report_as_in_a_fresh_service()
@@ -121,7 +129,7 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         var service = new ReportService(queries, clock);
         var workspace = new SellerDesk.Data.Workspaces.WorkspaceContext(year.Workspace, "facts", "Europe/Moscow");
         var request = new ReportRequest(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31));
-        var before = await service.LoadAsync(workspace, request);
+        var before = await service.LoadFactsAsync(workspace, request);
 
         // A known own-store customer orders again, a new customer orders twice, a demo order gets a late return, ad spend.
         var known = year.Ledger.Sales.First(s => s.Marketplace == "own_store" && s.CustomerId is not null);
@@ -140,8 +148,8 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         };
         (await new LedgerImporter(year.Database.DataSource).WriteAsync(year.Workspace, batch)).Errors.Should().BeEmpty();
 
-        var patched = await service.LoadAsync(workspace, request);
-        var afresh = await new ReportService(queries, clock).LoadAsync(workspace, request);
+        var patched = await service.LoadFactsAsync(workspace, request);
+        var afresh = await new ReportService(queries, clock).LoadFactsAsync(workspace, request);
 
         patched.Marketplaces().Should().BeEquivalentTo(afresh.Marketplaces());
         patched.Channels().Should().BeEquivalentTo(afresh.Channels());
@@ -163,7 +171,7 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
         var service = new ReportService(queries, clock);
         var workspace = new SellerDesk.Data.Workspaces.WorkspaceContext(year.Workspace, "facts", "Europe/Moscow");
         var request = new ReportRequest(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31));
-        await service.LoadAsync(workspace, request);
+        await service.LoadFactsAsync(workspace, request);
 
         var known = year.Ledger.Sales.First(s => s.Marketplace == "own_store" && s.CustomerId is not null);
         var at = new DateTimeOffset(2026, 12, 18, 12, 0, 0, TimeSpan.FromHours(3));
@@ -184,8 +192,8 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
             AdSpend = [new SellerDesk.Domain.Ledger.AdSpend(new DateOnly(2026, 12, 18), "own_store", "vk_ads", 123m)],
         })).Errors.Should().BeEmpty();
 
-        var patched = await service.LoadAsync(workspace, request);
-        var afresh = await new ReportService(queries, clock).LoadAsync(workspace, request);
+        var patched = await service.LoadFactsAsync(workspace, request);
+        var afresh = await new ReportService(queries, clock).LoadFactsAsync(workspace, request);
 
         patched.Marketplaces().Should().BeEquivalentTo(afresh.Marketplaces());
         patched.Channels().Should().BeEquivalentTo(afresh.Channels());
@@ -196,12 +204,4 @@ public sealed class ReportAggregatesMatchTheDomainTests(ReportAggregatesMatchThe
     {
         public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
     }
-
-    /// <summary>Equal to 10 decimal places: PostgreSQL numeric division keeps fewer digits than decimal.</summary>
-    private static bool Same(OrderDay a, OrderDay b) =>
-        a with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, FirstOrderMargin = 0 }
-            == b with { Revenue = 0, NetRevenue = 0, ContributionMargin = 0, ReturnLoss = 0, FirstOrderMargin = 0 }
-        && Math.Round(a.Revenue - b.Revenue, 10) == 0 && Math.Round(a.NetRevenue - b.NetRevenue, 10) == 0
-        && Math.Round(a.ContributionMargin - b.ContributionMargin, 10) == 0 && Math.Round(a.ReturnLoss - b.ReturnLoss, 10) == 0
-        && Math.Round(a.FirstOrderMargin - b.FirstOrderMargin, 10) == 0;
 }
