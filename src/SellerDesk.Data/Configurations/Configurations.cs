@@ -87,7 +87,10 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
     public void Configure(EntityTypeBuilder<Connection> builder)
     {
         builder.ToTable("connections");
-        builder.HasKey(c => c.Id);
+        // The database key begins with the workspace (migration 0024, docs/scaling.md); the id alone is unique too
+        // (a uuid), and EF relates pull runs and gaps by it.
+        builder.HasKey(c => new { c.WorkspaceId, c.Id });
+        builder.HasAlternateKey(c => c.Id);
         builder.HasIndex(c => new { c.WorkspaceId, c.Name }).IsUnique().HasDatabaseName("ux_connections_workspace_name");
         builder.HasIndex(c => new { c.WorkspaceId, c.Marketplace, c.Account }).IsUnique().HasFilter("account IS NOT NULL").HasDatabaseName("ux_connections_account");
         builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
@@ -103,11 +106,12 @@ internal sealed class PullRunConfiguration : IEntityTypeConfiguration<PullRun>
     public void Configure(EntityTypeBuilder<PullRun> builder)
     {
         builder.ToTable("pull_runs");
-        builder.HasKey(r => r.Id);
+        builder.HasKey(r => new { r.WorkspaceId, r.Id });
+        builder.HasAlternateKey(r => r.Id);
         builder.HasIndex(r => new { r.ConnectionId, r.CreatedAt }).HasDatabaseName("ix_pull_runs_connection").IsDescending(false, true);
         builder.HasIndex(r => new { r.WorkspaceId, r.CreatedAt }).HasDatabaseName("ix_pull_runs_workspace").IsDescending(false, true);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(r => r.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<Connection>().WithMany().HasForeignKey(r => r.ConnectionId).HasPrincipalKey(c => c.Id).OnDelete(DeleteBehavior.SetNull);
         builder.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
     }
 }
@@ -149,10 +153,10 @@ internal sealed class PullGapConfiguration : IEntityTypeConfiguration<PullGap>
     public void Configure(EntityTypeBuilder<PullGap> builder)
     {
         builder.ToTable("pull_gaps");
-        builder.HasKey(g => new { g.RunId, g.Seq });
-        builder.HasOne<PullRun>().WithMany().HasForeignKey(g => g.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasKey(g => new { g.WorkspaceId, g.RunId, g.Seq });
+        builder.HasOne<PullRun>().WithMany().HasForeignKey(g => g.RunId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(g => g.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Connection>().WithMany().HasForeignKey(g => g.ConnectionId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<Connection>().WithMany().HasForeignKey(g => g.ConnectionId).HasPrincipalKey(c => c.Id).OnDelete(DeleteBehavior.SetNull);
         builder.Property(g => g.IsCurrent).HasDefaultValue(true);
     }
 }

@@ -23,7 +23,7 @@ internal static class ConnectionData
                    (SELECT count(*) FROM period_fees WHERE workspace_id = $1 AND source = $2),
                    (SELECT count(*) FROM (SELECT marketplace, order_id FROM sales_lines WHERE workspace_id = $1 AND source = $2
                                           UNION SELECT marketplace, order_id FROM returns WHERE workspace_id = $1 AND source = $2) AS o),
-                   (SELECT count(*) FROM source_rows WHERE connection_id = $2)
+                   (SELECT count(*) FROM source_rows WHERE workspace_id = $1 AND connection_id = $2)
             """,
             session);
         command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
@@ -50,7 +50,7 @@ internal static class ConnectionData
             session,
             """
             UPDATE pull_runs AS r SET connection_name = c.name, marketplace = c.marketplace
-            FROM connections AS c WHERE c.id = $2 AND c.workspace_id = $1 AND r.connection_id = c.id
+            FROM connections AS c WHERE c.id = $2 AND c.workspace_id = $1 AND r.workspace_id = c.workspace_id AND r.connection_id = c.id
             """,
             ct,
             workspaceId,

@@ -174,7 +174,7 @@ internal static class LedgerChecks
         )
         SELECT w.line, w.order_id, w.source, c.name, count(*) OVER ()
         FROM owned AS w
-        LEFT JOIN connections AS c ON c.id = w.source
+        LEFT JOIN connections AS c ON c.workspace_id = $1 AND c.id = w.source
         ORDER BY w.line
         LIMIT {Limit}
         """;

@@ -50,24 +50,26 @@ internal sealed class PullDerivation(
                 session,
                 """
                 CREATE TEMP TABLE pull_derive_dates AS
-                SELECT business_date FROM source_pending_dates WHERE connection_id = $1
+                SELECT business_date FROM source_pending_dates WHERE workspace_id = $2 AND connection_id = $1
                 UNION
-                SELECT business_date FROM source_rows WHERE connection_id = $1 AND needs_derivation
+                SELECT business_date FROM source_rows WHERE workspace_id = $2 AND connection_id = $1 AND needs_derivation
                 """,
                 ct,
-                connection.Id);
+                connection.Id,
+                connection.WorkspaceId);
             await PullSql.ExecuteAsync(
                 session,
                 """
                 CREATE TEMP TABLE pull_derive_keys AS
                 SELECT order_key FROM source_rows
-                WHERE connection_id = $1 AND order_key IS NOT NULL
+                WHERE workspace_id = $2 AND connection_id = $1 AND order_key IS NOT NULL
                   AND business_date IN (SELECT business_date FROM pull_derive_dates)
                 UNION
-                SELECT order_key FROM source_pending_orders WHERE connection_id = $1
+                SELECT order_key FROM source_pending_orders WHERE workspace_id = $2 AND connection_id = $1
                 """,
                 ct,
-                connection.Id);
+                connection.Id,
+                connection.WorkspaceId);
             await PullSql.ExecuteAsync(session, "ANALYZE pull_derive_dates", ct);
             await PullSql.ExecuteAsync(session, "ANALYZE pull_derive_keys", ct);
 
@@ -76,13 +78,15 @@ internal sealed class PullDerivation(
                 session,
                 """
                 SELECT p.order_key FROM source_pending_orders AS p
-                WHERE p.connection_id = $1
-                  AND NOT EXISTS (SELECT 1 FROM source_rows AS s WHERE s.connection_id = p.connection_id AND s.order_key = p.order_key)
+                WHERE p.workspace_id = $2 AND p.connection_id = $1
+                  AND NOT EXISTS (SELECT 1 FROM source_rows AS s
+                                  WHERE s.workspace_id = p.workspace_id AND s.connection_id = p.connection_id AND s.order_key = p.order_key)
                 """,
                 ct,
-                connection.Id);
+                connection.Id,
+                connection.WorkspaceId);
             var anyPendingOrder = vanished.Count > 0
-                || await PullSql.ListAsync<int>(session, "SELECT 1 FROM source_pending_orders WHERE connection_id = $1 LIMIT 1", ct, connection.Id) is { Count: > 0 };
+                || await PullSql.ListAsync<int>(session, "SELECT 1 FROM source_pending_orders WHERE workspace_id = $2 AND connection_id = $1 LIMIT 1", ct, connection.Id, connection.WorkspaceId) is { Count: > 0 };
             if (dates.Count == 0 && !anyPendingOrder)
             {
                 return null;
@@ -102,12 +106,13 @@ internal sealed class PullDerivation(
                     session,
                     """
                     SELECT feed, source_id, order_key, business_date, payload FROM source_rows
-                    WHERE connection_id = $1
+                    WHERE workspace_id = $2 AND connection_id = $1
                       AND (business_date IN (SELECT business_date FROM pull_derive_dates)
                            OR order_key IN (SELECT order_key FROM pull_derive_keys))
                     ORDER BY order_key
                     """,
-                    connection.Id))
+                    connection.Id,
+                    connection.WorkspaceId))
                 {
                     await SourceRowStream.MapAsync(
                         read,
@@ -168,22 +173,26 @@ internal sealed class PullDerivation(
             await PullGapStore.SaveAsync(session, runId, connection, parts.Gaps, feeds, dates.Count > 0 ? dates.Min() : window.From, ct);
             await PullSql.ExecuteAsync(
                 session,
-                "DELETE FROM source_pending_dates WHERE connection_id = $1 AND business_date IN (SELECT business_date FROM pull_derive_dates)",
+                "DELETE FROM source_pending_dates WHERE workspace_id = $2 AND connection_id = $1 AND business_date IN (SELECT business_date FROM pull_derive_dates)",
                 ct,
-                connection.Id);
+                connection.Id,
+                connection.WorkspaceId);
             await PullSql.ExecuteAsync(
                 session,
-                "DELETE FROM source_pending_orders WHERE connection_id = $1 AND order_key IN (SELECT order_key FROM pull_derive_keys)",
+                "DELETE FROM source_pending_orders WHERE workspace_id = $2 AND connection_id = $1 AND order_key IN (SELECT order_key FROM pull_derive_keys)",
                 ct,
-                connection.Id);
+                connection.Id,
+                connection.WorkspaceId);
             await PullSql.ExecuteAsync(
                 session,
                 """
                 UPDATE source_rows SET needs_derivation = false
-                WHERE connection_id = $1 AND needs_derivation AND business_date IN (SELECT business_date FROM pull_derive_dates)
+                WHERE workspace_id = $2 AND connection_id = $1 AND needs_derivation
+                  AND business_date IN (SELECT business_date FROM pull_derive_dates)
                 """,
                 ct,
-                connection.Id);
+                connection.Id,
+                connection.WorkspaceId);
             await transaction.CommitAsync(ct);
             phaseTimed?.Invoke("clean", Stopwatch.GetElapsedTime(cleaning));
             return null;
@@ -199,7 +208,7 @@ internal sealed class PullDerivation(
     /// so what waits for the next run shows on the rows themselves (the pending dates alone already make the next run
     /// derive them, so this is best effort).
     /// </summary>
-    public async Task FlagPendingAsync(Guid connectionId)
+    public async Task FlagPendingAsync(Guid workspaceId, Guid connectionId)
     {
         try
         {
@@ -208,11 +217,12 @@ internal sealed class PullDerivation(
                 session,
                 """
                 UPDATE source_rows SET needs_derivation = true
-                WHERE connection_id = $1 AND NOT needs_derivation
-                  AND business_date IN (SELECT business_date FROM source_pending_dates WHERE connection_id = $1)
+                WHERE workspace_id = $2 AND connection_id = $1 AND NOT needs_derivation
+                  AND business_date IN (SELECT business_date FROM source_pending_dates WHERE workspace_id = $2 AND connection_id = $1)
                 """,
                 CancellationToken.None,
-                connectionId);
+                connectionId,
+                workspaceId);
         }
         catch (NpgsqlException)
         {
@@ -333,7 +343,7 @@ internal sealed class PullDerivation(
                 UNION
                 SELECT source FROM returns WHERE workspace_id = $1 AND marketplace = $2 AND order_id = k.o AND source <> $3
             ) AS o
-            LEFT JOIN connections AS c ON c.id = o.source
+            LEFT JOIN connections AS c ON c.workspace_id = $1 AND c.id = o.source
             ORDER BY k.o, c.name
             """,
             connection.WorkspaceId,

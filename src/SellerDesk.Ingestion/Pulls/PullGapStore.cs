@@ -31,12 +31,13 @@ internal static class PullGapStore
             session,
             """
             UPDATE pull_gaps SET is_current = false
-            WHERE connection_id = $1 AND is_current
+            WHERE workspace_id = $2 AND connection_id = $1 AND is_current
               AND (order_key IN (SELECT order_key FROM pull_derive_keys)
                    OR (order_key IS NULL AND business_date IN (SELECT business_date FROM pull_derive_dates)))
             """,
             ct,
-            connection.Id);
+            connection.Id,
+            connection.WorkspaceId);
         if (gaps.Count == 0)
         {
             return;
@@ -48,11 +49,12 @@ internal static class PullGapStore
         {
             foreach (var row in await ReadAsync(
                 session,
-                "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND feed = ANY($2) AND source_id = ANY($3)",
+                "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE workspace_id = $4 AND connection_id = $1 AND feed = ANY($2) AND source_id = ANY($3)",
                 ct,
                 connection.Id,
                 Texts(feeds.ToArray()),
-                Texts(ids)))
+                Texts(ids),
+                connection.WorkspaceId))
             {
                 Add(bySourceId, row.SourceId, row);
             }
@@ -64,10 +66,11 @@ internal static class PullGapStore
         {
             foreach (var row in await ReadAsync(
                 session,
-                "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND order_key = ANY($2) ORDER BY feed, source_id",
+                "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE workspace_id = $3 AND connection_id = $1 AND order_key = ANY($2) ORDER BY feed, source_id",
                 ct,
                 connection.Id,
-                Texts(keys)))
+                Texts(keys),
+                connection.WorkspaceId))
             {
                 Add(byOrder, row.OrderKey!, row);
             }

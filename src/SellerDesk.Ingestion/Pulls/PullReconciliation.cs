@@ -60,7 +60,7 @@ internal static class PullReconciliation
                 """
                 CREATE TEMP TABLE pull_recon_orders AS
                 SELECT order_key FROM source_rows
-                WHERE connection_id = $1 AND order_key IS NOT NULL AND business_date BETWEEN $2 AND $3
+                WHERE workspace_id = $4 AND connection_id = $1 AND order_key IS NOT NULL AND business_date BETWEEN $2 AND $3
                 UNION
                 SELECT order_id FROM sales_lines
                 WHERE workspace_id = $4 AND marketplace = $5 AND source = $1 AND ordered_at >= $6 AND ordered_at < $7
@@ -122,9 +122,10 @@ internal static class PullReconciliation
         var rows = new Dictionary<string, List<SourceRow>>(StringComparer.Ordinal);
         await using (var command = PullSql.Command(
             session,
-            "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND order_key = ANY($2)",
+            "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE workspace_id = $3 AND connection_id = $1 AND order_key = ANY($2)",
             connection.Id,
-            Texts(orders)))
+            Texts(orders),
+            connection.WorkspaceId))
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -190,9 +191,10 @@ internal static class PullReconciliation
         var gaps = new Dictionary<string, decimal>(StringComparer.Ordinal);
         await using (var command = PullSql.Command(
             session,
-            "SELECT order_key, payout_effect, cardinality(source_ids) FROM pull_gaps WHERE connection_id = $1 AND is_current AND order_key = ANY($2)",
+            "SELECT order_key, payout_effect, cardinality(source_ids) FROM pull_gaps WHERE workspace_id = $3 AND connection_id = $1 AND is_current AND order_key = ANY($2)",
             connection.Id,
-            Texts(orders)))
+            Texts(orders),
+            connection.WorkspaceId))
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -230,10 +232,11 @@ internal static class PullReconciliation
         var rows = new Dictionary<DateOnly, List<SourceRow>>();
         await using (var command = PullSql.Command(
             session,
-            "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE connection_id = $1 AND order_key IS NULL AND business_date BETWEEN $2 AND $3",
+            "SELECT feed, source_id, order_key, business_date, payload FROM source_rows WHERE workspace_id = $4 AND connection_id = $1 AND order_key IS NULL AND business_date BETWEEN $2 AND $3",
             connection.Id,
             window.From,
-            window.To))
+            window.To,
+            connection.WorkspaceId))
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -274,11 +277,12 @@ internal static class PullReconciliation
             session,
             """
             SELECT business_date, payout_effect, cardinality(source_ids) FROM pull_gaps
-            WHERE connection_id = $1 AND is_current AND order_key IS NULL AND business_date BETWEEN $2 AND $3
+            WHERE workspace_id = $4 AND connection_id = $1 AND is_current AND order_key IS NULL AND business_date BETWEEN $2 AND $3
             """,
             connection.Id,
             window.From,
-            window.To))
+            window.To,
+            connection.WorkspaceId))
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

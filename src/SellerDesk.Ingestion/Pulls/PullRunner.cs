@@ -118,13 +118,13 @@ public sealed class PullRunner
                 }
                 catch
                 {
-                    await derivation.FlagPendingAsync(connection.Id);
+                    await derivation.FlagPendingAsync(connection.WorkspaceId, connection.Id);
                     throw;
                 }
 
                 if (rejected is not null)
                 {
-                    await derivation.FlagPendingAsync(connection.Id);
+                    await derivation.FlagPendingAsync(connection.WorkspaceId, connection.Id);
                     return await FailAsync(runId, connection, progress, notices, rejected, ConnectionStatus.Failing, retries: true);
                 }
 
@@ -191,12 +191,12 @@ public sealed class PullRunner
     {
         var cutoff = _time.GetUtcNow() - olderThan;
         await using var session = await _dataSource.OpenConnectionAsync(ct);
-        var candidates = new List<(Guid Run, bool Scheduled)>();
+        var candidates = new List<(Guid Run, Guid Workspace, bool Scheduled)>();
         await using (var find = PullSql.Command(
             session,
             """
-            SELECT r.id, coalesce(c.schedule_enabled AND c.schedule_cron IS NOT NULL, false)
-            FROM pull_runs AS r LEFT JOIN connections AS c ON c.id = r.connection_id
+            SELECT r.id, r.workspace_id, coalesce(c.schedule_enabled AND c.schedule_cron IS NOT NULL, false)
+            FROM pull_runs AS r LEFT JOIN connections AS c ON c.workspace_id = r.workspace_id AND c.id = r.connection_id
             WHERE r.status = 'running' AND (r.started_at IS NULL OR r.started_at < $1)
             ORDER BY r.started_at
             """,
@@ -205,12 +205,12 @@ public sealed class PullRunner
             await using var reader = await find.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                candidates.Add((reader.GetGuid(0), reader.GetBoolean(1)));
+                candidates.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetBoolean(2)));
             }
         }
 
         var cleaned = new List<Guid>();
-        foreach (var (runId, scheduled) in candidates)
+        foreach (var (runId, workspaceId, scheduled) in candidates)
         {
             if (!await PullLocks.TryRunAsync(session, runId, ct))
             {
@@ -222,12 +222,13 @@ public sealed class PullRunner
                 await using var transaction = await session.BeginTransactionAsync(ct);
                 var marked = await PullSql.ExecuteAsync(
                     session,
-                    "UPDATE pull_runs SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1 AND status = 'running'",
+                    "UPDATE pull_runs SET status = 'failed', error = $2, finished_at = $3 WHERE workspace_id = $4 AND id = $1 AND status = 'running'",
                     ct,
                     runId,
                     Then(PullTexts.Interrupted, scheduled ? PullTexts.RetryScheduled : PullTexts.RetryByHand).Encode(),
-                    _time.GetUtcNow());
-                await PullSql.ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", ct, runId);
+                    _time.GetUtcNow(),
+                    workspaceId);
+                await PullSql.ExecuteAsync(session, "DELETE FROM pull_staging WHERE workspace_id = $2 AND run_id = $1", ct, runId, workspaceId);
                 await transaction.CommitAsync(ct);
                 if (marked > 0)
                 {
@@ -312,7 +313,8 @@ public sealed class PullRunner
         // The caller's token may have fired: the bookkeeping of a failure always completes.
         await using (var session = await _dataSource.OpenConnectionAsync(CancellationToken.None))
         {
-            await PullSql.ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", CancellationToken.None, runId);
+            await PullSql.ExecuteAsync(
+                session, "DELETE FROM pull_staging WHERE workspace_id = $2 AND run_id = $1", CancellationToken.None, runId, connection.WorkspaceId);
         }
 
         var text = await NextStepAsync(connection.Id, error, retries);

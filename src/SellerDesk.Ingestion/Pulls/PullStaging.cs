@@ -52,7 +52,7 @@ internal sealed class PullProgress
 internal static class PullStaging
 {
     private const string StagingCopy =
-        "COPY pull_staging (run_id, feed, source_id, order_key, business_date, payload) FROM STDIN (FORMAT BINARY)";
+        "COPY pull_staging (workspace_id, run_id, feed, source_id, order_key, business_date, payload) FROM STDIN (FORMAT BINARY)";
 
     // The merge, with STAGED the run's staged rows: the last copy of each source id (staged twice: a page sent again),
     // or all of them when the fetch saw no source id twice (no sort of the whole staging then). Changed rows are not
@@ -64,7 +64,7 @@ internal static class PullStaging
             INSERT INTO source_rows AS s
                 (connection_id, feed, source_id, workspace_id, order_key, business_date, payload, needs_derivation, last_run_id)
             SELECT $2, feed, source_id, $3, order_key, business_date, payload, false, $1 FROM staged
-            ON CONFLICT (connection_id, feed, source_id) DO UPDATE
+            ON CONFLICT (workspace_id, connection_id, feed, source_id) DO UPDATE
                 SET order_key = EXCLUDED.order_key,
                     business_date = EXCLUDED.business_date,
                     payload = EXCLUDED.payload,
@@ -74,8 +74,8 @@ internal static class PullStaging
                    OR s.business_date IS DISTINCT FROM EXCLUDED.business_date
             RETURNING (xmax = 0) AS inserted, business_date
         ), pending AS (
-            INSERT INTO source_pending_dates (connection_id, business_date)
-            SELECT DISTINCT $2::uuid, business_date FROM merged
+            INSERT INTO source_pending_dates (workspace_id, connection_id, business_date)
+            SELECT DISTINCT $3::uuid, $2::uuid, business_date FROM merged
             ON CONFLICT DO NOTHING
         )
         SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM merged
@@ -84,11 +84,11 @@ internal static class PullStaging
     private const string StagedLatest = """
         SELECT DISTINCT ON (feed, source_id) feed, source_id, order_key, business_date, payload
         FROM pull_staging
-        WHERE run_id = $1
+        WHERE workspace_id = $3 AND run_id = $1
         ORDER BY feed, source_id, ctid DESC
         """;
 
-    private const string StagedAll = "SELECT feed, source_id, order_key, business_date, payload FROM pull_staging WHERE run_id = $1";
+    private const string StagedAll = "SELECT feed, source_id, order_key, business_date, payload FROM pull_staging WHERE workspace_id = $3 AND run_id = $1";
 
     // A row that moves to another order leaves its old order to be derived again without it (even if no row of it is
     // left); a row that moves to another date leaves its old date to be derived again.
@@ -98,15 +98,16 @@ internal static class PullStaging
                    s.order_key IS DISTINCT FROM st.order_key AS key_moved,
                    s.business_date <> st.business_date AS date_moved
             FROM pull_staging AS st
-            JOIN source_rows AS s ON s.connection_id = $2 AND s.feed = st.feed AND s.source_id = st.source_id
-            WHERE st.run_id = $1 AND (s.order_key IS DISTINCT FROM st.order_key OR s.business_date <> st.business_date)
+            JOIN source_rows AS s
+              ON s.workspace_id = $3 AND s.connection_id = $2 AND s.feed = st.feed AND s.source_id = st.source_id
+            WHERE st.workspace_id = $3 AND st.run_id = $1 AND (s.order_key IS DISTINCT FROM st.order_key OR s.business_date <> st.business_date)
         ), orders AS (
-            INSERT INTO source_pending_orders (connection_id, order_key)
-            SELECT DISTINCT $2::uuid, order_key FROM vacated WHERE key_moved AND order_key IS NOT NULL
+            INSERT INTO source_pending_orders (workspace_id, connection_id, order_key)
+            SELECT DISTINCT $3::uuid, $2::uuid, order_key FROM vacated WHERE key_moved AND order_key IS NOT NULL
             ON CONFLICT DO NOTHING
         )
-        INSERT INTO source_pending_dates (connection_id, business_date)
-        SELECT DISTINCT $2::uuid, business_date FROM vacated WHERE date_moved
+        INSERT INTO source_pending_dates (workspace_id, connection_id, business_date)
+        SELECT DISTINCT $3::uuid, $2::uuid, business_date FROM vacated WHERE date_moved
         ON CONFLICT DO NOTHING
         """;
 
@@ -115,16 +116,17 @@ internal static class PullStaging
     private const string DropSql = """
         WITH dropped AS (
             DELETE FROM source_rows AS s
-            WHERE s.connection_id = $2 AND s.feed = ANY($3) AND s.business_date BETWEEN $4 AND $5
-              AND NOT EXISTS (SELECT 1 FROM pull_staging AS st WHERE st.run_id = $1 AND st.feed = s.feed AND st.source_id = s.source_id)
+            WHERE s.workspace_id = $6 AND s.connection_id = $2 AND s.feed = ANY($3) AND s.business_date BETWEEN $4 AND $5
+              AND NOT EXISTS (SELECT 1 FROM pull_staging AS st
+                              WHERE st.workspace_id = $6 AND st.run_id = $1 AND st.feed = s.feed AND st.source_id = s.source_id)
             RETURNING s.order_key, s.business_date
         ), orders AS (
-            INSERT INTO source_pending_orders (connection_id, order_key)
-            SELECT DISTINCT $2::uuid, order_key FROM dropped WHERE order_key IS NOT NULL
+            INSERT INTO source_pending_orders (workspace_id, connection_id, order_key)
+            SELECT DISTINCT $6::uuid, $2::uuid, order_key FROM dropped WHERE order_key IS NOT NULL
             ON CONFLICT DO NOTHING
         ), dates AS (
-            INSERT INTO source_pending_dates (connection_id, business_date)
-            SELECT DISTINCT $2::uuid, business_date FROM dropped
+            INSERT INTO source_pending_dates (workspace_id, connection_id, business_date)
+            SELECT DISTINCT $6::uuid, $2::uuid, business_date FROM dropped
             ON CONFLICT DO NOTHING
         )
         SELECT count(*)::int FROM dropped
@@ -179,7 +181,8 @@ internal static class PullStaging
                             progress.MaybeDuplicates = true;
                         }
 
-                        buffer.StartRow(6);
+                        buffer.StartRow(7);
+                        buffer.Uuid(connection.WorkspaceId);
                         buffer.Uuid(runId);
                         buffer.Text(row.Feed);
                         buffer.Text(row.SourceId);
@@ -206,7 +209,13 @@ internal static class PullStaging
             progress.Rows += page.Rows.Count;
             // Updating the run locks its row until the page commits: it stands for the foreign key staging has not.
             var running = await PullSql.ExecuteAsync(
-                session, "UPDATE pull_runs SET pages_read = $2, rows_read = $3 WHERE id = $1", ct, runId, progress.Pages, progress.Rows);
+                session,
+                "UPDATE pull_runs SET pages_read = $2, rows_read = $3 WHERE workspace_id = $4 AND id = $1",
+                ct,
+                runId,
+                progress.Pages,
+                progress.Rows,
+                connection.WorkspaceId);
             if (running == 0)
             {
                 throw new InvalidOperationException(
@@ -246,7 +255,7 @@ internal static class PullStaging
             }
         }
 
-        await PullSql.ExecuteAsync(session, FlagVacatedSql, ct, runId, connection.Id);
+        await PullSql.ExecuteAsync(session, FlagVacatedSql, ct, runId, connection.Id, connection.WorkspaceId);
         var whole = progress.WholeFeeds();
         if (whole.Length > 0)
         {
@@ -257,7 +266,8 @@ internal static class PullStaging
                 connection.Id,
                 new NpgsqlParameter { Value = whole, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 window.From,
-                window.To);
+                window.To,
+                connection.WorkspaceId);
             progress.Dropped = (int)(await drop.ExecuteScalarAsync(ct))!;
         }
 
@@ -274,9 +284,15 @@ internal static class PullStaging
 
         phaseTimed?.Invoke("merge", Stopwatch.GetElapsedTime(merging));
         var unstaging = Stopwatch.GetTimestamp();
-        await PullSql.ExecuteAsync(session, "DELETE FROM pull_staging WHERE run_id = $1", ct, runId);
+        await PullSql.ExecuteAsync(session, "DELETE FROM pull_staging WHERE workspace_id = $2 AND run_id = $1", ct, runId, connection.WorkspaceId);
         await PullSql.ExecuteAsync(
-            session, "UPDATE pull_runs SET inserted = $2, updated = $3 WHERE id = $1", ct, runId, progress.Inserted, progress.Updated);
+            session,
+            "UPDATE pull_runs SET inserted = $2, updated = $3 WHERE workspace_id = $4 AND id = $1",
+            ct,
+            runId,
+            progress.Inserted,
+            progress.Updated,
+            connection.WorkspaceId);
         await transaction.CommitAsync(ct);
         phaseTimed?.Invoke("unstage", Stopwatch.GetElapsedTime(unstaging));
     }

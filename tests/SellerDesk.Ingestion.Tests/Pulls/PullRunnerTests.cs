@@ -327,7 +327,7 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
             await PullHarness.ExecuteAsync(database, "UPDATE pull_runs SET status = 'running', started_at = $2 WHERE id = $1", run, longAgo);
             await PullHarness.ExecuteAsync(
                 database,
-                "INSERT INTO pull_staging (run_id, feed, source_id, order_key, business_date, payload) VALUES ($1, 'wb.realization', '1', 'x', '2026-02-01', '{}')",
+                "INSERT INTO pull_staging (workspace_id, run_id, feed, source_id, order_key, business_date, payload) SELECT workspace_id, id, 'wb.realization', '1', 'x', '2026-02-01', '{}' FROM pull_runs WHERE id = $1",
                 run);
         }
 
@@ -467,7 +467,7 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
         var staged = await h.QueueAsync(from, to);
         await PullHarness.ExecuteAsync(
             database,
-            "INSERT INTO pull_staging (run_id, feed, source_id, order_key, business_date, payload) VALUES ($1, 'wb.realization', '1', 'x', '2026-02-01', '{}')",
+            "INSERT INTO pull_staging (workspace_id, run_id, feed, source_id, order_key, business_date, payload) SELECT workspace_id, id, 'wb.realization', '1', 'x', '2026-02-01', '{}' FROM pull_runs WHERE id = $1",
             staged);
         (await h.SourceRowsAsync()).Should().Be(RowsOf(Week));
 

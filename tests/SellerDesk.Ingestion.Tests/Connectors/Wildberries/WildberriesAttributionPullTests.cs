@@ -87,11 +87,20 @@ public sealed class WildberriesAttributionPullTests(TestDatabase database) : ICl
         spend.Where(s => s.Source == Guid.Empty).Should().Equal([(Start, "wb_ads", 99m, Guid.Empty)], "a file's row is not the connection's to restate");
     }
 
-    /// <summary>The statement of migration 0017, run again on rows stored after the test database was migrated.</summary>
+    /// <summary>
+    /// The statement of migration 0017, run again on rows stored after the test database was migrated; the pending
+    /// dates it fills name their workspace since migration 0024, so that column is added as 0024 fills it.
+    /// </summary>
     private static string MigrationStatement()
     {
         var text = File.ReadAllText(Path.Combine(SharedExamples.Folder, "..", "..", "src", "SellerDesk.Data", "Migrations", "0017_wb_campaign_channels.sql"));
-        return string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)));
+        var statement = string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)));
+        const string Columns = "INSERT INTO source_pending_dates (connection_id, business_date)\nSELECT DISTINCT s.connection_id,";
+        statement.Should().Contain(Columns);
+        return statement.Replace(
+            Columns,
+            "INSERT INTO source_pending_dates (workspace_id, connection_id, business_date)\nSELECT DISTINCT c.workspace_id, s.connection_id,",
+            StringComparison.Ordinal);
     }
 
     private async Task<List<(DateOnly Date, string Channel, string Sku, int Orders)>> AttributionAsync(PullHarness h)
