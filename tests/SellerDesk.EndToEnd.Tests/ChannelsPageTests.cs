@@ -96,6 +96,7 @@ public sealed class ChannelsPageTests(SellerDeskApp app)
         await fresh.SetVerdictAsync("pays_back", false);
         await fresh.SetVerdictAsync("cut", false);
         await Address.WaitForAsync(fresh.Page, url => !url.Contains("verdict", StringComparison.Ordinal));
+        await fresh.WaitForRowCountAsync(api.Count);
         (await fresh.RowsAsync()).Should().HaveCount(api.Count, "no box ticked shows every channel");
     }
 

@@ -59,6 +59,8 @@ public sealed class JobsPageTests(SellerDeskApp app)
         var retried = owner.Locator("tr[data-action=pull-started]", new() { HasText = "ops@jobs.e2e.test" }).Filter(new() { HasText = failedRun.ToString() });
         await retried.First.WaitForAsync();
         (await retried.First.InnerTextAsync()).Should().Contain("повтор неудавшегося запуска").And.Contain("Jobs page shop");
+        // The log re-renders after the filter is chosen: wait for the other kinds to leave before reading the rows.
+        await Assertions.Expect(owner.Locator("tr[data-action]:not([data-action=pull-started])")).ToHaveCountAsync(0);
         (await owner.Locator("tr[data-action]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.action)")).Should().OnlyContain(a => a == "pull-started");
         await Screenshots.SaveAsync(owner, "audit-filtered");
 

@@ -69,6 +69,7 @@ public sealed class SkusPageTests(SellerDeskApp app)
         await Address.WaitForAsync(skus.Page, url => !url.Contains("marketplace=", StringComparison.Ordinal));
         await skus.Search.FillAsync("tee");
         await Address.WaitForAsync(skus.Page, url => url.Contains("q=tee", StringComparison.Ordinal));
+        await skus.WaitForSkusContainingAsync("TEE");
         var found = await skus.RowsAsync();
         found.Should().NotBeEmpty().And.OnlyContain(r => r.Sku.Contains("TEE", StringComparison.Ordinal));
 

@@ -107,9 +107,15 @@ public sealed class SellerDeskApp : IAsyncLifetime
             IsMobile = touch,
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous for a shared 2-core machine under other builds: a passing step never waits this long, and the
+        // assertions' own retries (Expect) get the same patience as the actions.
+        context.SetDefaultTimeout(UiTimeoutMs);
+        context.SetDefaultNavigationTimeout(UiTimeoutMs);
+        Assertions.SetDefaultExpectTimeout(UiTimeoutMs);
         return await context.NewPageAsync();
     }
+
+    private const float UiTimeoutMs = 30_000;
 
     public async Task DisposeAsync()
     {

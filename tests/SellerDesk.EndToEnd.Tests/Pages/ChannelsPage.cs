@@ -25,6 +25,10 @@ public sealed class ChannelsPage(IPage page) : AppPage(page)
     public async Task WaitForFiguresAsync() =>
         await Page.Locator($"{RowSelector}, [data-testid=empty-state], [data-testid=channels-none]").First.WaitForAsync();
 
+    /// <summary>Waits until the grid shows <paramref name="count"/> channels (a filter's re-render may follow its address).</summary>
+    public async Task WaitForRowCountAsync(int count) =>
+        await Assertions.Expect(Page.Locator(RowSelector)).ToHaveCountAsync(count);
+
     public async Task<IReadOnlyList<ChannelRowView>> RowsAsync()
     {
         var rows = await Page.Locator(RowSelector).EvaluateAllAsync<string[][]>(
