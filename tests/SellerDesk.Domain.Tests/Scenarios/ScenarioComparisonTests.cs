@@ -16,6 +16,14 @@ public sealed class ScenarioComparisonTests
 {
     public static TheoryData<int> Seeds => [41, 42, 43, 44, 45, 46, 47, 48];
 
+    /// <summary>A random ledger's sums over its whole span.</summary>
+    private static ReportSums RandomSums(int seed)
+    {
+        var ledger = RandomLedger.Generate(seed);
+        var facts = EconomicsFacts.Build(ledger.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, RandomLedger.Moscow);
+        return ReportSums.Of(new ReportPeriod(RandomLedger.FirstDay, RandomLedger.LastDay, RandomLedger.LastDay), facts, ledger.Spend, ledger.Fees);
+    }
+
     [Fact]
     public void The_worked_scenario_changes_exactly_the_verdicts_its_expected_channels_differ_in()
     {
@@ -63,9 +71,7 @@ public sealed class ScenarioComparisonTests
     [MemberData(nameof(Seeds))]
     public void On_random_ledgers_the_listed_verdict_changes_are_exactly_the_channels_whose_verdict_differs(int seed)
     {
-        var ledger = RandomLedger.Generate(seed);
-        var facts = EconomicsFacts.Build(ledger.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, RandomLedger.Moscow);
-        var sums = ReportSums.Of(new ReportPeriod(RandomLedger.FirstDay, RandomLedger.LastDay, RandomLedger.LastDay), facts, ledger.Spend, ledger.Fees);
+        var sums = RandomSums(seed);
         var random = new Random(seed);
         var scenario = new Scenario(
         [
@@ -124,9 +130,7 @@ public sealed class ScenarioComparisonTests
     [MemberData(nameof(Seeds))]
     public void On_random_ledgers_the_stress_rise_is_the_scenario_engines_and_the_lost_month_is_that_months_margin(int seed)
     {
-        var ledger = RandomLedger.Generate(seed);
-        var facts = EconomicsFacts.Build(ledger.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, RandomLedger.Moscow);
-        var sums = ReportSums.Of(new ReportPeriod(RandomLedger.FirstDay, RandomLedger.LastDay, RandomLedger.LastDay), facts, ledger.Spend, ledger.Fees);
+        var sums = RandomSums(seed);
         var reports = new FactReports(sums);
         var top = reports.Concentration().TopMarketplace ?? RandomLedger.Marketplaces[0];
 
