@@ -66,6 +66,18 @@ public sealed class ScenariosPageTests(SellerDeskApp app)
         (await page.StressAsync("commission")).Should().Be(-4462.5m);
         (await page.StressAsync("month")).Should().Be(-5157m);
         (await page.SidewaysOverflowAsync()).Should().Be(0);
+
+        // The download is the same scenario: each marketplace's P&L lines and the total, today and in the scenario.
+        var csv = await page.Page.RunAndWaitForDownloadAsync(async () => await page.Page.Locator("[data-testid=scenario-export-csv]").ClickAsync());
+        csv.SuggestedFilename.Should().Be("scenario_2026-01-01_2026-03-31.csv");
+        var bytes = await File.ReadAllBytesAsync(await csv.PathAsync());
+        var lines = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).TrimEnd('\n').Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        lines[0].Should().Be("Маркетплейс;Статья;Сейчас;Сценарий;Изменение");
+        lines.Should().Contain("wildberries;Прибыль;-2075,00;-986,00;1089,00").And.Contain("Итого;Прибыль;-4245,00;-2826,00;1419,00");
+        lines.Should().HaveCount(1 + (4 * 11));
+        var xlsx = await page.Page.RunAndWaitForDownloadAsync(async () => await page.Page.Locator("[data-testid=scenario-export-xlsx]").ClickAsync());
+        xlsx.SuggestedFilename.Should().Be("scenario_2026-01-01_2026-03-31.xlsx");
+        (await File.ReadAllBytesAsync(await xlsx.PathAsync())).Take(2).Should().Equal((byte)'P', (byte)'K');
     }
 
     [Fact]
