@@ -19,8 +19,49 @@ public sealed record ScenarioReports(
     }
 }
 
+/// <summary>A channel whose verdict (4.1) the scenario changes; null on a side where the channel has no row.</summary>
+public sealed record VerdictChange(string Marketplace, string Channel, ChannelVerdict? Before, ChannelVerdict? After);
+
+/// <summary>A SKU (4.4) whose contribution margin is not negative today and negative under the scenario.</summary>
+public sealed record SkuTurn(string Marketplace, string Sku, decimal Before, decimal After);
+
 /// <summary>The reports as they are and as they would have been.</summary>
-public sealed record ScenarioResult(ScenarioReports Baseline, ScenarioReports Scenario);
+public sealed record ScenarioResult(ScenarioReports Baseline, ScenarioReports Scenario)
+{
+    /// <summary>
+    /// Every (marketplace, channel) whose verdict differs between the baseline and the scenario, ordered by
+    /// marketplace and channel (ordinal); a row only one side has counts as a change from or to null.
+    /// </summary>
+    public IReadOnlyList<VerdictChange> VerdictChanges()
+    {
+        var before = Baseline.Channels.ToDictionary(c => (c.Marketplace, c.Channel), c => c.Verdict);
+        var after = Scenario.Channels.ToDictionary(c => (c.Marketplace, c.Channel), c => c.Verdict);
+        return [.. before.Keys.Union(after.Keys)
+            .Select(k => new VerdictChange(
+                k.Marketplace,
+                k.Channel,
+                before.TryGetValue(k, out var b) ? b : null,
+                after.TryGetValue(k, out var a) ? a : null))
+            .Where(c => c.Before != c.After)
+            .OrderBy(c => c.Marketplace, StringComparer.Ordinal)
+            .ThenBy(c => c.Channel, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The SKUs whose contribution margin is zero or more today and below zero under the scenario (exact values),
+    /// ordered by the scenario's margin, lowest first, then marketplace and SKU.
+    /// </summary>
+    public IReadOnlyList<SkuTurn> SkusTurningUnprofitable()
+    {
+        var before = Baseline.Skus.ToDictionary(s => (s.Marketplace, s.Sku), s => s.ContributionMargin);
+        return [.. Scenario.Skus
+            .Where(s => s.ContributionMargin < 0m && before.TryGetValue((s.Marketplace, s.Sku), out var b) && b >= 0m)
+            .Select(s => new SkuTurn(s.Marketplace, s.Sku, before[(s.Marketplace, s.Sku)], s.ContributionMargin))
+            .OrderBy(s => s.After)
+            .ThenBy(s => s.Marketplace, StringComparer.Ordinal)
+            .ThenBy(s => s.Sku, StringComparer.Ordinal)];
+    }
+}
 
 /// <summary>
 /// A what-if scenario (metrics.md section 6): the ledger replayed with adjustments, applied in the order given, each

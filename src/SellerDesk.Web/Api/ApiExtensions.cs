@@ -46,6 +46,7 @@ internal static class ApiExtensions
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapReportEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapPnlEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapSkuEndpoints();
+        v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapScenarioEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Uploads).MapImportEndpoints();
         v1.MapGroup(string.Empty).WithPolicyByMethod(read: Policies.ConnectionsRead, write: Policies.Connections).MapConnectionEndpoints();
         app.MapSellerDeskApiDocs();

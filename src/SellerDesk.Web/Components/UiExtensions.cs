@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using SellerDesk.Web.Features.Cohorts;
 using SellerDesk.Web.Features.Common;
 using SellerDesk.Web.Features.Exports;
+using SellerDesk.Web.Features.Scenarios;
 using SellerDesk.Web.Features.Settings;
 using SellerDesk.Web.Features.Upload;
 
@@ -64,6 +65,7 @@ internal static class UiExtensions
         app.MapCohortExport().RequireAuthorization(Auth.Policies.Exports);
         app.MapReportExports();
         app.MapAuditExport();
+        app.MapScenarioExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

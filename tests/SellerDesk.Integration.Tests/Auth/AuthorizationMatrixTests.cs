@@ -49,6 +49,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /pnl"] = [Any],
         ["GET /skus"] = [Any],
         ["GET /skus/item"] = [Any],
+        ["GET /scenarios"] = [Any],
         ["GET /upload"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /ops/jobs"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -60,6 +61,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /export/channels"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/marketplaces"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/audit"] = [WorkspaceRoles.Owner],
+        ["GET /export/scenario"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /account/password"] = [SignedInOnly],
         ["GET /account/two-factor"] = [SignedInOnly],
         ["GET /account/denied"] = [SignedInOnly],
@@ -70,6 +72,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /api/v1/reports/cohorts"] = [Any],
         ["GET /api/v1/reports/pnl"] = [Any],
         ["GET /api/v1/reports/skus"] = [Any],
+        ["POST /api/v1/scenarios/evaluate"] = [Any],
         ["POST /api/v1/imports/{kind}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /api/v1/connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /api/v1/connections/{id:guid}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -304,7 +307,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
 
         private readonly Dictionary<string, string> _cookies = [];
 
-        protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Bootstrap:Workspace", WorkspaceName);
+        protected override void Configure(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Bootstrap:Workspace", WorkspaceName);
+            // Every role tries every download here: more than one workspace's export limit a minute (RateLimitTests holds the limit).
+            builder.UseSetting("RateLimits:Exports:PermitLimit", "1000");
+        }
 
         public override async Task InitializeAsync()
         {

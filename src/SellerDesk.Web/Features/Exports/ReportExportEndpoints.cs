@@ -42,7 +42,7 @@ public static class ReportExportEndpoints
         return new LocalText($"{report.En} as {format} for {period}.", $"{report.Ru} в {format} за {period}.");
     };
 
-    private static async Task<IResult> ExportAsync(
+    internal static async Task<IResult> ExportAsync(
         HttpContext http,
         ReportService reports,
         AuditLog audit,

@@ -145,7 +145,7 @@ public static class ReportExports
         new(report, title, reports.Period.From, reports.Period.To, reports.Period.AsOf,
             report == "marketplaces" ? [] : [new ExportFilter(ExportTexts.Marketplace, marketplace, marketplace is { } m ? new LocalText(m, m) : ExportTexts.All)]);
 
-    private static LocalText Verdict(ChannelVerdict verdict) => verdict switch
+    internal static LocalText Verdict(ChannelVerdict verdict) => verdict switch
     {
         ChannelVerdict.Profitable => Words("Profitable", "Прибыльный"),
         ChannelVerdict.PaysBack => Words("Pays back", "Окупается"),
