@@ -20,6 +20,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<Migrator>();
         services.AddSingleton<ReportQueries>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<DrillDownQueries>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }
