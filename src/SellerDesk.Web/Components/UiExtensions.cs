@@ -63,6 +63,7 @@ internal static class UiExtensions
         app.MapCultureSwitch();
         app.MapCohortExport().RequireAuthorization(Auth.Policies.Exports);
         app.MapReportExports();
+        Features.DrillDown.DrillDownEndpoints.MapDrillDownExport(app);
         app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
