@@ -99,8 +99,6 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /api/v1/reports/pnl?format=csv"] = ("GET /api/v1/reports/pnl", "&format=csv", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
         ["GET /api/v1/reports/pnl?format=xlsx"] = ("GET /api/v1/reports/pnl", "&format=xlsx", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
         ["GET /export/pnl?format=xlsx"] = ("GET /export/pnl", "&format=xlsx", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
-        ["GET /api/v1/reports/drilldown?format=csv"] = ("GET /api/v1/reports/drilldown", "&format=csv", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
-        ["GET /export/drilldown?format=xlsx"] = ("GET /export/drilldown", "&format=xlsx", [WorkspaceRoles.Owner, WorkspaceRoles.Finance]),
     };
 
     [Fact]
