@@ -307,7 +307,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
 
         private readonly Dictionary<string, string> _cookies = [];
 
-        protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Bootstrap:Workspace", WorkspaceName);
+        protected override void Configure(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Bootstrap:Workspace", WorkspaceName);
+
+            // Every role tries every export route here within a minute (more than the default 30 files per workspace
+            // since the drill-down's): this fixture checks roles, not the export limit (RateLimit tests do).
+            builder.UseSetting("RateLimits:Exports:PermitLimit", "200");
+        }
 
         public override async Task InitializeAsync()
         {
