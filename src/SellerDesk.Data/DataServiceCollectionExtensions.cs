@@ -21,6 +21,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ReportQueries>();
         services.AddSingleton<ReportService>();
         services.AddSingleton<Scenarios.SavedScenarios>();
+        services.AddSingleton<DrillDownQueries>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

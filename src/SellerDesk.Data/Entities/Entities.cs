@@ -72,6 +72,15 @@ public sealed class SalesLineRow
 
     /// <summary>Who wrote the row: the connection whose pull did, or <see cref="LedgerSource.File"/> (nil) for files.</summary>
     public Guid Source { get; set; }
+
+    /// <summary>The uploaded file that gave the row its values (migration 0022); null otherwise.</summary>
+    public string? ImportFile { get; set; }
+
+    /// <summary>The line of <see cref="ImportFile"/> the row's record starts on.</summary>
+    public int? ImportLine { get; set; }
+
+    /// <summary>The pull run that gave the row its values (migration 0022); null otherwise.</summary>
+    public Guid? RunId { get; set; }
 }
 
 public sealed class ReturnRow
@@ -102,6 +111,15 @@ public sealed class ReturnRow
 
     /// <summary>Who wrote the row: the connection whose pull did, or <see cref="LedgerSource.File"/> (nil) for files.</summary>
     public Guid Source { get; set; }
+
+    /// <summary>The uploaded file that gave the row its values (migration 0022); null otherwise.</summary>
+    public string? ImportFile { get; set; }
+
+    /// <summary>The line of <see cref="ImportFile"/> the row's record starts on.</summary>
+    public int? ImportLine { get; set; }
+
+    /// <summary>The pull run that gave the row its values (migration 0022); null otherwise.</summary>
+    public Guid? RunId { get; set; }
 }
 
 public sealed class AdSpendRow

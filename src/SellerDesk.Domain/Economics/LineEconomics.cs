@@ -109,6 +109,12 @@ public readonly record struct LineEconomics
     /// <summary><c>fees = commission - commission_refund + logistics + return_logistics + acquiring + other_fees</c>.</summary>
     public decimal Fees => Commission - CommissionRefund + Logistics + ReturnLogistics + Acquiring + OtherFees;
 
+    /// <summary>The P&amp;L's commission line (4.5): <c>commission - commission_refund</c>.</summary>
+    public decimal NetCommission => Commission - CommissionRefund;
+
+    /// <summary>The P&amp;L's logistics line (4.5): <c>logistics + return_logistics</c>.</summary>
+    public decimal AllLogistics => Logistics + ReturnLogistics;
+
     /// <summary><c>net_cogs = unit_cost * (q - R + nonrestock)</c>: restockable units come back.</summary>
     public decimal NetCogs => SoldCogs - ReturnedCogs + NonrestockCogs;
 

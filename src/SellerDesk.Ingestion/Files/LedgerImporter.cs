@@ -42,7 +42,7 @@ public sealed class LedgerImporter(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Imports one ledger file as <see cref="ImportAsync(Guid, TimeZoneInfo, LedgerFileKind, Stream, IProgress{ImportProgress}?, CancellationToken)"/>
-    /// does, naming the file it came from: tables that keep provenance (attribution rows) store the name and each
+    /// does, naming the file it came from: tables that keep provenance (sales lines, returns, attribution rows) store the name and each
     /// row's line. Without a name they store "(request body)".
     /// </summary>
     public Task<ImportResult> ImportAsync(

@@ -13,22 +13,23 @@ internal sealed record LedgerTableColumn(string Name, string SqlType, bool IsKey
 /// </summary>
 internal abstract class LedgerTable
 {
-    protected LedgerTable(LedgerFileKind kind, string name, SourceColumn source, IReadOnlyList<LedgerTableColumn> columns, bool provenance = false)
+    protected LedgerTable(LedgerFileKind kind, string name, SourceColumn source, IReadOnlyList<LedgerTableColumn> columns, Provenance provenance = Provenance.None)
     {
         Kind = kind;
         Name = name;
         Source = source;
         Columns = columns;
-        HasProvenance = provenance;
+        Provenance = provenance;
+        var withIds = provenance == Provenance.FileOrRunAndRowIds;
         var key = columns.Where(c => c.IsKey).Select(c => c.Name).ToList();
         var values = columns.Where(c => !c.IsKey).Select(c => c.Name).ToList();
         var all = string.Join(", ", columns.Select(c => c.Name));
 
         KeyDescription = key.Count == 1 ? key[0] : string.Join(", ", key.Take(key.Count - 1)) + " and " + key[^1];
-        var stagedProvenance = provenance ? ", source_feed text COLLATE \"C\", source_row_id text COLLATE \"C\"" : "";
+        var stagedProvenance = withIds ? ", source_feed text COLLATE \"C\", source_row_id text COLLATE \"C\"" : "";
         CreateStagingSql =
             $"CREATE TEMP TABLE {Staging} (line integer NOT NULL, {string.Join(", ", columns.Select(StagingColumn))}{stagedProvenance}) ON COMMIT DROP";
-        CopySql = $"COPY {Staging} (line, {all}{(provenance ? ", source_feed, source_row_id" : "")}) FROM STDIN (FORMAT BINARY)";
+        CopySql = $"COPY {Staging} (line, {all}{(withIds ? ", source_feed, source_row_id" : "")}) FROM STDIN (FORMAT BINARY)";
         var keyList = string.Join(", ", key);
         DuplicatesSql = $"""
             SELECT s.line, d.first_line, count(*) OVER () AS total
@@ -50,14 +51,22 @@ internal abstract class LedgerTable
         // returns (whose key is the marketplace's own; the ownership check has refused another source's orders).
         var (sourceColumn, sourceValue) = source == SourceColumn.None ? ("", "") : (", source", ", $2");
 
-        // Provenance (attribution rows, migration 0016): where a row's current values came from, written with them but
-        // never compared (a row sent again unchanged keeps the provenance of the write that gave it its values). The
-        // file name and the pull run are the transaction's settings (SetProvenanceAsync); the line is the staged one.
-        var (provenanceColumns, provenanceValues, provenanceSet) = provenance
-            ? (", import_file, import_line, run_id, source_feed, source_row_id, updated_at",
+        // Provenance (attribution rows, migration 0016; sales lines and returns, migration 0022): where a row's current
+        // values came from, written with them but never compared (a row sent again unchanged keeps the provenance of the
+        // write that gave it its values). The file name and the pull run are the transaction's settings
+        // (SetProvenanceAsync); the line is the staged one.
+        var (provenanceColumns, provenanceValues, provenanceSet) = provenance switch
+        {
+            Provenance.FileOrRun => (
+               ", import_file, import_line, run_id",
+               $", {ImportFileSetting}, CASE WHEN {ImportFileSetting} IS NOT NULL THEN line END, {RunIdSetting}",
+               $", import_file = {ImportFileSetting}, import_line = CASE WHEN {ImportFileSetting} IS NOT NULL THEN s.line END, run_id = {RunIdSetting}"),
+            Provenance.FileOrRunAndRowIds => (
+               ", import_file, import_line, run_id, source_feed, source_row_id, updated_at",
                $", {ImportFileSetting}, CASE WHEN {ImportFileSetting} IS NOT NULL THEN line END, {RunIdSetting}, source_feed, source_row_id, now()",
-               $", import_file = {ImportFileSetting}, import_line = CASE WHEN {ImportFileSetting} IS NOT NULL THEN s.line END, run_id = {RunIdSetting}, source_feed = s.source_feed, source_row_id = s.source_row_id, updated_at = now()")
-            : ("", "", "");
+               $", import_file = {ImportFileSetting}, import_line = CASE WHEN {ImportFileSetting} IS NOT NULL THEN s.line END, run_id = {RunIdSetting}, source_feed = s.source_feed, source_row_id = s.source_row_id, updated_at = now()"),
+            _ => ("", "", ""),
+        };
         InsertSql = $"""
             INSERT INTO {Name} (workspace_id{sourceColumn}, {all}{provenanceColumns})
             SELECT $1{sourceValue}, {all}{provenanceValues} FROM {Staging}
@@ -102,10 +111,14 @@ internal abstract class LedgerTable
     public SourceColumn Source { get; }
 
     /// <summary>
-    /// Whether the table keeps each row's provenance (file and line, or pull run and the marketplace's row ids): the
-    /// staging table then has two more columns, <c>source_feed</c> and <c>source_row_id</c>, after the record's.
+    /// Whether the table keeps each row's provenance (file and line, or pull run; and for
+    /// <see cref="Provenance.FileOrRunAndRowIds"/> the marketplace's row ids, when the staging table has two more
+    /// columns, <c>source_feed</c> and <c>source_row_id</c>, after the record's).
     /// </summary>
-    public bool HasProvenance { get; }
+    public Provenance Provenance { get; }
+
+    /// <summary>Whether the table keeps provenance at all (the importer then sets the file name or run).</summary>
+    public bool HasProvenance => Provenance != Provenance.None;
 
     public LedgerFileKind Kind { get; }
 
@@ -153,11 +166,11 @@ internal sealed class LedgerTable<T> : LedgerTable
     private readonly Action<BinaryCopyBuffer, T>[] _writers;
 
     public LedgerTable(LedgerFileKind kind, string name, SourceColumn source, params Column<T>[] columns)
-        : this(kind, name, source, false, columns)
+        : this(kind, name, source, Provenance.None, columns)
     {
     }
 
-    public LedgerTable(LedgerFileKind kind, string name, SourceColumn source, bool provenance, params Column<T>[] columns)
+    public LedgerTable(LedgerFileKind kind, string name, SourceColumn source, Provenance provenance, params Column<T>[] columns)
         : base(kind, name, source, columns.Select(c => c.Definition).ToList(), provenance)
     {
         _writers = columns.Select(c => c.Write).ToArray();
@@ -169,14 +182,15 @@ internal sealed class LedgerTable<T> : LedgerTable
     /// </summary>
     public void Write(BinaryCopyBuffer copy, int line, T record, RowOrigin? origin = null)
     {
-        copy.StartRow(_writers.Length + 1 + (HasProvenance ? 2 : 0));
+        var withIds = Provenance == Provenance.FileOrRunAndRowIds;
+        copy.StartRow(_writers.Length + 1 + (withIds ? 2 : 0));
         copy.Integer(line);
         foreach (var write in _writers)
         {
             write(copy, record);
         }
 
-        if (HasProvenance)
+        if (withIds)
         {
             copy.Text(origin?.Feed);
             copy.Text(origin?.SourceIds);
@@ -194,6 +208,18 @@ internal enum SourceColumn
     None,
     Value,
     Key,
+}
+
+/// <summary>What a ledger table keeps of where each row came from.</summary>
+internal enum Provenance
+{
+    None,
+
+    /// <summary>The upload file and line (<c>import_file</c>, <c>import_line</c>) or the pull run (<c>run_id</c>): sales lines and returns (migration 0022).</summary>
+    FileOrRun,
+
+    /// <summary>As <see cref="FileOrRun"/>, plus the feed and the marketplace's row ids of a pulled row (<c>source_feed</c>, <c>source_row_id</c>): attribution rows (0016).</summary>
+    FileOrRunAndRowIds,
 }
 
 /// <summary>A column definition with the function that encodes a record's value of it for a binary COPY.</summary>
@@ -228,6 +254,7 @@ internal static class LedgerTables
         LedgerFileKind.Sales,
         "sales_lines",
         SourceColumn.Value,
+        Provenance.FileOrRun,
         Column<SaleLine>.Text("marketplace", r => r.Marketplace, key: true),
         Column<SaleLine>.Text("order_id", r => r.OrderId, key: true),
         Column<SaleLine>.Text("line_id", r => r.LineId, key: true),
@@ -246,6 +273,7 @@ internal static class LedgerTables
         LedgerFileKind.Returns,
         "returns",
         SourceColumn.Value,
+        Provenance.FileOrRun,
         Column<ReturnEvent>.Text("marketplace", r => r.Marketplace, key: true),
         Column<ReturnEvent>.Text("order_id", r => r.OrderId, key: true),
         Column<ReturnEvent>.Text("line_id", r => r.LineId, key: true),
@@ -288,7 +316,7 @@ internal static class LedgerTables
         LedgerFileKind.Attribution,
         "attribution_rows",
         SourceColumn.Key,
-        provenance: true,
+        Provenance.FileOrRunAndRowIds,
         Column<AttributionRow>.Date("date", r => r.Date, key: true),
         Column<AttributionRow>.Text("marketplace", r => r.Marketplace, key: true),
         Column<AttributionRow>.Text("channel", r => r.Channel, key: true),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
 using SellerDesk.Web.Auth;
+using SellerDesk.Web.Features.DrillDown;
 
 namespace SellerDesk.Web.Api;
 
@@ -47,6 +48,7 @@ internal static class ApiExtensions
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapPnlEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapSkuEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapScenarioEndpoints();
+        v1.MapGroup(string.Empty).RequireAuthorization(Policies.Reports).MapDrillDownEndpoints();
         v1.MapGroup(string.Empty).RequireAuthorization(Policies.Uploads).MapImportEndpoints();
         v1.MapGroup(string.Empty).WithPolicyByMethod(read: Policies.ConnectionsRead, write: Policies.Connections).MapConnectionEndpoints();
         app.MapSellerDeskApiDocs();

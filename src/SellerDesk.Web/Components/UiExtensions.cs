@@ -64,6 +64,7 @@ internal static class UiExtensions
         app.MapCultureSwitch();
         app.MapCohortExport().RequireAuthorization(Auth.Policies.Exports);
         app.MapReportExports();
+        Features.DrillDown.DrillDownEndpoints.MapDrillDownExport(app);
         app.MapAuditExport();
         app.MapScenarioExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /skus"] = [Any],
         ["GET /skus/item"] = [Any],
         ["GET /scenarios"] = [Any],
+        ["GET /drilldown"] = [Any],
         ["GET /upload"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /ops/jobs"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -62,6 +63,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /export/marketplaces"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/audit"] = [WorkspaceRoles.Owner],
         ["GET /export/scenario"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
+        ["GET /export/drilldown"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /account/password"] = [SignedInOnly],
         ["GET /account/two-factor"] = [SignedInOnly],
         ["GET /account/denied"] = [SignedInOnly],
@@ -73,6 +75,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /api/v1/reports/pnl"] = [Any],
         ["GET /api/v1/reports/skus"] = [Any],
         ["POST /api/v1/scenarios/evaluate"] = [Any],
+        ["GET /api/v1/reports/drilldown"] = [Any],
         ["POST /api/v1/imports/{kind}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /api/v1/connections"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /api/v1/connections/{id:guid}"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
@@ -268,7 +271,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
             .Replace("{**slug}", string.Empty, StringComparison.Ordinal)
             .Replace("{**path}", string.Empty, StringComparison.Ordinal);
         if (route.Pattern.StartsWith("/api/v1/reports", StringComparison.Ordinal) || route.Pattern is "/export/cohorts" or "/export/pnl" or "/export/channels" or "/export/marketplaces"
-            || route.Pattern is "/" or "/channels" or "/cohorts" or "/pnl" or "/skus" or "/skus/item")
+            || route.Pattern is "/" or "/channels" or "/cohorts" or "/pnl" or "/skus" or "/skus/item" or "/drilldown" or "/export/drilldown")
         {
             path += "?from=2026-01-01&to=2026-03-31&as_of=2026-03-31";
         }
