@@ -336,7 +336,7 @@ public sealed class AlertSenders(IHttpClientFactory http, IOptions<SmtpOptions> 
                 break;
             case AlertRecipientKinds.Telegram:
                 var token = Secret(message);
-                var url = new Uri(options.Value.TelegramBaseUrl, "bot" + token + "/sendMessage");
+                var url = new Uri(options.Value.TelegramBaseUrl.AbsoluteUri.TrimEnd('/') + "/bot" + token + "/sendMessage");
                 using (var content = new StringContent(
                     JsonSerializer.Serialize(new { chat_id = message.Address, text = message.Subject + "\n\n" + message.Body, disable_web_page_preview = true }), Encoding.UTF8, "application/json"))
                 using (var response = await Client().PostAsync(url, content, ct))
