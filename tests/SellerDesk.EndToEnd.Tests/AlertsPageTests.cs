@@ -51,9 +51,9 @@ public sealed class AlertsPageTests(SellerDeskApp app)
         // The bell: one unread alert; opening it lists the alert and marks it seen.
         await page.ReloadAsync();
         await alerts.WaitUntilInteractiveAsync();
-        var badge = page.Locator("[data-testid=alert-bell] .mud-badge");
+        var badge = page.Locator("[data-testid=alert-bell-badge] .mud-badge");
         (await badge.InnerTextAsync()).Trim().Should().Be("1");
-        await page.Locator("[data-testid=alert-bell-button]").ClickAsync();
+        await page.Locator("[data-testid=alert-bell] button").ClickAsync();
         var item = page.Locator("[data-testid=alert-bell-item]");
         await item.First.WaitForAsync();
         (await item.First.InnerTextAsync()).Should().Contain("Вчерашняя прибыль ниже порога");
@@ -61,7 +61,7 @@ public sealed class AlertsPageTests(SellerDeskApp app)
         await page.Keyboard.PressAsync("Escape");
         await page.ReloadAsync();
         await alerts.WaitUntilInteractiveAsync();
-        (await page.Locator("[data-testid=alert-bell] .mud-badge").IsVisibleAsync()).Should().BeFalse("the alert was seen");
+        (await page.Locator("[data-testid=alert-bell-badge] .mud-badge").IsVisibleAsync()).Should().BeFalse("the alert was seen");
 
         await alerts.SwitchLanguageAsync("en-US");
         await page.Locator("h1", new() { HasText = "Alerts" }).WaitForAsync();
@@ -86,7 +86,7 @@ public sealed class AlertsPageTests(SellerDeskApp app)
             await phone.Locator("[data-testid=alert][data-kind=profit_floor]").WaitForAsync();
             (await phoneAlerts.SidewaysOverflowAsync()).Should().Be(0);
             await Screenshots.SaveAsync(phone, "alerts-" + locale[..2] + "-phone");
-            await phone.Locator("[data-testid=alert-bell-button]").ClickAsync();
+            await phone.Locator("[data-testid=alert-bell] button").ClickAsync();
             await phone.Locator("[data-testid=alert-bell-item]").First.WaitForAsync();
             await Screenshots.SaveAsync(phone, "alerts-bell-" + locale[..2] + "-phone");
             await phone.Context.CloseAsync();
