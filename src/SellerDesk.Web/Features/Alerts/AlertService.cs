@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using MimeKit;
 using Npgsql;
 using NpgsqlTypes;
 using SellerDesk.Data.Workspaces;
@@ -509,8 +508,6 @@ public sealed class AlertService(
 
         return await cmd.ExecuteNonQueryAsync(ct);
     }
-
-    internal static string PlainEmail(string address) => MailboxAddress.Parse(address).Address;
 }
 
 /// <summary>The recipient kinds (stored in <c>alert_recipients.kind</c>).</summary>
