@@ -1,6 +1,7 @@
 using SellerDesk.Web.Api;
 using SellerDesk.Web.Auth;
 using SellerDesk.Web.Components;
+using SellerDesk.Web.Features.Alerts;
 using SellerDesk.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.AddSellerDeskDatabase();
 builder.Services.AddSellerDeskAuth();
 builder.Services.AddSellerDeskApi();
 builder.Services.AddSellerDeskUi();
+builder.AddSellerDeskAlerts();
 
 var app = builder.Build();
 

@@ -17,12 +17,33 @@ public sealed class PullExecutor(
     MarketplaceCatalog catalog,
     PullRunner runner,
     IOptions<MarketplaceHttpOptions> http,
-    ILogger<PullExecutor> logger)
+    ILogger<PullExecutor> logger,
+    IEnumerable<IPullListener> listeners)
 {
     /// <summary>What stands in a log line or a run's error where a credential would have been.</summary>
     public const string Redacted = "[redacted]";
 
+    /// <summary>Runs the run, then tells the <see cref="IPullListener"/>s it is over (alerts are evaluated after every pull).</summary>
     public async Task<PullRunResult?> ExecuteAsync(Guid runId, string? node, CancellationToken ct)
+    {
+        var result = await RunAsync(runId, node, ct);
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await listener.PullFinishedAsync(runId, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A listener's trouble is its own: the pull is done and stays so.
+                logger.LogError(ex, "A listener of pull run {PullRun} failed", runId);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<PullRunResult?> RunAsync(Guid runId, string? node, CancellationToken ct)
     {
         using var runScope = logger.BeginScope(new Dictionary<string, object> { ["PullRun"] = runId });
         await using var db = await contexts.CreateDbContextAsync(ct);

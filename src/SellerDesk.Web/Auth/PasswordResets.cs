@@ -42,6 +42,23 @@ public sealed class SmtpOptions
     public string? PublicUrl { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host) && !string.IsNullOrWhiteSpace(From);
+
+    /// <summary>Sends <paramref name="message"/> through this server (reset mails and alerts share it).</summary>
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        using var client = new SmtpClient { Timeout = 30_000 };
+        var security = !UseTls ? SecureSocketOptions.None
+            : Port == 465 ? SecureSocketOptions.SslOnConnect
+            : SecureSocketOptions.StartTls;
+        await client.ConnectAsync(Host!, Port, security, cancellationToken);
+        if (!string.IsNullOrEmpty(User))
+        {
+            await client.AuthenticateAsync(User, Password ?? string.Empty, cancellationToken);
+        }
+
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
 }
 
 /// <summary>A reset link could not be used: the words to show.</summary>
@@ -251,18 +268,7 @@ public sealed class ResetMailer(
                   $"The link works once and for {hours} hours. If you did not ask for this, do nothing: your password stays as it is.\n",
         };
 
-        using var client = new SmtpClient { Timeout = 30_000 };
-        var security = !options.UseTls ? SecureSocketOptions.None
-            : options.Port == 465 ? SecureSocketOptions.SslOnConnect
-            : SecureSocketOptions.StartTls;
-        await client.ConnectAsync(options.Host!, options.Port, security, cancellationToken);
-        if (!string.IsNullOrEmpty(options.User))
-        {
-            await client.AuthenticateAsync(options.User, options.Password ?? string.Empty, cancellationToken);
-        }
-
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+        await options.SendAsync(message, cancellationToken);
         logger.LogInformation("Sent a password reset mail through {Host}:{Port}", options.Host, options.Port);
 
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<SellerDeskDbContext>>().CreateDbContextAsync(cancellationToken);

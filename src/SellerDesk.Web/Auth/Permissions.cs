@@ -33,6 +33,9 @@ public static class Policies
     /// <summary>Members, invitations, API tokens and the audit log.</summary>
     public const string Owner = "owner";
 
+    /// <summary>Alert rules, their recipients and the digest (the alerts page): those who run connections (issue 13).</summary>
+    public const string Alerts = "alerts";
+
     /// <summary>Signed in, in any workspace or none (password change, the workspace switch, sign-out).</summary>
     public const string SignedIn = "signed-in";
 
@@ -47,6 +50,7 @@ public static class Policies
         [ChannelNames] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         [Jobs] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         [Owner] = [WorkspaceRoles.Owner],
+        [Alerts] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
     };
 
     /// <summary>Whether <paramref name="user"/> (of a workspace) may do what <paramref name="policy"/> guards.</summary>

@@ -57,6 +57,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Host host)
         ["GET /settings/members"] = [WorkspaceRoles.Owner],
         ["GET /settings/tokens"] = [WorkspaceRoles.Owner],
         ["GET /settings/audit"] = [WorkspaceRoles.Owner],
+        ["GET /alerts"] = [WorkspaceRoles.Owner, WorkspaceRoles.Ops],
         ["GET /export/cohorts"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/pnl"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
         ["GET /export/channels"] = [WorkspaceRoles.Owner, WorkspaceRoles.Finance],
