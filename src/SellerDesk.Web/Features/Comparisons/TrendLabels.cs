@@ -14,4 +14,15 @@ public static class TrendLabels
             ? UiFormat.MonthShort(YearMonth.Of(bucket.From))
             : bucket.From.ToString(CultureInfo.CurrentCulture.TwoLetterISOLanguageName == "ru" ? "d MMM" : "MMM d", CultureInfo.CurrentCulture);
     }
+
+    /// <summary>
+    /// The labels of a chart's bars, at most <paramref name="most"/> of them written (every n-th, from the first) so
+    /// that a month by day stays readable on a phone; the others are empty.
+    /// </summary>
+    public static string[] Thinned(TrendGrain grain, IReadOnlyList<TrendBucket> buckets, int most = 12)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        var step = Math.Max(1, (buckets.Count + most - 1) / most);
+        return [.. buckets.Select((bucket, i) => i % step == 0 ? Of(grain, bucket) : string.Empty)];
+    }
 }
