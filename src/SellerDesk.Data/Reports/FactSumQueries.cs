@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using SellerDesk.Data.Facts;
+using SellerDesk.Domain.Economics;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Domain.Reports;
 
@@ -25,11 +26,12 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         GROUP BY marketplace, sku
         """;
 
-    private static readonly string MonthsSql = $"""
-        SELECT marketplace, date_trunc('month', order_date)::date, {EconomicsColumns.Sums("r")}
+    // Per order date (the trend chart's buckets); the months of 4.2 and 4.5 are their sums.
+    private static readonly string DaysSql = $"""
+        SELECT marketplace, order_date, {EconomicsColumns.Sums("r")}
         FROM fact_channel_days AS r
         WHERE workspace_id = $1 AND order_date BETWEEN $2 AND $3 AND order_date <= $4 AND effect_date <= $4
-        GROUP BY marketplace, date_trunc('month', order_date)
+        GROUP BY marketplace, order_date
         """;
 
     private static readonly string ChannelsSql = $"""
@@ -72,7 +74,11 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         }
 
         var skus = await ReadAsync(connection, SkusSql, workspaceId, period, r => new SkuLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct);
-        var months = await ReadAsync(connection, MonthsSql, workspaceId, period, r => new MonthLines(NamePool.Get(r.GetString(0)), Month(r, 1), EconomicsColumns.Read(r, 2)), ct);
+        var days = await ReadAsync(connection, DaysSql, workspaceId, period, r => new DayLines(NamePool.Get(r.GetString(0)), r.GetFieldValue<DateOnly>(1), EconomicsColumns.Read(r, 2)), ct);
+        var months = days
+            .GroupBy(d => (d.Marketplace, YearMonth.Of(d.Date)))
+            .Select(g => new MonthLines(g.Key.Marketplace, g.Key.Item2, LineEconomics.Sum(g.Select(d => d.Lines))))
+            .ToList();
         var channels = await ReadAsync(connection, ChannelsSql, workspaceId, period, r => new ChannelOrderLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct);
 
         var customers = new Dictionary<(string, string, YearMonth, YearMonth), CustomerMonthLines>();
@@ -108,13 +114,18 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         }
 
         var claims = await ReadAsync(connection, ClaimsSql, workspaceId, period, r => new AttributionCoverage(NamePool.Get(r.GetString(0)), r.GetInt32(1), r.GetInt32(2)), ct);
-        return new ReportSums(period, skus, months, channels, [.. customers.Values], spend, fees, claims);
+        return new ReportSums(period, skus, months, days, channels, [.. customers.Values], spend, fees, claims);
     }
 
     private static YearMonth Month(NpgsqlDataReader reader, int column) => YearMonth.Of(reader.GetFieldValue<DateOnly>(column));
 
-    private static async Task<List<T>> ReadAsync<T>(
-        NpgsqlConnection connection, string sql, Guid workspaceId, ReportPeriod period, Func<NpgsqlDataReader, T> map, CancellationToken ct)
+    private static Task<List<T>> ReadAsync<T>(
+        NpgsqlConnection connection, string sql, Guid workspaceId, ReportPeriod period, Func<NpgsqlDataReader, T> map, CancellationToken ct) =>
+        ReadAsync(connection, sql, workspaceId, period, [], map, ct);
+
+    /// <summary>Rows of <paramref name="sql"/> with $1 workspace, $2 from, $3 to, $4 as_of, then <paramref name="texts"/> (null: SQL NULL).</summary>
+    internal static async Task<List<T>> ReadAsync<T>(
+        NpgsqlConnection connection, string sql, Guid workspaceId, ReportPeriod period, IReadOnlyList<string?> texts, Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         var rows = new List<T>();
         await using var command = new NpgsqlCommand(sql, connection);
@@ -122,6 +133,11 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = period.From, NpgsqlDbType = NpgsqlDbType.Date });
         command.Parameters.Add(new NpgsqlParameter { Value = period.To, NpgsqlDbType = NpgsqlDbType.Date });
         command.Parameters.Add(new NpgsqlParameter { Value = period.AsOf, NpgsqlDbType = NpgsqlDbType.Date });
+        foreach (var text in texts)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

@@ -14,6 +14,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
 {
     private readonly LedgerReader _ledger = new(dataSource);
     private readonly FactSumQueries _sums = new(dataSource);
+    private readonly FirstSkuQueries _firstSkus = new(dataSource);
 
     /// <summary>
     /// The sums the reports of one period read (<see cref="ReportSums"/>), from the stored facts of the whole
@@ -30,6 +31,10 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             workspaceId, period.AsOf, r => new PeriodFee(r.GetFieldValue<DateOnly>(0), NamePool.Get(r.GetString(1)), NamePool.Get(r.GetString(2)), r.GetDecimal(3)), cancellationToken);
         return await _sums.LoadAsync(workspaceId, period, spend, fees, cancellationToken);
     }
+
+    /// <summary>LTV by first SKU (decision 0029) of the whole workspace, from the stored facts.</summary>
+    public Task<IReadOnlyList<FirstSkuCohortRow>> LoadFirstSkuCohortsAsync(Guid workspaceId, ReportPeriod period, CohortFilter filter, CancellationToken cancellationToken = default) =>
+        _firstSkus.LoadAsync(workspaceId, period, filter, cancellationToken);
 
     /// <summary>The workspace's ledger rows as domain records, of one source or all.</summary>
     public Task<LedgerRows> LoadLedgerAsync(Guid workspaceId, LedgerSource? source, CancellationToken cancellationToken = default) =>

@@ -53,15 +53,39 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
             return new FactReports(await held.WaitAsync(cancellationToken));
         }
 
-        var key = (workspace.Id, workspace.TimeZone, request.Source);
-        var facts = await Share(_facts, key, version, async () =>
+        var facts = await SourceFactsAsync(workspace, request.Source.Value, version, cancellationToken);
+        return new FactReports(ReportSums.Of(period, facts.Economics, facts.Spend, facts.Fees));
+    }
+
+    /// <summary>
+    /// LTV by first SKU (decision 0029): the cohorts of 4.3 for the request and <paramref name="filter"/>, split by the
+    /// SKU that led each customer's first order. The whole workspace's read the stored facts; a source's compute them
+    /// from its rows, as <see cref="LoadFactsAsync"/> does.
+    /// </summary>
+    public async Task<IReadOnlyList<FirstSkuCohortRow>> LoadFirstSkuCohortsAsync(
+        WorkspaceContext workspace, ReportRequest request, CohortFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(request);
+        var period = new ReportPeriod(request.From, request.To, request.AsOf ?? workspace.Today(clock));
+        if (request.Source is null)
         {
-            var rows = await queries.LoadLedgerAsync(workspace.Id, request.Source, CancellationToken.None);
+            return await queries.LoadFirstSkuCohortsAsync(workspace.Id, period, filter, cancellationToken);
+        }
+
+        var version = await queries.LedgerVersionAsync(workspace.Id, cancellationToken);
+        var facts = await SourceFactsAsync(workspace, request.Source.Value, version, cancellationToken);
+        return FirstSkuCohortReport.Of(period, facts.Economics, filter);
+    }
+
+    /// <summary>One source's domain facts at the ledger version, computed once per version and shared.</summary>
+    private Task<LedgerFacts> SourceFactsAsync(WorkspaceContext workspace, LedgerSource source, long version, CancellationToken cancellationToken) =>
+        Share(_facts, (workspace.Id, workspace.TimeZone, (LedgerSource?)source), version, async () =>
+        {
+            var rows = await queries.LoadLedgerAsync(workspace.Id, source, CancellationToken.None);
             var economics = EconomicsFacts.Build(rows.Sales, rows.Returns, rows.Costs, rows.Attribution, workspace.Zone);
             return new LedgerFacts(economics, rows.Spend, rows.Fees);
         }).WaitAsync(cancellationToken);
-        return new FactReports(ReportSums.Of(period, facts.Economics, facts.Spend, facts.Fees));
-    }
 
     /// <summary>
     /// The read of <paramref name="key"/> at <paramref name="version"/>: the one under way or done, or a new one. Not

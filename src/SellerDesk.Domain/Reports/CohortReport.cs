@@ -84,24 +84,39 @@ public static class CohortReport
         var customers = months.Sum(m => m.NewCustomers);
         decimal n = customers;
         var cac = spend / n;
-        var ltv = new decimal[offsets];
-        var revenueLtv = new decimal[offsets];
-        var retention = new decimal[offsets];
-        decimal marginSoFar = 0, revenueSoFar = 0;
+        var (ltv, revenueLtv, retention) = Series(margin, revenue, active, n);
         int? payback = null;
-        for (var k = 0; k < offsets; k++)
+        for (var k = 0; k < offsets && payback is null; k++)
         {
-            marginSoFar += margin[k];
-            revenueSoFar += revenue[k];
-            ltv[k] = marginSoFar / n;
-            revenueLtv[k] = revenueSoFar / n;
-            retention[k] = active[k] / n;
-            if (payback is null && ltv[k] >= cac)
+            if (ltv[k] >= cac)
             {
                 payback = k;
             }
         }
 
         return new CohortRow(marketplace, cohort, customers, spend, cac, ltv, revenueLtv, retention, payback);
+    }
+
+    /// <summary>
+    /// 4.3's series over a cohort of <paramref name="n"/> customers from its per-offset sums: <c>ltv[k]</c> and
+    /// <c>revenue_ltv[k]</c> the running sums of margin and net revenue up to offset k over n, <c>retention[k]</c> the
+    /// customers active at offset k over n.
+    /// </summary>
+    internal static (decimal[] Ltv, decimal[] RevenueLtv, decimal[] Retention) Series(decimal[] margin, decimal[] revenue, int[] active, decimal n)
+    {
+        var ltv = new decimal[margin.Length];
+        var revenueLtv = new decimal[margin.Length];
+        var retention = new decimal[margin.Length];
+        decimal marginSoFar = 0, revenueSoFar = 0;
+        for (var k = 0; k < margin.Length; k++)
+        {
+            marginSoFar += margin[k];
+            revenueSoFar += revenue[k];
+            ltv[k] = marginSoFar / n;
+            revenueLtv[k] = revenueSoFar / n;
+            retention[k] = active[k] / n;
+        }
+
+        return (ltv, revenueLtv, retention);
     }
 }

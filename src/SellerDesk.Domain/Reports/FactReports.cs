@@ -46,13 +46,26 @@ public sealed class FactReports
     /// <summary>4.4.</summary>
     public IReadOnlyList<SkuRow> Skus() => SkuReport.Compute(_sums.Skus);
 
-    /// <summary>Contribution margin and gross revenue of the orders placed in range, per marketplace and local month (the overview's chart).</summary>
-    public IReadOnlyList<MonthlyMargin> MarginByMonth() =>
-        _sums.Months
-            .OrderBy(m => m.Month)
-            .ThenBy(m => m.Marketplace, StringComparer.Ordinal)
-            .Select(m => new MonthlyMargin(m.Marketplace, m.Month, m.Lines.ContributionMargin, m.Lines.Revenue))
+    /// <summary>
+    /// Contribution margin and gross revenue of the orders placed in range, per marketplace and bucket of
+    /// <paramref name="grain"/> (the trend chart): the day sums of the same lines, so each marketplace's buckets add up
+    /// to its 4.2 row. Buckets without orders are left out.
+    /// </summary>
+    public IReadOnlyList<TrendPoint> Trend(TrendGrain grain)
+    {
+        var buckets = TrendBuckets.For(Period, grain).ToDictionary(b => b.From);
+        return _sums.Days
+            .Where(d => Period.InRange(d.Date))
+            .GroupBy(d => (d.Marketplace, Start: TrendBuckets.StartOf(grain, d.Date) < Period.From ? Period.From : TrendBuckets.StartOf(grain, d.Date)))
+            .Select(g =>
+            {
+                var lines = LineEconomics.Sum(g.Select(d => d.Lines));
+                return new TrendPoint(g.Key.Marketplace, buckets[g.Key.Start], lines.ContributionMargin, lines.Revenue);
+            })
+            .OrderBy(p => p.Bucket.From)
+            .ThenBy(p => p.Marketplace, StringComparer.Ordinal)
             .ToList();
+    }
 
     /// <summary>4.5, for every marketplace with a 4.2 row.</summary>
     public IReadOnlyList<ProfitAndLossRow> ProfitAndLoss() =>

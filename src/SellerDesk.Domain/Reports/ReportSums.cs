@@ -10,6 +10,12 @@ public sealed record SkuLines(string Marketplace, string Sku, LineEconomics Line
 /// <summary>Lines ordered in range, with their returns up to as_of, summed per (marketplace, month of the order date): 4.2 and 4.5.</summary>
 public sealed record MonthLines(string Marketplace, YearMonth Month, LineEconomics Lines);
 
+/// <summary>
+/// Lines ordered in range, with their returns up to as_of, summed per (marketplace, local order date): the trend
+/// chart's day, week and month buckets (<see cref="TrendBuckets"/>); <see cref="MonthLines"/> are their month sums.
+/// </summary>
+public sealed record DayLines(string Marketplace, DateOnly Date, LineEconomics Lines);
+
 /// <summary>Lines of the orders placed in range, summed per (marketplace, the order's effective channel): 4.6.</summary>
 public sealed record ChannelOrderLines(string Marketplace, string Channel, LineEconomics Lines);
 
@@ -70,6 +76,7 @@ public sealed record AttributionCoverage(string Marketplace, int Claimed, int Ta
 /// <param name="Period">from, to and as_of.</param>
 /// <param name="Skus">4.4's sums.</param>
 /// <param name="Months">4.2's and 4.5's sums of lines.</param>
+/// <param name="Days">The same lines per order date (the trend chart).</param>
 /// <param name="Channels">4.6's sums.</param>
 /// <param name="Customers">4.1's and 4.3's sums, and 4.2's new customers.</param>
 /// <param name="Spend">Every ad spend row dated up to as_of (cohorts take whole calendar months, the others the range).</param>
@@ -79,6 +86,7 @@ public sealed record ReportSums(
     ReportPeriod Period,
     IReadOnlyList<SkuLines> Skus,
     IReadOnlyList<MonthLines> Months,
+    IReadOnlyList<DayLines> Days,
     IReadOnlyList<ChannelOrderLines> Channels,
     IReadOnlyList<CustomerMonthLines> Customers,
     IReadOnlyList<AdSpend> Spend,
@@ -99,6 +107,7 @@ public sealed record ReportSums(
         var orders = facts.Orders.ToDictionary(o => (o.Marketplace, o.OrderId));
         var skus = new Dictionary<(string, string), LineEconomics>();
         var months = new Dictionary<(string, YearMonth), LineEconomics>();
+        var days = new Dictionary<(string, DateOnly), LineEconomics>();
         var channels = new Dictionary<(string, string), LineEconomics>();
         var customers = new Dictionary<(string, string, YearMonth, YearMonth), CustomerMonthLines>();
 
@@ -115,6 +124,7 @@ public sealed record ReportSums(
             {
                 Add(skus, (line.Marketplace, line.Sku), economics);
                 Add(months, (line.Marketplace, YearMonth.Of(line.OrderDate)), economics);
+                Add(days, (line.Marketplace, line.OrderDate), economics);
                 Add(channels, (line.Marketplace, order.Channel), economics);
             }
 
@@ -155,6 +165,7 @@ public sealed record ReportSums(
             period,
             [.. skus.Select(x => new SkuLines(x.Key.Item1, x.Key.Item2, x.Value))],
             [.. months.Select(x => new MonthLines(x.Key.Item1, x.Key.Item2, x.Value))],
+            [.. days.Select(x => new DayLines(x.Key.Item1, x.Key.Item2, x.Value))],
             [.. channels.Select(x => new ChannelOrderLines(x.Key.Item1, x.Key.Item2, x.Value))],
             [.. customers.Values],
             [.. spend.Where(s => period.Exists(s.Date))],

@@ -112,6 +112,7 @@ public sealed class Scenario
         {
             Skus = [.. sums.Skus.Select(s => s with { Lines = Adjust(s.Marketplace, s.Lines) })],
             Months = [.. sums.Months.Select(m => m with { Lines = Adjust(m.Marketplace, m.Lines) })],
+            Days = [.. sums.Days.Select(d => d with { Lines = Adjust(d.Marketplace, d.Lines) })],
             Channels = [.. sums.Channels.Select(c => c with { Lines = Adjust(c.Marketplace, c.Lines) })],
             Customers = [.. sums.Customers.Select(c => c with
             {

@@ -30,6 +30,7 @@ internal static class UiExtensions
         services.AddScoped<UploadService>();
         services.AddSingleton<Features.Channels.ChannelNameService>();
         services.AddSingleton<Features.Skus.SkuTrendService>();
+        services.AddSingleton<Features.Comparisons.ComparisonService>();
         return services;
     }
 

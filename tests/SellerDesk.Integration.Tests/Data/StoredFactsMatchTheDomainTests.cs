@@ -98,6 +98,7 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
             var because = $"as of {period.AsOf:yyyy-MM-dd}, {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}";
             Same(actual.Skus.ToDictionary(s => (s.Marketplace, s.Sku), s => s.Lines), expected.Skus.ToDictionary(s => (s.Marketplace, s.Sku), s => s.Lines), because + " skus");
             Same(actual.Months.ToDictionary(s => (s.Marketplace, s.Month), s => s.Lines), expected.Months.ToDictionary(s => (s.Marketplace, s.Month), s => s.Lines), because + " months");
+            Same(actual.Days.ToDictionary(s => (s.Marketplace, s.Date), s => s.Lines), expected.Days.ToDictionary(s => (s.Marketplace, s.Date), s => s.Lines), because + " days");
             Same(actual.Channels.ToDictionary(s => (s.Marketplace, s.Channel), s => s.Lines), expected.Channels.ToDictionary(s => (s.Marketplace, s.Channel), s => s.Lines), because + " channels");
             var actualCustomers = actual.Customers.ToDictionary(c => (c.Marketplace, c.AcquisitionChannel, c.Cohort, c.Month));
             var expectedCustomers = expected.Customers.ToDictionary(c => (c.Marketplace, c.AcquisitionChannel, c.Cohort, c.Month));

@@ -19,14 +19,15 @@ public sealed record OverviewTotals(
     decimal? IdentifiedShare,
     int CogsMissingLines);
 
-/// <summary>One bar of the margin chart: a marketplace's contribution margin in one month.</summary>
-public sealed record MarginPoint(YearMonth Month, decimal ContributionMargin);
+/// <summary>One bar of the margin chart: a marketplace's contribution margin in one day, week or month.</summary>
+public sealed record MarginPoint(TrendBucket Bucket, decimal ContributionMargin);
 
-/// <summary>One marketplace's bars, a bar for every month of the period (zero where it sold nothing).</summary>
+/// <summary>One marketplace's bars, a bar for every bucket of the period (zero where it sold nothing).</summary>
 public sealed record MarginSeries(string Marketplace, IReadOnlyList<MarginPoint> Points);
 
 /// <summary>
-/// What the overview shows: totals, the marketplace table (rounded rows) and the margin chart. Marketplaces in
+/// What the overview shows: totals, the marketplace table (rounded rows) and the margin chart, by day, week or month
+/// as the period's length suits (<see cref="TrendBuckets"/>). Marketplaces in
 /// <c>hidden</c> (the demo's sandbox, when the seller hides it) are left out of all three. A total is the rounded sum
 /// of the exact values, so it can differ by a kopeck from the sum of the rounded cells beside it;
 /// <see cref="RoundingGaps"/> names the money lines where it does, for the table's footnote.
@@ -45,6 +46,9 @@ public sealed record OverviewSummary(
     /// marketplaces report's own; with the demo hidden the shares are taken of the margin of those shown.
     /// </summary>
     public PlatformConcentration Concentration { get; init; } = new(null, null, null);
+
+    /// <summary>What one bar of <see cref="MarginByMonth"/> covers: a day, a week or a month.</summary>
+    public TrendGrain Grain { get; init; } = TrendGrain.Month;
 
     /// <summary>The money lines of the table, by the API's field names, with their exact value per row.</summary>
     private static readonly (string Code, Func<MarketplaceRow, decimal> Value)[] MoneyLines =
@@ -91,30 +95,22 @@ public sealed record OverviewSummary(
             .Select(line => line.Code)
             .ToHashSet(StringComparer.Ordinal);
 
-        var period = reports.Period;
-        var last = YearMonth.Of(period.To < period.AsOf ? period.To : period.AsOf);
-        var months = new List<YearMonth>();
-        for (var month = YearMonth.Of(period.From); month <= last; month = Next(month))
-        {
-            months.Add(month);
-        }
-
-        var byKey = reports.MarginByMonth().ToDictionary(m => (m.Marketplace, m.Month), m => m.ContributionMargin);
+        var grain = TrendBuckets.GrainFor(reports.Period);
+        var buckets = TrendBuckets.For(reports.Period, grain);
+        var byKey = reports.Trend(grain).ToDictionary(p => (p.Marketplace, p.Bucket.From), p => p.ContributionMargin);
         var series = rows
             .Select(r => r.Marketplace)
             .Where(m => byKey.Keys.Any(k => k.Marketplace == m))
             .Select(m => new MarginSeries(
                 m,
-                months.Select(month => new MarginPoint(month, Rounding.Money(byKey.GetValueOrDefault((m, month))))).ToList()))
+                buckets.Select(bucket => new MarginPoint(bucket, Rounding.Money(byKey.GetValueOrDefault((m, bucket.From))))).ToList()))
             .ToList();
 
         var hiddenShown = all.Where(r => hidden.Contains(r.Marketplace)).Select(r => r.Marketplace).ToList();
         return new OverviewSummary(totals, rows.Select(r => r.Rounded()).ToList(), series, gaps, hiddenShown)
         {
+            Grain = grain,
             Concentration = PlatformConcentration.Of(hiddenShown.Count == 0 ? rows : rows.Select(r => r with { CmShare = margin > 0 ? r.ContributionMargin / margin : null })),
         };
     }
-
-    private static YearMonth Next(YearMonth month) =>
-        month.Month == 12 ? new YearMonth(month.Year + 1, 1) : new YearMonth(month.Year, month.Month + 1);
 }

@@ -1,0 +1,28 @@
+using System.Globalization;
+using SellerDesk.Domain.Reports;
+using SellerDesk.Web.Features.Common;
+
+namespace SellerDesk.Web.Features.Comparisons;
+
+/// <summary>A trend bar's label: its month (<c>янв. 2026</c>), or the first day of its week or its day (<c>5 янв.</c>).</summary>
+public static class TrendLabels
+{
+    public static string Of(TrendGrain grain, TrendBucket bucket)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        return grain == TrendGrain.Month
+            ? UiFormat.MonthShort(YearMonth.Of(bucket.From))
+            : bucket.From.ToString(CultureInfo.CurrentCulture.TwoLetterISOLanguageName == "ru" ? "d MMM" : "MMM d", CultureInfo.CurrentCulture);
+    }
+
+    /// <summary>
+    /// The labels of a chart's bars, at most <paramref name="most"/> of them written (every n-th, from the first) so
+    /// that a month by day stays readable on a phone; the others are empty.
+    /// </summary>
+    public static string[] Thinned(TrendGrain grain, IReadOnlyList<TrendBucket> buckets, int most = 12)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        var step = Math.Max(1, (buckets.Count + most - 1) / most);
+        return [.. buckets.Select((bucket, i) => i % step == 0 ? Of(grain, bucket) : string.Empty)];
+    }
+}
