@@ -70,6 +70,11 @@ public sealed class MarketplaceReportImporter(NpgsqlDataSource dataSource, PullR
             await queue.ExecuteNonQueryAsync(ct);
         }
 
+        if (report.Complete is { } complete)
+        {
+            report = report with { Rows = complete(await StoredAsync(session, connectionId, report.Rows, ct)) };
+        }
+
         var settings = new ConnectionSettings(connectionId, workspaceId, marketplace, new Dictionary<string, string>(), null);
         var connector = new UploadedReportConnector(connectorFor(zone), report);
         var result = await runner.RunAsync(runId, settings, connector, zone, ct);
@@ -94,14 +99,39 @@ public sealed class MarketplaceReportImporter(NpgsqlDataSource dataSource, PullR
         return (reader.GetString(0), reader.GetString(1), reader.GetString(2));
     }
 
+    private static async Task<IReadOnlyList<SourceRow>> StoredAsync(NpgsqlConnection session, Guid connectionId, IReadOnlyList<SourceRow> rows, CancellationToken ct)
+    {
+        await using var find = new NpgsqlCommand(
+            """
+            SELECT s.feed, s.source_id, s.order_key, s.business_date, s.payload
+            FROM source_rows AS s JOIN unnest($2::text[], $3::text[]) AS k (feed, source_id) ON k.feed = s.feed AND k.source_id = s.source_id
+            WHERE s.connection_id = $1
+            """,
+            session);
+        find.Parameters.Add(new NpgsqlParameter { Value = connectionId });
+        find.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Feed).ToArray() });
+        find.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.SourceId).ToArray() });
+        var stored = new List<SourceRow>();
+        await using var reader = await find.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            stored.Add(new SourceRow(
+                reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<DateOnly>(3), reader.GetString(4)));
+        }
+
+        return stored;
+    }
+
     /// <summary>
-    /// The run's window: the dates of the report's rows, and of the rows an earlier upload of the same report stored
-    /// (a corrected report may have dropped whole days; reconciliation must see them go).
+    /// The run's window: the report's period, or the dates of its rows and of the rows an earlier upload of the same
+    /// report stored (a corrected report may have dropped whole days; reconciliation must see them go).
     /// </summary>
     private static async Task<(DateOnly From, DateOnly To)> WindowAsync(NpgsqlConnection session, Guid connectionId, UploadedReport report, CancellationToken ct)
     {
-        var from = report.Rows.Min(r => r.BusinessDate);
-        var to = report.Rows.Max(r => r.BusinessDate);
+        // A report of a period restates exactly that period (rows it carries from other periods, such as a posting's
+        // earlier accruals, are sent but restate nothing there); a report by number, the dates of its lines.
+        var from = report.Period?.From ?? report.Rows.Min(r => r.BusinessDate);
+        var to = report.Period?.To ?? report.Rows.Max(r => r.BusinessDate);
         foreach (var part in report.CompletedParts)
         {
             await using var stored = new NpgsqlCommand(
@@ -118,12 +148,6 @@ public sealed class MarketplaceReportImporter(NpgsqlDataSource dataSource, PullR
                 from = first < from ? first : from;
                 to = last > to ? last : to;
             }
-        }
-
-        if (report.Period is { } period)
-        {
-            from = period.From < from ? period.From : from;
-            to = period.To > to ? period.To : to;
         }
 
         return (from, to);
@@ -143,6 +167,12 @@ public sealed record UploadedReport(string Marketplace, IReadOnlyList<SourceRow>
 
     /// <summary>The dates the report covers whole, when it says (its feeds in <see cref="CompletedFeeds"/> are restated over them).</summary>
     public PullWindow? Period { get; init; }
+
+    /// <summary>
+    /// Makes the rows to send from the report's rows and the connection's stored rows of the same feeds and ids (an
+    /// Ozon posting's accruals of other periods stay with it); null: the report's rows as they are.
+    /// </summary>
+    public Func<IReadOnlyList<SourceRow>, IReadOnlyList<SourceRow>>? Complete { get; init; }
 
     /// <summary>What identifies the report to the seller: "report 123456" or "period 01.03.2026–31.03.2026".</summary>
     public LocalText? Name { get; init; }
