@@ -27,6 +27,7 @@ internal static class UiExtensions
         services.AddScoped<ReportLoader>();
         services.AddSingleton<ReportHandoff>();
         services.AddScoped<UploadService>();
+        services.AddScoped<Features.Upload.ReportUploadService>();
         services.AddSingleton<Features.Channels.ChannelNameService>();
         services.AddSingleton<Features.Skus.SkuTrendService>();
         return services;
