@@ -25,7 +25,9 @@ public sealed class ReportUploadPageTests(SellerDeskApp app)
     public async Task Choosing_a_cabinet_report_says_which_report_it_is_and_asks_for_its_account(string locale, int width)
     {
         var russian = locale == "ru-RU";
-        var upload = new UploadPage(await app.NewPageAsync(locale, new ViewportSize { Width = width, Height = 900 }));
+        var page = await app.NewPageAsync(locale, new ViewportSize { Width = width, Height = 900 });
+        await page.GotoAsync($"culture/set?culture={locale}&redirectUri={Uri.EscapeDataString("/upload")}");
+        var upload = new UploadPage(page);
         await upload.OpenAsync();
 
         await upload.ChooseFileAsync("Еженедельный детализированный отчет №455120378.xlsx", Sample("wb-weekly-detail.xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
