@@ -51,6 +51,7 @@ public static class IngestionServiceCollectionExtensions
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<LedgerImporter>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Reports.MarketplaceReportImporter>();
 
         services.AddSingleton<IPullScheduler, HangfirePullScheduler>();
         services.AddSingleton<ConnectionService>();

@@ -155,6 +155,54 @@ public sealed class ConnectionService(
     }
 
     /// <summary>
+    /// Adds a marketplace account fed by uploaded reports only (decision 0027): no credentials, no schedule, no first
+    /// pull. Its reports land through the marketplace's connector like pulls do; credentials can be added later (then
+    /// it pulls too, and keeps the rows the reports gave).
+    /// </summary>
+    public async Task<Guid> CreateForReportsAsync(Guid workspaceId, string marketplace, string? name, CancellationToken ct)
+    {
+        var definition = catalog.Find(marketplace ?? string.Empty)
+            ?? throw new ConnectionValidationException("marketplace", new LocalText($"unknown marketplace '{marketplace}'", $"неизвестный маркетплейс «{marketplace}»"));
+        var trimmed = name?.Trim() ?? string.Empty;
+        if (trimmed.Length is 0 or > 100)
+        {
+            throw new ConnectionValidationException("name", new LocalText("give the account a name of 1 to 100 characters", "дайте аккаунту название длиной от 1 до 100 символов"));
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (await db.Connections.AnyAsync(c => c.WorkspaceId == workspaceId && c.Name == trimmed, ct))
+        {
+            throw new ConnectionValidationException("name", NameTaken(trimmed));
+        }
+
+        var now = clock.GetUtcNow();
+        var connection = new Connection
+        {
+            Id = Guid.NewGuid(),
+            WorkspaceId = workspaceId,
+            Marketplace = definition.Code,
+            Name = trimmed,
+            ProtectedCredentials = protector.Protect(new Dictionary<string, string>()),
+            WindowDays = DefaultWindowDays,
+            ScheduleCron = null,
+            ScheduleEnabled = false,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Connections.Add(connection);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new ConnectionValidationException("name", NameTaken(trimmed));
+        }
+
+        return connection.Id;
+    }
+
+    /// <summary>
     /// Replaces the credentials (a new token after "needs a new token"); false when there is no such connection.
     /// Credentials of another account than the one connected are refused: that account is another connection.
     /// </summary>

@@ -44,7 +44,17 @@ public sealed record SourcePage(IReadOnlyList<SourceRow> Rows, int PagesRead)
     public IReadOnlyList<string> CompletedFeeds { get; init; } = [];
 
     public IReadOnlyList<FeedFailure> FailedFeeds { get; init; } = [];
+
+    /// <summary>
+    /// Parts of a feed sent whole whatever their dates (a marketplace report uploaded again: decision 0027): after
+    /// the run, the connection's stored rows of <see cref="FeedPart.Feed"/> whose source id starts with
+    /// <see cref="FeedPart.SourceIdPrefix"/> that the run did not send are deleted, with what they fed in the ledger.
+    /// </summary>
+    public IReadOnlyList<FeedPart> CompletedParts { get; init; } = [];
 }
+
+/// <summary>The rows of a feed whose source ids start with <see cref="SourceIdPrefix"/> (one uploaded report's lines).</summary>
+public sealed record FeedPart(string Feed, string SourceIdPrefix);
 
 /// <summary>A feed the fetch could not read for the window, why (both languages), and what kind of failure it was.</summary>
 public sealed record FeedFailure(string Feed, ConnectorFailure Failure, LocalText Text);

@@ -39,6 +39,9 @@ internal sealed class PullProgress
     /// <summary>Feeds the connector could not read (<see cref="SourcePage.FailedFeeds"/>).</summary>
     public List<FeedFailure> FailedFeeds { get; } = [];
 
+    /// <summary>Parts of feeds the connector declared whole whatever their dates (<see cref="SourcePage.CompletedParts"/>).</summary>
+    public HashSet<FeedPart> CompletedParts { get; } = [];
+
     /// <summary>Feeds whose rows the marketplace sent whole for the window, and none failed.</summary>
     public string[] WholeFeeds() =>
         [.. CompletedFeeds.Where(f => FailedFeeds.All(x => x.Feed != f)).Order(StringComparer.Ordinal)];
@@ -132,6 +135,27 @@ internal static class PullStaging
         SELECT count(*)::int FROM dropped
         """;
 
+    // Rows of a feed part sent whole (an uploaded report: its source ids share a prefix), whatever their dates, that
+    // the run did not send: the corrected report no longer has them. Same bookkeeping as DropSql.
+    private const string DropPartSql = """
+        WITH dropped AS (
+            DELETE FROM source_rows AS s
+            WHERE s.workspace_id = $5 AND s.connection_id = $2 AND s.feed = $3 AND starts_with(s.source_id, $4)
+              AND NOT EXISTS (SELECT 1 FROM pull_staging AS st
+                              WHERE st.workspace_id = $5 AND st.run_id = $1 AND st.feed = s.feed AND st.source_id = s.source_id)
+            RETURNING s.order_key, s.business_date
+        ), orders AS (
+            INSERT INTO source_pending_orders (workspace_id, connection_id, order_key)
+            SELECT DISTINCT $5::uuid, $2::uuid, order_key FROM dropped WHERE order_key IS NOT NULL
+            ON CONFLICT DO NOTHING
+        ), dates AS (
+            INSERT INTO source_pending_dates (workspace_id, connection_id, business_date)
+            SELECT DISTINCT $5::uuid, $2::uuid, business_date FROM dropped
+            ON CONFLICT DO NOTHING
+        )
+        SELECT count(*)::int FROM dropped
+        """;
+
     /// <summary>
     /// Streams the connector's pages of the window into <c>pull_staging</c>, one transaction per page with the run's
     /// progress, and notes what the pages say about whole feeds.
@@ -160,6 +184,7 @@ internal static class PullStaging
             var page = pages.Current;
             progress.CompletedFeeds.UnionWith(page.CompletedFeeds);
             progress.FailedFeeds.AddRange(page.FailedFeeds);
+            progress.CompletedParts.UnionWith(page.CompletedParts);
             var staged = Stopwatch.GetTimestamp();
             await using var transaction = await session.BeginTransactionAsync(ct);
 
@@ -269,6 +294,12 @@ internal static class PullStaging
                 window.To,
                 connection.WorkspaceId);
             progress.Dropped = (int)(await drop.ExecuteScalarAsync(ct))!;
+        }
+
+        foreach (var part in progress.CompletedParts.Where(p => progress.FailedFeeds.All(f => f.Feed != p.Feed)))
+        {
+            await using var drop = PullSql.Command(session, DropPartSql, runId, connection.Id, part.Feed, part.SourceIdPrefix, connection.WorkspaceId);
+            progress.Dropped += (int)(await drop.ExecuteScalarAsync(ct))!;
         }
 
         phaseTimed?.Invoke("vacate", Stopwatch.GetElapsedTime(vacating));

@@ -28,6 +28,7 @@ internal static class UiExtensions
         services.AddScoped<ReportLoader>();
         services.AddSingleton<ReportHandoff>();
         services.AddScoped<UploadService>();
+        services.AddScoped<Features.Upload.ReportUploadService>();
         services.AddSingleton<Features.Channels.ChannelNameService>();
         services.AddSingleton<Features.Skus.SkuTrendService>();
         services.AddSingleton<Features.Comparisons.ComparisonService>();

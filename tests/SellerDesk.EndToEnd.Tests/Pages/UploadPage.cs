@@ -28,6 +28,9 @@ public sealed class UploadPage(IPage page) : AppPage(page)
             Buffer = System.Text.Encoding.UTF8.GetBytes(content),
         });
 
+    public async Task ChooseFileAsync(string name, byte[] content, string mimeType) =>
+        await Page.Locator("#ledger-file").SetInputFilesAsync(new FilePayload { Name = name, MimeType = mimeType, Buffer = content });
+
     public async Task ImportAsync()
     {
         await Page.Locator("[data-testid=upload-submit]:not([disabled])").ClickAsync();
