@@ -11,8 +11,10 @@ public sealed class LedgerKeyCollationTests(TestDatabase database) : IClassFixtu
     {
         (await TextColumnsAsync("sales_lines", "returns")).Should().Equal(
             "returns.marketplace C", "returns.order_id C", "returns.line_id C", "returns.return_id C", "returns.reason default",
+            "returns.import_file default",
             "sales_lines.marketplace C", "sales_lines.order_id C", "sales_lines.line_id C",
-            "sales_lines.customer_id default", "sales_lines.channel default", "sales_lines.sku default");
+            "sales_lines.customer_id default", "sales_lines.channel default", "sales_lines.sku default",
+            "sales_lines.import_file default");
     }
 
     [Fact]
