@@ -9,7 +9,7 @@ namespace SellerDesk.EndToEnd.Tests;
 /// previous period and a year earlier, the chart's grain, the Channels and SKUs strips, and LTV by first SKU beside
 /// LTV by channel on Cohorts; in Russian and English, at desktop and phone width.
 /// </summary>
-[Collection(BrowserTests.Name)]
+[Collection(ComparisonBrowserTests.Name)]
 public sealed class ComparisonsAndFirstSkuTests(SellerDeskApp app)
 {
     /// <summary>March 2026: its previous period (29 January to 28 February) holds the tiny example's orders; a year earlier holds nothing.</summary>
@@ -133,4 +133,14 @@ public sealed class ComparisonsAndFirstSkuTests(SellerDeskApp app)
     }
 
     private static decimal? Decimal(string? text) => text is null ? null : decimal.Parse(text, CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// An app of its own with only the test ledger: the comparisons need a year-ago period that holds nothing, and other
+/// browser tests import orders of other years into the shared app.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ComparisonBrowserTests : ICollectionFixture<SellerDeskApp>
+{
+    public const string Name = "browser-comparisons";
 }
