@@ -114,47 +114,36 @@ internal static class PullStaging
         ON CONFLICT DO NOTHING
         """;
 
-    // Rows of the feeds the fetch sent whole, dated in the window, that the run did not send: the marketplace dropped
-    // them. They go, and their orders and dates are derived again without them (the ledger rows they fed go too).
-    private const string DropSql = """
+    // Stored rows the run did not send although it sent their whole set: they go, and their orders and dates are derived
+    // again without them (the ledger rows they fed go too). DROPPED names the set, with $1 the run, $2 the connection
+    // and $3 the workspace.
+    private const string DropTemplate = """
         WITH dropped AS (
             DELETE FROM source_rows AS s
-            WHERE s.workspace_id = $6 AND s.connection_id = $2 AND s.feed = ANY($3) AND s.business_date BETWEEN $4 AND $5
+            WHERE s.workspace_id = $3 AND s.connection_id = $2 AND DROPPED
               AND NOT EXISTS (SELECT 1 FROM pull_staging AS st
-                              WHERE st.workspace_id = $6 AND st.run_id = $1 AND st.feed = s.feed AND st.source_id = s.source_id)
+                              WHERE st.workspace_id = $3 AND st.run_id = $1 AND st.feed = s.feed AND st.source_id = s.source_id)
             RETURNING s.order_key, s.business_date
         ), orders AS (
             INSERT INTO source_pending_orders (workspace_id, connection_id, order_key)
-            SELECT DISTINCT $6::uuid, $2::uuid, order_key FROM dropped WHERE order_key IS NOT NULL
+            SELECT DISTINCT $3::uuid, $2::uuid, order_key FROM dropped WHERE order_key IS NOT NULL
             ON CONFLICT DO NOTHING
         ), dates AS (
             INSERT INTO source_pending_dates (workspace_id, connection_id, business_date)
-            SELECT DISTINCT $6::uuid, $2::uuid, business_date FROM dropped
+            SELECT DISTINCT $3::uuid, $2::uuid, business_date FROM dropped
             ON CONFLICT DO NOTHING
         )
         SELECT count(*)::int FROM dropped
         """;
 
-    // Rows of a feed part sent whole (an uploaded report: its source ids share a prefix), whatever their dates, that
-    // the run did not send: the corrected report no longer has them. Same bookkeeping as DropSql.
-    private const string DropPartSql = """
-        WITH dropped AS (
-            DELETE FROM source_rows AS s
-            WHERE s.workspace_id = $5 AND s.connection_id = $2 AND s.feed = $3 AND starts_with(s.source_id, $4)
-              AND NOT EXISTS (SELECT 1 FROM pull_staging AS st
-                              WHERE st.workspace_id = $5 AND st.run_id = $1 AND st.feed = s.feed AND st.source_id = s.source_id)
-            RETURNING s.order_key, s.business_date
-        ), orders AS (
-            INSERT INTO source_pending_orders (workspace_id, connection_id, order_key)
-            SELECT DISTINCT $5::uuid, $2::uuid, order_key FROM dropped WHERE order_key IS NOT NULL
-            ON CONFLICT DO NOTHING
-        ), dates AS (
-            INSERT INTO source_pending_dates (workspace_id, connection_id, business_date)
-            SELECT DISTINCT $5::uuid, $2::uuid, business_date FROM dropped
-            ON CONFLICT DO NOTHING
-        )
-        SELECT count(*)::int FROM dropped
-        """;
+    // The feeds the fetch sent whole, dated in the window: the marketplace dropped what the run did not send.
+    private static readonly string DropSql =
+        DropTemplate.Replace("DROPPED", "s.feed = ANY($4) AND s.business_date BETWEEN $5 AND $6", StringComparison.Ordinal);
+
+    // A feed part sent whole (an uploaded report: its source ids share a prefix), whatever its dates: the corrected
+    // report no longer has what the run did not send.
+    private static readonly string DropPartSql =
+        DropTemplate.Replace("DROPPED", "s.feed = $4 AND starts_with(s.source_id, $5)", StringComparison.Ordinal);
 
     /// <summary>
     /// Streams the connector's pages of the window into <c>pull_staging</c>, one transaction per page with the run's
@@ -289,16 +278,17 @@ internal static class PullStaging
                 DropSql,
                 runId,
                 connection.Id,
+                connection.WorkspaceId,
                 new NpgsqlParameter { Value = whole, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 window.From,
-                window.To,
-                connection.WorkspaceId);
+                window.To);
             progress.Dropped = (int)(await drop.ExecuteScalarAsync(ct))!;
         }
 
         foreach (var part in progress.CompletedParts.Where(p => progress.FailedFeeds.All(f => f.Feed != p.Feed)))
         {
-            await using var drop = PullSql.Command(session, DropPartSql, runId, connection.Id, part.Feed, part.SourceIdPrefix, connection.WorkspaceId);
+            await using var drop = PullSql.Command(
+                session, DropPartSql, runId, connection.Id, connection.WorkspaceId, part.Feed, part.SourceIdPrefix);
             progress.Dropped += (int)(await drop.ExecuteScalarAsync(ct))!;
         }
 
