@@ -135,6 +135,15 @@ internal static class LineFactStore
             await WriteDaysAsync(connection, workspaceId, zone, costs, part, ct);
         }
 
+        // The customers' pass and the rollups join the facts just written by key: their statistics must know them.
+        await AnalyzeIfGrownAsync(
+            connection,
+            await ScalarAsync(connection, "SELECT count(*) FROM lf_orders", ct),
+            ct,
+            "line_facts",
+            "line_return_facts",
+            "customer_order_facts");
+
         // Days with attribution rows and no orders: their claims take nothing.
         await WriteUnmatchedClaimsAsync(connection, workspaceId, ct);
 
@@ -562,6 +571,48 @@ internal static class LineFactStore
 
         return new UnitCostBook(costs);
     }
+
+    /// <summary>
+    /// ANALYZEs each of <paramref name="tables"/> whose statistics are far behind what this transaction wrote into it:
+    /// never analyzed, or <paramref name="written"/> rows are more than a tenth of what the statistics say it holds
+    /// (and at least <see cref="AnalyzeRows"/>). A ledger bulk-loaded into tables analyzed while empty otherwise gets
+    /// plans made for empty tables: nested loops that scan a marketplace's whole index per row, quadratic in the
+    /// write (docs/benchmarks.md, "A quadratic plan after a bulk write"). ANALYZE counts this transaction's own
+    /// uncommitted rows as live; autovacuum analyzes again after the commit.
+    /// </summary>
+    internal static async Task AnalyzeIfGrownAsync(NpgsqlConnection connection, long written, CancellationToken ct, params string[] tables)
+    {
+        if (written < AnalyzeRows)
+        {
+            return;
+        }
+
+        foreach (var table in tables)
+        {
+            await using var read = new NpgsqlCommand("SELECT reltuples FROM pg_class WHERE oid = $1::regclass", connection);
+            read.Parameters.Add(new NpgsqlParameter { Value = table });
+            var tuples = Convert.ToDouble(await read.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            if (tuples < 0 || written > tuples / 10)
+            {
+                // A 3,000-row sample (statistics target 10) is enough for the join estimates and reads a tenth of the
+                // pages a default ANALYZE would.
+                await using var analyze = new NpgsqlBatch(connection)
+                {
+                    BatchCommands =
+                    {
+                        new NpgsqlBatchCommand("SELECT set_config('sellerdesk.statistics_target', current_setting('default_statistics_target'), true)"),
+                        new NpgsqlBatchCommand("SET LOCAL default_statistics_target = 10"),
+                        new NpgsqlBatchCommand($"ANALYZE {table}"),
+                        new NpgsqlBatchCommand("SELECT set_config('default_statistics_target', current_setting('sellerdesk.statistics_target'), true)"),
+                    },
+                };
+                await analyze.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>Fewer rows written than this never trigger <see cref="AnalyzeIfGrownAsync"/>.</summary>
+    internal const long AnalyzeRows = 5_000;
 
     internal static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {

@@ -73,6 +73,14 @@ public static class OrderFactStore
 
         await LineFactStore.ExecuteAsync(connection, "SET LOCAL enable_nestloop = on", ct);
         await LineFactStore.ExecuteAsync(connection, "ANALYZE fact_marked", ct);
+
+        // The writer may have just bulk-loaded the ledger the refresh reads by key.
+        await LineFactStore.AnalyzeIfGrownAsync(
+            connection,
+            await LineFactStore.ScalarAsync(connection, "SELECT count(*) FROM fact_marked", ct),
+            ct,
+            "sales_lines",
+            "returns");
         var zone = await ZoneAsync(connection, workspaceId, ct);
         await LineFactStore.RefreshAsync(connection, workspaceId, zone.Id, zone, ct);
         var marked = await LineFactStore.ScalarAsync(connection, "SELECT count(*) FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k", ct);
