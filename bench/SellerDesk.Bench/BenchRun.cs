@@ -76,7 +76,7 @@ internal sealed class BenchRun(BenchOptions options)
         ORDER BY l.marketplace
         """;
 
-    private static readonly string[] Reports = ["channels", "marketplaces", "cohorts"];
+    private static readonly string[] Reports = ["channels", "marketplaces", "cohorts", "skus", "pnl"];
 
     private readonly string _token = "bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
     private readonly string _database = "sellerdesk_bench_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
@@ -393,7 +393,7 @@ internal sealed class BenchRun(BenchOptions options)
                 Console.WriteLine($"  {Reports[i],-13} {"cold, as_of " + past.AddDays(-i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),-30} {ms,7:0} ms ({rows} rows)  load {LoadAverage()}");
             }
 
-            Section($"6d. {LoadRequests} concurrent report requests from a load generator in its own process (3 reports x 6 periods x 3 as_of)");
+            Section($"6d. {LoadRequests} concurrent report requests from a load generator in its own process (5 reports x 6 periods x 3 as_of)");
             foreach (var round in new[] { "first round (some as_of not read yet)", "second round (warm)" })
             {
                 await QuietAsync("load round");

@@ -18,7 +18,7 @@ internal static class LoadGenerator
     /// <summary>The requests of one round: reports x periods x as_of, cycled to <paramref name="count"/>.</summary>
     public static IReadOnlyList<string> Requests(int year, int count)
     {
-        string[] reports = ["channels", "marketplaces", "cohorts"];
+        string[] reports = ["channels", "marketplaces", "cohorts", "skus", "pnl"];
         (string From, string To)[] periods =
         [
             ($"{year}-01-01", $"{year}-12-31"), ($"{year}-01-01", $"{year}-03-31"), ($"{year}-04-01", $"{year}-06-30"),
