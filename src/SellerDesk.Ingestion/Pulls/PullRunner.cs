@@ -24,6 +24,9 @@ namespace SellerDesk.Ingestion.Pulls;
 /// </summary>
 public sealed class PullRunner
 {
+    /// <summary>The trigger of the runs that land a report uploaded from a cabinet (decision 0027).</summary>
+    public const string UploadTrigger = "upload";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly LedgerImporter _ledger;
     private readonly TimeProvider _time;
@@ -92,7 +95,7 @@ public sealed class PullRunner
         ArgumentNullException.ThrowIfNull(notices);
 
         await using var session = await _dataSource.OpenConnectionAsync(ct);
-        var window = await StartAsync(session, runId, connection, ct);
+        var (window, upload) = await StartAsync(session, runId, connection, ct);
         var progress = new PullProgress();
         var derivation = new PullDerivation(_dataSource, _ledger, _mappingPartRows, _writePartRows, PhaseTimed);
         try
@@ -110,6 +113,14 @@ public sealed class PullRunner
             await PullLocks.LockConnectionAsync(session, connection.Id, ct);
             try
             {
+                // Checked under the lock, so no run of the connection lands between the check and the merge.
+                var refusal = await PullOverlap.StagedRefusalAsync(session, runId, connection, upload, progress.CompletedParts, ct)
+                    ?? (connector is IPullMergeGuard guard ? await guard.RefusalAsync(session, runId, connection, ct) : null);
+                if (refusal is not null)
+                {
+                    return await FailAsync(runId, connection, progress, notices, refusal, upload ? null : ConnectionStatus.Failing, retries: false);
+                }
+
                 await PullStaging.MergeAsync(session, runId, connection, window, progress, PhaseTimed, ct);
                 LocalText? rejected;
                 try
@@ -249,7 +260,7 @@ public sealed class PullRunner
 
     private static LocalText Then(LocalText first, LocalText next) => new(first.En + " " + next.En, first.Ru + " " + next.Ru);
 
-    private async Task<PullWindow> StartAsync(NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct)
+    private async Task<(PullWindow Window, bool Upload)> StartAsync(NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct)
     {
         if (!await PullLocks.TryRunAsync(session, runId, ct))
         {
@@ -262,7 +273,7 @@ public sealed class PullRunner
             """
             UPDATE pull_runs SET status = 'running', started_at = $2, error = NULL
             WHERE id = $1 AND status = 'queued'
-            RETURNING connection_id, period_from, period_to
+            RETURNING connection_id, period_from, period_to, trigger
             """,
             runId,
             _time.GetUtcNow());
@@ -277,6 +288,7 @@ public sealed class PullRunner
 
         Guid? connectionId = reader.IsDBNull(0) ? null : reader.GetGuid(0);
         var window = new PullWindow(reader.GetFieldValue<DateOnly>(1), reader.GetFieldValue<DateOnly>(2));
+        var upload = reader.GetString(3) == UploadTrigger;
         await reader.DisposeAsync();
         if (connectionId != connection.Id)
         {
@@ -285,7 +297,7 @@ public sealed class PullRunner
                 string.Create(CultureInfo.InvariantCulture, $"Pull run {runId} belongs to connection {connectionId}, not {connection.Id}."));
         }
 
-        return window;
+        return (window, upload);
     }
 
     /// <summary>
