@@ -108,7 +108,7 @@ internal sealed class ActivitySampler : IAsyncDisposable
         }
     }
 
-    /// <summary>Names the importer's statements (LedgerImporter, LedgerTables, LedgerChecks).</summary>
+    /// <summary>Names the ledger writer's statements (LedgerWriter, LedgerTables, LedgerChecks in SellerDesk.Data.Ledger).</summary>
     private static string Label(string query)
     {
         var q = query.TrimStart();

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using Npgsql;
 using NpgsqlTypes;
-using SellerDesk.Ingestion.Files;
+using SellerDesk.Data.Ledger;
 
 namespace SellerDesk.Bench;
 
@@ -21,7 +21,7 @@ internal static class MergeDiagnostics
 
     public static async Task<IReadOnlyList<(string Name, double Ms)>> RunAsync(string connectionString, string workspace, int quietWaitSeconds)
     {
-        var tables = typeof(LedgerImporter).Assembly.GetType("SellerDesk.Ingestion.Files.LedgerTables");
+        var tables = typeof(LedgerWriter).Assembly.GetType("SellerDesk.Data.Ledger.LedgerTables");
         var sales = tables?.GetProperty("Sales", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         var createStaging = sales?.GetType().GetProperty("CreateStagingSql")?.GetValue(sales) as string;
         var mergeSql = sales?.GetType().GetProperty("InsertSql")?.GetValue(sales) as string;
@@ -93,7 +93,7 @@ internal static class MergeDiagnostics
     /// </summary>
     public static async Task ExplainMergeAsync(string connectionString, string salesCsv, string workspace)
     {
-        var tables = typeof(LedgerImporter).Assembly.GetType("SellerDesk.Ingestion.Files.LedgerTables");
+        var tables = typeof(LedgerWriter).Assembly.GetType("SellerDesk.Data.Ledger.LedgerTables");
         var sales = tables?.GetProperty("Sales", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         var createStaging = sales?.GetType().GetProperty("CreateStagingSql")?.GetValue(sales) as string;
         var mergeSql = sales?.GetType().GetProperty("InsertSql")?.GetValue(sales) as string;

@@ -9,7 +9,6 @@ using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 
@@ -135,7 +134,7 @@ internal sealed class PullBench(BenchOptions options)
             var window = (From: fake.First, To: fake.Last);
             var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
             var phases = new List<(string Name, double Seconds)>();
-            var runner = new PullRunner(dataSource, new LedgerImporter(dataSource), TimeProvider.System)
+            var runner = new PullRunner(dataSource, ConnectorMarketplaces.NewLedgerWriter(dataSource), TimeProvider.System)
             {
                 PhaseTimed = (name, elapsed) => phases.Add((name, elapsed.TotalSeconds)),
             };

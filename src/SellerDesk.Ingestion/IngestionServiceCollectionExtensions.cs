@@ -5,6 +5,7 @@ using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Ozon;
@@ -25,6 +26,7 @@ public static class IngestionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSellerDeskIngestion(this IServiceCollection services)
     {
+        services.AddSingleton(sp => ConnectorMarketplaces.NewLedgerWriter(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<LedgerImporter>();
         return services;
     }
@@ -49,7 +51,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<MarketplaceCatalog>();
         services.AddSingleton(sp => new PullRunner(
             sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<LedgerImporter>(),
+            sp.GetRequiredService<LedgerWriter>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Reports.MarketplaceReportImporter>();
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using SellerDesk.Data.Facts;
+using SellerDesk.Data.Ledger;
 
 namespace SellerDesk.Ingestion.Connections;
 
@@ -11,8 +11,6 @@ namespace SellerDesk.Ingestion.Connections;
 /// </summary>
 internal static class ConnectionData
 {
-    private const string Nil = "'00000000-0000-0000-0000-000000000000'::uuid";
-
     public static async Task<ConnectionDataCounts> CountAsync(NpgsqlConnection session, Guid workspaceId, Guid connectionId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
@@ -45,7 +43,7 @@ internal static class ConnectionData
         await using var transaction = await session.BeginTransactionAsync(ct);
         // In the order a pull takes them (its connection's lock, then the ledger's for each write): no deadlock.
         await ExecuteAsync(session, "SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.pull_connection:' || $1::text, 0))", ct, connectionId);
-        await ExecuteAsync(session, "SELECT pg_advisory_xact_lock(hashtextextended('sellerdesk.ledger:' || $1::text, 0))", ct, workspaceId);
+        await LedgerWriter.LockAsync(session, workspaceId, ct);
         await ExecuteAsync(
             session,
             """
@@ -62,82 +60,8 @@ internal static class ConnectionData
             return false;
         }
 
-        var changed = 0;
-        if (choice == ConnectionDataChoice.Remove)
-        {
-            // The orders that go lose their facts, and their customers' other orders are computed again (decision 0014).
-            await OrderFactStore.MarkAsync(
-                session, workspaceId, "SELECT marketplace, order_id FROM sales_lines WHERE workspace_id = $1 AND source = $2", ct, connectionId);
-
-            // Its attribution rows go too: the orders of their days are attributed again without them (metrics.md 3.1).
-            await OrderFactStore.MarkAsync(
-                session,
-                workspaceId,
-                Files.LedgerImporter.OrdersOfAttributionDays("SELECT DISTINCT marketplace, date FROM attribution_rows WHERE workspace_id = $1 AND source = $2"),
-                ct,
-                connectionId);
-            foreach (var table in new[] { "returns", "sales_lines", "ad_spend", "period_fees", "attribution_rows" })
-            {
-                changed += await ExecuteAsync(session, $"DELETE FROM {table} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
-            }
-        }
-        else
-        {
-            foreach (var table in new[] { "sales_lines", "returns" })
-            {
-                changed += await ExecuteAsync(session, $"UPDATE {table} SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
-            }
-
-            // Rows of the same key as a file row are added to it (the reports add up the rows of one key anyway, so no
-            // figure and no order's channel changes); the others become the files' own.
-            foreach (var (table, keys, value, touch) in new[]
-            {
-                ("ad_spend", new[] { "channel" }, "amount", ""),
-                ("period_fees", new[] { "kind" }, "amount", ""),
-                ("attribution_rows", new[] { "channel", "sku" }, "orders", ", updated_at = now()"),
-            })
-            {
-                var sameKey = string.Concat(keys.Select(k => $" AND f.{k} = c.{k}"));
-                var sameKept = string.Concat(keys.Select(k => $" AND f.{k} = k.{k}"));
-                var returned = string.Concat(keys.Select(k => $", c.{k}"));
-                changed += await ExecuteAsync(
-                    session,
-                    $"""
-                    WITH kept AS (
-                        DELETE FROM {table} AS c
-                        USING {table} AS f
-                        WHERE c.workspace_id = $1 AND c.source = $2
-                          AND f.workspace_id = $1 AND f.source = {Nil} AND f.date = c.date AND f.marketplace = c.marketplace{sameKey}
-                        RETURNING c.date, c.marketplace{returned}, c.{value}
-                    )
-                    UPDATE {table} AS f SET {value} = f.{value} + k.{value}{touch}
-                    FROM kept AS k
-                    WHERE f.workspace_id = $1 AND f.source = {Nil} AND f.date = k.date AND f.marketplace = k.marketplace{sameKept}
-                    """,
-                    ct,
-                    workspaceId,
-                    connectionId);
-                changed += await ExecuteAsync(session, $"UPDATE {table} SET source = {Nil} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
-            }
-        }
-
-        await OrderFactStore.RefreshAsync(session, workspaceId, ct);
-        if (changed > 0)
-        {
-            // Removed rows may be any orders: reports read the ledger afresh. Kept rows change no figure, but reports
-            // filtered by source must not serve what they cached.
-            await ExecuteAsync(
-                session,
-                """
-                WITH bumped AS (UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1 RETURNING ledger_version)
-                INSERT INTO ledger_changes (workspace_id, version, scope, marketplaces, order_ids, spend_or_fees)
-                SELECT $1, ledger_version, CASE WHEN $2 THEN 'all' ELSE 'orders' END, '{}'::text[], '{}'::text[], true FROM bumped
-                """,
-                ct,
-                workspaceId,
-                choice == ConnectionDataChoice.Remove);
-        }
-
+        // The ledger's one writer releases its rows (decision 0005), in this transaction.
+        await LedgerWriter.ReleaseSourceAsync(session, workspaceId, connectionId, choice == ConnectionDataChoice.Remove, ct);
         await transaction.CommitAsync(ct);
         return true;
     }

@@ -1,7 +1,7 @@
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors.Common;
 
-using SellerDesk.Ingestion.Files;
 
 namespace SellerDesk.Ingestion.Connectors;
 

@@ -1,15 +1,11 @@
 using System.Globalization;
+using SellerDesk.Data.Ledger;
+using SellerDesk.Domain.Ledger;
 
 namespace SellerDesk.Ingestion.Files;
 
 /// <summary>A column of a ledger file: its name as in import-and-api.md and whether the header must have it.</summary>
 public sealed record LedgerColumn(string Name, bool Required);
-
-/// <summary>Where the rules of <see cref="LedgerRules"/> report a problem: a CSV row or an item of a batch.</summary>
-internal interface IProblemSink
-{
-    void Add(string column, string message);
-}
 
 /// <summary>
 /// Reads the typed values of one CSV row by column (the parser's column numbers, bound to the header), adds a
@@ -17,8 +13,6 @@ internal interface IProblemSink
 /// </summary>
 internal sealed class LedgerFieldReader : IProblemSink
 {
-    private const int MaxShown = 40;
-
     private readonly CsvRecordReader _csv;
     private readonly IReadOnlyList<LedgerColumn> _columns;
     private readonly int[] _fieldOf;
@@ -200,8 +194,7 @@ internal sealed class LedgerFieldReader : IProblemSink
     }
 
     /// <summary>A value quoted for a message, shortened when long.</summary>
-    public static string Show(ReadOnlySpan<char> value) =>
-        value.Length <= MaxShown ? $"'{value}'" : $"'{value[..MaxShown]}…'";
+    public static string Show(ReadOnlySpan<char> value) => LedgerRules.Show(value);
 
     private decimal ParseDecimal(int column, ReadOnlySpan<char> raw)
     {

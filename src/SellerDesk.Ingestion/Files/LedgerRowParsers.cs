@@ -1,4 +1,5 @@
 using System.Globalization;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
 
 namespace SellerDesk.Ingestion.Files;

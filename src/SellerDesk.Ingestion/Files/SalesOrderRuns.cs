@@ -4,7 +4,7 @@ namespace SellerDesk.Ingestion.Files;
 
 /// <summary>
 /// Watches the lines of a sales file as they stream, in fixed memory, for the case that makes the set check "lines of
-/// one order that disagree within the file" (<see cref="LedgerChecks.OrderAttributesWithinFile"/>) certain to find
+/// one order that disagree within the file" (the ledger writer's OrderAttributesWithinFile) certain to find
 /// nothing: every order's lines are adjacent in the file (one run per order) and each agrees with the first line of
 /// its run on ordered_at, customer_id and channel. Exports are written order by order, so this is the usual file.
 /// </summary>

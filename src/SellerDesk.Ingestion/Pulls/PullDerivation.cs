@@ -3,10 +3,10 @@ using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using SellerDesk.Data;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
-using SellerDesk.Ingestion.Files;
 
 namespace SellerDesk.Ingestion.Pulls;
 
@@ -18,10 +18,10 @@ namespace SellerDesk.Ingestion.Pulls;
 /// gap of this run.
 /// </summary>
 internal sealed class PullDerivation(
-    NpgsqlDataSource dataSource, LedgerImporter ledger, int mappingPartRows, int writePartRows, Action<string, TimeSpan>? phaseTimed)
+    NpgsqlDataSource dataSource, LedgerWriter ledger, int mappingPartRows, int writePartRows, Action<string, TimeSpan>? phaseTimed)
 {
     private readonly NpgsqlDataSource _dataSource = dataSource;
-    private readonly LedgerImporter _ledger = ledger;
+    private readonly LedgerWriter _ledger = ledger;
     private readonly int _writePartRows = writePartRows;
 
     /// <summary>
@@ -162,10 +162,12 @@ internal sealed class PullDerivation(
 
             var cleaning = Stopwatch.GetTimestamp();
             await using var transaction = await session.BeginTransactionAsync(ct);
-            await DeleteStalePeriodRowsAsync(
+            await LedgerWriter.DeleteStalePeriodRowsAsync(
                 session,
-                connection,
+                connection.WorkspaceId,
+                LedgerSource.Connection(connection.Id),
                 connector.Marketplace,
+                dates,
                 [.. mapped.AdSpend.Where(a => dates.Contains(a.Date))],
                 [.. mapped.Fees.Where(f => dates.Contains(f.Date))],
                 ct);
@@ -275,50 +277,6 @@ internal sealed class PullDerivation(
     }
 
     /// <summary>
-    /// Deletes the connection's period fees and ad spend of the derived dates (the temporary scope table) that the new
-    /// mapping no longer produces, and bumps the ledger version if it deleted any. Other sources' rows are never
-    /// touched. Sales lines and returns are replaced order by order as each part is written.
-    /// </summary>
-    private static async Task DeleteStalePeriodRowsAsync(
-        NpgsqlConnection session,
-        ConnectionSettings connection,
-        string marketplace,
-        IReadOnlyList<AdSpend> adSpend,
-        IReadOnlyList<PeriodFee> fees,
-        CancellationToken ct)
-    {
-        var feeKeys = fees.Where(f => f.Marketplace == marketplace).Select(f => Key(DateKey(f.Date), f.Kind)).ToHashSet(StringComparer.Ordinal);
-        var adKeys = adSpend.Where(a => a.Marketplace == marketplace).Select(a => Key(DateKey(a.Date), a.Channel)).ToHashSet(StringComparer.Ordinal);
-        object[] scope = [connection.WorkspaceId, marketplace, connection.Id];
-        var deleted = await DeleteMissingAsync(
-            session,
-            "SELECT date::text, kind FROM period_fees WHERE workspace_id = $1 AND marketplace = $2 AND source = $3 AND date IN (SELECT business_date FROM pull_derive_dates)",
-            scope,
-            feeKeys,
-            """
-            DELETE FROM period_fees AS f USING unnest($4::text[], $5::text[]) AS k (d, kind)
-            WHERE f.workspace_id = $1 AND f.marketplace = $2 AND f.source = $3 AND f.date = k.d::date AND f.kind = k.kind
-            """,
-            2,
-            ct);
-        deleted += await DeleteMissingAsync(
-            session,
-            "SELECT date::text, channel FROM ad_spend WHERE workspace_id = $1 AND marketplace = $2 AND source = $3 AND date IN (SELECT business_date FROM pull_derive_dates)",
-            scope,
-            adKeys,
-            """
-            DELETE FROM ad_spend AS a USING unnest($4::text[], $5::text[]) AS k (d, c)
-            WHERE a.workspace_id = $1 AND a.marketplace = $2 AND a.source = $3 AND a.date = k.d::date AND a.channel = k.c
-            """,
-            2,
-            ct);
-        if (deleted > 0)
-        {
-            await LogChangeAsync(session, connection.WorkspaceId, marketplace, [], spendOrFees: true, ct);
-        }
-    }
-
-    /// <summary>
     /// The orders among <paramref name="orderIds"/> the ledger holds (sales lines or returns of the marketplace) from
     /// another source than the connection, with the owning source's connection name (null: files, or a deleted
     /// connection whose data was kept, which are files' now).
@@ -358,77 +316,6 @@ internal sealed class PullDerivation(
 
         return foreign;
     }
-
-    /// <summary>
-    /// Reads the stored keys <paramref name="select"/> returns (its parameters <paramref name="values"/>), deletes those
-    /// not in <paramref name="kept"/> with <paramref name="delete"/> (the first three of the same parameters, then one
-    /// text array per key column) and returns how many it deleted.
-    /// </summary>
-    private static async Task<int> DeleteMissingAsync(
-        NpgsqlConnection session,
-        string select,
-        object[] values,
-        HashSet<string> kept,
-        string delete,
-        int columns,
-        CancellationToken ct)
-    {
-        var stale = new List<string[]>();
-        await using (var command = PullSql.Command(session, select, values))
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var key = new string[columns];
-                for (var c = 0; c < columns; c++)
-                {
-                    key[c] = reader.GetString(c);
-                }
-
-                if (!kept.Contains(Key(key)))
-                {
-                    stale.Add(key);
-                }
-            }
-        }
-
-        if (stale.Count == 0)
-        {
-            return 0;
-        }
-
-        var parameters = new List<object> { values[0], values[1], values[2] };
-        for (var c = 0; c < columns; c++)
-        {
-            var column = c;
-            parameters.Add(stale.Select(v => v[column]).ToArray());
-        }
-
-        await using var remove = PullSql.Command(session, delete, [.. parameters]);
-        return await remove.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Bumps the ledger version with a change log row naming the orders that lost rows (decision 0009).</summary>
-    private static async Task LogChangeAsync(
-        NpgsqlConnection session, Guid workspaceId, string marketplace, IReadOnlyCollection<string> orders, bool spendOrFees, CancellationToken ct)
-    {
-        await using var bump = PullSql.Command(
-            session,
-            """
-            WITH bumped AS (UPDATE workspaces SET ledger_version = ledger_version + 1 WHERE id = $1 RETURNING ledger_version)
-            INSERT INTO ledger_changes (workspace_id, version, scope, marketplaces, order_ids, spend_or_fees)
-            SELECT $1, ledger_version, 'orders', $2, $3, $4 FROM bumped
-            """,
-            workspaceId,
-            new NpgsqlParameter { Value = orders.Select(_ => marketplace).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            new NpgsqlParameter { Value = orders.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-            spendOrFees);
-        await bump.ExecuteNonQueryAsync(ct);
-    }
-
-    private static string Key(params string[] parts) => string.Join('\u001f', parts);
-
-    private static string DateKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Writes the orders a mapping session hands over every <see cref="_writePartRows"/> source rows (when it can),

@@ -4,7 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
-using SellerDesk.Ingestion.Files;
+using SellerDesk.Data.Ledger;
 
 namespace SellerDesk.Ingestion.Pulls;
 
@@ -25,12 +25,12 @@ namespace SellerDesk.Ingestion.Pulls;
 public sealed class PullRunner
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly LedgerImporter _ledger;
+    private readonly LedgerWriter _ledger;
     private readonly TimeProvider _time;
     private readonly int _mappingPartRows = 10_000;
     private readonly int _writePartRows = 50_000;
 
-    public PullRunner(NpgsqlDataSource dataSource, LedgerImporter ledger, TimeProvider time)
+    public PullRunner(NpgsqlDataSource dataSource, LedgerWriter ledger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(ledger);

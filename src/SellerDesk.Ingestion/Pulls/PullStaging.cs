@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Files;
 
@@ -214,7 +215,7 @@ internal static class PullStaging
                 }
                 catch
                 {
-                    await LedgerImporter.CancelQuietlyAsync(copy);
+                    await LedgerWriter.CancelQuietlyAsync(copy);
                     throw;
                 }
             }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using SellerDesk.Ingestion.Files;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Web.Auth;
 
 namespace SellerDesk.Web.Api;

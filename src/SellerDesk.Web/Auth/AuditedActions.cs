@@ -1,4 +1,5 @@
 using System.Globalization;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Common;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SellerDesk.Data;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Sandbox;

@@ -1,5 +1,6 @@
 using Npgsql;
 using SellerDesk.Data;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;
 using static SellerDesk.Ingestion.Tests.Files.LedgerTestFiles;

@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using SellerDesk.Ingestion.Files;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Ingestion.Tests.Files;

@@ -1,6 +1,6 @@
 using System.Text;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;
 using static SellerDesk.Ingestion.Tests.Files.LedgerTestFiles;
 

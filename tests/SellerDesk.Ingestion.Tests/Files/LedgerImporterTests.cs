@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SellerDesk.Data;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;

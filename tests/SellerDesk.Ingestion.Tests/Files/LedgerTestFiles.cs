@@ -1,4 +1,5 @@
 using System.Text;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Ingestion.Files;
 
 namespace SellerDesk.Ingestion.Tests.Files;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Ingestion.Tests.Pulls;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Ingestion.Files;

@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 using SellerDesk.Data.Facts;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Economics;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Sandbox;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Ingestion.Tests.Pulls;

@@ -4,7 +4,6 @@ using Npgsql;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;
@@ -28,7 +27,7 @@ internal sealed class PullHarness : IAsyncDisposable
         WorkspaceId = workspaceId;
         Connector = new WildberriesConnector(new ResilientHttpSender(_http, Time, new Random(42)), options);
         Connection = fake.Connection(connectionId) with { WorkspaceId = workspaceId };
-        Runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), Time);
+        Runner = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), Time);
     }
 
     public TestDatabase Database { get; }

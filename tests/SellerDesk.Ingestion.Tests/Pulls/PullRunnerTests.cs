@@ -1,7 +1,7 @@
 using Npgsql;
+using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;
@@ -356,7 +356,7 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
     {
         await using var h = await PullHarness.StartAsync(database, Week);
         var (from, to) = WindowOf(Week);
-        var small = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), h.Time) { MappingPartRows = 3 };
+        var small = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), h.Time) { MappingPartRows = 3 };
         await using var reference = await PullHarness.StartAsync(database, Week);
 
         var whole = await PullWithAsync(h, small, from, to);
@@ -380,7 +380,7 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
     {
         await using var h = await PullHarness.StartAsync(database, Week);
         var (from, to) = WindowOf(Week);
-        var parts = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), h.Time) { MappingPartRows = 3, WritePartRows = 7 };
+        var parts = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), h.Time) { MappingPartRows = 3, WritePartRows = 7 };
         await using var reference = await PullHarness.StartAsync(database, Week);
 
         var whole = await PullWithAsync(h, parts, from, to);
@@ -412,7 +412,7 @@ public sealed class PullRunnerTests(TestDatabase database) : IClassFixture<TestD
         await using var h = await PullHarness.StartAsync(database, Week);
         await using var reference = await PullHarness.StartAsync(database, Week);
         var (from, to) = WindowOf(Week);
-        var parts = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), h.Time) { MappingPartRows = 3, WritePartRows = 7 };
+        var parts = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), h.Time) { MappingPartRows = 3, WritePartRows = 7 };
         (await parts.RunAsync(await h.QueueAsync(from, to), h.Connection, h.Connector, PullHarness.Moscow, CancellationToken.None))
             .Status.Should().Be(PullRunStatus.Succeeded);
         await reference.PullAsync(from, to);

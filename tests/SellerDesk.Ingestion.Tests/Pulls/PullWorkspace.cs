@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 using SellerDesk.Data;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Reports;
 using SellerDesk.Data.Workspaces;
 using SellerDesk.Domain.Ledger;
@@ -29,7 +30,7 @@ internal sealed class PullWorkspace
         Database = database;
         Id = id;
         Time = time;
-        Runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), time);
+        Runner = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), time);
     }
 
     public TestDatabase Database { get; }

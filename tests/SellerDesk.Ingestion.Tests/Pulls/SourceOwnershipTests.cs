@@ -1,12 +1,12 @@
 using System.Globalization;
 using SellerDesk.Data;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;
 

@@ -2,7 +2,6 @@ using System.Text;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Reports;
 using SellerDesk.Ingestion.Tests.Pulls;
@@ -101,7 +100,7 @@ public sealed class OzonAccrualsUploadTests(TestDatabase database) : IClassFixtu
         OzonAccrualsFile.Matches(table).Should().BeTrue();
         var parsed = OzonAccrualsFile.Read(table, period);
         parsed.Problems.Should().BeEmpty(string.Join("; ", parsed.Problems));
-        var runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), TimeProvider.System);
+        var runner = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), TimeProvider.System);
         var importer = new MarketplaceReportImporter(database.DataSource, runner);
         var connector = new OzonConnector(new ResilientHttpSender(_http, new SkippingTimeProvider()));
         return await importer.ImportAsync(workspace, connection, parsed.Report!, _ => connector, CancellationToken.None);

@@ -1,4 +1,5 @@
 using Npgsql;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Tests;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;

@@ -1,4 +1,5 @@
 using Npgsql;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Economics;
 using SellerDesk.Domain.Reports;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Economics;
 using SellerDesk.Domain.Ledger;

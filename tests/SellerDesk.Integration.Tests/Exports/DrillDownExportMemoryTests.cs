@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Npgsql;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Domain.Tests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
-using SellerDesk.Ingestion.Files;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Web.Auth;
 using SellerDesk.Web.Features.Upload;
 using SellerDesk.Web.Features.Workspace;

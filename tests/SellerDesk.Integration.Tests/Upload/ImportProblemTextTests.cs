@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Npgsql;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;
 using SellerDesk.Web.Features.Upload;

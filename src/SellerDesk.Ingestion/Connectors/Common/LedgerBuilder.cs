@@ -1,6 +1,6 @@
 using System.Globalization;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
-using SellerDesk.Ingestion.Files;
 
 namespace SellerDesk.Ingestion.Connectors.Common;
 

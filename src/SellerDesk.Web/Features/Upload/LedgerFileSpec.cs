@@ -1,4 +1,4 @@
-using SellerDesk.Ingestion.Files;
+using SellerDesk.Data.Ledger;
 
 namespace SellerDesk.Web.Features.Upload;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connections;
 using SellerDesk.Ingestion.Connectors.Common;
 using SellerDesk.Ingestion.Connectors.Wildberries;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Reports;
 using SellerDesk.Web.Auth;
 

@@ -1,4 +1,4 @@
-using SellerDesk.Ingestion.Files;
+using SellerDesk.Data.Ledger;
 using SellerDesk.Web.Auth;
 using SellerDesk.Web.Features.Workspace;
 using SellerDesk.Web.Infrastructure;

@@ -3,7 +3,6 @@ using Npgsql;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Sandbox;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;
@@ -114,7 +113,7 @@ public sealed class SandboxConnectorTests(TestDatabase database) : IClassFixture
             "INSERT INTO connections (id, workspace_id, marketplace, name, protected_credentials) VALUES ($1, $2, 'sandbox', 'Sandbox', 'protected')",
             connection.Id,
             workspace);
-        var runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), time);
+        var runner = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), time);
 
         async Task<PullRunResult> PullAsync(DateOnly from, DateOnly to)
         {

@@ -3,7 +3,6 @@ using Npgsql;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Ingestion.Tests.Pulls;
@@ -28,7 +27,7 @@ internal sealed class YandexMarketPullHarness : IAsyncDisposable
         WorkspaceId = workspaceId;
         Connector = new YandexMarketConnector(new ResilientHttpSender(_http, Time, new Random(42)), options, Time);
         Connection = fake.Connection(connectionId) with { WorkspaceId = workspaceId };
-        Runner = new PullRunner(database.DataSource, new LedgerImporter(database.DataSource), Time);
+        Runner = new PullRunner(database.DataSource, ConnectorMarketplaces.NewLedgerWriter(database.DataSource), Time);
     }
 
     public TestDatabase Database { get; }

@@ -1,11 +1,11 @@
 using System.Globalization;
 using SellerDesk.Domain.Ledger;
 
-namespace SellerDesk.Ingestion.Files;
+namespace SellerDesk.Data.Ledger;
 
 /// <summary>
 /// One reason a ledger file (or batch) was rejected: a physical line number (the header is line 1; for a
-/// <see cref="LedgerImporter.WriteAsync(Guid, LedgerBatch, CancellationToken)"/> batch, the 1-based item number in its list), the column when one is to
+/// <see cref="LedgerWriter.WriteAsync(Guid, LedgerBatch, CancellationToken)"/> batch, the 1-based item number in its list), the column when one is to
 /// blame, and a plain message such as <c>'two' is not a whole number</c>.
 /// </summary>
 public sealed record ImportProblem(int Line, string? Column, string Message)

@@ -1,11 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Npgsql;
 
-[assembly: InternalsVisibleTo("SellerDesk.Ingestion.Tests")]
-
-namespace SellerDesk.Ingestion.Files;
+namespace SellerDesk.Data.Ledger;
 
 /// <summary>
 /// Encodes rows in PostgreSQL's binary COPY format (the <c>COPY ... FROM STDIN (FORMAT BINARY)</c> stream: a
@@ -17,7 +15,7 @@ namespace SellerDesk.Ingestion.Files;
 /// (<c>MinValue</c>/<c>MaxValue</c> as -infinity/infinity), and decimals as base-10000 numerics with the decimal's
 /// scale as display scale.
 /// </summary>
-internal sealed class BinaryCopyBuffer
+public sealed class BinaryCopyBuffer
 {
     /// <summary>The buffer is written out once it holds this many bytes (a row is never split).</summary>
     public const int FlushSize = 1 << 16;
@@ -66,6 +64,8 @@ internal sealed class BinaryCopyBuffer
         _length += 4;
     }
 
+    // Named after the PostgreSQL type it encodes, as its siblings Text, Date, Timestamp and Numeric are.
+    [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Named after the PostgreSQL type it encodes.")]
     public void Integer(int value)
     {
         var span = Reserve(8);

@@ -1,4 +1,4 @@
-namespace SellerDesk.Ingestion.Files;
+namespace SellerDesk.Data.Ledger;
 
 /// <summary>
 /// The set-based checks of staged sales and returns against each other and the stored ledger of workspace
@@ -68,15 +68,6 @@ internal static class LedgerChecks
         ORDER BY s.line
         LIMIT {Limit}
         """;
-
-    /// <summary>The marketplace codes of the connectors: attribution of them is accepted before their sales arrive.</summary>
-    public static IReadOnlyList<string> ConnectorMarketplaces { get; } =
-    [
-        Connectors.Ozon.OzonMapper.MarketplaceCode,
-        Connectors.Sandbox.SandboxConnector.MarketplaceCode,
-        Connectors.Wildberries.WildberriesMapper.MarketplaceCode,
-        Connectors.YandexMarket.YandexMarketMapper.MarketplaceCode,
-    ];
 
     /// <summary>
     /// Staged attribution rows of a marketplace the workspace does not know: none of the connectors' codes ($2), no

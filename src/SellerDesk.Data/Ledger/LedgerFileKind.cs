@@ -1,4 +1,4 @@
-namespace SellerDesk.Ingestion.Files;
+namespace SellerDesk.Data.Ledger;
 
 /// <summary>The six ledger files of import-and-api.md.</summary>
 public enum LedgerFileKind

@@ -1,16 +1,22 @@
 using System.Globalization;
-using SellerDesk.Domain.Ledger;
-
-namespace SellerDesk.Ingestion.Files;
+namespace SellerDesk.Domain.Ledger;
 
 /// <summary>
 /// What every ledger record must satisfy however it arrives (file row or built in code): required text present,
 /// marketplace and channel codes, quantities of at least one, money not negative (fees and costs are positive
-/// numbers meaning cost). Cross-row rules (keys, orders, returns) are checked set-based by <see cref="LedgerImporter"/>.
+/// numbers meaning cost). Cross-row rules (keys, orders, returns) are checked set-based by the ledger writer (Data).
+/// Pure: no I/O, nothing but the records and the sink.
 /// </summary>
-internal static class LedgerRules
+public static class LedgerRules
 {
     private const int MaxCodeLength = 64;
+
+    /// <summary>The longest part of a value a message quotes.</summary>
+    private const int MaxShown = 40;
+
+    /// <summary>A value as a message quotes it: in single quotes, cut after 40 characters.</summary>
+    public static string Show(ReadOnlySpan<char> value) =>
+        value.Length <= MaxShown ? $"'{value}'" : $"'{value[..MaxShown]}…'";
 
     public static void Check(SaleLine line, IProblemSink problems)
     {
@@ -104,7 +110,7 @@ internal static class LedgerRules
         }
         else if (!IsCode(value))
         {
-            problems.Add(column, $"{LedgerFieldReader.Show(value)} is not a code (use lowercase letters, digits, '_', '-' or '.')");
+            problems.Add(column, $"{Show(value)} is not a code (use lowercase letters, digits, '_', '-' or '.')");
         }
     }
 
@@ -131,4 +137,10 @@ internal static class LedgerRules
             problems.Add(column, string.Create(CultureInfo.InvariantCulture, $"'{value}' is negative (fees, costs and amounts are positive numbers)"));
         }
     }
+}
+
+/// <summary>Where the rules of <see cref="LedgerRules"/> report a problem: a CSV row or an item of a batch.</summary>
+public interface IProblemSink
+{
+    void Add(string column, string message);
 }

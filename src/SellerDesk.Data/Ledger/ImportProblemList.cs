@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SellerDesk.Ingestion.Files;
+namespace SellerDesk.Data.Ledger;
 
 /// <summary>
 /// Collects the problems of one import: keeps a bounded number (memory stays flat however bad the file is),

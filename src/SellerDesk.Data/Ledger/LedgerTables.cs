@@ -1,12 +1,12 @@
 using SellerDesk.Domain.Ledger;
 
-namespace SellerDesk.Ingestion.Files;
+namespace SellerDesk.Data.Ledger;
 
 /// <summary>A column of a ledger table: its name (also in the file and the staging table), SQL type, and whether it is part of the key.</summary>
 internal sealed record LedgerTableColumn(string Name, string SqlType, bool IsKey);
 
 /// <summary>
-/// One ledger table as <see cref="LedgerImporter"/> sees it. The SQL of every step is generated from the column
+/// One ledger table as <see cref="LedgerWriter"/> sees it. The SQL of every step is generated from the column
 /// list, so the five tables share one path: a TEMP staging table (ON COMMIT DROP) with the source line number,
 /// binary COPY into it, the in-file duplicate check, and the merge
 /// <c>INSERT ... ON CONFLICT (key) DO UPDATE ... WHERE (values differ)</c> counting inserted and updated rows.
