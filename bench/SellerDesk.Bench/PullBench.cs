@@ -9,6 +9,7 @@ using SellerDesk.Data.Workspaces;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Wildberries;
+using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 

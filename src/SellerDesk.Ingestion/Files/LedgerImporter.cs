@@ -3,7 +3,6 @@ using Npgsql;
 using SellerDesk.Data;
 using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Ledger;
-using SellerDesk.Ingestion.Connectors;
 
 namespace SellerDesk.Ingestion.Files;
 

@@ -2,6 +2,7 @@ using System.Text;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.Ozon;
+using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Reports;
 using SellerDesk.Ingestion.Tests.Pulls;

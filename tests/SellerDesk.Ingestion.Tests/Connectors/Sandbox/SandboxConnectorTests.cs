@@ -3,6 +3,7 @@ using Npgsql;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Sandbox;
+using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Testing;

@@ -3,6 +3,7 @@ using Npgsql;
 using SellerDesk.Ingestion.Connectors;
 using SellerDesk.Ingestion.Connectors.Http;
 using SellerDesk.Ingestion.Connectors.YandexMarket;
+using SellerDesk.Ingestion.Files;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Testing.Marketplaces;
 using SellerDesk.Ingestion.Tests.Pulls;
