@@ -43,50 +43,10 @@ internal sealed class PullDerivation(
         CancellationToken ct)
     {
         var deriving = Stopwatch.GetTimestamp();
-        await DropScopeAsync(session);
+        await PullPendingWork.DropScopeAsync(session);
         try
         {
-            await PullSql.ExecuteAsync(
-                session,
-                """
-                CREATE TEMP TABLE pull_derive_dates AS
-                SELECT business_date FROM source_pending_dates WHERE workspace_id = $2 AND connection_id = $1
-                UNION
-                SELECT business_date FROM source_rows WHERE workspace_id = $2 AND connection_id = $1 AND needs_derivation
-                """,
-                ct,
-                connection.Id,
-                connection.WorkspaceId);
-            await PullSql.ExecuteAsync(
-                session,
-                """
-                CREATE TEMP TABLE pull_derive_keys AS
-                SELECT order_key FROM source_rows
-                WHERE workspace_id = $2 AND connection_id = $1 AND order_key IS NOT NULL
-                  AND business_date IN (SELECT business_date FROM pull_derive_dates)
-                UNION
-                SELECT order_key FROM source_pending_orders WHERE workspace_id = $2 AND connection_id = $1
-                """,
-                ct,
-                connection.Id,
-                connection.WorkspaceId);
-            await PullSql.ExecuteAsync(session, "ANALYZE pull_derive_dates", ct);
-            await PullSql.ExecuteAsync(session, "ANALYZE pull_derive_keys", ct);
-
-            var dates = new HashSet<DateOnly>(await PullSql.ListAsync<DateOnly>(session, "SELECT business_date FROM pull_derive_dates", ct));
-            var vanished = await PullSql.ListAsync<string>(
-                session,
-                """
-                SELECT p.order_key FROM source_pending_orders AS p
-                WHERE p.workspace_id = $2 AND p.connection_id = $1
-                  AND NOT EXISTS (SELECT 1 FROM source_rows AS s
-                                  WHERE s.workspace_id = p.workspace_id AND s.connection_id = p.connection_id AND s.order_key = p.order_key)
-                """,
-                ct,
-                connection.Id,
-                connection.WorkspaceId);
-            var anyPendingOrder = vanished.Count > 0
-                || await PullSql.ListAsync<int>(session, "SELECT 1 FROM source_pending_orders WHERE workspace_id = $2 AND connection_id = $1 LIMIT 1", ct, connection.Id, connection.WorkspaceId) is { Count: > 0 };
+            var (dates, vanished, anyPendingOrder) = await PullPendingWork.ScopeAsync(session, connection, ct);
             if (dates.Count == 0 && !anyPendingOrder)
             {
                 return null;
@@ -173,74 +133,14 @@ internal sealed class PullDerivation(
                 ct);
             await SaveChannelNamesAsync(session, connection.WorkspaceId, mapped.ChannelNames, ct);
             await PullGapStore.SaveAsync(session, runId, connection, parts.Gaps, feeds, dates.Count > 0 ? dates.Min() : window.From, ct);
-            await PullSql.ExecuteAsync(
-                session,
-                "DELETE FROM source_pending_dates WHERE workspace_id = $2 AND connection_id = $1 AND business_date IN (SELECT business_date FROM pull_derive_dates)",
-                ct,
-                connection.Id,
-                connection.WorkspaceId);
-            await PullSql.ExecuteAsync(
-                session,
-                "DELETE FROM source_pending_orders WHERE workspace_id = $2 AND connection_id = $1 AND order_key IN (SELECT order_key FROM pull_derive_keys)",
-                ct,
-                connection.Id,
-                connection.WorkspaceId);
-            await PullSql.ExecuteAsync(
-                session,
-                """
-                UPDATE source_rows SET needs_derivation = false
-                WHERE workspace_id = $2 AND connection_id = $1 AND needs_derivation
-                  AND business_date IN (SELECT business_date FROM pull_derive_dates)
-                """,
-                ct,
-                connection.Id,
-                connection.WorkspaceId);
+            await PullPendingWork.ClearAsync(session, connection, ct);
             await transaction.CommitAsync(ct);
             phaseTimed?.Invoke("clean", Stopwatch.GetElapsedTime(cleaning));
             return null;
         }
         finally
         {
-            await DropScopeAsync(session);
-        }
-    }
-
-    /// <summary>
-    /// After a derivation that failed or was cancelled, flags the rows of the pending dates <c>needs_derivation</c>,
-    /// so what waits for the next run shows on the rows themselves (the pending dates alone already make the next run
-    /// derive them, so this is best effort).
-    /// </summary>
-    public async Task FlagPendingAsync(Guid workspaceId, Guid connectionId)
-    {
-        try
-        {
-            await using var session = await _dataSource.OpenConnectionAsync(CancellationToken.None);
-            await PullSql.ExecuteAsync(
-                session,
-                """
-                UPDATE source_rows SET needs_derivation = true
-                WHERE workspace_id = $2 AND connection_id = $1 AND NOT needs_derivation
-                  AND business_date IN (SELECT business_date FROM source_pending_dates WHERE workspace_id = $2 AND connection_id = $1)
-                """,
-                CancellationToken.None,
-                connectionId,
-                workspaceId);
-        }
-        catch (NpgsqlException)
-        {
-            // The pending dates stay, and the next run derives them all the same.
-        }
-    }
-
-    private static async Task DropScopeAsync(NpgsqlConnection session)
-    {
-        try
-        {
-            await PullSql.ExecuteAsync(session, "DROP TABLE IF EXISTS pg_temp.pull_derive_dates, pg_temp.pull_derive_keys", CancellationToken.None);
-        }
-        catch (NpgsqlException)
-        {
-            // A broken session has lost its temporary tables with it.
+            await PullPendingWork.DropScopeAsync(session);
         }
     }
 
@@ -479,57 +379,4 @@ internal sealed class PullDerivation(
         {
         }
     }
-}
-
-/// <summary>Reads source rows (feed, source id, order key, date, payload) ordered by order key and hands them on in parts of whole orders.</summary>
-internal static class SourceRowStream
-{
-    /// <summary>
-    /// Hands the rows <paramref name="command"/> reads to <paramref name="mapping"/> in parts of about
-    /// <paramref name="partRows"/> rows, never splitting an order; <paramref name="afterPart"/> runs after each part but
-    /// the last.
-    /// </summary>
-    public static async Task MapAsync(
-        NpgsqlCommand command,
-        int partRows,
-        ILedgerMappingSession mapping,
-        Action<SourceRow>? seen,
-        Func<int, CancellationToken, Task>? afterPart,
-        CancellationToken ct)
-    {
-        var part = new List<SourceRow>(Math.Min(partRows, 100_000) + 16);
-        string? lastKey = null;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var row = Read(reader);
-            if (part.Count >= partRows && (row.OrderKey is null || !string.Equals(row.OrderKey, lastKey, StringComparison.Ordinal)))
-            {
-                mapping.Add(part);
-                var added = part.Count;
-                part.Clear();
-                if (afterPart is not null)
-                {
-                    await afterPart(added, ct);
-                }
-            }
-
-            part.Add(row);
-            lastKey = row.OrderKey;
-            seen?.Invoke(row);
-        }
-
-        if (part.Count > 0)
-        {
-            mapping.Add(part);
-        }
-    }
-
-    /// <summary>A source row from columns (feed, source_id, order_key, business_date, payload).</summary>
-    public static SourceRow Read(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.IsDBNull(2) ? null : reader.GetString(2),
-        reader.GetFieldValue<DateOnly>(3),
-        reader.GetString(4));
 }
