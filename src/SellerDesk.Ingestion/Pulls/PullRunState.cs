@@ -82,7 +82,7 @@ internal sealed class PullRunState(NpgsqlDataSource dataSource, TimeProvider tim
 
     private static LocalText Then(LocalText first, LocalText next) => new(first.En + " " + next.En, first.Ru + " " + next.Ru);
 
-    public async Task<PullWindow> StartAsync(NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct)
+    public async Task<(PullWindow Window, bool Upload)> StartAsync(NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct)
     {
         if (!await PullLocks.TryRunAsync(session, runId, ct))
         {
@@ -95,7 +95,7 @@ internal sealed class PullRunState(NpgsqlDataSource dataSource, TimeProvider tim
             """
             UPDATE pull_runs SET status = 'running', started_at = $2, error = NULL
             WHERE id = $1 AND status = 'queued'
-            RETURNING connection_id, period_from, period_to
+            RETURNING connection_id, period_from, period_to, trigger
             """,
             runId,
             _time.GetUtcNow());
@@ -110,6 +110,7 @@ internal sealed class PullRunState(NpgsqlDataSource dataSource, TimeProvider tim
 
         Guid? connectionId = reader.IsDBNull(0) ? null : reader.GetGuid(0);
         var window = new PullWindow(reader.GetFieldValue<DateOnly>(1), reader.GetFieldValue<DateOnly>(2));
+        var upload = reader.GetString(3) == PullRunner.UploadTrigger;
         await reader.DisposeAsync();
         if (connectionId != connection.Id)
         {
@@ -118,7 +119,7 @@ internal sealed class PullRunState(NpgsqlDataSource dataSource, TimeProvider tim
                 string.Create(CultureInfo.InvariantCulture, $"Pull run {runId} belongs to connection {connectionId}, not {connection.Id}."));
         }
 
-        return window;
+        return (window, upload);
     }
 
     /// <summary>

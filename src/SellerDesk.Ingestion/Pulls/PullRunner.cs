@@ -25,6 +25,9 @@ namespace SellerDesk.Ingestion.Pulls;
 /// </summary>
 public sealed class PullRunner
 {
+    /// <summary>The trigger of the runs that land a report uploaded from a cabinet (decision 0027).</summary>
+    public const string UploadTrigger = "upload";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly LedgerWriter _ledger;
     private readonly TimeProvider _time;
@@ -94,7 +97,7 @@ public sealed class PullRunner
 
         await using var session = await _dataSource.OpenConnectionAsync(ct);
         var state = new PullRunState(_dataSource, _time);
-        var window = await state.StartAsync(session, runId, connection, ct);
+        var (window, upload) = await state.StartAsync(session, runId, connection, ct);
         var progress = new PullProgress();
         var derivation = new PullDerivation(_dataSource, _ledger, _mappingPartRows, _writePartRows, PhaseTimed);
         try
@@ -112,6 +115,14 @@ public sealed class PullRunner
             await PullLocks.LockConnectionAsync(session, connection.Id, ct);
             try
             {
+                // Checked under the lock, so no run of the connection lands between the check and the merge.
+                var refusal = await PullOverlap.StagedRefusalAsync(session, runId, connection, upload, progress.CompletedParts, ct)
+                    ?? (connector is IPullMergeGuard guard ? await guard.RefusalAsync(session, runId, connection, ct) : null);
+                if (refusal is not null)
+                {
+                    return await state.FailAsync(runId, connection, progress, notices, refusal, upload ? null : ConnectionStatus.Failing, retries: false);
+                }
+
                 await PullStaging.MergeAsync(session, runId, connection, window, progress, PhaseTimed, ct);
                 LocalText? rejected;
                 try

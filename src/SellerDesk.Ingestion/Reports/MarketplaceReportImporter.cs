@@ -18,12 +18,14 @@ namespace SellerDesk.Ingestion.Reports;
 public sealed class MarketplaceReportImporter(NpgsqlDataSource dataSource, PullRunner runner, MarketplaceCatalog? catalog = null)
 {
     /// <summary>The trigger of the runs an upload makes.</summary>
-    public const string UploadTrigger = "upload";
+    public const string UploadTrigger = PullRunner.UploadTrigger;
 
     /// <summary>
     /// Imports <paramref name="report"/> into connection <paramref name="connectionId"/> of the workspace through the
-    /// marketplace's connector from the catalogue. Throws <see cref="ReportTargetException"/> when the connection is
-    /// not the workspace's or of another marketplace.
+    /// marketplace's connector from the catalogue. Throws <see cref="ReportTargetException"/>, storing nothing, when the
+    /// connection is not the workspace's or of another marketplace, when a pull of it is queued or running, when its
+    /// pulls already brought the report's weeks (<see cref="UploadedReport.Overlap"/>), or when another account of the
+    /// workspace holds the report's orders or the report itself (<see cref="PullOverlap"/>).
     /// </summary>
     public Task<ReportImportResult> ImportAsync(Guid workspaceId, Guid connectionId, UploadedReport report, CancellationToken ct)
     {
@@ -52,6 +54,22 @@ public sealed class MarketplaceReportImporter(NpgsqlDataSource dataSource, PullR
                 $"«{name}» — подключение {marketplace}: отчёт {report.Marketplace} загружается в подключение {report.Marketplace}"));
         }
 
+        var settings = new ConnectionSettings(connectionId, workspaceId, marketplace, new Dictionary<string, string>(), null);
+        if (await PullingAsync(session, connectionId, ct))
+        {
+            throw new ReportTargetException(ReportTexts.PullRunning(name));
+        }
+
+        if (await PullOverlap.RowsRefusalAsync(session, settings, report.Rows, report.CompletedParts, ct) is { } held)
+        {
+            throw new ReportTargetException(held);
+        }
+
+        if (report.Overlap is { } overlap && await overlap(session, connectionId, name, ct) is { } pulled)
+        {
+            throw new ReportTargetException(pulled);
+        }
+
         var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
         var (from, to) = await WindowAsync(session, connectionId, report, ct);
         var runId = Guid.NewGuid();
@@ -75,10 +93,31 @@ public sealed class MarketplaceReportImporter(NpgsqlDataSource dataSource, PullR
             report = report with { Rows = complete(await StoredAsync(session, connectionId, report.Rows, ct)) };
         }
 
-        var settings = new ConnectionSettings(connectionId, workspaceId, marketplace, new Dictionary<string, string>(), null);
-        var connector = new UploadedReportConnector(connectorFor(zone), report);
+        var connector = new UploadedReportConnector(connectorFor(zone), report, name);
         var result = await runner.RunAsync(runId, settings, connector, zone, ct);
         return new ReportImportResult(runId, connectionId, name, from, to, result);
+    }
+
+    /// <summary>
+    /// Why <paramref name="report"/> may not go into a new account of <paramref name="workspaceId"/> (another account
+    /// holds its orders or the report), or null: checked before the account is made, so a refused upload leaves none.
+    /// </summary>
+    public async Task<LocalText?> RefusalForNewAccountAsync(Guid workspaceId, UploadedReport report, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        await using var session = await dataSource.OpenConnectionAsync(ct);
+        var settings = new ConnectionSettings(Guid.Empty, workspaceId, report.Marketplace, new Dictionary<string, string>(), null);
+        return await PullOverlap.RowsRefusalAsync(session, settings, report.Rows, report.CompletedParts, ct);
+    }
+
+    /// <summary>Whether a pull of the connection is queued or running (its merge could cross the upload's checks).</summary>
+    private static async Task<bool> PullingAsync(NpgsqlConnection session, Guid connectionId, CancellationToken ct)
+    {
+        await using var find = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pull_runs WHERE connection_id = $1 AND status IN ('queued', 'running') AND trigger <> $2)", session);
+        find.Parameters.Add(new NpgsqlParameter { Value = connectionId });
+        find.Parameters.Add(new NpgsqlParameter { Value = UploadTrigger });
+        return await find.ExecuteScalarAsync(ct) is true;
     }
 
     private static async Task<(string Marketplace, string Name, string Zone)> TargetAsync(NpgsqlConnection session, Guid workspaceId, Guid connectionId, CancellationToken ct)
@@ -176,6 +215,13 @@ public sealed record UploadedReport(string Marketplace, IReadOnlyList<SourceRow>
 
     /// <summary>What identifies the report to the seller: "report 123456" or "period 01.03.2026–31.03.2026".</summary>
     public LocalText? Name { get; init; }
+
+    /// <summary>
+    /// Why the report may not land in a connection (its id and name) given what the connection holds, or null; checked
+    /// before the run and again under the connection's lock just before the merge (a Wildberries report over weeks the
+    /// connection pulled: <see cref="WildberriesReportOverlap"/>).
+    /// </summary>
+    public Func<NpgsqlConnection, Guid, string, CancellationToken, Task<LocalText?>>? Overlap { get; init; }
 }
 
 /// <summary>How an upload ended: its run (shown among the connection's runs), the target, the window and the runner's result.</summary>
@@ -214,7 +260,8 @@ public sealed class ReportTargetException : Exception
 /// The marketplace's connector with the file's rows for its fetch: one page, declaring the report's parts (and, for a
 /// report of a whole period, its feeds) sent whole. Mapping and payout are the connector's own.
 /// </summary>
-internal sealed class UploadedReportConnector(IMarketplaceConnector inner, UploadedReport report) : IMarketplaceConnector, IStreamingLedgerMapper
+internal sealed class UploadedReportConnector(IMarketplaceConnector inner, UploadedReport report, string connectionName)
+    : IMarketplaceConnector, IStreamingLedgerMapper, IPullMergeGuard
 {
     public string Marketplace => inner.Marketplace;
 
@@ -230,6 +277,9 @@ internal sealed class UploadedReportConnector(IMarketplaceConnector inner, Uploa
 
     public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => inner.MarketplacePayout(rows);
 
+    public Task<LocalText?> RefusalAsync(NpgsqlConnection session, Guid runId, ConnectionSettings connection, CancellationToken ct) =>
+        report.Overlap is { } overlap ? overlap(session, connection.Id, connectionName, ct) : Task.FromResult<LocalText?>(null);
+
     public ILedgerMappingSession StartMapping(TimeZoneInfo zone) =>
         inner is IStreamingLedgerMapper streaming ? streaming.StartMapping(zone) : new CollectingMappingSession(inner, zone);
 }
@@ -237,6 +287,12 @@ internal sealed class UploadedReportConnector(IMarketplaceConnector inner, Uploa
 /// <summary>Texts of report uploads in both languages.</summary>
 public static class ReportTexts
 {
+    /// <summary>The refusal of an upload into an account a pull of which is queued or running.</summary>
+    public static LocalText PullRunning(string connectionName) => new(
+        $"Not uploaded: a pull of '{connectionName}' is queued or running. Nothing was stored; try again when it has finished (the Connections page shows it).",
+        $"Не загружено: для «{connectionName}» запущена или ожидает загрузка из API. Ничего не сохранено; попробуйте снова, когда она закончится (её видно на странице «Подключения»).");
+
+    /// <summary>A Wildberries weekly report by its number.</summary>
     public static LocalText WildberriesReport(long reportId) => new(
         string.Create(CultureInfo.InvariantCulture, $"Wildberries report {reportId}"),
         string.Create(CultureInfo.InvariantCulture, $"отчёт Wildberries № {reportId}"));

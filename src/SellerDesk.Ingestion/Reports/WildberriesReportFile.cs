@@ -186,8 +186,21 @@ public static class WildberriesReportFile
         return problems.Count > 0 ? new ParsedReport([], problems, reportId) : new ParsedReport(rows, [], reportId);
     }
 
+    /// <summary>
+    /// The report ready to land: its lines, declared whole by number (an upload of the same number replaces them), and
+    /// refused over weeks its target account already pulled (<see cref="WildberriesReportOverlap"/>).
+    /// </summary>
+    public static UploadedReport Report(long reportId, IReadOnlyList<SourceRow> rows) =>
+        new(WildberriesConnector.MarketplaceCode, rows)
+        {
+            CompletedParts = [new(WildberriesConnector.RealizationFeed, SourceIdPrefix(reportId))],
+            Name = ReportTexts.WildberriesReport(reportId),
+            Overlap = (session, connectionId, connectionName, ct) =>
+                WildberriesReportOverlap.RefusalAsync(session, connectionId, connectionName, reportId, rows, ct),
+        };
+
     /// <summary>What every line of report <paramref name="reportId"/> has its source id begin with.</summary>
-    public static string SourceIdPrefix(long reportId) => reportId.ToString(CultureInfo.InvariantCulture) + ":";
+    public static string SourceIdPrefix(long reportId) => WildberriesConnector.UploadedReportPrefix(reportId);
 
     private static string Payload(ReportCells cells, List<(string Field, ValueKind Kind, int Index)> columns, long reportId, long line, out DateOnly? businessDate)
     {

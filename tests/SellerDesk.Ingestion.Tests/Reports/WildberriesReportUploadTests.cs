@@ -1,5 +1,4 @@
 using System.Text;
-using SellerDesk.Ingestion.Connectors.Wildberries;
 using SellerDesk.Ingestion.Pulls;
 using SellerDesk.Ingestion.Reports;
 using SellerDesk.Ingestion.Tests.Pulls;
@@ -131,10 +130,7 @@ public sealed class WildberriesReportUploadTests(TestDatabase database) : IClass
         WildberriesReportFile.Matches(table).Should().BeTrue();
         var parsed = WildberriesReportFile.Read(table, reportId);
         parsed.Problems.Should().BeEmpty(string.Join("; ", parsed.Problems));
-        var report = new UploadedReport(h.Connector.Marketplace, parsed.Rows)
-        {
-            CompletedParts = [new(WildberriesConnector.RealizationFeed, WildberriesReportFile.SourceIdPrefix(reportId))],
-        };
+        var report = WildberriesReportFile.Report(reportId, parsed.Rows);
         var importer = new MarketplaceReportImporter(h.Database.DataSource, h.Runner);
         return await importer.ImportAsync(h.WorkspaceId, h.Connection.Id, report, _ => h.Connector, CancellationToken.None);
     }

@@ -94,13 +94,17 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
         // so campaign statistics, which give nmId only, name the same sku (docs/connectors/wildberries.md).
         var vendorCodes = new Dictionary<long, string>();
 
+        // The reports this pull brought lines of: their lines uploaded from the cabinet's file (source ids
+        // "{report}:{№}", decision 0027) are replaced whole by the pulled ones, so a report is never counted twice.
+        var reports = new SortedSet<long>();
+
         var reportBase = connection.BaseUrl ?? _options.FinanceBaseUrl;
 
         // One page parsed ahead: the report is read and parsed while the runner stages the page before. The last page
         // is held back to declare the report whole for the window (it is asked for by the lines' report dates), so
         // the runner deletes the window's lines the marketplace no longer reports (decision 0010).
         IReadOnlyList<SourceRow>? held = null;
-        await foreach (var rows in Prefetch.AheadAsync(FetchReportAsync(reportBase, token, serialKey, window, vendorCodes, cancellationToken), 1, cancellationToken))
+        await foreach (var rows in Prefetch.AheadAsync(FetchReportAsync(reportBase, token, serialKey, window, vendorCodes, reports, cancellationToken), 1, cancellationToken))
         {
             if (held is not null)
             {
@@ -110,7 +114,11 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
             held = rows;
         }
 
-        yield return new SourcePage(held ?? [], held is null ? pages : ++pages) { CompletedFeeds = [RealizationFeed] };
+        yield return new SourcePage(held ?? [], held is null ? pages : ++pages)
+        {
+            CompletedFeeds = [RealizationFeed],
+            CompletedParts = [.. reports.Select(r => new FeedPart(RealizationFeed, UploadedReportPrefix(r)))],
+        };
 
         if (!_options.IncludeAdSpend)
         {
@@ -223,7 +231,7 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
     public decimal? MarketplacePayout(IReadOnlyList<SourceRow> rows) => WildberriesMapper.Payout(rows);
 
     private async IAsyncEnumerable<IReadOnlyList<SourceRow>> FetchReportAsync(
-        Uri baseUrl, string token, string serialKey, PullWindow window, Dictionary<long, string> vendorCodes, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Uri baseUrl, string token, string serialKey, PullWindow window, Dictionary<long, string> vendorCodes, SortedSet<long> reports, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var uri = new Uri(Root(baseUrl) + ReportPath);
         var after = 0L;
@@ -250,7 +258,7 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
             var elements = new JsonArrayReader(stream);
             var arrived = new List<SourceRow>();
             var pageStart = requested;
-            JsonElementHandler collect = element => arrived.Add(ReportRow(element, pageStart, window, vendorCodes));
+            JsonElementHandler collect = element => arrived.Add(ReportRow(element, pageStart, window, vendorCodes, reports));
             var linesRead = 0;
             string? failure = null;
             for (var more = true; more;)
@@ -474,7 +482,13 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
         }
     }
 
-    private SourceRow ReportRow(ReadOnlySpan<byte> element, long requested, PullWindow window, Dictionary<long, string> vendorCodes)
+    /// <summary>
+    /// What the source id of every line of report <paramref name="reportId"/> uploaded from the cabinet's file begins
+    /// with (decision 0027); pulled lines' ids are their <c>rrd_id</c>, digits only, so the two never meet.
+    /// </summary>
+    public static string UploadedReportPrefix(long reportId) => reportId.ToString(CultureInfo.InvariantCulture) + ":";
+
+    private SourceRow ReportRow(ReadOnlySpan<byte> element, long requested, PullWindow window, Dictionary<long, string> vendorCodes, SortedSet<long> reports)
     {
         WbReportLine key;
         try
@@ -491,6 +505,11 @@ public sealed partial class WildberriesConnector : IMarketplaceConnector, IStrea
             throw new ConnectorException(
                 ConnectorFailure.BadResponse,
                 key.RrdId == 0 ? WildberriesTexts.LineWithoutId : WildberriesTexts.PagingNeverEnds(key.RrdId, requested));
+        }
+
+        if (key.ReportId is > 0 and var report)
+        {
+            reports.Add(report);
         }
 
         if (key.NmId is > 0 and var nmId && !string.IsNullOrWhiteSpace(key.SaName))

@@ -42,7 +42,7 @@ internal static class WildberriesLineReader
 
     /// <summary>
     /// Reads one line (finance API or legacy v5 names); with <paramref name="keysOnly"/> only what a source row needs
-    /// (<c>rrdId</c>, <c>srid</c>, <c>rrDate</c>, <c>saleDt</c>, and <c>nmId</c> with <c>vendorCode</c> for campaign statistics' SKUs).
+    /// (<c>rrdId</c>, <c>reportId</c>, <c>srid</c>, <c>rrDate</c>, <c>saleDt</c>, and <c>nmId</c> with <c>vendorCode</c> for campaign statistics' SKUs).
     /// Throws <see cref="JsonException"/>, <see cref="FormatException"/> or <see cref="InvalidOperationException"/> on a malformed line.
     /// </summary>
     public static WbReportLine Read(ReadOnlySpan<byte> utf8, bool keysOnly)
@@ -68,7 +68,7 @@ internal static class WildberriesLineReader
                 continue;
             }
 
-            if (keysOnly && field is not (LineField.RrdId or LineField.Srid or LineField.RrDt or LineField.SaleDt or LineField.NmId or LineField.SaName))
+            if (keysOnly && field is not (LineField.RrdId or LineField.ReportId or LineField.Srid or LineField.RrDt or LineField.SaleDt or LineField.NmId or LineField.SaName))
             {
                 continue;
             }

@@ -18,6 +18,9 @@ public enum UploadFormat
     Ledger,
     WildberriesReport,
     OzonReport,
+
+    /// <summary>A marketplace report in a layout SellerDesk does not read: <see cref="UploadDetection.Unsupported"/> names it.</summary>
+    UnsupportedReport,
 }
 
 /// <summary>
@@ -26,6 +29,9 @@ public enum UploadFormat
 /// </summary>
 public sealed record UploadDetection(UploadFormat Format, LedgerFileKind? LedgerKind = null, string? Marketplace = null, long? ReportNumber = null)
 {
+    /// <summary>For <see cref="UploadFormat.UnsupportedReport"/>: which report it is and what to upload instead, in both languages.</summary>
+    public LocalText? Unsupported { get; init; }
+
     public static UploadDetection Unknown { get; } = new(UploadFormat.Unknown);
 }
 
@@ -33,6 +39,14 @@ public sealed record UploadDetection(UploadFormat Format, LedgerFileKind? Ledger
 public sealed record ReportUploadOutcome(IReadOnlyList<ReportProblem> Problems, ReportImportResult? Import, LocalText? Refusal)
 {
     public bool Succeeded => Problems.Count == 0 && Refusal is null && Import is { Result.Succeeded: true };
+}
+
+/// <summary>Where a report goes: an existing account (<see cref="ConnectionId"/>), or a new one by <see cref="NewAccountName"/>, made only if the report lands.</summary>
+public sealed record ReportTarget(Guid? ConnectionId, string? NewAccountName)
+{
+    public static ReportTarget Existing(Guid connectionId) => new(connectionId, null);
+
+    public static ReportTarget NewAccount(string? name) => new(null, name);
 }
 
 /// <summary>
@@ -104,6 +118,11 @@ public sealed partial class ReportUploadService(
             return new UploadDetection(UploadFormat.OzonReport, Marketplace: OzonAccrualsFile.MarketplaceCode);
         }
 
+        if (UnsupportedLayout(table) is { } unsupported)
+        {
+            return new UploadDetection(UploadFormat.UnsupportedReport, Marketplace: unsupported.Marketplace) { Unsupported = unsupported.Text };
+        }
+
         if (table.IsSpreadsheet)
         {
             return UploadDetection.Unknown;
@@ -117,6 +136,42 @@ public sealed partial class ReportUploadService(
             .ThenByDescending(s => s.Columns.Count(c => c.Required))
             .FirstOrDefault();
         return match is null ? UploadDetection.Unknown : new UploadDetection(UploadFormat.Ledger, LedgerKind: match.Kind);
+    }
+
+    /// <summary>
+    /// A marketplace report SellerDesk does not read, named from its header: Ozon's accruals in the long layout (one row
+    /// per service: "Группа услуг", "Сумма итого, руб."), another Ozon report (postings or SKUs but not the accruals'
+    /// columns), or another Wildberries report (its article or order columns but not the weekly detail's); null otherwise.
+    /// </summary>
+    public static (string Marketplace, LocalText Text)? UnsupportedLayout(ReportTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        bool Has(params string[] headers) => headers.Any(h => table.Column(h) >= 0);
+        string Missing(IEnumerable<string> headers) => string.Join(", ", headers.Where(h => table.Column(h) < 0).Select(h => $"«{h}»"));
+        if (Has("Группа услуг") && Has("Сумма итого, руб.", "Сумма итого, руб", "Сумма итого"))
+        {
+            return (OzonAccrualsFile.MarketplaceCode, new LocalText(
+                "Ozon's accruals report in its long layout (one row per service, with «Группа услуг» and «Сумма итого, руб.»). SellerDesk reads the wide layout of Finance → Accruals: one row per accrual, with a column per charge such as «За продажу или возврат до вычета комиссий и услуг» and «Итого». Download the report in that layout and upload it; nothing was read from this file.",
+                "отчёт Ozon о начислениях в длинном виде (строка на услугу, со столбцами «Группа услуг» и «Сумма итого, руб.»). SellerDesk читает широкий вид отчёта «Финансы → Начисления»: строка на начисление, столбец на каждый вид начисления, например «За продажу или возврат до вычета комиссий и услуг» и «Итого». Скачайте отчёт в этом виде и загрузите его; из этого файла ничего не прочитано."));
+        }
+
+        if (Has("Номер отправления", "Номер отправления или идентификатор услуги", "Ozon SKU", "OZON id", "Тип начисления"))
+        {
+            var missing = Missing(OzonAccrualsFile.Signature);
+            return (OzonAccrualsFile.MarketplaceCode, new LocalText(
+                $"an Ozon report other than the accruals report SellerDesk reads (it lacks {missing}). Upload Finance → Accruals as the cabinet gives it; nothing was read from this file.",
+                $"отчёт Ozon, но не отчёт о начислениях, который читает SellerDesk (в нём нет столбцов {missing}). Загрузите «Финансы → Начисления» в том виде, в каком его выдаёт кабинет; из этого файла ничего не прочитано."));
+        }
+
+        if (Has("Srid", "Код номенклатуры", "Артикул WB", "Обоснование для оплаты", "Номер поставки"))
+        {
+            var missing = Missing(WildberriesReportFile.Signature);
+            return (WildberriesConnector.MarketplaceCode, new LocalText(
+                $"a Wildberries report other than the weekly realization report's detail SellerDesk reads (it lacks {missing}). Upload the report's detail (Детализация) as the cabinet gives it; nothing was read from this file.",
+                $"отчёт Wildberries, но не детализация еженедельного отчёта о реализации, которую читает SellerDesk (в нём нет столбцов {missing}). Загрузите детализацию отчёта в том виде, в каком её выдаёт кабинет; из этого файла ничего не прочитано."));
+        }
+
+        return null;
     }
 
     /// <summary>The report number in a file name as the cabinet names its downloads (the longest run of 5 or more digits), or null.</summary>
@@ -138,21 +193,12 @@ public sealed partial class ReportUploadService(
     public async Task<IReadOnlyList<ConnectionView>> TargetsAsync(Guid workspaceId, string marketplace, CancellationToken ct) =>
         [.. (await connections.ListAsync(workspaceId, ct)).Where(c => c.Marketplace == marketplace).OrderBy(c => c.Name, StringComparer.CurrentCulture)];
 
-    /// <summary>Adds an account fed by uploaded reports only, with its audit entry.</summary>
-    public async Task<Guid> CreateReportAccountAsync(Actor actor, Guid workspaceId, string marketplace, string name, CancellationToken ct)
-    {
-        var id = await connections.CreateForReportsAsync(workspaceId, marketplace, name, ct);
-        await audit.WriteAsync(actor, workspaceId, AuditActions.ConnectionCreated, new LocalText(
-            $"Connection '{name.Trim()}' ({marketplace}) created for uploaded reports: no credentials, no schedule.",
-            $"Создано подключение «{name.Trim()}» ({marketplace}) для загружаемых отчётов: без ключей и расписания."));
-        return id;
-    }
-
-    /// <summary>Reads the report and lands it in <paramref name="connectionId"/>; problems by line store nothing.</summary>
+    /// <summary>Reads the report and lands it in <paramref name="target"/>; problems by line and refusals store nothing.</summary>
     public async Task<ReportUploadOutcome> ImportAsync(
-        Actor actor, WorkspaceContext workspace, UploadFormat format, Guid connectionId, long? reportNumber, Ingestion.Connectors.PullWindow? period, Stream file, string? fileName, CancellationToken ct)
+        Actor actor, WorkspaceContext workspace, UploadFormat format, ReportTarget target, long? reportNumber, Ingestion.Connectors.PullWindow? period, Stream file, string? fileName, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(target);
         var buffered = new MemoryStream();
         await CopyLimitedAsync(file, buffered, MaxReportBytes, ct);
         buffered.Position = 0;
@@ -164,6 +210,13 @@ public sealed partial class ReportUploadService(
         catch (ReportFormatException ex)
         {
             return new ReportUploadOutcome([new ReportProblem(ex.Line, null, new LocalText(ex.Message, "файл не читается как таблица: " + ex.Message))], null, null);
+        }
+
+        // The file is read as what the page found, and refused in plain words when it is in a layout SellerDesk does not read.
+        var found = Detect(table, fileName);
+        if (found.Format != format)
+        {
+            return new ReportUploadOutcome([], null, found.Unsupported ?? NotThisFormat(format));
         }
 
         UploadedReport report;
@@ -185,12 +238,8 @@ public sealed partial class ReportUploadService(
                     return new ReportUploadOutcome(wb.Problems, null, null);
                 }
 
-                name = ReportTexts.WildberriesReport(reportNumber.Value);
-                report = new UploadedReport(WildberriesConnector.MarketplaceCode, wb.Rows)
-                {
-                    CompletedParts = [new(WildberriesConnector.RealizationFeed, WildberriesReportFile.SourceIdPrefix(reportNumber.Value))],
-                    Name = name,
-                };
+                report = WildberriesReportFile.Report(reportNumber.Value, wb.Rows);
+                name = report.Name!;
                 break;
             case UploadFormat.OzonReport:
                 var ozon = OzonAccrualsFile.Read(table, period);
@@ -207,6 +256,33 @@ public sealed partial class ReportUploadService(
                 throw new ArgumentOutOfRangeException(nameof(format), format, "Not a marketplace report.");
         }
 
+        // A new account is made only for a report that may land, and goes again when the landing fails: a refused
+        // upload never leaves an empty account behind.
+        Guid connectionId;
+        var created = false;
+        if (target.ConnectionId is { } chosen)
+        {
+            connectionId = chosen;
+        }
+        else
+        {
+            if (await importer.RefusalForNewAccountAsync(workspace.Id, report, ct) is { } held)
+            {
+                return new ReportUploadOutcome([], null, held);
+            }
+
+            try
+            {
+                connectionId = await connections.CreateForReportsAsync(workspace.Id, report.Marketplace, target.NewAccountName, ct);
+            }
+            catch (ConnectionValidationException ex)
+            {
+                return new ReportUploadOutcome([], null, ex.Texts.Values.SelectMany(t => t).FirstOrDefault() ?? new LocalText(ex.Message, ex.Message));
+            }
+
+            created = true;
+        }
+
         ReportImportResult import;
         try
         {
@@ -214,7 +290,27 @@ public sealed partial class ReportUploadService(
         }
         catch (ReportTargetException ex)
         {
+            await ForgetNewAccountAsync(workspace.Id, connectionId, created);
             return new ReportUploadOutcome([], null, ex.Text);
+        }
+        catch
+        {
+            await ForgetNewAccountAsync(workspace.Id, connectionId, created);
+            throw;
+        }
+
+        if (created)
+        {
+            if (import.Result.Succeeded)
+            {
+                await audit.WriteAsync(actor, workspace.Id, AuditActions.ConnectionCreated, new LocalText(
+                    $"Connection '{import.ConnectionName}' ({report.Marketplace}) created for uploaded reports: no credentials, no schedule.",
+                    $"Создано подключение «{import.ConnectionName}» ({report.Marketplace}) для загружаемых отчётов: без ключей и расписания."));
+            }
+            else
+            {
+                await ForgetNewAccountAsync(workspace.Id, connectionId, created);
+            }
         }
 
         var r = import.Result;
@@ -227,6 +323,25 @@ public sealed partial class ReportUploadService(
                 $"{Capital(name.Ru)}{FileOf(fileName)} не удалось загрузить в «{import.ConnectionName}»: {r.Error?.Ru}"));
         return new ReportUploadOutcome([], import, null);
     }
+
+    /// <summary>Deletes the account this upload made (with whatever a failed run left of it), when it made one.</summary>
+    private async Task ForgetNewAccountAsync(Guid workspaceId, Guid connectionId, bool created)
+    {
+        if (created)
+        {
+            await connections.DeleteAsync(workspaceId, connectionId, ConnectionDataChoice.Remove, CancellationToken.None);
+        }
+    }
+
+    private static LocalText NotThisFormat(UploadFormat format) => format switch
+    {
+        UploadFormat.WildberriesReport => new LocalText(
+            "Not uploaded: the file is no longer the Wildberries weekly report's detail the page found; choose it again.",
+            "Не загружено: файл больше не похож на детализацию еженедельного отчёта Wildberries, которую нашла страница; выберите его снова."),
+        _ => new LocalText(
+            "Not uploaded: the file is no longer Ozon's accruals report the page found; choose it again.",
+            "Не загружено: файл больше не похож на отчёт Ozon о начислениях, который нашла страница; выберите его снова."),
+    };
 
     private Task AuditRejectedAsync(Actor actor, Guid workspaceId, string? fileName, int problems, CancellationToken ct) =>
         audit.WriteAsync(actor, workspaceId, AuditActions.Import, new LocalText(
