@@ -78,6 +78,28 @@ public sealed class WildberriesReportUploadTests(TestDatabase database) : IClass
     }
 
     [Fact]
+    public async Task A_pull_after_an_upload_of_the_same_report_replaces_the_uploaded_lines_whatever_their_dates_without_duplicates()
+    {
+        await using var h = await PullHarness.StartAsync(database, Week);
+        // The cabinet's file dates the logistics lines by the sale they belong to, ten days before the week the pull asks for.
+        var early = Start.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var fromCabinet = Week.Lines.Select(l => l.SupplierOperName == "Логистика" ? l with { SaleDt = early } : l).ToList();
+        fromCabinet.Should().Contain(l => l.SaleDt == early);
+        var upload = await UploadAsync(h, WildberriesCabinetExport.Csv(fromCabinet), reportId: Week.Lines[0].RealizationReportId);
+        upload.Result.Status.Should().Be(PullRunStatus.Succeeded, upload.Result.Error?.En);
+
+        var (_, pull) = await h.PullAsync(Start, End);
+
+        pull.Status.Should().Be(PullRunStatus.Succeeded, pull.Error?.En);
+        pull.Dropped.Should().Be(fromCabinet.Count, "every uploaded line of the report the pull brought goes, dated in its window or not");
+        (await h.SourceRowsAsync()).Should().Be(Week.Lines.Count, "the pulled lines alone: none counted twice");
+        pull.LedgerPayout.Should().Be(pull.MarketplacePayout);
+        await using var reference = await PullHarness.StartAsync(database, Week);
+        await reference.PullAsync(Start, End);
+        (await h.LedgerAsync()).Figures().Should().Be((await reference.LedgerAsync()).Figures(), "the ledger is the pull's alone");
+    }
+
+    [Fact]
     public async Task A_row_that_cannot_be_read_is_reported_by_its_line_and_column_and_nothing_is_stored()
     {
         await using var h = await PullHarness.StartAsync(database, FakeWildberriesReport.Empty);
