@@ -29,7 +29,7 @@ public static class AlertKinds
     /// <summary>A connection's latest reconciled run differs by more than the threshold (₽, default 0).</summary>
     public const string Reconciliation = "reconciliation";
 
-    /// <summary>Yesterday's profit (4.2 summed over marketplaces) is below the threshold (₽, required).</summary>
+    /// <summary>Yesterday's profit (4.2 summed over marketplaces) is below the threshold (₽, required); one alert per day told of (subject <c>day/yyyy-MM-dd</c>).</summary>
     public const string ProfitFloor = "profit_floor";
 
     public static IReadOnlyList<string> All { get; } = [ChannelCut, ReturnLossRise, FeeRateRise, MissingCost, PullProblem, Reconciliation, ProfitFloor];
@@ -148,9 +148,11 @@ public sealed class AlertConditions(ReportService reports)
                     var profit = day.Marketplaces().Sum(m => m.Profit);
                     if (profit < floor)
                     {
+                        // One alert per day told of: the next day's evaluation clears this one and, when that day is
+                        // below the floor too, opens a new one with that day's figures (never the first day's words).
                         found.Add(new AlertCondition(
                             rule.Id,
-                            "workspace",
+                            "day/" + yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                             Texts(
                                 "Profit of {0} was {1}, below the floor of {2}.",
                                 "Прибыль за {0} — {1}, ниже порога {2}.",

@@ -35,6 +35,18 @@ public sealed class AlertOptions
     /// <summary>When the digest job looks for workspaces whose digest hour has come (hourly by default).</summary>
     public string DigestCron { get; set; } = "0 5 * * * *";
 
+    /// <summary>
+    /// When the sweep of overdue messages runs (every 10 minutes): retries whose due time passed but whose own
+    /// Hangfire job was lost (a node stopped between the attempt and planning the retry) go then, never earlier.
+    /// </summary>
+    public string OverdueCron { get; set; } = "0 */10 * * * *";
+
+    /// <summary>How long Telegram or a webhook may take to answer before the attempt counts as failed.</summary>
+    public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often open pages' bells look for alerts opened or cleared by another node (this node's show at once).</summary>
+    public TimeSpan BellPollInterval { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The wait before retry <paramref name="failed"/> + 1.</summary>
     public TimeSpan RetryDelay(int failed) => FirstRetryDelay * Math.Pow(4, Math.Max(0, failed - 1));
 }
@@ -182,13 +194,14 @@ public sealed class AlertDeliveries(
             """
             SELECT d.attempts, d.subject, d.body, d.payload::text, r.kind, r.address, r.protected_secret
             FROM alert_deliveries d JOIN alert_recipients r ON r.workspace_id = d.workspace_id AND r.id = d.recipient_id
-            WHERE d.workspace_id = $1 AND d.id = $2 AND d.status = 'pending'
+            WHERE d.workspace_id = $1 AND d.id = $2 AND d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $3)
             FOR UPDATE OF d SKIP LOCKED
             """,
             connection))
         {
             cmd.Parameters.AddWithValue(workspaceId);
             cmd.Parameters.AddWithValue(deliveryId);
+            cmd.Parameters.AddWithValue(clock.GetUtcNow());
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {
@@ -211,27 +224,33 @@ public sealed class AlertDeliveries(
 
         var attempt = message.Attempts + 1;
         string? error = null;
+        AlertFailure? failure = null;
         try
         {
             await senders.SendAsync(message, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            error = senders.Describe(ex, message);
-            logger.LogWarning("Alert message {Delivery} ({Kind}) failed on attempt {Attempt}: {Error}", deliveryId, message.Kind, attempt, error);
+            (failure, error) = senders.Describe(ex, message);
+            logger.LogWarning("Alert message {Delivery} ({Kind}) failed on attempt {Attempt}: {Code} {Error}", deliveryId, message.Kind, attempt, failure.Code, error);
         }
 
         var now = clock.GetUtcNow();
         await AlertService.ExecuteAsync(
             connection,
-            "INSERT INTO alert_delivery_attempts (workspace_id, delivery_id, attempt, at, succeeded, error) VALUES ($1, $2, $3, $4, $5, $6)",
+            """
+            INSERT INTO alert_delivery_attempts (workspace_id, delivery_id, attempt, at, succeeded, error, error_code, error_args)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
             ct,
             workspaceId,
             deliveryId,
             attempt,
             now,
             error is null,
-            (object?)error ?? DBNull.Value);
+            (object?)error ?? DBNull.Value,
+            (object?)failure?.Code ?? DBNull.Value,
+            failure is null ? DBNull.Value : failure.Args.ToArray());
         string status;
         DateTimeOffset? next = null;
         if (error is null)
@@ -265,6 +284,44 @@ public sealed class AlertDeliveries(
         }
 
         return status;
+    }
+
+    /// <summary>
+    /// The sweep (recurring job <c>alerts-overdue</c>): attempts every pending message whose retry is due (never one
+    /// that is not), and first attempts that never went (older than a minute: the node stopped before sending).
+    /// Returns how many went. Each attempt takes its message's row lock, so a retry job running at once sends nothing twice.
+    /// </summary>
+    public async Task<int> SendOverdueAsync(CancellationToken ct)
+    {
+        var due = new List<(Guid Workspace, Guid Id)>();
+        var now = clock.GetUtcNow();
+        await using (var cmd = dataSource.CreateCommand(
+            """
+            SELECT workspace_id, id FROM alert_deliveries
+            WHERE status = 'pending' AND (next_attempt_at <= $1 OR (next_attempt_at IS NULL AND attempts = 0 AND created_at < $2))
+            ORDER BY coalesce(next_attempt_at, created_at)
+            LIMIT 500
+            """))
+        {
+            cmd.Parameters.AddWithValue(now);
+            cmd.Parameters.AddWithValue(now - TimeSpan.FromMinutes(1));
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                due.Add((reader.GetGuid(0), reader.GetGuid(1)));
+            }
+        }
+
+        var sent = 0;
+        foreach (var (workspace, id) in due)
+        {
+            if (await AttemptAsync(workspace, id, ct) == "sent")
+            {
+                sent++;
+            }
+        }
+
+        return sent;
     }
 
     private static async Task InsertAsync(
@@ -324,7 +381,7 @@ public sealed class AlertSenders(IHttpClientFactory http, IOptions<SmtpOptions> 
                 var server = smtp.Value;
                 if (!server.IsConfigured)
                 {
-                    throw new InvalidOperationException("no SMTP server is configured (Smtp:Host, Smtp:From)");
+                    throw new AlertDeliveryException(AlertFailure.Of(AlertFailureCodes.SmtpNotConfigured), "no SMTP server is configured (Smtp:Host, Smtp:From)");
                 }
 
                 var mail = new MimeMessage();
@@ -343,7 +400,16 @@ public sealed class AlertSenders(IHttpClientFactory http, IOptions<SmtpOptions> 
                 {
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw new HttpRequestException($"Telegram answered {(int)response.StatusCode}: {await ShortBodyAsync(response, ct)}");
+                        var answer = await ShortBodyAsync(response, ct);
+                        var status = (int)response.StatusCode;
+                        var description = TelegramDescription(answer);
+                        var code = status switch
+                        {
+                            401 => AlertFailureCodes.TelegramUnauthorized,
+                            400 or 403 => AlertFailureCodes.TelegramChatRefused,
+                            _ => AlertFailureCodes.TelegramRejected,
+                        };
+                        throw new AlertDeliveryException(AlertFailure.Of(code, status, description), $"Telegram answered {status}: {answer}");
                     }
                 }
 
@@ -360,7 +426,10 @@ public sealed class AlertSenders(IHttpClientFactory http, IOptions<SmtpOptions> 
                     using var response = await Client().SendAsync(request, ct);
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw new HttpRequestException($"the webhook answered {(int)response.StatusCode}: {await ShortBodyAsync(response, ct)}");
+                        var answer = await ShortBodyAsync(response, ct);
+                        throw new AlertDeliveryException(
+                            AlertFailure.Of(AlertFailureCodes.WebhookRejected, (int)response.StatusCode, answer.ReplaceLineEndings(" ").Trim()),
+                            $"the webhook answered {(int)response.StatusCode}: {answer}");
                     }
                 }
 
@@ -370,29 +439,20 @@ public sealed class AlertSenders(IHttpClientFactory http, IOptions<SmtpOptions> 
         }
     }
 
-    /// <summary>An attempt's error in words, never with the recipient's secret in it.</summary>
-    internal string Describe(Exception ex, AlertMessage message)
+    /// <summary>
+    /// An attempt's failure: its code and arguments (what the page shows, in the member's language) and the operator's
+    /// English words for the log; neither ever holds the recipient's secret.
+    /// </summary>
+    internal (AlertFailure Failure, string Text) Describe(Exception ex, AlertMessage message)
     {
         ArgumentNullException.ThrowIfNull(ex);
         ArgumentNullException.ThrowIfNull(message);
-        var text = ex switch
-        {
-            TaskCanceledException => "no answer in time",
-            _ => ex.InnerException is { } inner && ex is HttpRequestException && inner is not HttpRequestException ? ex.Message + " (" + inner.Message + ")" : ex.Message,
-        };
-        if (text.Length > 500)
-        {
-            text = text[..500];
-        }
-
+        var secrets = new List<string>();
         if (message.ProtectedSecret is { } stored)
         {
             try
             {
-                foreach (var secret in protector.Unprotect(stored).Values.Where(v => v.Length > 0))
-                {
-                    text = text.Replace(secret, "[redacted]", StringComparison.Ordinal);
-                }
+                secrets.AddRange(protector.Unprotect(stored).Values.Where(v => v.Length > 0));
             }
             catch (CredentialsUnreadableException)
             {
@@ -400,7 +460,30 @@ public sealed class AlertSenders(IHttpClientFactory http, IOptions<SmtpOptions> 
             }
         }
 
-        return text;
+        string Redact(string text) => secrets.Aggregate(text, (t, secret) => t.Replace(secret, "[redacted]", StringComparison.Ordinal));
+
+        var server = smtp.Value.Host + ":" + smtp.Value.Port.ToString(CultureInfo.InvariantCulture);
+        var failure = AlertFailureClassifier.Classify(ex, message, server, options.Value.HttpTimeout, Redact);
+        failure = failure with { Args = [.. failure.Args.Select(Redact)] };
+        var text = ex switch
+        {
+            TaskCanceledException => "no answer within " + options.Value.HttpTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s",
+            _ => ex.InnerException is { } inner && ex is HttpRequestException && inner is not HttpRequestException ? ex.Message + " (" + inner.Message + ")" : ex.Message,
+        };
+        return (failure, Redact(text.Length > 500 ? text[..500] : text));
+    }
+
+    /// <summary>The Bot API's <c>description</c> ("Unauthorized", "Bad Request: chat not found"), or its answer as it came.</summary>
+    private static string TelegramDescription(string answer)
+    {
+        try
+        {
+            return JsonNode.Parse(answer)?["description"]?.GetValue<string>() ?? answer;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return answer;
+        }
     }
 
     private HttpClient Client() => http.CreateClient(AlertsSetup.HttpClientName);
@@ -408,7 +491,7 @@ public sealed class AlertSenders(IHttpClientFactory http, IOptions<SmtpOptions> 
     private string Secret(AlertMessage message) =>
         message.ProtectedSecret is { } stored && protector.Unprotect(stored).TryGetValue(AlertService.SecretKey, out var secret)
             ? secret
-            : throw new InvalidOperationException("the recipient's secret is missing: add the recipient again");
+            : throw new AlertDeliveryException(AlertFailure.Of(AlertFailureCodes.SecretMissing), "the recipient's secret is missing: add the recipient again");
 
     private static async Task<string> ShortBodyAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -13,6 +13,8 @@ public sealed class AlertJobs(AlertService alerts, AlertDeliveries deliveries, D
 
     public const string DigestJobId = "alerts-digest";
 
+    public const string OverdueJobId = "alerts-overdue";
+
     /// <summary>Evaluation after a pull. Retried twice if the database was away; an alert is never opened twice either way.</summary>
     [JobDisplayName("Alerts of workspace {0}")]
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [30, 120], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -51,6 +53,19 @@ public sealed class AlertJobs(AlertService alerts, AlertDeliveries deliveries, D
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public Task RetryDeliveryAsync(Guid workspaceId, Guid deliveryId, CancellationToken cancellationToken) =>
         deliveries.AttemptAsync(workspaceId, deliveryId, cancellationToken);
+
+    /// <summary>Every 10 minutes: messages whose retry is due but whose own retry job never ran (never one not yet due).</summary>
+    [JobDisplayName("Alerts: overdue message retries")]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task SendOverdueAsync(CancellationToken cancellationToken)
+    {
+        var sent = await deliveries.SendOverdueAsync(cancellationToken);
+        if (sent > 0)
+        {
+            logger.LogInformation("Alerts: {Sent} overdue message(s) sent", sent);
+        }
+    }
 
     /// <summary>Hourly: the digests whose local hour has come and that have not gone today.</summary>
     [JobDisplayName("Alerts: morning digests that are due")]

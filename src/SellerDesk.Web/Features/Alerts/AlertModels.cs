@@ -17,8 +17,12 @@ public sealed record NewAlertRecipient(string Kind, string Name, string Address,
 /// <summary>A recipient just added, and the webhook secret when the server made it (shown once).</summary>
 public sealed record AlertRecipientCreated(Guid Id, string? GeneratedSecret);
 
-/// <summary>One attempt to deliver a message: when, and what went wrong if it did.</summary>
-public sealed record DeliveryAttemptView(int Attempt, DateTimeOffset At, bool Succeeded, string? Error);
+/// <summary>
+/// One attempt to deliver a message: when, and what went wrong if it did: <see cref="ErrorCode"/> and
+/// <see cref="ErrorArgs"/> are what the page says (<c>Alerts.Error.{code}</c>); <see cref="Error"/> the operator's
+/// English words (the only ones for attempts made before migration 0025).
+/// </summary>
+public sealed record DeliveryAttemptView(int Attempt, DateTimeOffset At, bool Succeeded, string? Error, string? ErrorCode, IReadOnlyList<string> ErrorArgs);
 
 /// <summary>A message to one recipient with its attempts: pending (a retry is due at <see cref="NextAttemptAt"/>), sent, or failed for good.</summary>
 public sealed record DeliveryView(
@@ -29,7 +33,11 @@ public sealed record DeliveryView(
     int Attempts,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? SentAt,
+    DateTimeOffset CreatedAt,
     IReadOnlyList<DeliveryAttemptView> History);
+
+/// <summary>One digest message to one recipient: when it was made, the day it told of, and how its delivery went.</summary>
+public sealed record DigestDeliveryView(DateTimeOffset CreatedAt, DateOnly? Day, DeliveryView Delivery);
 
 /// <summary>An alert: its rule's kind, what it is about, its words, when it opened and cleared, and its deliveries.</summary>
 public sealed record AlertView(

@@ -21,8 +21,12 @@ public sealed class AlertService(
     AlertDeliveries deliveries,
     AlertAddresses addresses,
     CredentialProtector protector,
+    AlertNotifier notifier,
     TimeProvider clock)
 {
+    /// <summary>Digest messages the page lists.</summary>
+    public const int DigestHistoryLimit = 30;
+
     /// <summary>Alerts the page's history lists.</summary>
     public const int HistoryLimit = 100;
 
@@ -306,6 +310,7 @@ public sealed class AlertService(
 
         var opened = new List<(Guid Alert, AlertCondition Condition)>();
         int cleared;
+        var updated = 0;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -328,7 +333,24 @@ public sealed class AlertService(
                 if (await insert.ExecuteScalarAsync(ct) is Guid id)
                 {
                     opened.Add((id, condition));
+                    continue;
                 }
+
+                // Open already (no second message): its words and figure follow the condition as it stands now.
+                updated += await ExecuteAsync(
+                    connection,
+                    """
+                    UPDATE alerts SET text_en = $4, text_ru = $5, value = $6
+                    WHERE workspace_id = $1 AND rule_id = $2 AND subject = $3 AND cleared_at IS NULL
+                      AND (text_en <> $4 OR text_ru <> $5 OR value IS DISTINCT FROM $6)
+                    """,
+                    ct,
+                    workspaceId,
+                    condition.RuleId,
+                    condition.Subject,
+                    condition.Text.En,
+                    condition.Text.Ru,
+                    Db(condition.Value));
             }
 
             // Only rules evaluated now clear their alerts: a disabled rule's open alerts stay as they were.
@@ -352,6 +374,11 @@ public sealed class AlertService(
             }
 
             await tx.CommitAsync(ct);
+        }
+
+        if (opened.Count + cleared + updated > 0)
+        {
+            notifier.Changed(workspaceId);
         }
 
         var (sent, retrying) = await deliveries.SendPendingAsync(workspaceId, [.. opened.Select(o => o.Alert)], ct);
@@ -416,6 +443,20 @@ public sealed class AlertService(
         return list;
     }
 
+    /// <summary>The latest digest messages (each recipient's), newest first, with their attempts: what went out and how it went.</summary>
+    public async Task<IReadOnlyList<DigestDeliveryView>> DigestHistoryAsync(Guid workspaceId, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var views = await DeliveryRowsAsync(
+            connection,
+            workspaceId,
+            "d.alert_id IS NULL",
+            null,
+            "d.created_at DESC, r.name LIMIT " + Math.Clamp(limit, 1, DigestHistoryLimit).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ct);
+        return [.. views.Select(v => new DigestDeliveryView(v.View.CreatedAt, v.Day, v.View))];
+    }
+
     private static async Task<Dictionary<Guid, List<DeliveryView>>> DeliveriesAsync(NpgsqlConnection connection, Guid workspaceId, Guid[] alertIds, CancellationToken ct)
     {
         var result = new Dictionary<Guid, List<DeliveryView>>();
@@ -424,18 +465,41 @@ public sealed class AlertService(
             return result;
         }
 
+        foreach (var (alert, _, view) in await DeliveryRowsAsync(connection, workspaceId, "d.alert_id = ANY($2)", alertIds, "d.created_at, r.name", ct))
+        {
+            if (!result.TryGetValue(alert!.Value, out var list))
+            {
+                result[alert.Value] = list = [];
+            }
+
+            list.Add(view);
+        }
+
+        return result;
+    }
+
+    private static async Task<List<(Guid? Alert, DateOnly? Day, DeliveryView View)>> DeliveryRowsAsync(
+        NpgsqlConnection connection, Guid workspaceId, string where, Guid[]? alertIds, string orderBy, CancellationToken ct)
+    {
+        var rows = new List<(Guid? Alert, DateOnly? Day, DeliveryView View)>();
         await using var cmd = new NpgsqlCommand(
-            """
+            $$"""
             SELECT d.alert_id, d.id, r.name, r.kind, d.status, d.attempts, d.next_attempt_at, d.sent_at,
-                   coalesce((SELECT jsonb_agg(jsonb_build_object('attempt', t.attempt, 'at', t.at, 'succeeded', t.succeeded, 'error', t.error) ORDER BY t.attempt)
+                   coalesce((SELECT jsonb_agg(jsonb_build_object('attempt', t.attempt, 'at', t.at, 'succeeded', t.succeeded, 'error', t.error,
+                                                      'code', t.error_code, 'args', to_jsonb(t.error_args)) ORDER BY t.attempt)
                              FROM alert_delivery_attempts t WHERE t.workspace_id = d.workspace_id AND t.delivery_id = d.id), '[]')
+                   d.created_at, (d.payload #>> '{digest,day}')::date
             FROM alert_deliveries d JOIN alert_recipients r ON r.workspace_id = d.workspace_id AND r.id = d.recipient_id
-            WHERE d.workspace_id = $1 AND d.alert_id = ANY($2)
-            ORDER BY d.created_at, r.name
+            WHERE d.workspace_id = $1 AND {{where}}
+            ORDER BY {{orderBy}}
             """,
             connection);
         cmd.Parameters.AddWithValue(workspaceId);
-        cmd.Parameters.AddWithValue(alertIds);
+        if (alertIds is not null)
+        {
+            cmd.Parameters.AddWithValue(alertIds);
+        }
+
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -448,24 +512,21 @@ public sealed class AlertService(
                 reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-                [.. history.Select(h => new DeliveryAttemptView(h.Attempt, h.At, h.Succeeded, h.Error))]);
-            var alert = reader.GetGuid(0);
-            if (!result.TryGetValue(alert, out var list))
-            {
-                result[alert] = list = [];
-            }
-
-            list.Add(view);
+                reader.GetFieldValue<DateTimeOffset>(9),
+                [.. history.Select(h => new DeliveryAttemptView(h.Attempt, h.At, h.Succeeded, h.Error, h.Code, h.Args ?? []))]);
+            rows.Add((reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10), view));
         }
 
-        return result;
+        return rows;
     }
 
     private sealed record AttemptRow(
         [property: System.Text.Json.Serialization.JsonPropertyName("attempt")] int Attempt,
         [property: System.Text.Json.Serialization.JsonPropertyName("at")] DateTimeOffset At,
         [property: System.Text.Json.Serialization.JsonPropertyName("succeeded")] bool Succeeded,
-        [property: System.Text.Json.Serialization.JsonPropertyName("error")] string? Error);
+        [property: System.Text.Json.Serialization.JsonPropertyName("error")] string? Error,
+        [property: System.Text.Json.Serialization.JsonPropertyName("code")] string? Code,
+        [property: System.Text.Json.Serialization.JsonPropertyName("args")] string[]? Args);
 
     /// <summary>The key the recipient's secret is stored under (the protector keeps dictionaries, as for connections).</summary>
     internal const string SecretKey = "secret";

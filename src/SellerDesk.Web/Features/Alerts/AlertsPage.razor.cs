@@ -14,6 +14,7 @@ public sealed partial class AlertsPage
     private IReadOnlyList<AlertView>? history;
     private IReadOnlyList<AlertRuleView>? rules;
     private IReadOnlyList<AlertRecipientView>? recipients;
+    private IReadOnlyList<DigestDeliveryView>? digests;
     private bool loadError;
     private bool busy;
 
@@ -41,6 +42,7 @@ public sealed partial class AlertsPage
             history = await Alerts.HistoryAsync(Workspace.Id, AlertService.HistoryLimit, CancellationToken.None);
             rules = await Alerts.RulesAsync(Workspace.Id, CancellationToken.None);
             recipients = await Alerts.RecipientsAsync(Workspace.Id, CancellationToken.None);
+            digests = await Alerts.DigestHistoryAsync(Workspace.Id, AlertService.DigestHistoryLimit, CancellationToken.None);
             var digest = await Alerts.DigestAsync(Workspace.Id, CancellationToken.None);
             (digestEnabled, digestHour) = (digest.Enabled, digest.Hour);
             loadError = false;
@@ -54,7 +56,7 @@ public sealed partial class AlertsPage
 
     private string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Workspace.Zone).ToString("g", CultureInfo.CurrentCulture);
 
-    private static Color DeliveryColour(string status) => status switch
+    internal static Color DeliveryColour(string status) => status switch
     {
         "sent" => Color.Success,
         "pending" => Color.Warning,

@@ -17,7 +17,8 @@ public static class AlertsSetup
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
-        services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))
+        services.AddHttpClient(HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<AlertOptions>>().Value.HttpTimeout)
             // The connectors' guard (registered with them): internal addresses refused at connect time, no redirects.
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<AddressGuard>().CreateHandler())
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
@@ -27,6 +28,8 @@ public static class AlertsSetup
         services.AddSingleton<AlertDeliveries>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<DailyDigest>();
+        services.AddSingleton<AlertNotifier>();
+        services.AddHostedService<AlertBellWatch>();
         services.AddTransient<AlertJobs>();
         services.AddSingleton<IPullListener, AlertPullListener>();
         services.AddSingleton<IStartupStep, AlertsStartStep>();
@@ -34,7 +37,7 @@ public static class AlertsSetup
     }
 }
 
-/// <summary>After the scheduler's start: plans the daily evaluation and the digest look-up as recurring jobs (idempotent).</summary>
+/// <summary>After the scheduler's start: plans the daily evaluation, the digest look-up and the sweep of overdue retries as recurring jobs (idempotent).</summary>
 internal sealed class AlertsStartStep(
     IRecurringJobManager recurring, SchedulerState scheduler, IOptions<AlertOptions> options, ILogger<AlertsStartStep> logger) : IStartupStep
 {
@@ -49,6 +52,7 @@ internal sealed class AlertsStartStep(
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         recurring.AddOrUpdate<AlertJobs>(AlertJobs.DailyJobId, job => job.EvaluateAllAsync(CancellationToken.None), options.Value.DailyCron, utc);
         recurring.AddOrUpdate<AlertJobs>(AlertJobs.DigestJobId, job => job.SendDigestsAsync(CancellationToken.None), options.Value.DigestCron, utc);
+        recurring.AddOrUpdate<AlertJobs>(AlertJobs.OverdueJobId, job => job.SendOverdueAsync(CancellationToken.None), options.Value.OverdueCron, utc);
         return Task.CompletedTask;
     }
 }

@@ -152,7 +152,7 @@ public sealed class DailyDigest(NpgsqlDataSource dataSource, ReportService repor
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await AlertService.ExecuteAsync(
             connection,
-            "UPDATE alert_settings SET last_digest_on = $2 WHERE workspace_id = $1 AND digest_enabled AND last_digest_on IS DISTINCT FROM $2",
+            "UPDATE alert_settings SET last_digest_on = $2 WHERE workspace_id = $1 AND digest_enabled AND (last_digest_on IS NULL OR last_digest_on < $2)",
             ct,
             workspaceId,
             today) == 1;
