@@ -40,7 +40,7 @@ public sealed class AlertsPageTests(SellerDeskApp app)
         (await alert.InnerTextAsync()).Should().Contain("Прибыль за").And.Contain("ниже порога 100,00");
         var delivery = alert.Locator("[data-testid=alert-delivery]");
         (await delivery.GetAttributeAsync("data-status")).Should().Be("pending", "the mail failed and waits for its retry");
-        (await delivery.InnerTextAsync()).Should().Contain("Попытка 1").And.Contain("no SMTP server is configured").And.Contain("следующая попытка");
+        (await delivery.InnerTextAsync()).Should().Contain("Попытка 1").And.Contain("для почты не настроен SMTP-сервер").And.Contain("следующая попытка");
 
         // A second check opens nothing new: the alert stays one.
         await page.Locator("[data-testid=alerts-check]").ClickAsync();
@@ -66,6 +66,8 @@ public sealed class AlertsPageTests(SellerDeskApp app)
         await alerts.SwitchLanguageAsync("en-US");
         await page.Locator("h1", new() { HasText = "Alerts" }).WaitForAsync();
         (await page.Locator("[data-testid=alert][data-kind=profit_floor]").InnerTextAsync()).Should().Contain("Profit of").And.Contain("below the floor of ₽100.00");
+        (await page.Locator("[data-testid=alert][data-kind=profit_floor] [data-testid=delivery-attempt]").First.InnerTextAsync())
+            .Should().Contain("Attempt 1").And.Contain("no SMTP server is set up for e-mail");
         (await alerts.SidewaysOverflowAsync()).Should().Be(0);
         await Screenshots.SaveAsync(page, "alerts-en-desktop");
         await page.Context.CloseAsync();

@@ -52,6 +52,9 @@ public sealed class HttpFake : IAsyncDisposable
 
     public Func<ReceivedRequest, (int Status, string Body)> Answer { get; set; }
 
+    /// <summary>How long each answer waits after the request came in (a receiver that hangs: the sender's timeout fires first).</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>How many of the next requests are answered 503.</summary>
     public int FailNext
     {
@@ -142,12 +145,24 @@ public sealed class HttpFake : IAsyncDisposable
                 Interlocked.Exchange(ref _failNext, 0);
             }
 
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay);
+            }
+
             var bytes = Encoding.UTF8.GetBytes(text);
             context.Response.StatusCode = status;
             context.Response.ContentType = text.StartsWith('{') ? "application/json" : "text/plain";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            try
+            {
+                context.Response.ContentLength64 = bytes.Length;
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
+            {
+                // The sender gave up waiting (its timeout) and closed the connection: keep serving the next ones.
+            }
         }
     }
 }

@@ -27,6 +27,9 @@ public sealed class SmtpListener : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>Recipients this server refuses at RCPT TO with <c>550 5.1.1</c> (a mailbox that does not exist).</summary>
+    public ConcurrentDictionary<string, bool> RefusedRecipients { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Every mail taken so far.</summary>
     public IReadOnlyList<ReceivedMail> Mails => [.. _mails];
 
@@ -110,7 +113,14 @@ public sealed class SmtpListener : IAsyncDisposable
                     await writer.WriteLineAsync("250 OK");
                     break;
                 case "RCPT":
-                    to.Add(Address(argument));
+                    var recipient = Address(argument);
+                    if (RefusedRecipients.ContainsKey(recipient))
+                    {
+                        await writer.WriteLineAsync($"550 5.1.1 <{recipient}>: Recipient address rejected: User unknown in virtual mailbox table");
+                        break;
+                    }
+
+                    to.Add(recipient);
                     await writer.WriteLineAsync("250 OK");
                     break;
                 case "DATA":

@@ -115,6 +115,89 @@ public sealed class AlertsTests(AlertsTests.Host host) : IClassFixture<AlertsTes
         delivery!.Attempts.Should().Be(2);
         delivery.History.Select(h => h.Succeeded).Should().Equal(false, true);
         delivery.History[0].Error.Should().Contain("503");
+        delivery.History[0].ErrorCode.Should().Be(AlertFailureCodes.WebhookRejected);
+        delivery.History[0].ErrorArgs.Should().Equal("503", "down for a while");
+    }
+
+    [Fact]
+    public async Task Failed_deliveries_keep_a_code_with_its_figures_for_a_refused_mail_recipient_a_revoked_bot_token_and_a_webhook_that_times_out()
+    {
+        var (alerts, workspace, _) = await host.FreshAsync();
+        await using var slow = HttpFake.Webhook();
+        slow.Delay = TimeSpan.FromSeconds(4);
+        host.Smtp.RefusedRecipients["nobody@alerts.test"] = true;
+        var telegram = host.Telegram.Answer;
+        host.Telegram.Answer = r => r.Text.Contains("-100401", StringComparison.Ordinal)
+            ? (401, """{"ok":false,"error_code":401,"description":"Unauthorized"}""")
+            : telegram(r);
+        var mail = await alerts.AddRecipientAsync(workspace, new NewAlertRecipient("email", "Gone", "nobody@alerts.test", null, "en", false), default);
+        var chat = await alerts.AddRecipientAsync(workspace, new NewAlertRecipient("telegram", "Revoked bot", "-100401", Host.BotToken, "ru", false), default);
+        var hook = await alerts.AddRecipientAsync(workspace, new NewAlertRecipient("webhook", "Slow", slow.BaseAddress + "slow", null, "en", false), default);
+        await alerts.SaveRuleAsync(workspace, null, AlertKinds.ProfitFloor, 1_000_000m, true, [mail.Id, chat.Id, hook.Id], default);
+
+        var result = await alerts.EvaluateAsync(workspace, default);
+
+        result.Should().Be(new AlertEvaluation(Opened: 1, Cleared: 0, Sent: 0, Retrying: 3));
+        var first = (await alerts.HistoryAsync(workspace, 10, default)).Single().Deliveries
+            .ToDictionary(d => d.RecipientName, d => d.History[0]);
+        first["Gone"].ErrorCode.Should().Be(AlertFailureCodes.SmtpRecipientRefused);
+        first["Gone"].ErrorArgs[0].Should().Be("nobody@alerts.test");
+        first["Gone"].ErrorArgs[1].Should().StartWith("550 ").And.Contain("Recipient address rejected");
+        first["Revoked bot"].ErrorCode.Should().Be(AlertFailureCodes.TelegramUnauthorized);
+        first["Revoked bot"].ErrorArgs.Should().Equal("401", "Unauthorized");
+        first["Revoked bot"].Error.Should().NotContain(Host.BotToken, "the token in the Bot API's address is never kept");
+        first["Slow"].ErrorCode.Should().Be(AlertFailureCodes.WebhookTimeout);
+        first["Slow"].ErrorArgs.Should().Equal("2");
+        host.Smtp.Mails.Should().NotContain(m => m.To.Contains("nobody@alerts.test"));
+    }
+
+    [Theory]
+    [InlineData("en-US", AlertFailureCodes.SmtpRecipientRefused, new[] { "x@y.test", "550 5.1.1 User unknown" }, "SMTP server refused the recipient x@y.test (550 5.1.1 User unknown)")]
+    [InlineData("ru-RU", AlertFailureCodes.SmtpRecipientRefused, new[] { "x@y.test", "550 5.1.1 User unknown" }, "SMTP-сервер отказался принять получателя x@y.test (550 5.1.1 User unknown)")]
+    [InlineData("en-US", AlertFailureCodes.TelegramUnauthorized, new[] { "401", "Unauthorized" }, "Telegram answered 401: bot token revoked or wrong")]
+    [InlineData("ru-RU", AlertFailureCodes.TelegramUnauthorized, new[] { "401", "Unauthorized" }, "Telegram ответил 401: токен бота отозван или неверен")]
+    [InlineData("en-US", AlertFailureCodes.WebhookTimeout, new[] { "15" }, "webhook timed out after 15 s")]
+    [InlineData("ru-RU", AlertFailureCodes.WebhookTimeout, new[] { "15" }, "вебхук не ответил за 15 с")]
+    public void A_failure_code_reads_in_plain_words_in_each_language(string culture, string code, string[] args, string words)
+    {
+        var localizer = host.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SellerDesk.Web.Resources.AlertResource>>();
+        var previous = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+            localizer["Alerts.Error." + code, [.. args]].Value.Should().StartWith(words);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
+    [Fact]
+    public void Every_failure_code_has_words_of_its_own_in_english_and_in_russian()
+    {
+        var localizer = host.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SellerDesk.Web.Resources.AlertResource>>();
+        var previous = CultureInfo.CurrentUICulture;
+        try
+        {
+            Dictionary<string, Microsoft.Extensions.Localization.LocalizedString> Words(string culture)
+            {
+                CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+                return AlertFailureCodes.All.ToDictionary(c => c, c => localizer["Alerts.Error." + c]);
+            }
+
+            var english = Words("en-US");
+            var russian = Words("ru-RU");
+            english.Values.Should().OnlyContain(w => !w.ResourceNotFound);
+            foreach (var code in AlertFailureCodes.All)
+            {
+                russian[code].Value.Should().NotBe(english[code].Value, $"{code} has Russian words of its own");
+            }
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
     }
 
     [Fact]
@@ -221,7 +304,7 @@ public sealed class AlertsTests(AlertsTests.Host host) : IClassFixture<AlertsTes
     }
 
     /// <summary>Mail bodies come quoted-printable or base64; this reads the plain text part well enough for assertions.</summary>
-    private static string QuotedPrintable(string data)
+    internal static string QuotedPrintable(string data)
     {
         var body = data[(data.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
         if (data.Contains("Content-Transfer-Encoding: base64", StringComparison.OrdinalIgnoreCase))
@@ -248,7 +331,7 @@ public sealed class AlertsTests(AlertsTests.Host host) : IClassFixture<AlertsTes
     }
 
     /// <summary>The app pointed at the fakes: SMTP, the Bot API's base URL, retries a second apart.</summary>
-    public sealed class Host : ApiHost
+    public class Host : ApiHost
     {
         public const string BotToken = "123456789:AAE_test-token-for-the-fake-bot-api";
 
@@ -315,6 +398,7 @@ public sealed class AlertsTests(AlertsTests.Host host) : IClassFixture<AlertsTes
             builder.UseSetting("Alerts:TelegramBaseUrl", Telegram.BaseAddress.ToString());
             builder.UseSetting("Alerts:FirstRetryDelay", "00:00:01");
             builder.UseSetting("Alerts:MaxAttempts", "3");
+            builder.UseSetting("Alerts:HttpTimeout", "00:00:02");
         }
     }
 }

@@ -287,6 +287,29 @@ public sealed class AlertDeliveries(
     }
 
     /// <summary>
+    /// A retry job's run: the attempt when it is due. Hangfire may start a delayed job a little before its time (it
+    /// keeps whole seconds); then the attempt waits, and the job is planned again for the rest of the wait.
+    /// </summary>
+    public async Task<string?> RetryAsync(Guid workspaceId, Guid deliveryId, CancellationToken ct)
+    {
+        if (await AttemptAsync(workspaceId, deliveryId, ct) is { } status)
+        {
+            return status;
+        }
+
+        await using var cmd = dataSource.CreateCommand("SELECT next_attempt_at FROM alert_deliveries WHERE workspace_id = $1 AND id = $2 AND status = 'pending'");
+        cmd.Parameters.AddWithValue(workspaceId);
+        cmd.Parameters.AddWithValue(deliveryId);
+        if (await cmd.ExecuteScalarAsync(ct) is DateTime due && new DateTimeOffset(due, TimeSpan.Zero) - clock.GetUtcNow() is { } rest && rest > TimeSpan.Zero)
+        {
+            jobs.Schedule<AlertJobs>(job => job.RetryDeliveryAsync(workspaceId, deliveryId, CancellationToken.None), rest + TimeSpan.FromMilliseconds(100));
+            return "pending";
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The sweep (recurring job <c>alerts-overdue</c>): attempts every pending message whose retry is due (never one
     /// that is not), and first attempts that never went (older than a minute: the node stopped before sending).
     /// Returns how many went. Each attempt takes its message's row lock, so a retry job running at once sends nothing twice.

@@ -52,7 +52,7 @@ public sealed class AlertJobs(AlertService alerts, AlertDeliveries deliveries, D
     [JobDisplayName("Alert message {1}: retry")]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public Task RetryDeliveryAsync(Guid workspaceId, Guid deliveryId, CancellationToken cancellationToken) =>
-        deliveries.AttemptAsync(workspaceId, deliveryId, cancellationToken);
+        deliveries.RetryAsync(workspaceId, deliveryId, cancellationToken);
 
     /// <summary>Every 10 minutes: messages whose retry is due but whose own retry job never ran (never one not yet due).</summary>
     [JobDisplayName("Alerts: overdue message retries")]

@@ -487,7 +487,7 @@ public sealed class AlertService(
             SELECT d.alert_id, d.id, r.name, r.kind, d.status, d.attempts, d.next_attempt_at, d.sent_at,
                    coalesce((SELECT jsonb_agg(jsonb_build_object('attempt', t.attempt, 'at', t.at, 'succeeded', t.succeeded, 'error', t.error,
                                                       'code', t.error_code, 'args', to_jsonb(t.error_args)) ORDER BY t.attempt)
-                             FROM alert_delivery_attempts t WHERE t.workspace_id = d.workspace_id AND t.delivery_id = d.id), '[]')
+                             FROM alert_delivery_attempts t WHERE t.workspace_id = d.workspace_id AND t.delivery_id = d.id), '[]'),
                    d.created_at, (d.payload #>> '{digest,day}')::date
             FROM alert_deliveries d JOIN alert_recipients r ON r.workspace_id = d.workspace_id AND r.id = d.recipient_id
             WHERE d.workspace_id = $1 AND {{where}}
