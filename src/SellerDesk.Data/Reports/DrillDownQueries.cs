@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 using SellerDesk.Data.Facts;
+using SellerDesk.Data.Workspaces;
+using SellerDesk.Domain.Customers;
 using SellerDesk.Domain.Economics;
+using SellerDesk.Domain.Ledger;
 using SellerDesk.Domain.Reports;
 
 namespace SellerDesk.Data.Reports;
@@ -13,9 +16,19 @@ namespace SellerDesk.Data.Reports;
 /// order date, marketplace, order id), each with its line facts (<c>line_facts</c>, <c>line_return_facts</c>) turned
 /// into economics by the domain (<see cref="LineFact.AsOf"/>), its ledger rows and where each came from. The totals are
 /// the same facts summed with GROUP BY, as <see cref="FactSumQueries"/> sums them for the reports: no formula in SQL.
+/// With an account filter (<see cref="DrillDownFilter.Source"/>) the reports compute the domain's facts of that
+/// source's rows alone (<see cref="ReportService.SourceEconomicsAsync"/>: its customers, first orders and attributed
+/// channels are not the workspace's), so the drill-down selects and sums those same facts, and reads only the ledger
+/// rows and provenance of its orders from the database.
 /// </summary>
-public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
+public sealed class DrillDownQueries(NpgsqlDataSource dataSource, ReportService reports)
 {
+    /// <summary>Without the application's shared <see cref="ReportService"/> (tools, tests): account-filtered facts get their own.</summary>
+    public DrillDownQueries(NpgsqlDataSource dataSource)
+        : this(dataSource, new ReportService(new ReportQueries(dataSource), TimeProvider.System))
+    {
+    }
+
     /// <summary>The largest page a caller may ask for.</summary>
     public const int MaxPageSize = 1000;
 
@@ -29,6 +42,12 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
     public async Task<DrillTotals> TotalsAsync(Guid workspaceId, DrillDownFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Source is { } source)
+        {
+            var selected = await SelectAsync(workspaceId, filter, source, cancellationToken);
+            return SourceSelection.Totals(selected, filter.Period.AsOf);
+        }
+
         var where = Where.Of(workspaceId, filter);
         var sku = filter.Sku is null ? string.Empty : $" AND l.sku = {where.Add(filter.Sku)}";
         var asOf = where.Add(filter.Period.AsOf, NpgsqlDbType.Date);
@@ -69,6 +88,15 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(filter);
         limit = Math.Clamp(limit, 1, MaxPageSize);
+        if (filter.Source is { } source)
+        {
+            var selected = await SelectAsync(workspaceId, filter, source, cancellationToken);
+            var start = SourceSelection.After(selected, after);
+            var count = Math.Min(limit, selected.Count - start);
+            var listed = await CompleteSourceAsync(workspaceId, filter, selected.GetRange(start, count), cancellationToken);
+            return new DrillPage(listed, start + count < selected.Count ? listed[^1].Cursor : null);
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var heads = await ReadHeadsAsync(connection, workspaceId, filter, after, limit + 1, cancellationToken);
         var more = heads.Count > limit;
@@ -85,6 +113,23 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
     public async IAsyncEnumerable<DrillOrder> AllAsync(
         Guid workspaceId, DrillDownFilter filter, int pageSize = 500, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Source is { } source)
+        {
+            // The source's facts are already held whole (the filtered reports compute them); select once, complete page by page.
+            var selected = await SelectAsync(workspaceId, filter, source, cancellationToken);
+            for (var start = 0; start < selected.Count; start += pageSize)
+            {
+                var chunk = selected.GetRange(start, Math.Min(pageSize, selected.Count - start));
+                foreach (var order in await CompleteSourceAsync(workspaceId, filter, chunk, cancellationToken))
+                {
+                    yield return order;
+                }
+            }
+
+            yield break;
+        }
+
         DrillCursor? after = null;
         do
         {
@@ -129,7 +174,12 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
 
     /// <summary>Reads the lines, returns, facts and provenance of <paramref name="heads"/> and builds the orders in their order.</summary>
     private static async Task<List<DrillOrder>> CompleteAsync(
-        NpgsqlConnection connection, Guid workspaceId, DrillDownFilter filter, List<OrderHead> heads, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        Guid workspaceId,
+        DrillDownFilter filter,
+        List<OrderHead> heads,
+        CancellationToken cancellationToken,
+        IReadOnlyList<SourceSelection.Selected>? known = null)
     {
         if (heads.Count == 0)
         {
@@ -143,32 +193,43 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
 
         // The line facts the domain computed, and the ledger rows they were computed from, with provenance.
         var sales = new Dictionary<(string, string, string), (string Sku, DateOnly Date, LineEconomics Sale)>();
-        await ReadAsync(
-            connection,
-            $"""
-            SELECT l.marketplace, l.order_id, l.line_id, l.sku, l.order_date, {EconomicsColumns.List("l")}
-            FROM {Keys} JOIN line_facts AS l ON l.workspace_id = $1 AND l.marketplace = k.marketplace AND l.order_id = k.order_id{sku}
-            """,
-            r => sales[(r.GetString(0), r.GetString(1), r.GetString(2))] = (r.GetString(3), r.GetFieldValue<DateOnly>(4), EconomicsColumns.Read(r, 5)),
-            workspaceId, marketplaces, orderIds, filter.Sku, cancellationToken);
         var effects = new Dictionary<(string, string, string), List<ReturnEffect>>();
-        await ReadAsync(
-            connection,
-            $"""
-            SELECT l.marketplace, l.order_id, l.line_id, l.return_id, l.return_date, {EconomicsColumns.List("l")}
-            FROM {Keys} JOIN line_return_facts AS l ON l.workspace_id = $1 AND l.marketplace = k.marketplace AND l.order_id = k.order_id{sku}
-            """,
-            r =>
+        if (known is not null)
+        {
+            foreach (var line in known.SelectMany(k => k.Lines))
             {
-                var key = (r.GetString(0), r.GetString(1), r.GetString(2));
-                if (!effects.TryGetValue(key, out var list))
+                sales[(line.Marketplace, line.OrderId, line.LineId)] = (line.Sku, line.OrderDate, line.Sale);
+                effects[(line.Marketplace, line.OrderId, line.LineId)] = [.. line.Returns];
+            }
+        }
+        else
+        {
+            await ReadAsync(
+                connection,
+                $"""
+                SELECT l.marketplace, l.order_id, l.line_id, l.sku, l.order_date, {EconomicsColumns.List("l")}
+                FROM {Keys} JOIN line_facts AS l ON l.workspace_id = $1 AND l.marketplace = k.marketplace AND l.order_id = k.order_id{sku}
+                """,
+                r => sales[(r.GetString(0), r.GetString(1), r.GetString(2))] = (r.GetString(3), r.GetFieldValue<DateOnly>(4), EconomicsColumns.Read(r, 5)),
+                workspaceId, marketplaces, orderIds, filter.Sku, cancellationToken);
+            await ReadAsync(
+                connection,
+                $"""
+                SELECT l.marketplace, l.order_id, l.line_id, l.return_id, l.return_date, {EconomicsColumns.List("l")}
+                FROM {Keys} JOIN line_return_facts AS l ON l.workspace_id = $1 AND l.marketplace = k.marketplace AND l.order_id = k.order_id{sku}
+                """,
+                r =>
                 {
-                    effects[key] = list = [];
-                }
+                    var key = (r.GetString(0), r.GetString(1), r.GetString(2));
+                    if (!effects.TryGetValue(key, out var list))
+                    {
+                        effects[key] = list = [];
+                    }
 
-                list.Add(new ReturnEffect(r.GetString(3), r.GetFieldValue<DateOnly>(4), EconomicsColumns.Read(r, 5)));
-            },
-            workspaceId, marketplaces, orderIds, filter.Sku, cancellationToken);
+                    list.Add(new ReturnEffect(r.GetString(3), r.GetFieldValue<DateOnly>(4), EconomicsColumns.Read(r, 5)));
+                },
+                workspaceId, marketplaces, orderIds, filter.Sku, cancellationToken);
+        }
 
         var rows = new Dictionary<(string, string), List<(string LineId, int Quantity, decimal Revenue, decimal Commission, decimal Logistics, decimal Acquiring, decimal OtherFees, Origin Origin)>>();
         await ReadAsync(
@@ -321,6 +382,64 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
         return orders;
     }
 
+    /// <summary>The orders of an account-filtered drill-down, in keyset order, with their lines (of the SKU when filtered).</summary>
+    private async Task<List<SourceSelection.Selected>> SelectAsync(Guid workspaceId, DrillDownFilter filter, LedgerSource source, CancellationToken cancellationToken)
+    {
+        WorkspaceContext workspace;
+        await using (var command = dataSource.CreateCommand("SELECT name, time_zone FROM workspaces WHERE id = $1"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return [];
+            }
+
+            workspace = new WorkspaceContext(workspaceId, reader.GetString(0), reader.GetString(1));
+        }
+
+        var facts = await reports.SourceEconomicsAsync(workspace, source, cancellationToken);
+        return SourceSelection.Of(facts, filter);
+    }
+
+    /// <summary>
+    /// The orders of <paramref name="selected"/> completed as <see cref="CompleteAsync"/> does, with the customer facts
+    /// and line facts of the source's domain facts and the order header (instant, buyer, ledger channel) of its rows.
+    /// </summary>
+    private async Task<List<DrillOrder>> CompleteSourceAsync(
+        Guid workspaceId, DrillDownFilter filter, List<SourceSelection.Selected> selected, CancellationToken cancellationToken)
+    {
+        if (selected.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var header = new Dictionary<(string, string), (DateTimeOffset OrderedAt, string? CustomerId, string Channel)>();
+        await ReadAsync(
+            connection,
+            """
+            SELECT DISTINCT ON (l.marketplace, l.order_id) l.marketplace, l.order_id, l.ordered_at, l.customer_id, l.channel
+            FROM unnest($2::text[], $3::text[]) AS k(marketplace, order_id)
+            JOIN sales_lines AS l ON l.workspace_id = $1 AND l.marketplace = k.marketplace AND l.order_id = k.order_id
+            ORDER BY l.marketplace, l.order_id, l.line_id
+            """,
+            r => header[(r.GetString(0), r.GetString(1))] = (r.GetFieldValue<DateTimeOffset>(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? string.Empty : r.GetString(4)),
+            cancellationToken,
+            workspaceId,
+            selected.Select(x => x.Order.Marketplace).ToArray(),
+            selected.Select(x => x.Order.OrderId).ToArray());
+        var heads = selected.Select(x =>
+        {
+            var o = x.Order;
+            var h = header.GetValueOrDefault((o.Marketplace, o.OrderId));
+            return new OrderHead(
+                o.Marketplace, o.OrderId, h.OrderedAt, o.OrderDate, string.IsNullOrEmpty(h.CustomerId) ? null : h.CustomerId, o.Identified,
+                o.Channel, LedgerNames.ChannelOrOrganic(h.Channel), o.Attributed, o.IsFirstOrder, o.FirstOrderDate, o.AcquisitionChannel);
+        }).ToList();
+        return await CompleteAsync(connection, workspaceId, filter, heads, cancellationToken, selected);
+    }
+
     private static Origin ReadOrigin(NpgsqlDataReader reader, int offset) => new(
         reader.GetGuid(offset),
         reader.IsDBNull(offset + 1) ? null : reader.GetString(offset + 1),
@@ -415,14 +534,6 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
                     """);
             }
 
-            if (filter.Source is { } source)
-            {
-                where._conditions.Add($"""
-                    EXISTS (SELECT 1 FROM sales_lines AS s WHERE s.workspace_id = f.workspace_id AND s.marketplace = f.marketplace
-                            AND s.order_id = f.order_id AND s.source = {where.Add(source.Id, NpgsqlDbType.Uuid)})
-                    """);
-            }
-
             return where;
         }
 
@@ -445,4 +556,126 @@ public sealed class DrillDownQueries(NpgsqlDataSource dataSource)
 
         private static DateOnly Start(YearMonth month) => new(month.Year, month.Month, 1);
     }
+}
+
+/// <summary>
+/// An account-filtered drill-down over the source's domain facts (<see cref="EconomicsFacts"/>): the filter applied to
+/// its customer orders as <c>Where</c> applies it to <c>customer_order_facts</c>, in the same keyset order.
+/// </summary>
+internal static class SourceSelection
+{
+    public static List<Selected> Of(EconomicsFacts facts, DrillDownFilter filter)
+    {
+        var lines = new Dictionary<(string, string), List<LineFact>>();
+        foreach (var line in facts.Lines)
+        {
+            if (filter.Sku is not null && !string.Equals(line.Sku, filter.Sku, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!lines.TryGetValue((line.Marketplace, line.OrderId), out var list))
+            {
+                lines[(line.Marketplace, line.OrderId)] = list = [];
+            }
+
+            list.Add(line);
+        }
+
+        var selected = new List<Selected>();
+        foreach (var order in facts.Orders)
+        {
+            if (Matches(order, filter) && lines.TryGetValue((order.Marketplace, order.OrderId), out var list))
+            {
+                selected.Add(new Selected(order, list));
+            }
+        }
+
+        selected.Sort((a, b) => Compare(a.Order.OrderDate, a.Order.Marketplace, a.Order.OrderId, b.Order.OrderDate, b.Order.Marketplace, b.Order.OrderId));
+        return selected;
+    }
+
+    /// <summary>The index of the first order after <paramref name="after"/> (0 when null).</summary>
+    public static int After(List<Selected> selected, DrillCursor? after)
+    {
+        if (after is not { } c)
+        {
+            return 0;
+        }
+
+        int low = 0, high = selected.Count;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            var o = selected[mid].Order;
+            if (Compare(o.OrderDate, o.Marketplace, o.OrderId, c.OrderDate, c.Marketplace, c.OrderId) <= 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>The selection summed: each line's sale and its return effects dated up to as_of, as the reports sum them.</summary>
+    public static DrillTotals Totals(List<Selected> selected, DateOnly asOf)
+    {
+        long lines = 0, first = 0;
+        var economics = default(LineEconomics);
+        foreach (var item in selected)
+        {
+            first += item.Order.IsFirstOrder ? 1 : 0;
+            foreach (var line in item.Lines)
+            {
+                economics += line.AsOf(asOf);
+                lines++;
+            }
+        }
+
+        return new DrillTotals(selected.Count, lines, first, economics);
+    }
+
+    private static bool Matches(CustomerOrder o, DrillDownFilter filter)
+    {
+        var period = filter.Period;
+        var last = period.To < period.AsOf ? period.To : period.AsOf;
+        if (filter.Scope == DrillScope.Orders)
+        {
+            if (o.OrderDate < period.From || o.OrderDate > last)
+            {
+                return false;
+            }
+        }
+        else if (o.FirstOrderDate < period.From || o.FirstOrderDate > last || o.OrderDate > period.AsOf
+            || (filter.FirstOrdersOnly && !o.IsFirstOrder)
+            || (filter.Through is { } through && YearMonth.Of(o.OrderDate) > through)
+            || (filter.Cohort is { } cohort && YearMonth.Of(o.FirstOrderDate) != cohort))
+        {
+            return false;
+        }
+
+        return (filter.Month is not { } month || YearMonth.Of(o.OrderDate) == month)
+            && (filter.Marketplace is null || string.Equals(o.Marketplace, filter.Marketplace, StringComparison.Ordinal))
+            && (filter.Channel is null
+                || string.Equals(filter.Scope == DrillScope.Orders ? o.Channel : o.AcquisitionChannel, filter.Channel, StringComparison.Ordinal));
+    }
+
+    private static int Compare(DateOnly aDate, string aMarketplace, string aOrder, DateOnly bDate, string bMarketplace, string bOrder)
+    {
+        var byDate = aDate.CompareTo(bDate);
+        if (byDate != 0)
+        {
+            return byDate;
+        }
+
+        var byMarketplace = string.CompareOrdinal(aMarketplace, bMarketplace);
+        return byMarketplace != 0 ? byMarketplace : string.CompareOrdinal(aOrder, bOrder);
+    }
+
+    /// <summary>One selected order and its lines (of the SKU when filtered).</summary>
+    public sealed record Selected(CustomerOrder Order, IReadOnlyList<LineFact> Lines);
 }

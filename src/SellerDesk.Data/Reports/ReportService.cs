@@ -78,6 +78,17 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
         return FirstSkuCohortReport.Of(period, facts.Economics, filter);
     }
 
+    /// <summary>
+    /// The domain facts a source's reports sum (its lines, and its customers as a workspace holding only its rows would
+    /// have them): what a drill-down with an account filter selects and sums, so that it equals the filtered reports.
+    /// </summary>
+    public async Task<EconomicsFacts> SourceEconomicsAsync(WorkspaceContext workspace, LedgerSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        var version = await queries.LedgerVersionAsync(workspace.Id, cancellationToken);
+        return (await SourceFactsAsync(workspace, source, version, cancellationToken)).Economics;
+    }
+
     /// <summary>One source's domain facts at the ledger version, computed once per version and shared.</summary>
     private Task<LedgerFacts> SourceFactsAsync(WorkspaceContext workspace, LedgerSource source, long version, CancellationToken cancellationToken) =>
         Share(_facts, (workspace.Id, workspace.TimeZone, (LedgerSource?)source), version, async () =>
