@@ -95,13 +95,20 @@ public readonly record struct DrillCursor(DateOnly OrderDate, string Marketplace
 }
 
 /// <summary>
-/// Where a ledger row came from (migration 0022): an uploaded file and the line its record starts on; or the connection
+/// Where a ledger row came from (migration 0022): an uploaded file, or an upload through the HTTP API
+/// (<see cref="ApiUploadedAt"/>), and the line its record starts on; or the connection
 /// whose pull wrote it and the run that gave it its values. <see cref="Known"/> is false for rows written before the
 /// ledger kept it, and the demo's.
 /// </summary>
 public sealed record DrillOrigin(string? ImportFile, int? ImportLine, Guid? ConnectionId, string? ConnectionName, Guid? RunId, DateTimeOffset? RunFinishedAt)
 {
     public bool IsFile => ImportFile is not null;
+
+    /// <summary>When the rows were sent through the HTTP API (<see cref="ApiUploadOrigin"/>): the upload's UTC instant.</summary>
+    public DateTimeOffset? ApiUploadedAt => ApiUploadOrigin.TryRead(ImportFile, out var at, out _) ? at : null;
+
+    /// <summary>The file's name: of the uploaded file, or of the API upload's multipart form (null for a bare API body).</summary>
+    public string? FileName => ApiUploadOrigin.TryRead(ImportFile, out _, out var name) ? name : ImportFile;
 
     public bool IsPull => ConnectionId is not null;
 

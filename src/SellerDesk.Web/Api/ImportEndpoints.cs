@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using SellerDesk.Data.Ledger;
+using SellerDesk.Data.Reports;
 using SellerDesk.Web.Auth;
 
 namespace SellerDesk.Web.Api;
@@ -14,7 +15,7 @@ internal static class ImportEndpoints
 
     public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/imports/{kind}", async (string kind, HttpContext http, AuditedActions actions, CancellationToken ct) =>
+        group.MapPost("/imports/{kind}", async (string kind, HttpContext http, AuditedActions actions, TimeProvider clock, CancellationToken ct) =>
         {
             if (!LedgerFileKinds.TryParse(kind, out var fileKind))
             {
@@ -35,6 +36,9 @@ internal static class ImportEndpoints
             }
 
             var workspace = http.User.Workspace();
+
+            // The rows' provenance: an API upload and its UTC time (and the form's file name), shown by the drill-down.
+            var startedAt = clock.GetUtcNow();
             try
             {
                 var body = http.Request.Body;
@@ -67,7 +71,7 @@ internal static class ImportEndpoints
                     body = section.Body;
                 }
 
-                var result = await actions.ImportAsync(Actor.Of(http), workspace, fileKind, body, fileName, null, ct);
+                var result = await actions.ImportAsync(Actor.Of(http), workspace, fileKind, body, ApiUploadOrigin.Name(startedAt, fileName), null, ct);
 
                 if (result.Errors.Count > 0)
                 {

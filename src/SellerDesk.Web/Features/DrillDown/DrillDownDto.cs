@@ -42,15 +42,18 @@ public sealed record EconomicsDto(
 }
 
 /// <summary>
-/// Where a row came from: <c>file</c> (file and line), <c>pull</c> (connection, run), or <c>unknown</c> (written before
-/// the ledger kept it, or by the demo).
+/// Where a row came from: <c>file</c> (a file uploaded on the page, and its line), <c>api_upload</c> (sent through the
+/// HTTP API: its UTC time, the form's file name if any, and the line), <c>pull</c> (connection, run), or <c>unknown</c>
+/// (written before the ledger kept it, or by the demo).
 /// </summary>
-public sealed record OriginDto(string Kind, string? File, int? Line, Guid? ConnectionId, string? Connection, Guid? RunId, DateTimeOffset? RunFinishedAt)
+public sealed record OriginDto(
+    string Kind, string? File, int? Line, DateTimeOffset? UploadedAt, Guid? ConnectionId, string? Connection, Guid? RunId, DateTimeOffset? RunFinishedAt)
 {
     public static OriginDto From(DrillOrigin origin) => new(
-        origin.IsFile ? "file" : origin.IsPull ? "pull" : "unknown",
-        origin.ImportFile,
+        origin.ApiUploadedAt is not null ? "api_upload" : origin.IsFile ? "file" : origin.IsPull ? "pull" : "unknown",
+        origin.FileName,
         origin.ImportLine,
+        origin.ApiUploadedAt,
         origin.ConnectionId,
         origin.ConnectionName,
         origin.RunId,

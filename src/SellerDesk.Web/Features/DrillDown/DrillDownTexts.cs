@@ -72,7 +72,7 @@ public static class DrillDownTexts
             "These are the orders placed in the period, with their returns up to the as-of date: what revenue, margin, SKU and P&L figures sum.",
             "Это заказы, оформленные в периоде, с возвратами до даты расчёта: то, что суммируют выручка, маржа, цифры товаров и ОПиУ.");
 
-    /// <summary>Where a row came from, in words: "file.csv, line 4" or "connection WB, run …, marketplace rows feed:id, …".</summary>
+    /// <summary>Where a row came from, in words: "file.csv, line 4", "API upload 2026-12-06 15:40:00 UTC, line 4" or "connection WB, run …, marketplace rows feed:id, …".</summary>
     public static LocalText Origin(DrillOrigin origin, IReadOnlyList<DrillSourceRow> sourceRows)
     {
         ArgumentNullException.ThrowIfNull(origin);
@@ -80,6 +80,14 @@ public static class DrillDownTexts
         if (origin.IsFile)
         {
             var line = origin.ImportLine?.ToString(CultureInfo.InvariantCulture) ?? "?";
+            if (origin.ApiUploadedAt is { } at)
+            {
+                var en = at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                var ru = at.UtcDateTime.ToString("dd.MM.yyyy HH:mm:ss", CultureInfo.InvariantCulture);
+                var file = origin.FileName is { } name ? $" ({name})" : string.Empty;
+                return new($"API upload {en} UTC{file}, line {line}", $"загрузка через API {ru} UTC{file}, строка {line}");
+            }
+
             return new($"file {origin.ImportFile}, line {line}", $"файл {origin.ImportFile}, строка {line}");
         }
 
