@@ -63,6 +63,17 @@ public sealed class TestDatabase : IAsyncLifetime
         await DropAsync(admin, Name);
     }
 
+    /// <summary>A new workspace row named <paramref name="prefix"/> and its id (unique per call), for tests that write a ledger.</summary>
+    public async Task<Guid> NewWorkspaceAsync(string prefix)
+    {
+        var id = Guid.NewGuid();
+        await using var command = DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = prefix + " " + id.ToString("N") });
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
     /// <summary>
     /// Drops a database, ending the sessions still in it. <c>WITH (FORCE)</c> refuses (42501) when one of them is an
     /// autovacuum worker, which a role without pg_signal_backend may not end; a plain DROP asks autovacuum to leave by

@@ -20,7 +20,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task A_valid_file_stores_every_row_with_its_file_and_line_and_bumps_the_ledger_version()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
         var before = await VersionAsync(workspace);
 
         var result = await ImportAsync(workspace, Lines(
@@ -43,7 +43,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task Every_bad_value_is_named_by_line_and_column_and_nothing_is_written()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
 
         var result = await ImportAsync(workspace, Lines(
             Header,
@@ -67,7 +67,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task A_marketplace_the_workspace_does_not_know_is_refused_by_line()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
         (await ImportKindAsync(workspace, LedgerFileKind.Sales, Lines(
             "marketplace,order_id,ordered_at,sku,quantity,revenue,commission,logistics",
             "own_store,S1,2026-03-01T12:00:00+03:00,MUG-01,1,500,0,50"))).Succeeded.Should().BeTrue();
@@ -86,7 +86,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task A_key_repeated_in_one_file_is_refused()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
 
         var result = await ImportAsync(workspace, Lines(
             Header,
@@ -101,7 +101,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task Sending_a_restated_report_again_replaces_counts_and_never_duplicates_them()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
         var first = Lines(Header, "2026-03-01,wildberries,blogger_anna,MUG-01,3", "2026-03-02,wildberries,blogger_anna,MUG-01,1");
         (await ImportAsync(workspace, first, "v1.csv")).Inserted.Should().Be(2);
         var version = await VersionAsync(workspace);
@@ -125,7 +125,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task A_file_neither_overwrites_nor_deletes_a_connections_attribution()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
         var connection = Guid.NewGuid();
         await ExecuteAsync(
             "INSERT INTO connections (id, workspace_id, marketplace, name, protected_credentials) VALUES ($1, $2, 'wildberries', 'WB', 'x')",
@@ -143,7 +143,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task A_batch_carrying_days_whole_replaces_its_own_rows_of_those_days_only()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
         var day = new DateOnly(2026, 3, 1);
         var connection = LedgerSource.Connection(Guid.NewGuid());
         await ExecuteAsync(
@@ -188,7 +188,7 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     [Fact]
     public async Task The_demo_sellers_year_is_written_with_its_attribution_of_every_marketplace()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("attribution import");
         var ledger = SellerDesk.Ingestion.Demo.DemoSeller.Generate(new DateOnly(2026, 3, 31), Moscow);
 
         var result = await _importer.WriteAsync(
@@ -250,13 +250,6 @@ public sealed class AttributionImportTests(TestDatabase database) : IClassFixtur
     private Task<long> CountAsync(Guid workspace) => ScalarAsync<long>("SELECT count(*) FROM attribution_rows WHERE workspace_id = $1", workspace);
 
     private Task<long> VersionAsync(Guid workspace) => ScalarAsync<long>("SELECT ledger_version FROM workspaces WHERE id = $1", workspace);
-
-    private async Task<Guid> NewWorkspaceAsync()
-    {
-        var id = Guid.NewGuid();
-        await ExecuteAsync("INSERT INTO workspaces (id, name) VALUES ($1, $2)", id, "attribution import " + id);
-        return id;
-    }
 
     private async Task ExecuteAsync(string sql, params object[] values)
     {

@@ -30,7 +30,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task Importing_the_tiny_files_stores_every_row()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var results = await ImportTinyAsync(workspace);
 
@@ -53,7 +53,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task Importing_the_same_files_again_inserts_and_updates_nothing()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
 
         var again = await ImportTinyAsync(workspace);
@@ -65,7 +65,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_changed_row_is_updated_not_duplicated()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
@@ -84,7 +84,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_file_may_change_an_order_attribute_when_it_replaces_all_the_orders_lines()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
@@ -99,8 +99,8 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_semicolon_file_imports_the_same_numbers_as_the_comma_file()
     {
-        var comma = await NewWorkspaceAsync();
-        var semicolon = await NewWorkspaceAsync();
+        var comma = await database.NewWorkspaceAsync("ledger import");
+        var semicolon = await database.NewWorkspaceAsync("ledger import");
         string[] rows =
         [
             "own_store,S1,1,2026-01-10T12:00:00+03:00,c1,vk_ads,MUG-01,2,1000.50,0,150.25,20.1,0",
@@ -128,7 +128,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_value_of_the_wrong_type_rejects_the_whole_file()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
             SalesHeader,
@@ -144,7 +144,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_missing_column_rejects_the_file()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Costs, Lines("sku,unit_cost", "MUG-01,200"));
 
@@ -155,7 +155,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_bad_date_rejects_the_file()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Fees, Lines(
             "date,marketplace,kind,amount", "2026-01-31,wildberries,storage,320", "2026-02-30,wildberries,storage,300"));
@@ -167,7 +167,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task An_empty_file_is_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Returns, string.Empty);
 
@@ -178,7 +178,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_header_only_file_succeeds_with_no_rows()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, SalesHeader);
 
@@ -188,7 +188,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_duplicate_key_in_a_file_is_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.AdSpend, Lines(
             "date,marketplace,channel,amount",
@@ -203,7 +203,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task Lines_of_one_order_that_disagree_within_a_file_are_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
             SalesHeader,
@@ -222,7 +222,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_first_import_with_a_repeated_key_and_a_disagreeing_line_lists_both_duplicates_first()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
             SalesHeader,
@@ -239,7 +239,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_repeated_key_is_rejected_when_the_ledger_already_holds_that_key_and_nothing_is_changed()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         var first = await ImportAsync(workspace, LedgerFileKind.AdSpend, Lines(
             "date,marketplace,channel,amount",
             "2026-01-10,own_store,vk_ads,1500"));
@@ -258,7 +258,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task Lines_of_one_order_apart_in_the_file_are_checked_against_its_first_line()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var rejected = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
             SalesHeader,
@@ -282,7 +282,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [InlineData(true)]
     public async Task A_body_that_breaks_off_mid_file_fails_with_its_own_error_and_writes_nothing(bool timesOut)
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         var text = new StringBuilder(SalesHeader).Append('\n');
         for (var i = 0; i < 30_000; i++)
         {
@@ -352,7 +352,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_line_without_the_customer_id_its_order_has_elsewhere_in_the_file_is_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
             SalesHeader,
@@ -367,7 +367,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task Set_checks_list_at_most_100_problems_and_count_the_rest()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         var text = new StringBuilder("sku,valid_from,unit_cost\n");
         for (var i = 0; i < 151; i++)
         {
@@ -386,7 +386,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_line_that_disagrees_with_a_stored_line_of_its_order_is_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
         var before = await CountAsync(workspace);
 
@@ -402,7 +402,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_return_beyond_the_sold_quantity_is_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
         var before = await CountAsync(workspace);
 
@@ -422,7 +422,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_return_that_replaces_a_stored_one_counts_once()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
 
         var result = await ImportAsync(workspace, LedgerFileKind.Returns, Lines(
@@ -435,7 +435,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_return_for_an_unknown_sales_line_is_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
         var before = await CountAsync(workspace);
 
@@ -458,7 +458,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_sales_reimport_with_fewer_units_than_already_returned_is_rejected()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         await ImportTinyAsync(workspace);
 
         var result = await ImportAsync(workspace, LedgerFileKind.Sales, Lines(
@@ -479,7 +479,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task Rows_before_a_bad_row_are_not_written()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         var text = new StringBuilder("sku,valid_from,unit_cost\n");
         for (var i = 0; i < 25_000; i++)
         {
@@ -502,7 +502,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_batch_of_records_is_written_in_one_transaction_with_the_same_checks()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         var orderedAt = new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.FromHours(3));
         var sale = new SaleLine("own_store", "D1", "1", orderedAt, "d1", "vk_ads", "MUG-01", 2, 1000m, 0m, 150m, 20m, 0m);
         var returned = new ReturnEvent("own_store", "D1", "1", "DR1", orderedAt.AddDays(3), 1, 500m, 0m, 50m, true, null);
@@ -543,7 +543,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     [Fact]
     public async Task A_batch_return_may_reference_a_sale_of_the_same_batch_but_not_an_unknown_one()
     {
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
         var at = new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.Zero);
         var sale = new SaleLine("ozon", "B1", "1", at, null, "organic", "TEE-02", 1, 900m, 0m, 0m, 0m, 0m);
         var returned = new ReturnEvent("ozon", "B1", "1", "BR1", at.AddDays(1), 1, 900m, 0m, 0m, false, "defect");
@@ -561,7 +561,7 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     {
         var services = new ServiceCollection().AddSellerDeskData(database.ConnectionString).AddSellerDeskIngestion();
         await using var provider = services.BuildServiceProvider();
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await database.NewWorkspaceAsync("ledger import");
 
         var importer = provider.GetRequiredService<LedgerImporter>();
         await using var stream = File.OpenRead(SharedExamples.Tiny("costs.csv"));
@@ -586,16 +586,6 @@ public sealed class LedgerImporterTests(TestDatabase database) : IClassFixture<T
     {
         await using var stream = Utf8(text);
         return await _importer.ImportAsync(workspace, Moscow, kind, stream, null, CancellationToken.None);
-    }
-
-    private async Task<Guid> NewWorkspaceAsync()
-    {
-        var id = Guid.NewGuid();
-        await using var command = database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, $2)");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = "ledger import " + id });
-        await command.ExecuteNonQueryAsync();
-        return id;
     }
 
     private async Task<T> ScalarAsync<T>(string sql, Guid workspace)

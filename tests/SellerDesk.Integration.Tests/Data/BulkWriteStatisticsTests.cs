@@ -1,7 +1,6 @@
 using Npgsql;
 using SellerDesk.Data.Ledger;
 using SellerDesk.Domain.Tests;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Integration.Tests.Data;
@@ -30,17 +29,17 @@ public sealed class BulkWriteStatisticsTests : IClassFixture<TestDatabase>
 
         // A small write first (statistics stay as they are), then everything analyzed while nearly empty.
         var small = RandomLedger.Generate(5, orders: 60);
-        await WriteAsync(await NewWorkspaceAsync(), new LedgerBatch { Costs = small.Costs, Sales = small.Sales });
+        await _database.WriteLedgerAsync(await _database.NewWorkspaceAsync("bulk"), new LedgerBatch { Costs = small.Costs, Sales = small.Sales });
         await ExecuteAsync("ANALYZE " + string.Join(", ", Tables));
         var before = await TuplesAsync();
         before["line_facts"].Should().BeLessThan(200);
 
         var again = RandomLedger.Generate(6, orders: 60);
-        await WriteAsync(await NewWorkspaceAsync(), new LedgerBatch { Costs = again.Costs, Sales = again.Sales, Returns = again.Returns });
+        await _database.WriteLedgerAsync(await _database.NewWorkspaceAsync("bulk"), new LedgerBatch { Costs = again.Costs, Sales = again.Sales, Returns = again.Returns });
         (await TuplesAsync()).Should().BeEquivalentTo(before, "a write of 60 orders is not worth an ANALYZE");
 
         var bulk = RandomLedger.Generate(7, orders: 8_000);
-        await WriteAsync(await NewWorkspaceAsync(), new LedgerBatch { Costs = bulk.Costs, Sales = bulk.Sales, Returns = bulk.Returns });
+        await _database.WriteLedgerAsync(await _database.NewWorkspaceAsync("bulk"), new LedgerBatch { Costs = bulk.Costs, Sales = bulk.Sales, Returns = bulk.Returns });
 
         var after = await TuplesAsync();
         var lines = await CountAsync("sales_lines");
@@ -72,21 +71,5 @@ public sealed class BulkWriteStatisticsTests : IClassFixture<TestDatabase>
     {
         await using var command = _database.DataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task WriteAsync(Guid workspace, LedgerBatch batch)
-    {
-        var result = await new LedgerImporter(_database.DataSource).WriteAsync(workspace, batch, CancellationToken.None);
-        result.Errors.Should().BeEmpty(string.Join("; ", result.Errors.Take(5)));
-    }
-
-    private async Task<Guid> NewWorkspaceAsync()
-    {
-        var id = Guid.NewGuid();
-        await using var command = _database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, $2)");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = "bulk-" + id.ToString("N") });
-        await command.ExecuteNonQueryAsync();
-        return id;
     }
 }

@@ -30,7 +30,7 @@ public sealed class DrillDownSumsTests : IClassFixture<TestDatabase>
     {
         var ledger = RandomLedger.Generate(seed);
         ledger = ledger with { Attribution = [.. ledger.Attribution.Where(a => a.Marketplace != "own_store")] };
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await _database.NewWorkspaceAsync("drill");
         var result = await new LedgerImporter(_database.DataSource).WriteAsync(workspace, new LedgerBatch
         {
             Costs = ledger.Costs, Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.Spend, Fees = ledger.Fees, Attribution = ledger.Attribution,
@@ -68,7 +68,7 @@ public sealed class DrillDownSumsTests : IClassFixture<TestDatabase>
     {
         var ledger = RandomLedger.Generate(seed);
         ledger = ledger with { Attribution = [.. ledger.Attribution.Where(a => a.Marketplace != "own_store")] };
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await _database.NewWorkspaceAsync("drill");
         var connection = LedgerSource.Connection(Guid.NewGuid());
         await using (var command = _database.DataSource.CreateCommand(
             "INSERT INTO connections (id, workspace_id, marketplace, name, protected_credentials) VALUES ($1, $2, 'ozon', 'Ozon account', 'x')"))
@@ -253,14 +253,4 @@ public sealed class DrillDownSumsTests : IClassFixture<TestDatabase>
     }
 
     private static decimal Money(decimal value) => Rounding.Money(value);
-
-    private async Task<Guid> NewWorkspaceAsync()
-    {
-        var id = Guid.NewGuid();
-        await using var command = _database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, $2)");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = "drill-" + id.ToString("N") });
-        await command.ExecuteNonQueryAsync();
-        return id;
-    }
 }

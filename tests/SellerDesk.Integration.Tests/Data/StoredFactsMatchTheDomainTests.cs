@@ -1,12 +1,10 @@
 using System.Globalization;
-using Npgsql;
 using SellerDesk.Data.Ledger;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Economics;
 using SellerDesk.Domain.Ledger;
 using SellerDesk.Domain.Reports;
 using SellerDesk.Domain.Tests;
-using SellerDesk.Ingestion.Files;
 using SellerDesk.Testing;
 
 namespace SellerDesk.Integration.Tests.Data;
@@ -29,9 +27,9 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
     public async Task One_write_of_a_random_ledger_stores_the_facts_the_domain_computes(int seed)
     {
         var ledger = Ledger(seed);
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await _database.NewWorkspaceAsync("random");
 
-        await WriteAsync(workspace, new LedgerBatch
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch
         {
             Costs = ledger.Costs, Sales = ledger.Sales, Returns = ledger.Returns, AdSpend = ledger.Spend, Fees = ledger.Fees, Attribution = ledger.Attribution,
         });
@@ -43,22 +41,22 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
     public async Task A_random_ledger_written_piece_by_piece_and_restated_stores_the_same_facts()
     {
         var ledger = Ledger(7);
-        var workspace = await NewWorkspaceAsync();
+        var workspace = await _database.NewWorkspaceAsync("random");
         var middle = RandomLedger.FirstDay.AddDays(90);
         var late = ledger.Sales.Where(s => LocalDates.Of(s.OrderedAt, RandomLedger.Moscow) >= middle).ToList();
         var early = ledger.Sales.Except(late).ToList();
 
         // Later orders first: the earlier ones, written next, become their customers' first orders.
-        await WriteAsync(workspace, new LedgerBatch { Sales = late });
-        await WriteAsync(workspace, new LedgerBatch { Attribution = ledger.Attribution });
-        await WriteAsync(workspace, new LedgerBatch { Sales = early });
-        await WriteAsync(workspace, new LedgerBatch { Returns = ledger.Returns, AdSpend = ledger.Spend, Fees = ledger.Fees });
-        await WriteAsync(workspace, new LedgerBatch { Costs = ledger.Costs });
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Sales = late });
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Attribution = ledger.Attribution });
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Sales = early });
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Returns = ledger.Returns, AdSpend = ledger.Spend, Fees = ledger.Fees });
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Costs = ledger.Costs });
         await ExpectSameSumsAsync(workspace, ledger.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, ledger.Spend, ledger.Fees, 7);
 
         // Restated attribution: other order counts for a third of the rows.
         var restated = ledger.Attribution.Select((a, i) => i % 3 == 0 ? a with { Orders = (a.Orders + 2) % 5 } : a).ToList();
-        await WriteAsync(workspace, new LedgerBatch { Attribution = restated });
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Attribution = restated });
         await ExpectSameSumsAsync(workspace, ledger.Sales, ledger.Returns, ledger.Costs, restated, ledger.Spend, ledger.Fees, 8);
     }
 
@@ -138,21 +136,5 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
             var e = Convert.ToDecimal(property.GetValue(expected), CultureInfo.InvariantCulture);
             a.Should().BeApproximately(e, 0.000_000_001m, $"{because} {property.Name}");
         }
-    }
-
-    private async Task WriteAsync(Guid workspace, LedgerBatch batch)
-    {
-        var result = await new LedgerImporter(_database.DataSource).WriteAsync(workspace, batch, CancellationToken.None);
-        result.Errors.Should().BeEmpty(string.Join("; ", result.Errors.Take(5)));
-    }
-
-    private async Task<Guid> NewWorkspaceAsync()
-    {
-        var id = Guid.NewGuid();
-        await using var command = _database.DataSource.CreateCommand("INSERT INTO workspaces (id, name) VALUES ($1, $2)");
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = "random-" + id.ToString("N") });
-        await command.ExecuteNonQueryAsync();
-        return id;
     }
 }
