@@ -104,14 +104,15 @@ internal sealed class BenchRun(BenchOptions options)
         Section("1. Generating the ledger files");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
         var clock = Stopwatch.StartNew();
-        var big = new LedgerGenerator(_first, _last, zone, seed: 20250101).Write(_directory, "big-", options.Lines, full: true);
-        var small = new LedgerGenerator(_first, _last, zone, seed: 20250102).Write(_directory, "small-", options.SmallLines, full: false);
+        var big = LedgerFiles.Write(_directory, "big-", options.Lines, full: true, _first, _last, zone, seed: 20250101);
+        var small = LedgerFiles.Write(_directory, "small-", options.SmallLines, full: false, _first, _last, zone, seed: 20250102);
         Console.WriteLine($"  sales.csv      {big.SalesLines,10:N0} lines, {big.Orders:N0} orders ({(double)big.SalesLines / big.Orders:0.00} lines/order), " +
-            $"{Mb(big.SalesBytes)} MB, {big.Customers:N0} identified buyers (ozon, own_store)");
+            $"{Mb(big.SalesBytes)} MB, {big.Customers:N0} identified buyers (ozon, yandex_market, own_store); the demo seller scaled up, {LedgerFiles.Skus} SKUs");
         Console.WriteLine($"  costs.csv      {big.CostRows,10:N0} rows");
         Console.WriteLine($"  returns.csv    {big.ReturnRows,10:N0} rows ({100.0 * big.ReturnRows / big.SalesLines:0.0}% of lines)");
         Console.WriteLine($"  ad_spend.csv   {big.AdSpendRows,10:N0} rows");
         Console.WriteLine($"  fees.csv       {big.FeeRows,10:N0} rows");
+        Console.WriteLine($"  attribution.csv {big.AttributionRows,9:N0} rows (the marketplaces' campaign statistics, metrics.md 3.1)");
         Console.WriteLine($"  small sales.csv {small.SalesLines,9:N0} lines, {Mb(small.SalesBytes)} MB (a separate ledger of the same year)");
         Console.WriteLine($"  generated in {clock.Elapsed.TotalSeconds:0.0} s");
 
@@ -352,6 +353,7 @@ internal sealed class BenchRun(BenchOptions options)
             result.Others.Add(await ImportAsync(live, "returns", big.ReturnsPath!, big.ReturnRows, sample: true));
             result.Others.Add(await ImportAsync(live, "ad_spend", big.AdSpendPath!, big.AdSpendRows, sample: false));
             result.Others.Add(await ImportAsync(live, "fees", big.FeesPath!, big.FeeRows, sample: false));
+            result.Others.Add(await ImportAsync(live, "attribution", big.AttributionPath!, big.AttributionRows, sample: false));
 
             Section($"6. Reports over HTTP for {_first:yyyy-MM-dd}..{_last:yyyy-MM-dd}, as_of {_last:yyyy-MM-dd}: 1 cold + {options.WarmCalls} warm calls each");
             await WaitForAutovacuumAsync();
@@ -408,7 +410,7 @@ internal sealed class BenchRun(BenchOptions options)
             }
 
             Section($"6c. Freshness: one day's orders ({_last:yyyy-MM-dd}) imported into the {big.SalesLines:N0}-line ledger, then the next report");
-            var day = new LedgerGenerator(_last, _last, zone, seed: 20251231).Write(_directory, "day-", options.DayLines, full: false);
+            var day = LedgerFiles.Write(_directory, "day-", options.DayLines, full: false, _last, _last, zone, seed: 20251231);
             var dayPath = Path.Combine(_directory, "day-orders.csv");
             await File.WriteAllLinesAsync(dayPath, File.ReadLines(day.SalesPath).Select((line, i) => i == 0 ? line : DayOrder(line)));
             var revenueBefore = await RevenueAsync(live);
@@ -457,7 +459,7 @@ internal sealed class BenchRun(BenchOptions options)
         var lines = options.StatsLines;
         Section($"9. Plan stability: {lines:N0} sales lines into a ledger ANALYZEd while empty (limit {options.StatsTimeoutSeconds} s)");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
-        var ledger = new LedgerGenerator(_first, _last, zone, seed: 20250103).Write(_directory, "stats-", lines, full: false);
+        var ledger = LedgerFiles.Write(_directory, "stats-", lines, full: false, _first, _last, zone, seed: 20250103);
         var database = _database + "_stats";
         var builder = new NpgsqlConnectionStringBuilder(_benchConnection) { Database = database };
         await DropDatabaseAsync(_admin, database);
