@@ -42,22 +42,26 @@ public sealed class ReportLayoutTests(SellerDeskApp app)
         }
         """;
 
-    /// <summary>The chart's x-axis labels that have text: their boxes, font size, and whether they stay inside the chart.</summary>
+    /// <summary>The chart's x-axis labels that have text and show: their boxes, size on screen, whether they stay inside the chart; and whether the chart is drawn at its width.</summary>
     private const string MeasureLabels = """
         (testId) => {
           const box = document.querySelector(`[data-testid="${testId}"]`);
           if (!box) return null;
           const svg = box.querySelector('svg');
           const frame = svg.getBoundingClientRect();
+          // The svg scales its viewBox to its box: a label's size on screen is its font size times that scale.
+          const view = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width > 0 ? svg.viewBox.baseVal.width : frame.width;
+          const scale = frame.width / view;
           const labels = [...svg.querySelectorAll('.mud-charts-xaxis text, text.mud-charts-xaxis')]
             .filter(t => t.textContent.trim().length > 0 && getComputedStyle(t).display !== 'none' && getComputedStyle(t).visibility !== 'hidden')
-            .map(t => { const r = t.getBoundingClientRect(); return { text: t.textContent.trim(), left: r.left, right: r.right, top: r.top, bottom: r.bottom, size: parseFloat(getComputedStyle(t).fontSize) }; })
+            .map(t => { const r = t.getBoundingClientRect(); return { text: t.textContent.trim(), left: r.left, right: r.right, top: r.top, bottom: r.bottom, size: parseFloat(getComputedStyle(t).fontSize) * scale }; })
             .sort((a, b) => a.left - b.left);
           const overlaps = [];
           for (let i = 1; i < labels.length; i++) {
             if (labels[i].left < labels[i - 1].right + 2 && labels[i].top < labels[i - 1].bottom && labels[i - 1].top < labels[i].bottom) overlaps.push(labels[i - 1].text + ' / ' + labels[i].text);
           }
           return {
+            drawn: Math.abs(frame.width - view) <= 2,
             count: labels.length,
             overlaps: overlaps,
             outside: labels.filter(l => l.left < frame.left - 1 || l.right > frame.right + 1).map(l => l.text),
@@ -187,17 +191,19 @@ public sealed class ReportLayoutTests(SellerDeskApp app)
         var page = await OpenAsync(address, query, culture, viewport, $"[data-testid={testId}] svg");
         await page.Locator($"[data-testid={testId}] svg .mud-charts-xaxis").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-        // The chart is drawn again once the browser has measured its box: measure until the drawing settles.
+        // The chart is drawn once at a default size and again when the browser has measured its box (its viewBox then
+        // matches its width): measure the drawing that stays, waiting at most 10 s for it.
         var measured = await page.EvaluateAsync<JsonElement>(MeasureLabels, testId);
-        for (var attempt = 0; attempt < 20 && measured.GetProperty("overlaps").GetArrayLength() > 0; attempt++)
+        for (var attempt = 0; attempt < 40 && !Settled(measured); attempt++)
         {
             await Task.Delay(250);
             measured = await page.EvaluateAsync<JsonElement>(MeasureLabels, testId);
         }
 
+        measured.GetProperty("drawn").GetBoolean().Should().BeTrue($"{chart} at {size} in {culture}: the chart is drawn at its box's width");
+
         var grain = chart == "sku" ? "month" : await page.Locator("[data-testid=chart-grain]").GetAttributeAsync("data-grain");
         await Screenshots.SaveAsync(page, $"report-layout-chart-{chart}-{grain}-{size}-{culture[..2]}");
-        await File.WriteAllTextAsync(Path.Combine(Screenshots.Folder, $"DEBUG-chart-{chart}-{grain}-{size}-{culture[..2]}.html"), await page.Locator($"[data-testid={testId}]").InnerHTMLAsync());
 
         var count = measured.GetProperty("count").GetInt32();
         count.Should().BeGreaterThanOrEqualTo(3, $"{chart} by {grain} at {size} in {culture}: the axis names several dates");
@@ -206,6 +212,10 @@ public sealed class ReportLayoutTests(SellerDeskApp app)
         measured.GetProperty("smallest").GetDouble().Should().BeGreaterThanOrEqualTo(10, "labels are readable");
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")).Should().Be(0);
     }
+
+    /// <summary>Drawn at its width, and its labels written (the app thins them in the browser once it is drawn).</summary>
+    private static bool Settled(JsonElement measured) =>
+        measured.GetProperty("drawn").GetBoolean() && measured.GetProperty("count").GetInt32() >= 3 && measured.GetProperty("overlaps").GetArrayLength() == 0;
 
     private async Task<IPage> OpenAsync(string address, string query, string culture, ViewportSize viewport, string wait)
     {
