@@ -9,6 +9,7 @@ internal sealed record BenchOptions
         SellerDesk end-to-end benchmark (docs/benchmarks.md)
           dotnet run -c Release --project bench/SellerDesk.Bench [-- options]
           dotnet run -c Release --project bench/SellerDesk.Bench -- pull [pull options]   (the Wildberries pull alone)
+          dotnet run -c Release --project bench/SellerDesk.Bench -- export [--lines N]    (the drill-down export step alone, step 10)
         Pull options:
           --pull-lines N     report lines of the big pull (default 200000)
           --pull-small N     report lines of the smaller pull, to show memory stays flat (default 50000)
@@ -68,6 +69,9 @@ internal sealed record BenchOptions
     /// <summary>Only the Wildberries pull benchmark (<c>pull</c> sub-command).</summary>
     public bool Pull { get; private init; }
 
+    /// <summary>Only the drill-down export step (<c>export</c> sub-command) over a ledger of <see cref="Lines"/> lines.</summary>
+    public bool Export { get; private init; }
+
     public int PullLines { get; private init; } = 200_000;
 
     public int PullSmallLines { get; private init; } = 50_000;
@@ -99,6 +103,7 @@ internal sealed record BenchOptions
                 "--keep-files" => options with { KeepFiles = true },
                 "--keep-database" => options with { KeepDatabase = true },
                 "pull" when i == 0 => options with { Pull = true },
+                "export" when i == 0 => options with { Export = true },
                 "--pull-lines" => options with { PullLines = (int)Number(Value()) },
                 "--pull-small" => options with { PullSmallLines = (int)Number(Value()) },
                 "--pull-runs" => options with { PullRuns = (int)Number(Value()) },

@@ -34,4 +34,9 @@ if (options.Help)
     return 0;
 }
 
+if (options.Export)
+{
+    return await new ExportRun(options).RunAsync();
+}
+
 return options.Pull ? await new PullBench(options).RunAsync() : await new BenchRun(options).RunAsync();

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SellerDesk.Ingestion.Demo;
 
 internal enum ProductKind
@@ -135,6 +137,54 @@ internal static class DemoCatalog
         new("CANDLE-SOY-200", ProductKind.Home, Bulk.Small, 1, 990m, 290m, null, 3, 6, 4, 8),
         new(SkuWithoutCost, ProductKind.Home, Bulk.Medium, 0, 1890m, null, null, 0, 0.1, 0, 0.5),
     ];
+
+    /// <summary>
+    /// A catalog of <paramref name="skus"/> SKUs: the demo seller's own, then variants of them (SKU <c>BASE-001</c>,
+    /// <c>BASE-002</c>, ...) whose prices spread 20% either way and whose popularity falls off with the variant. Made
+    /// without the random sequence, so a wider catalog leaves the demo seller's draws as they are.
+    /// </summary>
+    public static IReadOnlyList<DemoProduct> Catalog(int skus)
+    {
+        if (skus <= Products.Count)
+        {
+            return Products;
+        }
+
+        var catalog = new List<DemoProduct>(skus);
+        catalog.AddRange(Products);
+        for (var i = Products.Count; i < skus; i++)
+        {
+            var origin = Products[i % Products.Count];
+            var variant = i / Products.Count;
+            var spread = 0.8m + (0.4m * (decimal)Fraction(i, 0.6180339887498949));
+            var listPrice = (Math.Round(origin.ListPrice * spread / 100m, 0, MidpointRounding.AwayFromZero) * 100m) - 10m;
+            decimal? Scaled(decimal? cost) =>
+                cost is { } c ? Math.Round(c * listPrice / origin.ListPrice, 2, MidpointRounding.AwayFromZero) : null;
+            var popularity = 1 / Math.Pow(1 + variant, 0.8);
+            double Liking(double weight, int marketplace) => weight * popularity * (0.6 + (0.8 * Fraction(i + (marketplace * 7919), 0.7548776662466927)));
+            catalog.Add(new DemoProduct(
+                string.Create(CultureInfo.InvariantCulture, $"{origin.Sku}-{variant:D3}"),
+                origin.Kind,
+                origin.Bulk,
+                origin.Warmth,
+                listPrice,
+                Scaled(origin.Cost),
+                Scaled(origin.RaisedCost),
+                Liking(origin.Wildberries, 0),
+                Liking(origin.Ozon, 1),
+                Liking(origin.YandexMarket, 2),
+                Liking(origin.OwnStore, 3)));
+        }
+
+        return catalog;
+    }
+
+    /// <summary>The fractional part of n times an irrational step: evenly spread over [0, 1) and the same on every run.</summary>
+    private static double Fraction(int n, double step)
+    {
+        var x = n * step;
+        return x - Math.Floor(x);
+    }
 
     public static readonly MarketplaceTerms WildberriesTerms = new(
         Wildberries, 1.00m, 0.245m, 0.215m, 58m, 84m, 138m, 0m, 0m, 0.05,

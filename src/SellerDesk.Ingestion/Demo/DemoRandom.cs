@@ -4,6 +4,9 @@ namespace SellerDesk.Ingestion.Demo;
 internal sealed class DemoRandom(int seed)
 {
     // System.Random on purpose: the demo needs a repeatable sequence, not unpredictability.
+    // Above this mean a Poisson count is drawn as a normal one (e^-500 is still far from underflow).
+    private const double LargeMean = 500;
+
     private readonly Random _random = new(seed);
 
     public double NextDouble() => _random.NextDouble();
@@ -23,12 +26,22 @@ internal sealed class DemoRandom(int seed)
 
     public double Exponential(double mean) => -mean * Math.Log(1 - NextDouble());
 
-    /// <summary>A Poisson count with mean <paramref name="mean"/> (Knuth; the demo's means are small).</summary>
+    /// <summary>
+    /// A Poisson count with mean <paramref name="mean"/>: Knuth's method for the demo seller's small means, the normal
+    /// approximation for the large means of a scaled-up seller (where e^-mean would underflow).
+    /// </summary>
     public int Poisson(double mean)
     {
         if (mean <= 0)
         {
             return 0;
+        }
+
+        if (mean > LargeMean)
+        {
+            // Box-Muller: a standard normal from two uniforms.
+            var normal = Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
+            return Math.Max(0, (int)Math.Round(mean + (Math.Sqrt(mean) * normal)));
         }
 
         var limit = Math.Exp(-mean);

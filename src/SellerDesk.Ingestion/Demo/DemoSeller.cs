@@ -1,3 +1,5 @@
+using SellerDesk.Domain.Ledger;
+
 namespace SellerDesk.Ingestion.Demo;
 
 /// <summary>
@@ -24,6 +26,12 @@ public static class DemoSeller
     /// <summary>How many local days the ledger covers, ending on <c>lastDay</c>.</summary>
     public const int Days = 365;
 
+    /// <summary>The seed of the demo seller's ledger.</summary>
+    public const int DefaultSeed = 20260101;
+
+    /// <summary>SKUs in the demo seller's catalog (a larger generated seller has variants of them).</summary>
+    public const int CatalogSkus = 13;
+
     /// <summary>
     /// A year of data ending on <paramref name="lastDay"/> (inclusive), dated in <paramref name="zone"/>.
     /// The same inputs always give the same ledger: nothing depends on the clock.
@@ -31,9 +39,46 @@ public static class DemoSeller
     /// <param name="lastDay">The last local date with data; nothing is dated after it.</param>
     /// <param name="zone">The workspace time zone (Europe/Moscow for the demo).</param>
     /// <param name="seed">Seed of the pseudo-random sequence.</param>
-    public static DemoLedger Generate(DateOnly lastDay, TimeZoneInfo zone, int seed = 20260101)
+    public static DemoLedger Generate(DateOnly lastDay, TimeZoneInfo zone, int seed = DefaultSeed)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        return new DemoLedgerBuilder(lastDay, zone, seed).Build();
+        var rows = new ListSink();
+        new DemoLedgerGenerator(new DemoLedgerOptions(lastDay, zone) { Seed = seed }, rows).Run();
+        return new DemoLedger(rows.Sales, rows.Returns, rows.Spend, rows.Fees, rows.Costs)
+        {
+            Attribution = rows.AttributionRows,
+            ChannelNames = DemoCatalog.ChannelNames,
+        };
+    }
+
+    /// <summary>The demo seller's names of its campaign and blogger channel codes.</summary>
+    public static IReadOnlyDictionary<string, string> ChannelNames => DemoCatalog.ChannelNames;
+
+    /// <summary>Keeps every row: the demo seller's year is small (about 15,000 lines).</summary>
+    private sealed class ListSink : ILedgerSink
+    {
+        public List<SaleLine> Sales { get; } = [];
+
+        public List<ReturnEvent> Returns { get; } = [];
+
+        public List<AdSpend> Spend { get; } = [];
+
+        public List<PeriodFee> Fees { get; } = [];
+
+        public List<UnitCost> Costs { get; } = [];
+
+        public List<AttributionRow> AttributionRows { get; } = [];
+
+        public void AddCost(UnitCost cost) => Costs.Add(cost);
+
+        public void AddSale(SaleLine line) => Sales.Add(line);
+
+        public void AddReturn(ReturnEvent returned) => Returns.Add(returned);
+
+        public void AddAttribution(AttributionRow row) => AttributionRows.Add(row);
+
+        public void AddAdSpend(AdSpend spend) => Spend.Add(spend);
+
+        public void AddFee(PeriodFee fee) => Fees.Add(fee);
     }
 }

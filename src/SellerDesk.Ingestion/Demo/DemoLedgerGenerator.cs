@@ -4,10 +4,16 @@ using SellerDesk.Domain.Ledger;
 namespace SellerDesk.Ingestion.Demo;
 
 /// <summary>
-/// Simulates the demo seller day by day: plans the day's orders on every marketplace, writes their
-/// lines and (later) returns, then the day's ad spend and marketplace fees. One instance builds one ledger.
+/// The one ledger generator of SellerDesk: the demo seller (<see cref="DemoSeller"/>) and the benchmark's 1M- and
+/// 10M-line ledgers (bench/SellerDesk.Bench) are both this simulation, so they cannot drift apart. It simulates the
+/// seller day by day: plans the day's orders on every marketplace, hands their lines and (later) returns to the
+/// sink, then the day's marketplace attribution, ad spend and fees. It streams: every row goes to the sink as it is
+/// made and nothing of the ledger is kept (only the buyers who may come back, the open month's placement turnover and
+/// the price list). <see cref="DemoLedgerOptions.Scale"/> multiplies the orders, ad spend and fees of every day, and
+/// <see cref="DemoLedgerOptions.Skus"/> widens the catalog; the same options always give the same rows in the same
+/// order. One instance generates one ledger.
 /// </summary>
-internal sealed class DemoLedgerBuilder
+public sealed class DemoLedgerGenerator
 {
     // Orders a day at the start of the year, before growth and seasonality.
     private const double WildberriesOrdersPerDay = 17;
@@ -65,19 +71,20 @@ internal sealed class DemoLedgerBuilder
     private static readonly double[] QuantityWeights = [0.88, 0.10, 0.02];
     private static readonly double[] MultipackQuantityWeights = [0.60, 0.28, 0.12];
 
+    private readonly int _days;
+    private readonly double _scale;
     private readonly DateOnly _first;
     private readonly DateOnly _last;
     private readonly DateOnly _midYear;
     private readonly DateOnly _ozonVkStops;
     private readonly TimeZoneInfo _zone;
     private readonly DemoRandom _random;
+    private readonly ILedgerSink _sink;
+    private readonly IReadOnlyList<DemoProduct> _products;
+    private readonly ProductPicker _picker;
 
-    private readonly List<SaleLine> _sales = [];
-    private readonly List<ReturnEvent> _returns = [];
-    private readonly List<AdSpend> _spend = [];
-    private readonly List<PeriodFee> _fees = [];
-    private readonly List<UnitCost> _costs = [];
-    private readonly SortedDictionary<(DateOnly Date, string Marketplace, string Channel, string Sku), int> _attribution = [];
+    // The day's attribution counts: handed to the sink at the end of each day.
+    private readonly Dictionary<(string Marketplace, string Channel, string Sku), int> _attribution = [];
 
     private readonly Dictionary<DateOnly, List<OwnCustomer>> _repeats = [];
     private readonly Dictionary<DateOnly, decimal> _bloggerPosts = [];
@@ -86,8 +93,8 @@ internal sealed class DemoLedgerBuilder
     private readonly HashSet<DateOnly> _wbPenalties = [];
     private readonly HashSet<DateOnly> _ozonPenalties = [];
     private readonly Dictionary<(string Sku, string Marketplace, int Month), decimal> _prices = [];
-    private readonly List<string> _ozonBuyers = [];
-    private readonly List<string> _ymBuyers = [];
+    private readonly List<long> _ozonBuyers = [];
+    private readonly List<long> _ymBuyers = [];
 
     private int _plannedOrders;
     private int _wbOrders;
@@ -97,19 +104,40 @@ internal sealed class DemoLedgerBuilder
     private int _ownCustomers;
     private int _returnCount;
     private decimal _ymMonthRevenue;
+    private long _salesLines;
+    private bool _done;
 
-    public DemoLedgerBuilder(DateOnly lastDay, TimeZoneInfo zone, int seed)
+    /// <summary>A generator of the ledger <paramref name="options"/> describe, handing every row to <paramref name="sink"/>.</summary>
+    public DemoLedgerGenerator(DemoLedgerOptions options, ILedgerSink sink)
     {
-        _last = lastDay;
-        _first = lastDay.AddDays(1 - DemoSeller.Days);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options.Zone);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Days, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Scale);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Skus, DemoSeller.CatalogSkus);
+        _days = options.Days;
+        _scale = options.Scale;
+        _last = options.LastDay;
+        _first = options.LastDay.AddDays(1 - options.Days);
         _midYear = FirstOfMonth(_first.AddMonths(6));
-        _ozonVkStops = lastDay.AddDays(-OzonVkSilentDays);
-        _zone = zone;
-        _random = new DemoRandom(seed);
+        _ozonVkStops = options.LastDay.AddDays(-OzonVkSilentDays);
+        _zone = options.Zone;
+        _random = new DemoRandom(options.Seed);
+        _sink = sink;
+        _products = DemoCatalog.Catalog(options.Skus);
+        _picker = new ProductPicker(_products);
     }
 
-    public DemoLedger Build()
+    /// <summary>Generates the whole ledger into the sink (once per instance) and says how much it made.</summary>
+    public DemoLedgerStats Run()
     {
+        if (_done)
+        {
+            throw new InvalidOperationException("A generator makes one ledger; create another one for the next.");
+        }
+
+        _done = true;
         AddCosts();
         PlanBloggerPosts();
         PlanOccasionalFees();
@@ -128,15 +156,30 @@ internal sealed class DemoLedgerBuilder
                 Write(day, order);
             }
 
+            FlushAttribution(day);
             AddSpend(day, rates, referrals);
             AddFees(day);
         }
 
-        return new DemoLedger(_sales, _returns, _spend, _fees, _costs)
+        return new DemoLedgerStats(
+            _salesLines,
+            _plannedOrders,
+            _returnCount,
+            _ozonBuyers.Count + _ymBuyers.Count + _ownCustomers);
+    }
+
+    /// <summary>The day's attribution rows, in ordinal order of marketplace, channel and SKU.</summary>
+    private void FlushAttribution(DateOnly day)
+    {
+        foreach (var ((marketplace, channel, sku), orders) in _attribution
+                     .OrderBy(a => a.Key.Marketplace, StringComparer.Ordinal)
+                     .ThenBy(a => a.Key.Channel, StringComparer.Ordinal)
+                     .ThenBy(a => a.Key.Sku, StringComparer.Ordinal))
         {
-            Attribution = [.. _attribution.Select(a => new AttributionRow(a.Key.Date, a.Key.Marketplace, a.Key.Channel, a.Key.Sku, a.Value))],
-            ChannelNames = DemoCatalog.ChannelNames,
-        };
+            _sink.AddAttribution(new AttributionRow(day, marketplace, channel, sku, orders));
+        }
+
+        _attribution.Clear();
     }
 
     private static DateOnly FirstOfMonth(DateOnly date) => new(date.Year, date.Month, 1);
@@ -148,17 +191,17 @@ internal sealed class DemoLedgerBuilder
     private void AddCosts()
     {
         var listed = FirstOfMonth(_first.AddMonths(-3));
-        foreach (var product in DemoCatalog.Products)
+        foreach (var product in _products)
         {
             if (product.Cost is { } cost)
             {
-                _costs.Add(new UnitCost(product.Sku, listed, cost));
+                _sink.AddCost(new UnitCost(product.Sku, listed, cost));
             }
 
             // The supplier raised these prices in the middle of the year.
             if (product.RaisedCost is { } raised)
             {
-                _costs.Add(new UnitCost(product.Sku, _midYear.AddDays(9), raised));
+                _sink.AddCost(new UnitCost(product.Sku, _midYear.AddDays(9), raised));
             }
         }
     }
@@ -173,7 +216,7 @@ internal sealed class DemoLedgerBuilder
 
         for (var day = _first.AddDays(_random.Between(3, 10)); day <= _last; day = day.AddDays(_random.Between(12, 19)))
         {
-            var fee = Math.Round(expected * BloggerCac * _random.Uniform(0.85, 1.15) / 1000) * 1000;
+            var fee = Math.Round(expected * _scale * BloggerCac * _random.Uniform(0.85, 1.15) / 1000) * 1000;
             _bloggerPosts[day] = (decimal)fee;
         }
     }
@@ -190,18 +233,24 @@ internal sealed class DemoLedgerBuilder
             _ozonAcceptance.Add(day);
         }
 
-        for (var i = 0; i < 3; i++)
+        // Penalties fall in the period after its first 20 days; a shorter period has none.
+        if (_days <= 20)
         {
-            _wbPenalties.Add(_first.AddDays(_random.Between(20, DemoSeller.Days - 1)));
+            return;
         }
 
-        _ozonPenalties.Add(_first.AddDays(_random.Between(20, DemoSeller.Days - 1)));
+        for (var i = 0; i < 3; i++)
+        {
+            _wbPenalties.Add(_first.AddDays(_random.Between(20, _days - 1)));
+        }
+
+        _ozonPenalties.Add(_first.AddDays(_random.Between(20, _days - 1)));
     }
 
     /// <summary>How busy the day is against an average day: growth, season, weekday and sales events.</summary>
     private double Demand(DateOnly day)
     {
-        var growth = 0.8 + (0.4 * (day.DayNumber - _first.DayNumber) / (DemoSeller.Days - 1));
+        var growth = Growth(day);
         var weekday = day.DayOfWeek switch
         {
             DayOfWeek.Sunday => 1.1,
@@ -214,6 +263,9 @@ internal sealed class DemoLedgerBuilder
         var sale = IsSaleDay(day) ? 1.7 : 1.0;
         return growth * SeasonByMonth[day.Month - 1] * weekday * gifts * sale;
     }
+
+    /// <summary>The seller grows over the period: from 0.8 of an average day on the first day to 1.2 on the last.</summary>
+    private double Growth(DateOnly day) => 0.8 + (0.4 * (day.DayNumber - _first.DayNumber) / Math.Max(1, _days - 1));
 
     /// <summary>11.11 and the Black Friday weekend: more orders, 15% off.</summary>
     private static bool IsSaleDay(DateOnly day)
@@ -239,13 +291,13 @@ internal sealed class DemoLedgerBuilder
 
     private DayRates Rates(DateOnly day)
     {
-        var demand = Demand(day);
+        var demand = Demand(day) * _scale;
         var blogger = 0d;
         for (var i = 0; i <= BloggerWaveDays; i++)
         {
             if (_bloggerPosts.ContainsKey(day.AddDays(-i)))
             {
-                blogger += BloggerFirstDayCustomers * Math.Pow(BloggerDecay, i);
+                blogger += BloggerFirstDayCustomers * _scale * Math.Pow(BloggerDecay, i);
             }
         }
 
@@ -304,7 +356,7 @@ internal sealed class DemoLedgerBuilder
     }
 
     /// <summary>Null (no buyer id), a returning buyer from <paramref name="pool"/>, or a new one added to it.</summary>
-    private string? Buyer(List<string> pool, double identifiedShare, double returningShare, long idBase, int idStep)
+    private string? Buyer(List<long> pool, double identifiedShare, double returningShare, long idBase, int idStep)
     {
         if (!_random.Chance(identifiedShare))
         {
@@ -313,13 +365,13 @@ internal sealed class DemoLedgerBuilder
 
         if (pool.Count > 0 && _random.Chance(returningShare))
         {
-            return pool[_random.Between(0, pool.Count - 1)];
+            return pool[_random.Between(0, pool.Count - 1)].ToString(CultureInfo.InvariantCulture);
         }
 
         // Increasing ids with a random gap look issued by a real system and never collide.
-        var id = (idBase + ((long)pool.Count * idStep) + _random.Between(0, idStep - 1)).ToString(CultureInfo.InvariantCulture);
+        var id = idBase + ((long)pool.Count * idStep) + _random.Between(0, idStep - 1);
         pool.Add(id);
-        return id;
+        return id.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Plans the own store's orders of the day; returns how many new customers came by referral.</summary>
@@ -412,7 +464,7 @@ internal sealed class DemoLedgerBuilder
         var orderId = NextOrderId(terms.Code);
         var orderedAt = At(day, order.Time);
         var promo = IsSaleDay(day);
-        var weights = DemoCatalog.Products.Select(p => p.Weight(terms.Code, day.Month)).ToArray();
+        Span<int> picked = stackalloc int[order.LineCount];
 
         // Marketplace orders name no channel (the connectors pull them as organic): the marketplace's statistics say
         // how many orders of a SKU a campaign drove that day. The order counts for its first SKU in ordinal order, so
@@ -423,9 +475,9 @@ internal sealed class DemoLedgerBuilder
 
         for (var line = 1; line <= order.LineCount; line++)
         {
-            var index = _random.Pick(weights);
-            weights[index] = 0;
-            var product = DemoCatalog.Products[index];
+            var index = _picker.Pick(terms.Code, day.Month, picked[..(line - 1)], _random.NextDouble());
+            picked[line - 1] = index;
+            var product = _products[index];
             var quantity = 1 + _random.Pick(product.SoldInMultiples ? MultipackQuantityWeights : QuantityWeights);
             var unitPrice = Price(product, terms, day);
             if (promo)
@@ -459,7 +511,8 @@ internal sealed class DemoLedgerBuilder
                 logistics,
                 acquiring,
                 otherFees);
-            _sales.Add(sale);
+            _sink.AddSale(sale);
+            _salesLines++;
             if (attributedSku is null || string.CompareOrdinal(product.Sku, attributedSku) < 0)
             {
                 attributedSku = product.Sku;
@@ -475,7 +528,7 @@ internal sealed class DemoLedgerBuilder
 
         if (marketplaceOrder && order.Channel != DemoCatalog.Organic && attributedSku is not null)
         {
-            var key = (day, terms.Code, order.Channel, attributedSku);
+            var key = (terms.Code, order.Channel, attributedSku);
             _attribution[key] = _attribution.GetValueOrDefault(key) + 1;
         }
     }
@@ -520,7 +573,7 @@ internal sealed class DemoLedgerBuilder
             var commissionRefund = Share(sale.Commission, returnedSoFar, part, quantity);
             var returnLogistics = Money(((terms.ReturnLogisticsPerUnit * part) + terms.ReturnPickup) * _random.Factor(0.95, 1.05));
             var time = new TimeOnly(_random.Between(9, 21), _random.Between(0, 59), _random.Between(0, 59));
-            _returns.Add(new ReturnEvent(
+            _sink.AddReturn(new ReturnEvent(
                 sale.Marketplace,
                 sale.OrderId,
                 sale.LineId,
@@ -609,53 +662,54 @@ internal sealed class DemoLedgerBuilder
         Spend(day, DemoCatalog.OwnStore, DemoCatalog.YandexDirect, rates.OwnDirect * OwnDirectCac);
         if (_bloggerPosts.TryGetValue(day, out var fee))
         {
-            _spend.Add(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Blogger, fee));
+            _sink.AddAdSpend(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Blogger, fee));
         }
 
         // The referral program pays a bonus for every new customer it brings, on the day of the first order.
         if (referrals > 0)
         {
-            _spend.Add(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Referral, referrals * ReferralBonus));
+            _sink.AddAdSpend(new AdSpend(day, DemoCatalog.OwnStore, DemoCatalog.Referral, referrals * ReferralBonus));
         }
     }
 
     private void Spend(DateOnly day, string marketplace, string channel, double expected) =>
-        _spend.Add(new AdSpend(day, marketplace, channel, Money(expected * _random.Uniform(0.85, 1.15))));
+        _sink.AddAdSpend(new AdSpend(day, marketplace, channel, Money(expected * _random.Uniform(0.85, 1.15))));
 
     private void AddFees(DateOnly day)
     {
-        var growth = 0.8 + (0.4 * (day.DayNumber - _first.DayNumber) / (DemoSeller.Days - 1));
+        var growth = Growth(day);
 
         // More stock in the warehouses before the winter peak.
         var stock = day.Month is 10 or 11 or 12 ? 1.4 : 1.0;
         if (day.DayOfWeek == DayOfWeek.Monday)
         {
-            Fee(day, DemoCatalog.Wildberries, "storage", 2400 * growth * stock * _random.Uniform(0.9, 1.1));
+            Fee(day, DemoCatalog.Wildberries, "storage", 2400 * _scale * growth * stock * _random.Uniform(0.9, 1.1));
         }
 
         if (day.DayOfWeek == DayOfWeek.Sunday)
         {
-            Fee(day, DemoCatalog.Ozon, "storage", 850 * growth * stock * _random.Uniform(0.9, 1.1));
+            Fee(day, DemoCatalog.Ozon, "storage", 850 * _scale * growth * stock * _random.Uniform(0.9, 1.1));
         }
 
         if (_wbAcceptance.Contains(day))
         {
-            Fee(day, DemoCatalog.Wildberries, "acceptance", _random.Uniform(1200, 6500));
+            Fee(day, DemoCatalog.Wildberries, "acceptance", _scale * _random.Uniform(1200, 6500));
         }
 
         if (_ozonAcceptance.Contains(day))
         {
-            Fee(day, DemoCatalog.Ozon, "acceptance", _random.Uniform(600, 2400));
+            Fee(day, DemoCatalog.Ozon, "acceptance", _scale * _random.Uniform(600, 2400));
         }
 
         if (_wbPenalties.Contains(day))
         {
-            Fee(day, DemoCatalog.Wildberries, "penalty", Math.Round(_random.Uniform(500, 3000) / 100) * 100);
+            // Penalties grow with the seller, though more slowly than its turnover.
+            Fee(day, DemoCatalog.Wildberries, "penalty", Math.Round(Math.Sqrt(_scale) * _random.Uniform(500, 3000) / 100) * 100);
         }
 
         if (_ozonPenalties.Contains(day))
         {
-            Fee(day, DemoCatalog.Ozon, "penalty", Math.Round(_random.Uniform(300, 1500) / 100) * 100);
+            Fee(day, DemoCatalog.Ozon, "penalty", Math.Round(Math.Sqrt(_scale) * _random.Uniform(300, 1500) / 100) * 100);
         }
 
         if (day.Day == 1)
@@ -669,7 +723,7 @@ internal sealed class DemoLedgerBuilder
         {
             if (_ymMonthRevenue > 0)
             {
-                _fees.Add(new PeriodFee(day, DemoCatalog.YandexMarket, "placement", Money(_ymMonthRevenue * 0.015m)));
+                _sink.AddFee(new PeriodFee(day, DemoCatalog.YandexMarket, "placement", Money(_ymMonthRevenue * 0.015m)));
             }
 
             _ymMonthRevenue = 0;
@@ -677,7 +731,7 @@ internal sealed class DemoLedgerBuilder
     }
 
     private void Fee(DateOnly day, string marketplace, string kind, double amount) =>
-        _fees.Add(new PeriodFee(day, marketplace, kind, Money(amount)));
+        _sink.AddFee(new PeriodFee(day, marketplace, kind, Money(amount)));
 
     private readonly record struct DayRates(
         double Wildberries,
