@@ -52,6 +52,7 @@ public sealed class ReportUploadServiceTests(ApiHost host) : IClassFixture<ApiHo
         ledger.Should().Be(new UploadDetection(UploadFormat.Ledger, LedgerKind: LedgerFileKind.AdSpend));
         nothing.Should().Be(UploadDetection.Unknown);
         (await DetectAsync([0x50, 0x4B, 0x03, 0x04, 1, 2, 3], "broken.xlsx")).Should().Be(UploadDetection.Unknown, "a broken spreadsheet is nothing it reads");
+        (await DetectAsync([.. Sample("wb-weekly-detail.xlsx").Take(2000)], "cut.xlsx")).Should().Be(UploadDetection.Unknown, "nor is a workbook cut short");
     }
 
     [Fact]
@@ -94,17 +95,19 @@ public sealed class ReportUploadServiceTests(ApiHost host) : IClassFixture<ApiHo
         ozon.Succeeded.Should().BeTrue(ozon.Refusal?.En ?? ozon.Import?.Result.Error?.En);
         var target = ReportTarget.Existing(ozon.Import!.ConnectionId);
         var before = await LedgerAsync(workspace);
-        before.Should().Contain("sales 2 2400.00");
+        before.Should().Contain("sales 2 2400.00 540.00");
 
         var wrongLayout = await ImportAsync(service, workspace, UploadFormat.OzonReport, target, OzonLongLayout);
         var badRow = await ImportAsync(service, workspace, UploadFormat.OzonReport, target, BadTotal());
         var notTheFoundFormat = await ImportAsync(service, workspace, UploadFormat.WildberriesReport, target, Sample("ozon-accruals.csv"), reportNumber: 1);
         var wbIntoOzon = await ImportAsync(service, workspace, UploadFormat.WildberriesReport, target, Sample("wb-weekly-detail.csv"), reportNumber: 555);
+        var brokenWorkbook = await ImportAsync(service, workspace, UploadFormat.OzonReport, target, [.. Sample("wb-weekly-detail.xlsx").Take(2000)]);
 
         wrongLayout.Refusal.Should().NotBeNull();
         badRow.Problems.Should().ContainSingle().Which.Message.En.Should().Be("the total 700.00 is not the sum of the row's amounts (695.00)");
         notTheFoundFormat.Refusal!.En.Should().StartWith("Not uploaded: the file is no longer the Wildberries weekly report's detail");
         wbIntoOzon.Succeeded.Should().BeFalse("a Wildberries report does not go into an Ozon account");
+        brokenWorkbook.Problems.Should().ContainSingle().Which.Message.En.Should().StartWith("the file starts as an XLSX workbook but cannot be read as one");
         (await LedgerAsync(workspace)).Should().Equal(before, "nothing a refused upload read reached the ledger, and no run was made");
     }
 
