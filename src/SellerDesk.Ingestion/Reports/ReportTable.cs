@@ -59,9 +59,21 @@ public sealed class ReportTable
         var buffered = new MemoryStream();
         await stream.CopyToAsync(buffered, ct);
         buffered.Position = 0;
-        return LooksLikeSpreadsheet(buffered.GetBuffer().AsSpan(0, (int)Math.Min(4, buffered.Length)))
-            ? ReadSpreadsheet(buffered)
-            : await ReadCsvAsync(buffered, ct);
+        if (!LooksLikeSpreadsheet(buffered.GetBuffer().AsSpan(0, (int)Math.Min(4, buffered.Length))))
+        {
+            return await ReadCsvAsync(buffered, ct);
+        }
+
+        try
+        {
+            return ReadSpreadsheet(buffered);
+        }
+        catch (Exception ex) when (ex is FileFormatException or InvalidDataException or System.Xml.XmlException or OpenXmlPackageException
+            or InvalidOperationException or KeyNotFoundException or ArgumentOutOfRangeException)
+        {
+            // A ZIP that is no readable workbook (cut short, another archive, a broken part) is a file problem, not a crash.
+            throw new ReportFormatException(1, "the file starts as an XLSX workbook but cannot be read as one: " + ex.Message);
+        }
     }
 
     /// <summary>A header cell as compared: trimmed, inner runs of spaces as one, <c>ё</c> as <c>е</c>.</summary>
