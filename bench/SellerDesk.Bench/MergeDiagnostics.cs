@@ -54,7 +54,7 @@ internal static class MergeDiagnostics
                 workspace);
             await ExecuteAsync(connection, "ANALYZE staging_sales_lines");
             var staged = clock.Elapsed.TotalSeconds;
-            await ExecuteAsync(connection, "CREATE TABLE bench_heap (LIKE sales_lines)");
+            await ExecuteAsync(connection, "CREATE TABLE bench_heap (LIKE sales_lines INCLUDING DEFAULTS)");
 
             var (_, quiet, share) = quietWaitSeconds > 0 ? await ProcStats.WaitForQuietAsync(TimeSpan.FromSeconds(quietWaitSeconds)) : (0, true, 0);
             if (!quiet)
@@ -64,6 +64,11 @@ internal static class MergeDiagnostics
 
             await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, WAL) " + sql, connection) { CommandTimeout = 0 };
             explain.Parameters.Add(new NpgsqlParameter { Value = target, NpgsqlDbType = NpgsqlDbType.Uuid });
+            if (sql.Contains("$2", StringComparison.Ordinal))
+            {
+                // The writer's source (decision 0010): the nil uuid, as for files.
+                explain.Parameters.Add(new NpgsqlParameter { Value = Guid.Empty, NpgsqlDbType = NpgsqlDbType.Uuid });
+            }
             var plan = new List<string>();
             await using (var reader = await explain.ExecuteReaderAsync())
             {
@@ -131,6 +136,7 @@ internal static class MergeDiagnostics
 
         await using var explain = new NpgsqlCommand("EXPLAIN " + mergeSql, connection);
         explain.Parameters.Add(new NpgsqlParameter { Value = workspaceId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        explain.Parameters.Add(new NpgsqlParameter { Value = Guid.Empty, NpgsqlDbType = NpgsqlDbType.Uuid }); // the writer's source: files
         await using (var plan = await explain.ExecuteReaderAsync())
         {
             while (await plan.ReadAsync())
