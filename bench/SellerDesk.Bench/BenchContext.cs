@@ -106,6 +106,17 @@ internal sealed class BenchContext
 
     public Task DropDatabaseAsync() => DropDatabaseAsync(Admin, Database);
 
+    /// <summary>
+    /// The summary's line on the machine's quiet: the steps that started busy, or that all started quiet, or (with
+    /// --quiet-wait 0, where nothing was checked) that the figures may include other processes' work.
+    /// </summary>
+    public string QuietSummary() =>
+        Options.QuietWaitSeconds == 0
+            ? "  the machine's quiet was not checked (--quiet-wait 0): times may include other processes' work"
+            : BusySteps.Count == 0
+                ? "  every timed step started on a quiet machine (<15% CPU busy)"
+                : $"  steps started on a busy machine (figures disturbed): {string.Join("; ", BusySteps)}";
+
     /// <summary>Waits for a quiet machine before a timed step (--quiet-wait) and notes when it did not get quiet.</summary>
     public async Task QuietAsync(string step)
     {

@@ -35,7 +35,7 @@ internal sealed class BenchRun(BenchOptions options)
             await CleanUpAsync(context, completed);
         }
 
-        return BenchSummary.Print(machine, big, result, context.BusySteps);
+        return BenchSummary.Print(machine, big, result, context.QuietSummary());
     }
 
     public static void PrintMachine(List<(string Name, string Value)> machine, BenchContext context)

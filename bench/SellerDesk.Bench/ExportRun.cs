@@ -52,9 +52,7 @@ internal sealed class ExportRun(BenchOptions options)
             Console.WriteLine($"  | {target,-40} | {measured,-72} | {goal,-26} | {BenchContext.Pass(ok),-6} |");
         }
 
-        Console.WriteLine(context.BusySteps.Count == 0
-            ? "  every timed step started on a quiet machine (<15% CPU busy)"
-            : $"  steps started on a busy machine (figures disturbed): {string.Join("; ", context.BusySteps)}");
+        Console.WriteLine(context.QuietSummary());
         return rows.All(r => r.Ok) ? 0 : 1;
     }
 }
