@@ -30,7 +30,10 @@ internal sealed record BenchOptions
                              else Host=127.0.0.1;Port=5432;Database=sellerdesk;Username=sellerdesk;Password=sellerdesk;SSL Mode=Disable)
           --quiet-wait S     before each timed step wait up to S seconds for the machine to be quiet (<15% CPU busy);
                              0 = do not wait (default 120)
+          --buyers-per-line X identified buyers per sales line of both ledgers (default 0.2: issue 11's 2M buyers in 10M
+                             lines; the buyer id share of Ozon and Yandex Market orders is raised to reach it)
           --skip-diagnostics skip the slow diagnostic steps 7-9 (report and merge EXPLAINs, plan stability)
+          --skip-export      skip step 10 (the drill-down export of every order of the year, CSV and XLSX)
           --keep-files       keep the generated CSV files and the app logs (their folder is printed)
           --keep-database    do not drop the benchmark database at the end (its connection string is printed)
         """;
@@ -59,6 +62,10 @@ internal sealed record BenchOptions
     public int QuietWaitSeconds { get; private init; } = 120;
 
     public bool SkipDiagnostics { get; private init; }
+
+    public bool SkipExport { get; private init; }
+
+    public double BuyersPerLine { get; private init; } = 0.2;
 
     public bool KeepFiles { get; private init; }
 
@@ -100,6 +107,8 @@ internal sealed record BenchOptions
                 "--connection" => options with { Connection = Value() },
                 "--quiet-wait" => options with { QuietWaitSeconds = Value() == "0" ? 0 : (int)Number(args[i]) },
                 "--skip-diagnostics" => options with { SkipDiagnostics = true },
+                "--skip-export" => options with { SkipExport = true },
+                "--buyers-per-line" => options with { BuyersPerLine = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--keep-files" => options with { KeepFiles = true },
                 "--keep-database" => options with { KeepDatabase = true },
                 "pull" when i == 0 => options with { Pull = true },

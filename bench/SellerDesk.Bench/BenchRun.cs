@@ -98,7 +98,14 @@ internal sealed class BenchRun(BenchOptions options)
             app = await RestartStep.RunAsync(context, app, result);
             await LoadStep.RunAsync(context, app, result);
             await FreshnessStep.RunAsync(context, app, big, result);
-            await DrillDownExportStep.RunAsync(context, app, result);
+            if (options.SkipExport)
+            {
+                Console.WriteLine("\n  step 10 skipped (--skip-export)");
+            }
+            else
+            {
+                await DrillDownExportStep.RunAsync(context, app, result);
+            }
             if (!options.SkipDiagnostics)
             {
                 result.Breakdown = await ReportBreakdownStep.RunAsync(context);

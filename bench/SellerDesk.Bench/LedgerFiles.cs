@@ -41,12 +41,20 @@ internal static class LedgerFiles
     /// <summary>
     /// Writes sales.csv with about <paramref name="lines"/> lines (within a percent or so) of the days
     /// <paramref name="first"/>..<paramref name="last"/> into <paramref name="directory"/>; with <paramref name="full"/>
-    /// also costs.csv, returns.csv, attribution.csv, ad_spend.csv and fees.csv of the same ledger.
+    /// also costs.csv, returns.csv, attribution.csv, ad_spend.csv and fees.csv of the same ledger. With
+    /// <paramref name="buyersPerLine"/> the share of orders that carry a buyer id is raised (or lowered) so that the
+    /// ledger has about that many identified buyers per sales line; without, the demo seller's shares.
     /// </summary>
     public static GeneratedLedger Write(
-        string directory, string prefix, long lines, bool full, DateOnly first, DateOnly last, TimeZoneInfo zone, int seed)
+        string directory, string prefix, long lines, bool full, DateOnly first, DateOnly last, TimeZoneInfo zone, int seed,
+        double? buyersPerLine = null)
     {
         var options = new DemoLedgerOptions(last, zone) { Days = last.DayNumber - first.DayNumber + 1, Seed = seed, Skus = Skus };
+        if (buyersPerLine is { } wanted)
+        {
+            options = options with { BuyerIdShare = BuyerIdShareFor(options, wanted) };
+        }
+
         options = options with { Scale = ScaleFor(options, lines) };
         string PathOf(string name) => Path.Combine(directory, prefix + name);
         var sink = new CsvSink(PathOf("sales.csv"), full ? PathOf : null);
@@ -75,18 +83,33 @@ internal static class LedgerFiles
     /// </summary>
     private static double ScaleFor(DemoLedgerOptions options, long lines)
     {
-        var probe = 1.0;
-        var counted = Count(options with { Scale = probe });
-        if (counted < ProbeLines)
-        {
-            probe *= (double)ProbeLines / Math.Max(1, counted);
-            counted = Count(options with { Scale = probe });
-        }
-
-        return probe * lines / Math.Max(1, counted);
+        var probe = ProbeScale(options);
+        return probe * lines / Math.Max(1, Count(options with { Scale = probe }).SalesLines);
     }
 
-    private static long Count(DemoLedgerOptions options) => new DemoLedgerGenerator(options, new CountingSink()).Run().SalesLines;
+    /// <summary>A scale at which the ledger has at least <see cref="ProbeLines"/> lines.</summary>
+    private static double ProbeScale(DemoLedgerOptions options)
+    {
+        var counted = Count(options with { Scale = 1 }).SalesLines;
+        return counted < ProbeLines ? (double)ProbeLines / Math.Max(1, counted) : 1;
+    }
+
+    /// <summary>
+    /// The buyer id share that gives about <paramref name="buyersPerLine"/> identified buyers per sales line. New
+    /// marketplace buyers grow in proportion to the share (the own store's customers do not depend on it), so two probe
+    /// runs at shares 1 and 2 give the line to solve; the answer is kept between 0 and 2.5 (every Ozon order named).
+    /// </summary>
+    private static double BuyerIdShareFor(DemoLedgerOptions options, double buyersPerLine)
+    {
+        var probe = options with { Scale = ProbeScale(options) };
+        var one = Count(probe with { BuyerIdShare = 1 });
+        var two = Count(probe with { BuyerIdShare = 2 });
+        double PerLine(DemoLedgerStats s) => (double)s.IdentifiedBuyers / Math.Max(1, s.SalesLines);
+        var slope = PerLine(two) - PerLine(one);
+        return slope <= 0 ? 1 : Math.Clamp(1 + ((buyersPerLine - PerLine(one)) / slope), 0, 2.5);
+    }
+
+    private static DemoLedgerStats Count(DemoLedgerOptions options) => new DemoLedgerGenerator(options, new CountingSink()).Run();
 
     /// <summary>Keeps nothing: the generator counts what it made.</summary>
     private sealed class CountingSink : ILedgerSink

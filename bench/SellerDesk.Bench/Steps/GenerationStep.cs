@@ -14,8 +14,8 @@ internal static class GenerationStep
         BenchContext.Section("1. Generating the ledger files");
         var options = context.Options;
         var clock = Stopwatch.StartNew();
-        var big = LedgerFiles.Write(context.Directory, "big-", options.Lines, full: true, context.First, context.Last, context.Zone, seed: 20250101);
-        var small = LedgerFiles.Write(context.Directory, "small-", options.SmallLines, full: false, context.First, context.Last, context.Zone, seed: 20250102);
+        var big = LedgerFiles.Write(context.Directory, "big-", options.Lines, full: true, context.First, context.Last, context.Zone, seed: 20250101, options.BuyersPerLine);
+        var small = LedgerFiles.Write(context.Directory, "small-", options.SmallLines, full: false, context.First, context.Last, context.Zone, seed: 20250102, options.BuyersPerLine);
         Console.WriteLine($"  sales.csv      {big.SalesLines,10:N0} lines, {big.Orders:N0} orders ({(double)big.SalesLines / big.Orders:0.00} lines/order), " +
             $"{BenchContext.Mb(big.SalesBytes)} MB, {big.Customers:N0} identified buyers (ozon, yandex_market, own_store); the demo seller scaled up, {LedgerFiles.Skus} SKUs");
         Console.WriteLine($"  costs.csv      {big.CostRows,10:N0} rows");

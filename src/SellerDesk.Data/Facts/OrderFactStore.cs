@@ -19,16 +19,26 @@ public static class OrderFactStore
     /// </summary>
     public static async Task MarkAsync(NpgsqlConnection connection, Guid workspaceId, string keysSql, CancellationToken ct, params object[] values)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        await LineFactStore.ExecuteAsync(
-            connection,
-            "CREATE TEMP TABLE IF NOT EXISTS fact_marked (marketplace text NOT NULL, order_id text NOT NULL) ON COMMIT DROP",
-            ct);
+        await RequestRefreshAsync(connection, ct);
         await LineFactStore.ExecuteAsync(
             connection,
             $"INSERT INTO fact_marked (marketplace, order_id) SELECT k.m, k.o FROM ({keysSql}) AS k (m, o)",
             ct,
             [workspaceId, .. values]);
+    }
+
+    /// <summary>
+    /// Makes the next <see cref="RefreshAsync"/> of this transaction run even when no order is marked: it always computes
+    /// again the days whose attribution rows differ from the claims stored with their facts, so a write of attribution
+    /// rows only asks for it (marking the orders of those days as well would read every one of them twice).
+    /// </summary>
+    public static Task RequestRefreshAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return LineFactStore.ExecuteAsync(
+            connection,
+            "CREATE TEMP TABLE IF NOT EXISTS fact_marked (marketplace text NOT NULL, order_id text NOT NULL) ON COMMIT DROP",
+            ct);
     }
 
     /// <summary>Notes the orders <paramref name="orders"/>.</summary>

@@ -356,7 +356,7 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
         }
 
         // Before the merge drops stored keys from staging: the orders whose facts this write may change (decision 0014).
-        await MarkFactsAsync(connection, workspaceId, source, kinds, wholeOrders, cancellationToken);
+        await MarkFactsAsync(connection, workspaceId, kinds, wholeOrders, cancellationToken);
 
         var inserted = 0;
         var updated = 0;
@@ -442,13 +442,12 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
 
     /// <summary>
     /// Marks the orders whose facts the staged rows may change: the orders of staged sales lines and returns, the orders
-    /// a pull carries whole, every order with a line of a SKU whose unit costs are staged, and every order of a
-    /// marketplace and local day whose attribution the staged rows change.
+    /// a pull carries whole and every order with a line of a SKU whose unit costs are staged. Attribution rows mark no
+    /// order: they only ask for the refresh, which finds the days whose attribution changed itself.
     /// </summary>
     private static async Task MarkFactsAsync(
         NpgsqlConnection connection,
         Guid workspaceId,
-        LedgerSource source,
         List<LedgerFileKind> kinds,
         IReadOnlyList<(string Marketplace, string OrderId)>? wholeOrders,
         CancellationToken cancellationToken)
@@ -462,19 +461,17 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
                     $"SELECT marketplace, order_id FROM {staging} WHERE $1::uuid IS NOT NULL",
                 LedgerFileKind.Costs =>
                     $"SELECT s.marketplace, s.order_id FROM sales_lines AS s WHERE s.workspace_id = $1 AND s.sku IN (SELECT sku FROM {staging})",
-                // The days whose attribution changes: a staged row new to the source, or with other orders.
-                LedgerFileKind.Attribution => OrdersOfAttributionDays($"""
-                    SELECT DISTINCT s.marketplace, s.date FROM {staging} AS s
-                    WHERE NOT EXISTS (SELECT 1 FROM attribution_rows AS t
-                                      WHERE t.workspace_id = $1 AND t.source = $2 AND t.date = s.date AND t.marketplace = s.marketplace
-                                        AND t.channel = s.channel AND t.sku = s.sku AND t.orders = s.orders)
-                    """),
                 _ => null,
             };
             if (sql is not null)
             {
-                object[] values = kind == LedgerFileKind.Attribution ? [source.Id] : [];
-                await OrderFactStore.MarkAsync(connection, workspaceId, sql, cancellationToken, values);
+                await OrderFactStore.MarkAsync(connection, workspaceId, sql, cancellationToken);
+            }
+            else if (kind == LedgerFileKind.Attribution)
+            {
+                // No order to mark: the refresh itself computes again every day whose attribution rows differ from the
+                // claims stored with its facts (LineFactStore), which is exactly the days these rows change.
+                await OrderFactStore.RequestRefreshAsync(connection, cancellationToken);
             }
         }
 
@@ -485,35 +482,15 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
     }
 
     /// <summary>
-    /// The (marketplace, order_id) of every order with a line ordered on one of the (marketplace, date) pairs that
-    /// <paramref name="daysSql"/> selects, the date being the local date in the workspace's zone (metrics.md 3.1:
-    /// attribution of a day may re-attribute every order of that marketplace and day). Workspace as $1.
-    /// </summary>
-    private static string OrdersOfAttributionDays(string daysSql) => $"""
-        SELECT DISTINCT l.marketplace, l.order_id
-        FROM sales_lines AS l
-        JOIN workspaces AS w ON w.id = l.workspace_id
-        JOIN ({daysSql}) AS d (marketplace, date) ON d.marketplace = l.marketplace
-        WHERE l.workspace_id = $1 AND (l.ordered_at AT TIME ZONE w.time_zone)::date = d.date
-        """;
-
-    /// <summary>
     /// Deletes <paramref name="source"/>'s attribution rows of the (marketplace, date) pairs the batch carries whole
-    /// that it does not carry any more (a campaign the marketplace's restated statistics no longer list), marking the
-    /// orders of those days for their facts first. Other sources' rows are never touched. Returns how many it deleted.
+    /// that it does not carry any more (a campaign the marketplace's restated statistics no longer list), asking for
+    /// the facts' refresh first. Other sources' rows are never touched. Returns how many it deleted.
     /// </summary>
     private static async Task<int> DeleteReplacedAttributionAsync(
         NpgsqlConnection connection, Guid workspaceId, LedgerSource source, IReadOnlyList<(string Marketplace, DateOnly Date)> days, CancellationToken cancellationToken)
     {
-        const string Stale = """
-            SELECT a.marketplace, a.date FROM attribution_rows AS a
-            JOIN unnest($3::text[], $4::date[]) AS k (m, d) ON a.marketplace = k.m AND a.date = k.d
-            WHERE a.workspace_id = $1 AND a.source = $2
-              AND NOT EXISTS (SELECT 1 FROM staging_attribution_rows AS s
-                              WHERE s.date = a.date AND s.marketplace = a.marketplace AND s.channel = a.channel AND s.sku = a.sku)
-            """;
-        object[] values = [source.Id, days.Select(d => d.Marketplace).ToArray(), days.Select(d => d.Date).ToArray()];
-        await OrderFactStore.MarkAsync(connection, workspaceId, OrdersOfAttributionDays(Stale), cancellationToken, values);
+        // The refresh computes those days again: their attribution rows will differ from the claims of their facts.
+        await OrderFactStore.RequestRefreshAsync(connection, cancellationToken);
         await using var delete = new NpgsqlCommand(
             """
             DELETE FROM attribution_rows AS t
@@ -524,7 +501,7 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
             """,
             connection) { CommandTimeout = 0 };
         delete.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
-        foreach (var value in values)
+        foreach (var value in new object[] { source.Id, days.Select(d => d.Marketplace).ToArray(), days.Select(d => d.Date).ToArray() })
         {
             delete.Parameters.Add(new NpgsqlParameter { Value = value });
         }
@@ -757,13 +734,8 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
             await OrderFactStore.MarkAsync(
                 session, workspaceId, "SELECT marketplace, order_id FROM sales_lines WHERE workspace_id = $1 AND source = $2", ct, connectionId);
 
-            // Its attribution rows go too: the orders of their days are attributed again without them (metrics.md 3.1).
-            await OrderFactStore.MarkAsync(
-                session,
-                workspaceId,
-                OrdersOfAttributionDays("SELECT DISTINCT marketplace, date FROM attribution_rows WHERE workspace_id = $1 AND source = $2"),
-                ct,
-                connectionId);
+            // Its attribution rows go too: the refresh attributes the orders of their days again without them (metrics.md
+            // 3.1), as their rows no longer match the claims stored with the facts.
             foreach (var table in new[] { "returns", "sales_lines", "ad_spend", "period_fees", "attribution_rows" })
             {
                 changed += await ExecuteAsync(session, $"DELETE FROM {table} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);

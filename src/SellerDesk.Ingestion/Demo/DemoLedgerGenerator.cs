@@ -73,6 +73,8 @@ public sealed class DemoLedgerGenerator
 
     private readonly int _days;
     private readonly double _scale;
+    private readonly double _ozonIdentifiedShare;
+    private readonly double _ymIdentifiedShare;
     private readonly DateOnly _first;
     private readonly DateOnly _last;
     private readonly DateOnly _midYear;
@@ -115,9 +117,12 @@ public sealed class DemoLedgerGenerator
         ArgumentNullException.ThrowIfNull(options.Zone);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Days, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Scale);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.BuyerIdShare);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Skus, DemoSeller.CatalogSkus);
         _days = options.Days;
         _scale = options.Scale;
+        _ozonIdentifiedShare = Math.Min(1, OzonIdentifiedShare * options.BuyerIdShare);
+        _ymIdentifiedShare = Math.Min(1, YmIdentifiedShare * options.BuyerIdShare);
         _last = options.LastDay;
         _first = options.LastDay.AddDays(1 - options.Days);
         _midYear = FirstOfMonth(_first.AddMonths(6));
@@ -339,7 +344,7 @@ public sealed class DemoLedgerGenerator
                 : roll < OzonPromoShare + vk ? DemoCatalog.VkAds
                 : roll < OzonPromoShare + vk + OzonLinkBloggerShare ? DemoCatalog.LinkBlogger
                 : DemoCatalog.Organic;
-            var buyer = Buyer(_ozonBuyers, OzonIdentifiedShare, OzonReturningShare, 30_000_000, 97);
+            var buyer = Buyer(_ozonBuyers, _ozonIdentifiedShare, OzonReturningShare, 30_000_000, 97);
             planned.Add(Plan(DemoCatalog.OzonTerms, channel, buyer));
         }
     }
@@ -350,7 +355,7 @@ public sealed class DemoLedgerGenerator
         for (var i = 0; i < count; i++)
         {
             var channel = _random.Chance(YmBoostShare) ? DemoCatalog.YmBoost : DemoCatalog.Organic;
-            var buyer = Buyer(_ymBuyers, YmIdentifiedShare, YmReturningShare, 610_000_000, 89);
+            var buyer = Buyer(_ymBuyers, _ymIdentifiedShare, YmReturningShare, 610_000_000, 89);
             planned.Add(Plan(DemoCatalog.YandexMarketTerms, channel, buyer));
         }
     }

@@ -26,6 +26,13 @@ public sealed record DemoLedgerOptions(DateOnly LastDay, TimeZoneInfo Zone)
     /// (colours and sizes with their own prices and popularity).
     /// </summary>
     public int Skus { get; init; } = DemoSeller.CatalogSkus;
+
+    /// <summary>
+    /// Multiplies the share of Ozon and Yandex Market orders that carry a buyer id (each capped at every order), and so
+    /// the number of identified buyers a ledger of a given size has. 1 is the demo seller; the benchmark raises it to
+    /// reach the buyers per line its target ledger asks for.
+    /// </summary>
+    public double BuyerIdShare { get; init; } = 1;
 }
 
 /// <summary>How much <see cref="DemoLedgerGenerator.Run"/> made.</summary>
