@@ -79,6 +79,14 @@ public sealed class ReportLayoutTests(SellerDeskApp app)
     /// that clips without scrolling (overflow hidden) must not be narrower than what it holds (but for an ellipsis, the
     /// charts' own drawing and a loading bar's moving stripes). Returns what breaks.
     /// </summary>
+    // The names of figure rows (tr[data-metric]) that another row of the same table already has.
+    private const string RepeatedRowNames = """
+        () => [...document.querySelectorAll('table')].flatMap(t => {
+            const names = [...t.querySelectorAll('tr[data-metric] > th')].map(th => th.innerText.trim());
+            return names.filter((n, i) => names.indexOf(n) !== i);
+        })
+        """;
+
     private const string MeasureOverflow = """
         () => {
           const main = document.querySelector('.app-main');
@@ -168,6 +176,7 @@ public sealed class ReportLayoutTests(SellerDeskApp app)
         measured.GetProperty("page").GetInt32().Should().Be(0, $"{name} at {size} in {culture}: the page does not scroll sideways");
         measured.GetProperty("outside").EnumerateArray().Select(e => e.GetString()).Should().BeEmpty($"{name} at {size} in {culture}: what is wider than the window scrolls inside its own box");
         measured.GetProperty("cut").EnumerateArray().Select(e => e.GetString()).Should().BeEmpty($"{name} at {size} in {culture}: no box cuts its content off");
+        (await page.EvaluateAsync<string[]>(RepeatedRowNames)).Should().BeEmpty($"{name} in {culture}: every figure row has a name of its own");
     }
 
     public static TheoryData<string, string, string, string> Charts()

@@ -75,6 +75,9 @@ public sealed class ReportUploadPageTests(SellerDeskApp app)
             : "Download the report in that layout and upload it; nothing was read from this file.");
         await Assertions.Expect(upload.Page.Locator("[data-testid=report-form]")).ToHaveCountAsync(0);
         await Assertions.Expect(upload.Page.Locator("[data-testid=upload-submit]")).ToBeDisabledAsync();
+
+        // The disabled button names what was chosen (a report), not the sales file kind still selected below.
+        await Assertions.Expect(upload.Page.Locator("[data-testid=upload-submit]")).ToHaveTextAsync(russian ? "Загрузить отчёт" : "Import the report");
         await Screenshots.SaveAsync(upload.Page, $"upload-unsupported-ozon-{locale}-{width}");
     }
 

@@ -4,14 +4,21 @@ namespace SellerDesk.Domain.Reports;
 
 /// <summary>
 /// The reports of metrics.md section 4 over one set of <see cref="ReportSums"/>: the sums turned into rows (ratios,
-/// verdicts, shares). Rows are exact; round them with their <c>Rounded()</c> on output.
+/// verdicts, shares). Rows are exact; round them with their <c>Rounded()</c> on output. One instance may serve many
+/// requests at once (the report service keeps it per period and ledger version): each report's rows are computed on
+/// first use and kept; two threads asking first may both compute them, and either (equal) result is kept.
 /// </summary>
 public sealed class FactReports
 {
     private readonly ReportSums _sums;
     private IReadOnlyList<CustomerMonth>? _customers;
     private IReadOnlyList<ChannelRow>? _channels;
+    private IReadOnlyList<ChannelRevenueRow>? _channelRevenue;
     private IReadOnlyList<MarketplaceRow>? _marketplaces;
+    private PlatformConcentration? _concentration;
+    private IReadOnlyList<CohortRow>? _cohorts;
+    private IReadOnlyList<SkuRow>? _skus;
+    private IReadOnlyList<ProfitAndLossRow>? _profitAndLoss;
 
     public FactReports(ReportSums sums) => _sums = sums ?? throw new ArgumentNullException(nameof(sums));
 
@@ -26,7 +33,7 @@ public sealed class FactReports
     public IReadOnlyList<ChannelRow> Channels() => _channels ??= ChannelReport.Compute(Period, Customers, _sums.Spend);
 
     /// <summary>4.6: one row per 4.1 row.</summary>
-    public IReadOnlyList<ChannelRevenueRow> ChannelRevenue() => ChannelRevenueReport.Compute(Channels(), _sums.Channels);
+    public IReadOnlyList<ChannelRevenueRow> ChannelRevenue() => _channelRevenue ??= ChannelRevenueReport.Compute(Channels(), _sums.Channels);
 
     /// <summary>4.2.</summary>
     public IReadOnlyList<MarketplaceRow> Marketplaces() => _marketplaces ??= MarketplaceReport.Compute(
@@ -38,13 +45,16 @@ public sealed class FactReports
         _sums.Attribution);
 
     /// <summary>4.7, over the unrounded 4.2 rows.</summary>
-    public PlatformConcentration Concentration() => PlatformConcentration.Of(Marketplaces());
+    public PlatformConcentration Concentration() => _concentration ??= PlatformConcentration.Of(Marketplaces());
 
     /// <summary>4.3.</summary>
-    public IReadOnlyList<CohortRow> Cohorts(CohortFilter? filter = null) => CohortReport.Compute(Period, Customers, _sums.Spend, filter);
+    public IReadOnlyList<CohortRow> Cohorts(CohortFilter? filter = null) =>
+        filter is null || filter == CohortFilter.None
+            ? _cohorts ??= CohortReport.Compute(Period, Customers, _sums.Spend, null)
+            : CohortReport.Compute(Period, Customers, _sums.Spend, filter);
 
     /// <summary>4.4.</summary>
-    public IReadOnlyList<SkuRow> Skus() => SkuReport.Compute(_sums.Skus);
+    public IReadOnlyList<SkuRow> Skus() => _skus ??= SkuReport.Compute(_sums.Skus);
 
     /// <summary>
     /// Contribution margin and gross revenue of the orders placed in range, per marketplace and bucket of
@@ -68,6 +78,6 @@ public sealed class FactReports
     }
 
     /// <summary>4.5, for every marketplace with a 4.2 row.</summary>
-    public IReadOnlyList<ProfitAndLossRow> ProfitAndLoss() =>
+    public IReadOnlyList<ProfitAndLossRow> ProfitAndLoss() => _profitAndLoss ??=
         ProfitAndLossReport.Compute(Period, Marketplaces().Select(m => m.Marketplace), _sums.Months, _sums.Spend, _sums.Fees);
 }
