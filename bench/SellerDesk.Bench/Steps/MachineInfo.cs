@@ -12,7 +12,8 @@ internal static class MachineInfo
     private static async Task<string> SourceAsync()
     {
         var directory = Path.GetDirectoryName(AppProcess.WebDll());
-        while (directory is not null && !Directory.Exists(Path.Combine(directory, ".git")))
+        // .git is a folder in a clone and a file in a worktree (git worktree add).
+        while (directory is not null && !Directory.Exists(Path.Combine(directory, ".git")) && !File.Exists(Path.Combine(directory, ".git")))
         {
             directory = Path.GetDirectoryName(directory);
         }
