@@ -501,10 +501,9 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
             """,
             connection) { CommandTimeout = 0 };
         delete.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
-        foreach (var value in new object[] { source.Id, days.Select(d => d.Marketplace).ToArray(), days.Select(d => d.Date).ToArray() })
-        {
-            delete.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
+        delete.Parameters.Add(new NpgsqlParameter { Value = source.Id });
+        delete.Parameters.Add(new NpgsqlParameter { Value = days.Select(d => d.Marketplace).ToArray() });
+        delete.Parameters.Add(new NpgsqlParameter { Value = days.Select(d => d.Date).ToArray() });
 
         return await delete.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -21,8 +21,8 @@ public sealed record ReportRequest(DateOnly From, DateOnly To, DateOnly? AsOf = 
 /// are sums of the facts the ledger's writers keep in PostgreSQL (migration 0017), read for one period; the sums of a
 /// (workspace, zone, period) are kept with the ledger version they were read at, and requests of the same key and
 /// version arriving at once share one read. What is kept is the <see cref="FactReports"/> over them, so the rows of
-/// each report are also computed once per key and version, however many requests ask for them. Every node reads the same stored facts, so a write on any node is in the
-/// next report of every node.
+/// each report are also computed once per key and version, however many requests ask for them. Every node reads the
+/// same stored facts, so a write on any node is in the next report of every node.
 /// </summary>
 public sealed class ReportService(ReportQueries queries, TimeProvider clock)
 {
@@ -30,7 +30,7 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
 
     private readonly ConcurrentDictionary<(Guid Workspace, string Zone, LedgerSource? Source), (long Version, Lazy<Task<LedgerFacts>> Facts)> _facts = new();
 
-    private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly From, DateOnly To, DateOnly AsOf), (long Version, Lazy<Task<FactReports>> Reports)> _sums = new();
+    private readonly ConcurrentDictionary<(Guid Workspace, string Zone, DateOnly From, DateOnly To, DateOnly AsOf), (long Version, Lazy<Task<FactReports>> Reports)> _reports = new();
 
     /// <summary>
     /// The reports of metrics.md section 4 (channels with channel revenue, marketplaces with concentration, cohorts,
@@ -50,7 +50,7 @@ public sealed class ReportService(ReportQueries queries, TimeProvider clock)
         if (request.Source is null)
         {
             var sumsKey = (workspace.Id, workspace.TimeZone, period.From, period.To, period.AsOf);
-            var held = Share(_sums, sumsKey, version, async () => new FactReports(await queries.LoadSumsAsync(workspace.Id, period, CancellationToken.None)));
+            var held = Share(_reports, sumsKey, version, async () => new FactReports(await queries.LoadSumsAsync(workspace.Id, period, CancellationToken.None)));
             return await held.WaitAsync(cancellationToken);
         }
 
