@@ -30,7 +30,8 @@ internal static class PnlEndpoints
             var reports = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
             if (format == "json")
             {
-                return Results.Ok(new PnlAnswer(reports.ProfitAndLoss().Where(r => marketplace is null || r.Marketplace == marketplace).Select(PnlDto.From)));
+                return ReportAnswers.Json(http, reports, "pnl\n" + marketplace, () => new PnlAnswer(
+                    reports.ProfitAndLoss().Where(r => marketplace is null || r.Marketplace == marketplace).Select(PnlDto.From)));
             }
 
             await audit.WriteAsync(Actor.Of(http), http.User.Workspace().Id, AuditActions.Export, AuditText(format, marketplace, reports.Period.From, reports.Period.To));

@@ -23,7 +23,7 @@ internal static class ReportEndpoints
             }
 
             var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new ChannelsAnswer(ChannelDto.All(result)));
+            return ReportAnswers.Json(http, result, "channels", () => new ChannelsAnswer(ChannelDto.All(result)));
         })
             .WithName("GetChannelsReport")
             .WithSummary("Channel report: revenue, margin and verdict per acquisition channel")
@@ -38,7 +38,8 @@ internal static class ReportEndpoints
             }
 
             var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
-            return Results.Ok(new MarketplacesAnswer(result.Marketplaces().Select(MarketplaceDto.From), ConcentrationDto.From(result.Concentration())));
+            return ReportAnswers.Json(
+                http, result, "marketplaces", () => new MarketplacesAnswer(result.Marketplaces().Select(MarketplaceDto.From), ConcentrationDto.From(result.Concentration())));
         })
             .WithName("GetMarketplacesReport")
             .WithSummary("Marketplace report: revenue, costs and margin per marketplace")
@@ -67,14 +68,15 @@ internal static class ReportEndpoints
 
             var filter = new CohortFilter(NullIfEmpty(query["marketplace"]), NullIfEmpty(query["channel"]));
             var result = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
-            var rows = result.Cohorts(filter);
             if (format is "csv" or "xlsx")
             {
+                var rows = result.Cohorts(filter);
                 await audit.WriteAsync(Actor.Of(http), http.User.Workspace().Id, AuditActions.Export, AuditTexts.CohortExport(format, metricText, result.Period.From, result.Period.To));
                 return new ExportResult(CohortExport.Table(rows, metric, result.Period, filter), format == "xlsx" ? ExportFormat.Xlsx : ExportFormat.Csv, language, dialect);
             }
 
-            return Results.Ok(new CohortsAnswer(rows.Select(CohortDto.From)));
+            return ReportAnswers.Json(
+                http, result, $"cohorts\n{filter.Marketplace?.Length}:{filter.Marketplace}\n{filter.Channel}", () => new CohortsAnswer(result.Cohorts(filter).Select(CohortDto.From)));
         })
             .WithName("GetCohortsReport")
             .WithSummary("Cohort report: customers by first-order month, as JSON, CSV or an Excel workbook")

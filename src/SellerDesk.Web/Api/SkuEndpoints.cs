@@ -19,8 +19,8 @@ internal static class SkuEndpoints
             }
 
             var facts = await service.LoadFactsAsync(http.User.Workspace(), request, ct);
-            var rows = facts.Skus().Where(r => marketplace is null || string.Equals(r.Marketplace, marketplace, StringComparison.Ordinal));
-            return Results.Ok(new SkusAnswer(rows.Select(SkuDto.From)));
+            return ReportAnswers.Json(http, facts, "skus\n" + marketplace, () => new SkusAnswer(
+                facts.Skus().Where(r => marketplace is null || string.Equals(r.Marketplace, marketplace, StringComparison.Ordinal)).Select(SkuDto.From)));
         })
             .WithName("GetSkusReport")
             .WithSummary("SKU report: units, returns, revenue, fees, cost and contribution margin per marketplace and SKU")
