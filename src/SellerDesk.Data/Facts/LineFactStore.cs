@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using SellerDesk.Domain.Customers;
@@ -242,7 +243,123 @@ internal static class LineFactStore
             """,
             ct,
             workspaceId);
+        await RollUpTotalsAsync(connection, workspaceId, ct);
+        await RollUpMonthsAsync(connection, workspaceId, ct);
         await ExecuteAsync(connection, "DROP TABLE lf_roll_set, lf_roll_days", ct);
+    }
+
+    /// <summary>
+    /// Sums fact_channel_totals (every effect of a day's orders per channel) and fact_claim_days (the claims per day)
+    /// of migration 0026 again for every day in <c>lf_roll_set</c>, from the day rollup and the claims just rewritten.
+    /// </summary>
+    private static async Task RollUpTotalsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
+    {
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM fact_channel_totals AS t USING lf_roll_set AS d
+            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM fact_claim_days AS t USING lf_roll_set AS d
+            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.date = d.order_date
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_channel_totals (workspace_id, marketplace, order_date, channel, {EconomicsColumns.List()})
+            SELECT $1, r.marketplace, r.order_date, r.channel, {EconomicsColumns.Sums("r")}
+            FROM lf_roll_set AS d
+            JOIN fact_channel_days AS r ON r.workspace_id = $1 AND r.marketplace = d.marketplace AND r.order_date = d.order_date
+            GROUP BY r.marketplace, r.order_date, r.channel
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            """
+            INSERT INTO fact_claim_days (workspace_id, marketplace, date, claimed, taken)
+            SELECT $1, c.marketplace, c.date, sum(c.claimed), sum(c.taken)
+            FROM lf_roll_set AS d
+            JOIN attribution_claims AS c ON c.workspace_id = $1 AND c.date = d.order_date AND c.marketplace = d.marketplace
+            GROUP BY c.marketplace, c.date
+            """,
+            ct,
+            workspaceId);
+    }
+
+    /// <summary>
+    /// Sums the month rollups (fact_sku_months, fact_customer_months, fact_customer_count_months of migration 0026) of
+    /// every (marketplace, order month) with a day in <c>lf_roll_set</c> again from that month's day rollups, which
+    /// <see cref="RollUpAsync"/> has just rewritten: a month is the sum of its days.
+    /// </summary>
+    private static async Task RollUpMonthsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
+    {
+        await ExecuteAsync(
+            connection,
+            """
+            CREATE TEMP TABLE lf_roll_months ON COMMIT DROP AS
+            SELECT DISTINCT marketplace, date_trunc('month', order_date)::date AS order_month FROM lf_roll_set
+            """,
+            ct);
+        foreach (var table in new[] { "fact_sku_months", "fact_customer_months", "fact_customer_count_months" })
+        {
+            await ExecuteAsync(
+                connection,
+                $"""
+                DELETE FROM {table} AS t USING lf_roll_months AS m
+                WHERE t.workspace_id = $1 AND t.marketplace = m.marketplace AND t.order_month = m.order_month
+                """,
+                ct,
+                workspaceId);
+        }
+
+        const string MonthDays = """
+            FROM lf_roll_months AS m
+            JOIN {0} AS r ON r.workspace_id = $1 AND r.marketplace = m.marketplace
+                         AND r.order_date >= m.order_month AND r.order_date < (m.order_month + interval '1 month')::date
+            """;
+        var columns = EconomicsColumns.List();
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_sku_months (workspace_id, marketplace, order_month, sku, effect_month, {columns})
+            SELECT $1, r.marketplace, m.order_month, r.sku, date_trunc('month', r.effect_date)::date, {EconomicsColumns.Sums("r")}
+            {string.Format(CultureInfo.InvariantCulture, MonthDays, "fact_sku_days")}
+            GROUP BY r.marketplace, m.order_month, r.sku, date_trunc('month', r.effect_date)
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_customer_months (workspace_id, marketplace, order_month, first_month, acquisition_channel, is_first, effect_month, {columns})
+            SELECT $1, r.marketplace, m.order_month, date_trunc('month', r.first_date)::date, r.acquisition_channel, r.is_first,
+                   date_trunc('month', r.effect_date)::date, {EconomicsColumns.Sums("r")}
+            {string.Format(CultureInfo.InvariantCulture, MonthDays, "fact_customer_days")}
+            GROUP BY r.marketplace, m.order_month, date_trunc('month', r.first_date), r.acquisition_channel, r.is_first, date_trunc('month', r.effect_date)
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_customer_count_months (workspace_id, marketplace, order_month, first_month, acquisition_channel,
+                                                    new_customers, identified_customers, attributed_customers, active_customers)
+            SELECT $1, r.marketplace, m.order_month, date_trunc('month', r.first_date)::date, r.acquisition_channel,
+                   sum(r.new_customers), sum(r.identified_customers), sum(r.attributed_customers), sum(r.active_customers)
+            {string.Format(CultureInfo.InvariantCulture, MonthDays, "fact_customer_counts")}
+            GROUP BY r.marketplace, m.order_month, date_trunc('month', r.first_date), r.acquisition_channel
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(connection, "DROP TABLE lf_roll_months", ct);
     }
 
     private static async Task WriteDaysAsync(NpgsqlConnection connection, Guid workspaceId, TimeZoneInfo zone, UnitCostBook costs, long part, CancellationToken ct)

@@ -85,6 +85,21 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
             new(RandomLedger.FirstDay, RandomLedger.LastDay, RandomLedger.LastDay),
             new(RandomLedger.FirstDay, RandomLedger.LastDay, RandomLedger.LastDay.AddDays(60)),
             new(RandomLedger.FirstDay.AddDays(30), RandomLedger.FirstDay.AddDays(120), RandomLedger.FirstDay.AddDays(75)),
+
+            // The month rollups (migration 0026, MonthReads): whole months alone; a partial first month and as_of
+            // early in a later month; one month with effects up to a month-end as_of two months on; as_of on the
+            // last day of a month inside the period; a period ending late in a month with as_of late in the next; a
+            // period of two partial months; a period inside one month (the days alone).
+            new(new DateOnly(2025, 11, 1), new DateOnly(2026, 3, 31), new DateOnly(2026, 3, 31)),
+            new(new DateOnly(2025, 11, 15), new DateOnly(2026, 3, 31), new DateOnly(2026, 4, 10)),
+            new(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 31), new DateOnly(2026, 3, 31)),
+            new(new DateOnly(2025, 12, 1), new DateOnly(2026, 4, 20), new DateOnly(2026, 2, 28)),
+            new(new DateOnly(2025, 11, 15), new DateOnly(2026, 2, 25), new DateOnly(2026, 3, 27)),
+            new(new DateOnly(2025, 11, 15), new DateOnly(2025, 12, 20), new DateOnly(2025, 12, 20)),
+            new(new DateOnly(2026, 1, 10), new DateOnly(2026, 1, 20), new DateOnly(2026, 2, 27)),
+
+            // The day before the last return: the channel rows must leave out the effects of that one later day.
+            new(RandomLedger.FirstDay, RandomLedger.LastDay, returns.Max(r => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.ReturnedAt, RandomLedger.Moscow).DateTime)).AddDays(-1)),
             .. Enumerable.Range(0, 4).Select(_ => RandomLedger.Period(random)),
         ];
         ReportSums.Of(periods[0], facts, spend, fees).Customers.Should().Contain(c => c.AttributedCustomers > 0, "the ledger attributes customers");
