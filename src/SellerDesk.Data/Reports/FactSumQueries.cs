@@ -18,6 +18,11 @@ namespace SellerDesk.Data.Reports;
 /// </summary>
 internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
 {
+    /// <summary>Connections the report reads of one process hold at most: under half the default pool (40).</summary>
+    internal const int MaxLanes = 16;
+
+    private static readonly SemaphoreSlim Lanes = new(MaxLanes);
+
     // $1 workspace, $2 from, $3 to, $4 as_of. The channel rollups (migrations 0017, 0026): when no effect of the
     // period's orders is dated after as_of (as_of today, or after the last return), every effect of those orders per
     // day and channel (fact_channel_totals); else the day rows with their effects up to as_of (fact_channel_days).
@@ -183,16 +188,28 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         return new ReportSums(period, skus, months, days, channels, [.. customers.Values], spend, fees, claims);
     }
 
-    /// <summary>Runs <paramref name="read"/> on a connection of its own, with the report reads' settings.</summary>
+    /// <summary>
+    /// Runs <paramref name="read"/> on a connection of its own, with the report reads' settings; at most
+    /// <see cref="MaxLanes"/> at once in this process, so that many cold reads at once leave most of the pool to the
+    /// token lookups, version reads and writes of other requests.
+    /// </summary>
     private async Task<T> LaneAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using (var settings = new NpgsqlCommand("SET work_mem = '64MB'; SET jit = off", connection))
+        await Lanes.WaitAsync(ct);
+        try
         {
-            await settings.ExecuteNonQueryAsync(ct);
-        }
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using (var settings = new NpgsqlCommand("SET work_mem = '64MB'; SET jit = off", connection))
+            {
+                await settings.ExecuteNonQueryAsync(ct);
+            }
 
-        return await read(connection);
+            return await read(connection);
+        }
+        finally
+        {
+            Lanes.Release();
+        }
     }
 
     private static YearMonth Month(NpgsqlDataReader reader, int column) => YearMonth.Of(reader.GetFieldValue<DateOnly>(column));
