@@ -1,0 +1,79 @@
+using Npgsql;
+using SellerDesk.Data;
+using SellerDesk.Data.Ledger;
+using SellerDesk.Domain.Tests;
+using SellerDesk.Testing;
+
+namespace SellerDesk.Integration.Tests.Data;
+
+/// <summary>
+/// Migration 0026 fills its rollups for ledgers written before it from their day rollups. What it fills equals, row
+/// for row and digit for digit, what the facts refresh writes for the same ledger: an installation that upgrades gets
+/// the figures a new one would.
+/// </summary>
+public sealed class ColdRollupBackfillTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private const string Marker = "-- Ledgers written before this migration.";
+
+    private static readonly string[] Tables = ["fact_sku_months", "fact_customer_months", "fact_customer_count_months", "fact_channel_totals", "fact_claim_days"];
+
+    [Fact]
+    public async Task The_migrations_backfill_equals_what_the_facts_refresh_writes()
+    {
+        var ledger = RandomLedger.Generate(13);
+        var workspace = await database.NewWorkspaceAsync("backfill");
+        await database.WriteLedgerAsync(workspace, new LedgerBatch { Sales = ledger.Sales, Costs = ledger.Costs });
+        await database.WriteLedgerAsync(workspace, new LedgerBatch
+        {
+            Returns = ledger.Returns, Attribution = [.. ledger.Attribution.Where(a => a.Marketplace != "own_store")],
+        });
+
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        foreach (var table in Tables)
+        {
+            (await CountAsync(connection, $"SELECT count(*) FROM {table}")).Should().BeGreaterThan(0, $"{table} holds the refresh's rows");
+            await ExecuteAsync(connection, $"CREATE TEMP TABLE written_{table} AS SELECT * FROM {table}; DELETE FROM {table}");
+        }
+
+        await ExecuteAsync(connection, BackfillSql());
+
+        foreach (var table in Tables)
+        {
+            // As text: the same values with the same decimal places.
+            var differences = await CountAsync(
+                connection,
+                $"""
+                SELECT count(*) FROM (
+                    (SELECT row_to_json(t)::text FROM {table} AS t EXCEPT ALL SELECT row_to_json(w)::text FROM written_{table} AS w)
+                    UNION ALL
+                    (SELECT row_to_json(w)::text FROM written_{table} AS w EXCEPT ALL SELECT row_to_json(t)::text FROM {table} AS t)
+                ) AS d
+                """);
+            differences.Should().Be(0, $"{table} backfilled equals {table} written by the refresh");
+        }
+    }
+
+    /// <summary>The statements of migration 0026 after its marker: the backfill of ledgers written before it.</summary>
+    private static string BackfillSql()
+    {
+        using var stream = typeof(Migrator).Assembly.GetManifestResourceStream("SellerDesk.Data.Migrations.0026_cold_report_rollups.sql")
+            ?? throw new InvalidOperationException("Migration 0026 is not embedded.");
+        using var reader = new StreamReader(stream);
+        var sql = reader.ReadToEnd();
+        var start = sql.IndexOf(Marker, StringComparison.Ordinal);
+        start.Should().BeGreaterThan(0, "the migration marks where its backfill starts");
+        return sql[start..];
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
