@@ -254,22 +254,17 @@ internal static class LineFactStore
     /// </summary>
     private static async Task RollUpTotalsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
     {
-        await ExecuteAsync(
-            connection,
-            """
-            DELETE FROM fact_channel_totals AS t USING lf_roll_set AS d
-            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
-            """,
-            ct,
-            workspaceId);
-        await ExecuteAsync(
-            connection,
-            """
-            DELETE FROM fact_claim_days AS t USING lf_roll_set AS d
-            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.date = d.order_date
-            """,
-            ct,
-            workspaceId);
+        foreach (var (table, date) in new[] { ("fact_channel_totals", "order_date"), ("fact_claim_days", "date") })
+        {
+            await ExecuteAsync(
+                connection,
+                $"""
+                DELETE FROM {table} AS t USING lf_roll_set AS d
+                WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.{date} = d.order_date
+                """,
+                ct,
+                workspaceId);
+        }
         await ExecuteAsync(
             connection,
             $"""

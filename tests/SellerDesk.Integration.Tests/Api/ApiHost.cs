@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SellerDesk.Testing;
@@ -43,6 +45,23 @@ public class ApiHost : IAsyncLifetime
         });
         Client = CreateClient(Token);
         await WaitUntilHealthyAsync();
+    }
+
+    /// <summary>Uploads one CSV file of <paramref name="kind"/> through POST /api/v1/imports; anything but 200 fails the test.</summary>
+    public async Task ImportAsync(string kind, string csv)
+    {
+        using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
+        using var response = await Client.PostAsync(new Uri($"/api/v1/imports/{kind}", UriKind.Relative), content);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Uploads the tiny example's files (costs, sales, returns, ad spend, fees) through the API.</summary>
+    public async Task ImportTinyAsync()
+    {
+        foreach (var kind in new[] { "costs", "sales", "returns", "ad_spend", "fees" })
+        {
+            await ImportAsync(kind, await File.ReadAllTextAsync(SharedExamples.Tiny(kind + ".csv")));
+        }
     }
 
     public HttpClient CreateClient(string? token)

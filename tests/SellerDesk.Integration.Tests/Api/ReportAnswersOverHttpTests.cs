@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
-using SellerDesk.Testing;
 
 namespace SellerDesk.Integration.Tests.Api;
 
@@ -15,10 +13,7 @@ public sealed class ReportAnswersOverHttpTests(ApiHost host) : IClassFixture<Api
 
     public async Task InitializeAsync()
     {
-        foreach (var kind in new[] { "costs", "sales", "returns", "ad_spend", "fees" })
-        {
-            await ImportAsync(kind, await File.ReadAllTextAsync(SharedExamples.Tiny(kind + ".csv")));
-        }
+        await host.ImportTinyAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -55,7 +50,7 @@ public sealed class ReportAnswersOverHttpTests(ApiHost host) : IClassFixture<Api
     public async Task A_write_is_in_the_next_answer_of_the_same_period()
     {
         var before = await GetAsync($"/api/v1/reports/skus?{Range}&marketplace=own_store");
-        await ImportAsync(
+        await host.ImportAsync(
             "sales",
             "marketplace,order_id,line_id,ordered_at,customer_id,channel,sku,quantity,revenue,commission,logistics,acquiring,other_fees\n" +
             "own_store,ANSWERS-1,1,2026-02-20T12:00:00+03:00,c-answers,vk_ads,MUG-01,3,1500,0,150,30,0\n");
@@ -64,13 +59,6 @@ public sealed class ReportAnswersOverHttpTests(ApiHost host) : IClassFixture<Api
 
         after.Should().NotBe(before);
         Units(after, "MUG-01").Should().Be(Units(before, "MUG-01") + 3, "the new line's three units are in the answer after the write");
-    }
-
-    private async Task ImportAsync(string kind, string csv)
-    {
-        using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
-        using var response = await host.Client.PostAsync(new Uri($"/api/v1/imports/{kind}", UriKind.Relative), content);
-        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
     private async Task<string> GetAsync(string uri)

@@ -22,12 +22,7 @@ public sealed class ScenarioOverHttpTests(ScenarioOverHttpTests.TinyHost host) :
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            foreach (var kind in new[] { "costs", "sales", "returns", "ad_spend", "fees" })
-            {
-                using var content = new StringContent(await File.ReadAllTextAsync(SharedExamples.Tiny(kind + ".csv")), Encoding.UTF8, "text/csv");
-                using var response = await Client.PostAsync(new Uri($"/api/v1/imports/{kind}", UriKind.Relative), content);
-                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            }
+            await ImportTinyAsync();
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using SellerDesk.Testing;
 
@@ -12,12 +11,7 @@ public sealed class SkuReportOverHttpTests(ApiHost host) : IClassFixture<ApiHost
 
     public async Task InitializeAsync()
     {
-        foreach (var kind in new[] { "costs", "sales", "returns", "ad_spend", "fees" })
-        {
-            using var content = new StringContent(await File.ReadAllTextAsync(SharedExamples.Tiny(kind + ".csv")), Encoding.UTF8, "text/csv");
-            using var response = await host.Client.PostAsync(new Uri($"/api/v1/imports/{kind}", UriKind.Relative), content);
-            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        }
+        await host.ImportTinyAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

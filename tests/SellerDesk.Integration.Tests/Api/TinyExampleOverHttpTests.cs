@@ -12,12 +12,7 @@ public sealed class TinyExampleOverHttpTests(ApiHost host) : IClassFixture<ApiHo
 
     public async Task InitializeAsync()
     {
-        foreach (var kind in new[] { "costs", "sales", "returns", "ad_spend", "fees" })
-        {
-            using var content = new StringContent(await File.ReadAllTextAsync(SharedExamples.Tiny(kind + ".csv")), Encoding.UTF8, "text/csv");
-            using var response = await host.Client.PostAsync(new Uri($"/api/v1/imports/{kind}", UriKind.Relative), content);
-            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        }
+        await host.ImportTinyAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
