@@ -236,6 +236,9 @@ public sealed class ReportLayoutTests(SellerDeskApp app)
         var page = await app.NewPageAsync(locale: culture, viewport: viewport);
         var target = "/" + address + "?" + query;
         await page.GotoAsync($"culture/set?culture={culture}&redirectUri={Uri.EscapeDataString(target)}");
+
+        // The prerendered table is replaced when the circuit renders the page: measure the interactive one.
+        await page.Locator(".app-shell[data-interactive=true]").WaitForAsync();
         await page.Locator(wait).First.WaitForAsync();
         return page;
     }

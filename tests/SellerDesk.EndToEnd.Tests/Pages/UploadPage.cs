@@ -21,15 +21,15 @@ public sealed class UploadPage(IPage page) : AppPage(page)
     public async Task ChooseKindAsync(string kind) => await Page.Locator($"#kind-{kind}").CheckAsync();
 
     public async Task ChooseFileAsync(string name, string content) =>
-        await Page.Locator("#ledger-file").SetInputFilesAsync(new FilePayload
-        {
-            Name = name,
-            MimeType = "text/csv",
-            Buffer = System.Text.Encoding.UTF8.GetBytes(content),
-        });
+        await ChooseFileAsync(name, System.Text.Encoding.UTF8.GetBytes(content), "text/csv");
 
-    public async Task ChooseFileAsync(string name, byte[] content, string mimeType) =>
+    public async Task ChooseFileAsync(string name, byte[] content, string mimeType)
+    {
+        // The circuit is up before the file input listens: Blazor's InputFile wires its change handler from its own
+        // first after-render call (it sets _blazorInputFileNextFileId then). A file set before that is never seen.
+        await Page.WaitForFunctionAsync("() => document.querySelector('#ledger-file')?._blazorInputFileNextFileId !== undefined");
         await Page.Locator("#ledger-file").SetInputFilesAsync(new FilePayload { Name = name, MimeType = mimeType, Buffer = content });
+    }
 
     public async Task ImportAsync()
     {
