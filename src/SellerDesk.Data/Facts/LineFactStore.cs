@@ -26,7 +26,7 @@ internal static class LineFactStore
 {
     public static async Task RefreshAsync(NpgsqlConnection connection, Guid workspaceId, string zoneName, TimeZoneInfo zone, CancellationToken ct)
     {
-        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_days, pg_temp.lf_orders, pg_temp.lf_customers", ct);
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_days, pg_temp.lf_lines, pg_temp.lf_orders, pg_temp.lf_customers", ct);
         await ExecuteAsync(connection, "CREATE TEMP TABLE lf_days (marketplace text COLLATE \"C\" NOT NULL, order_date date NOT NULL) ON COMMIT DROP", ct);
 
         // The days the marked orders had (stored facts) and have (ledger), and the days whose attribution rows are not
@@ -57,13 +57,16 @@ internal static class LineFactStore
         await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_roll_days", ct);
         await ExecuteAsync(connection, "CREATE TEMP TABLE lf_roll_days ON COMMIT DROP AS SELECT marketplace, order_date FROM lf_days", ct);
 
-        // Every order of those days, now (ledger) and before (stored), with the part its day falls in.
+        // Every line of those days, with the part its day falls in: read from the ledger once, in one scan, so that each
+        // part then reads its lines from this table and not by one index probe per order (1M probes: 20 s at 1M lines).
+        // The lines of one order agree on ordered_at (LedgerChecks), so a day holds its orders whole.
         await ExecuteAsync(
             connection,
             """
-            CREATE TEMP TABLE lf_orders ON COMMIT DROP AS
-            WITH orders AS (
-                SELECT DISTINCT d.marketplace, d.order_date, s.order_id
+            CREATE TEMP TABLE lf_lines ON COMMIT DROP AS
+            WITH lines AS MATERIALIZED (
+                SELECT d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
+                       s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
                 FROM lf_days AS d
                 JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = d.marketplace
                     AND s.ordered_at >= (d.order_date::timestamp AT TIME ZONE $2)
@@ -71,20 +74,26 @@ internal static class LineFactStore
                 WHERE (s.ordered_at AT TIME ZONE $2)::date = d.order_date
             ),
             counted AS (
-                SELECT marketplace, order_date, count(*) AS n FROM orders GROUP BY marketplace, order_date
+                SELECT marketplace, order_date, count(DISTINCT order_id) AS n FROM lines GROUP BY marketplace, order_date
             ),
             parts AS (
                 SELECT marketplace, order_date,
                        floor((sum(n) OVER (ORDER BY order_date, marketplace ROWS UNBOUNDED PRECEDING) - n) / $3)::bigint AS part
                 FROM counted
             )
-            SELECT o.marketplace, o.order_id, o.order_date, p.part
-            FROM orders AS o JOIN parts AS p ON p.marketplace = o.marketplace AND p.order_date = o.order_date
+            SELECT p.part, l.*
+            FROM lines AS l JOIN parts AS p ON p.marketplace = l.marketplace AND p.order_date = l.order_date
             """,
             ct,
             workspaceId,
             zoneName,
             (long)OrderFactStore.PartSize);
+        await ExecuteAsync(connection, "CREATE INDEX ON lf_lines (part)", ct);
+        await ExecuteAsync(connection, "ANALYZE lf_lines", ct);
+        await ExecuteAsync(
+            connection,
+            "CREATE TEMP TABLE lf_orders ON COMMIT DROP AS SELECT DISTINCT marketplace, order_id, order_date, part FROM lf_lines",
+            ct);
         await ExecuteAsync(connection, "CREATE INDEX ON lf_orders (part)", ct);
         await ExecuteAsync(connection, "ANALYZE lf_orders", ct);
 
@@ -164,7 +173,77 @@ internal static class LineFactStore
         }
 
         await RollUpAsync(connection, workspaceId, ct);
-        await ExecuteAsync(connection, "DROP TABLE lf_customer_parts, lf_customers, lf_orders, lf_days", ct);
+        await ExecuteAsync(connection, "DROP TABLE lf_customer_parts, lf_customers, lf_orders, lf_lines, lf_days", ct);
+    }
+
+    /// <summary>
+    /// The refresh of a write that changed returns only (<see cref="OrderFactStore.MarkReturnsAsync"/>). A line's sale
+    /// facts depend on its sales line and unit cost alone, and its order's customer facts and effective channel on
+    /// orders and attribution rows alone (<see cref="LineFact"/>, <see cref="CustomerOrder"/>,
+    /// <see cref="ChannelAttribution"/>), none of which the write changed. So only the marked orders' return effects are
+    /// computed again, from their sales lines and all their returns, in parts of <see cref="OrderFactStore.PartSize"/>
+    /// orders, and then the rollups of their order days: the cost of the returned orders (and their days' rollups), not
+    /// of every order of their days.
+    /// </summary>
+    internal static async Task RefreshReturnsAsync(NpgsqlConnection connection, Guid workspaceId, TimeZoneInfo zone, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_return_orders, pg_temp.lf_roll_days", ct);
+        await ExecuteAsync(
+            connection,
+            """
+            CREATE TEMP TABLE lf_return_orders ON COMMIT DROP AS
+            SELECT marketplace, order_id, (row_number() OVER (ORDER BY marketplace, order_id) - 1) / $1 AS part
+            FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k
+            """,
+            ct,
+            (long)OrderFactStore.PartSize);
+        await ExecuteAsync(connection, "CREATE INDEX ON lf_return_orders (part)", ct);
+        await ExecuteAsync(connection, "ANALYZE lf_return_orders", ct);
+        await ExecuteAsync(
+            connection,
+            """
+            CREATE TEMP TABLE lf_roll_days ON COMMIT DROP AS
+            SELECT DISTINCT f.marketplace, f.order_date
+            FROM lf_return_orders AS k
+            JOIN customer_order_facts AS f ON f.workspace_id = $1 AND f.marketplace = k.marketplace AND f.order_id = k.order_id
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM line_return_facts AS t USING lf_return_orders AS k
+            WHERE t.workspace_id = $1 AND t.marketplace = k.marketplace AND t.order_id = k.order_id
+            """,
+            ct,
+            workspaceId);
+
+        var costs = await CostsAsync(connection, workspaceId, ct);
+        var parts = await ScalarAsync(connection, "SELECT coalesce(max(part), -1) FROM lf_return_orders", ct);
+        for (long part = 0; part <= parts; part++)
+        {
+            var sales = await ReadSalesAsync(
+                connection,
+                """
+                SELECT s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku, s.quantity,
+                       s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
+                FROM lf_return_orders AS k
+                JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = k.marketplace AND s.order_id = k.order_id
+                WHERE k.part = $2
+                """,
+                workspaceId,
+                part,
+                ct);
+            var returns = await ReadReturnsAsync(connection, workspaceId, "lf_return_orders", part, ct);
+            var lines = LineFact.Build(sales, returns, costs, zone)
+                .OrderBy(l => l.Marketplace, StringComparer.Ordinal).ThenBy(l => l.OrderId, StringComparer.Ordinal).ThenBy(l => l.LineId, StringComparer.Ordinal)
+                .ToList();
+            await WriteReturnEffectsAsync(connection, workspaceId, lines, ct);
+        }
+
+        await AnalyzeIfGrownAsync(connection, await ScalarAsync(connection, "SELECT count(*) FROM lf_return_orders", ct), ct, "line_return_facts");
+        await RollUpAsync(connection, workspaceId, ct);
+        await ExecuteAsync(connection, "DROP TABLE lf_return_orders", ct);
     }
 
     /// <summary>
@@ -359,55 +438,23 @@ internal static class LineFactStore
 
     private static async Task WriteDaysAsync(NpgsqlConnection connection, Guid workspaceId, TimeZoneInfo zone, UnitCostBook costs, long part, CancellationToken ct)
     {
-        var sales = new List<SaleLine>();
-        var returns = new List<ReturnEvent>();
-        await using (var read = new NpgsqlCommand(
+        var sales = await ReadSalesAsync(
+            connection,
             """
-            SELECT s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku, s.quantity,
-                   s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
-            FROM lf_orders AS k
-            JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = k.marketplace AND s.order_id = k.order_id
-            WHERE k.part = $2
+            SELECT marketplace, order_id, line_id, ordered_at, customer_id, channel, sku, quantity,
+                   revenue, commission, logistics, acquiring, other_fees
+            FROM lf_lines
+            WHERE part = $2 AND $1::uuid IS NOT NULL
             """,
-            connection))
-        {
-            read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
-            read.Parameters.Add(new NpgsqlParameter { Value = part });
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                sales.Add(new SaleLine(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetInt32(7),
-                    reader.GetDecimal(8), reader.GetDecimal(9), reader.GetDecimal(10), reader.GetDecimal(11), reader.GetDecimal(12)));
-            }
-        }
-
+            workspaceId,
+            part,
+            ct);
         if (sales.Count == 0)
         {
             return;
         }
 
-        await using (var read = new NpgsqlCommand(
-            """
-            SELECT r.marketplace, r.order_id, r.line_id, r.return_id, r.returned_at, r.quantity, r.refund,
-                   r.commission_refund, r.return_logistics, r.restockable
-            FROM lf_orders AS k
-            JOIN returns AS r ON r.workspace_id = $1 AND r.marketplace = k.marketplace AND r.order_id = k.order_id
-            WHERE k.part = $2
-            """,
-            connection))
-        {
-            read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
-            read.Parameters.Add(new NpgsqlParameter { Value = part });
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                returns.Add(new ReturnEvent(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
-                    reader.GetInt32(5), reader.GetDecimal(6), reader.GetDecimal(7), reader.GetDecimal(8), reader.GetBoolean(9), null));
-            }
-        }
+        var returns = await ReadReturnsAsync(connection, workspaceId, "lf_orders", part, ct);
 
         // The attribution rows of the part's days (several sources' rows of one key add up, migration 0016).
         var rows = new List<AttributionRow>();
@@ -433,8 +480,13 @@ internal static class LineFactStore
         var days = orders.Select(o => (o.Marketplace, o.LocalDate)).ToHashSet();
         rows = [.. rows.Where(r => days.Contains((r.Marketplace, r.Date)))];
         var attributed = ChannelAttribution.Attribute(orders, rows, DateOnly.MaxValue);
-        var lines = LineFact.Build(sales, returns, costs, zone);
-        var customers = CustomerOrder.Build(orders, attributed);
+        // Written in key order: each index page a part touches is then visited once, not once per row.
+        var lines = LineFact.Build(sales, returns, costs, zone)
+            .OrderBy(l => l.Marketplace, StringComparer.Ordinal).ThenBy(l => l.OrderId, StringComparer.Ordinal).ThenBy(l => l.LineId, StringComparer.Ordinal)
+            .ToList();
+        var customers = CustomerOrder.Build(orders, attributed)
+            .OrderBy(c => c.Marketplace, StringComparer.Ordinal).ThenBy(c => c.OrderId, StringComparer.Ordinal)
+            .ToList();
         var byOrder = orders.ToDictionary(o => (o.Marketplace, o.OrderId));
 
         await using (var copy = await connection.BeginBinaryImportAsync(
@@ -455,29 +507,7 @@ internal static class LineFactStore
             await copy.CompleteAsync(ct);
         }
 
-        if (lines.Any(l => l.Returns.Count > 0))
-        {
-            await using var copy = await connection.BeginBinaryImportAsync(
-                $"COPY line_return_facts (workspace_id, marketplace, order_id, line_id, sku, order_date, return_id, return_date, {EconomicsColumns.List()}) FROM STDIN (FORMAT BINARY)", ct);
-            foreach (var line in lines)
-            {
-                foreach (var effect in line.Returns)
-                {
-                    copy.StartRow();
-                    copy.Write(workspaceId, NpgsqlDbType.Uuid);
-                    copy.Write(line.Marketplace, NpgsqlDbType.Text);
-                    copy.Write(line.OrderId, NpgsqlDbType.Text);
-                    copy.Write(line.LineId, NpgsqlDbType.Text);
-                    copy.Write(line.Sku, NpgsqlDbType.Text);
-                    copy.Write(line.OrderDate, NpgsqlDbType.Date);
-                    copy.Write(effect.ReturnId, NpgsqlDbType.Text);
-                    copy.Write(effect.Date, NpgsqlDbType.Date);
-                    EconomicsColumns.Write(copy, effect.Effect);
-                }
-            }
-
-            await copy.CompleteAsync(ct);
-        }
+        await WriteReturnEffectsAsync(connection, workspaceId, lines, ct);
 
         // The customer facts among the part's orders; customers with a buyer id are computed again from all their
         // orders afterwards (lf_customers).
@@ -536,6 +566,79 @@ internal static class LineFactStore
         }
 
         await WriteClaimsAsync(connection, workspaceId, attributed.Claims, ct);
+    }
+
+    private static async Task<List<SaleLine>> ReadSalesAsync(NpgsqlConnection connection, string sql, Guid workspaceId, long part, CancellationToken ct)
+    {
+        var sales = new List<SaleLine>();
+        await using var read = new NpgsqlCommand(sql, connection);
+        read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        read.Parameters.Add(new NpgsqlParameter { Value = part });
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            sales.Add(new SaleLine(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetInt32(7),
+                reader.GetDecimal(8), reader.GetDecimal(9), reader.GetDecimal(10), reader.GetDecimal(11), reader.GetDecimal(12)));
+        }
+
+        return sales;
+    }
+
+    /// <summary>Every return of the orders of <paramref name="ordersTable"/> (marketplace, order_id, part) in <paramref name="part"/>.</summary>
+    private static async Task<List<ReturnEvent>> ReadReturnsAsync(NpgsqlConnection connection, Guid workspaceId, string ordersTable, long part, CancellationToken ct)
+    {
+        var returns = new List<ReturnEvent>();
+        await using var read = new NpgsqlCommand(
+            $"""
+            SELECT r.marketplace, r.order_id, r.line_id, r.return_id, r.returned_at, r.quantity, r.refund,
+                   r.commission_refund, r.return_logistics, r.restockable
+            FROM {ordersTable} AS k
+            JOIN returns AS r ON r.workspace_id = $1 AND r.marketplace = k.marketplace AND r.order_id = k.order_id
+            WHERE k.part = $2
+            """,
+            connection);
+        read.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        read.Parameters.Add(new NpgsqlParameter { Value = part });
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            returns.Add(new ReturnEvent(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetInt32(5), reader.GetDecimal(6), reader.GetDecimal(7), reader.GetDecimal(8), reader.GetBoolean(9), null));
+        }
+
+        return returns;
+    }
+
+    private static async Task WriteReturnEffectsAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<LineFact> lines, CancellationToken ct)
+    {
+        if (!lines.Any(l => l.Returns.Count > 0))
+        {
+            return;
+        }
+
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"COPY line_return_facts (workspace_id, marketplace, order_id, line_id, sku, order_date, return_id, return_date, {EconomicsColumns.List()}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var line in lines)
+        {
+            foreach (var effect in line.Returns)
+            {
+                copy.StartRow();
+                copy.Write(workspaceId, NpgsqlDbType.Uuid);
+                copy.Write(line.Marketplace, NpgsqlDbType.Text);
+                copy.Write(line.OrderId, NpgsqlDbType.Text);
+                copy.Write(line.LineId, NpgsqlDbType.Text);
+                copy.Write(line.Sku, NpgsqlDbType.Text);
+                copy.Write(line.OrderDate, NpgsqlDbType.Date);
+                copy.Write(effect.ReturnId, NpgsqlDbType.Text);
+                copy.Write(effect.Date, NpgsqlDbType.Date);
+                EconomicsColumns.Write(copy, effect.Effect);
+            }
+        }
+
+        await copy.CompleteAsync(ct);
     }
 
     private static async Task WriteClaimsAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<AttributionClaim> claims, CancellationToken ct)

@@ -20,26 +20,48 @@ public static class OrderFactStore
     public static async Task MarkAsync(NpgsqlConnection connection, Guid workspaceId, string keysSql, CancellationToken ct, params object[] values)
     {
         await RequestRefreshAsync(connection, ct);
-        await LineFactStore.ExecuteAsync(
-            connection,
-            $"INSERT INTO fact_marked (marketplace, order_id) SELECT k.m, k.o FROM ({keysSql}) AS k (m, o)",
-            ct,
-            [workspaceId, .. values]);
+        await InsertMarksAsync(connection, workspaceId, keysSql, false, values, ct);
+    }
+
+    /// <summary>
+    /// Notes orders whose returns alone the write changes (a returns file): their sales lines, and so their sale facts,
+    /// customers and attribution, stay as they are. When nothing else is marked or requested in the transaction,
+    /// <see cref="RefreshAsync"/> computes again only these orders' return effects and their days' rollups
+    /// (<see cref="LineFactStore.RefreshReturnsAsync"/>): the cost of the returned orders, not of their days.
+    /// </summary>
+    public static async Task MarkReturnsAsync(NpgsqlConnection connection, Guid workspaceId, string keysSql, CancellationToken ct, params object[] values)
+    {
+        await CreateMarksAsync(connection, ct);
+        await InsertMarksAsync(connection, workspaceId, keysSql, true, values, ct);
     }
 
     /// <summary>
     /// Makes the next <see cref="RefreshAsync"/> of this transaction run even when no order is marked: it always computes
     /// again the days whose attribution rows differ from the claims stored with their facts, so a write of attribution
-    /// rows only asks for it (marking the orders of those days as well would read every one of them twice).
+    /// rows only asks for it (marking the orders of those days as well would read every one of them twice). Every
+    /// writer but a returns-only one asks for it.
     /// </summary>
-    public static Task RequestRefreshAsync(NpgsqlConnection connection, CancellationToken ct)
+    public static async Task RequestRefreshAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await CreateMarksAsync(connection, ct);
+        await LineFactStore.ExecuteAsync(connection, "CREATE TEMP TABLE IF NOT EXISTS fact_refresh_days () ON COMMIT DROP", ct);
+    }
+
+    private static Task CreateMarksAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return LineFactStore.ExecuteAsync(
             connection,
-            "CREATE TEMP TABLE IF NOT EXISTS fact_marked (marketplace text NOT NULL, order_id text NOT NULL) ON COMMIT DROP",
+            "CREATE TEMP TABLE IF NOT EXISTS fact_marked (marketplace text NOT NULL, order_id text NOT NULL, returns_only boolean NOT NULL) ON COMMIT DROP",
             ct);
     }
+
+    private static Task InsertMarksAsync(NpgsqlConnection connection, Guid workspaceId, string keysSql, bool returnsOnly, object[] values, CancellationToken ct) =>
+        LineFactStore.ExecuteAsync(
+            connection,
+            $"INSERT INTO fact_marked (marketplace, order_id, returns_only) SELECT k.m, k.o, {(returnsOnly ? "true" : "false")} FROM ({keysSql}) AS k (m, o)",
+            ct,
+            [workspaceId, .. values]);
 
     /// <summary>Notes the orders <paramref name="orders"/>.</summary>
     public static Task MarkAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyCollection<(string Marketplace, string OrderId)> orders, CancellationToken ct) =>
@@ -92,7 +114,19 @@ public static class OrderFactStore
             "sales_lines",
             "returns");
         var zone = await ZoneAsync(connection, workspaceId, ct);
-        await LineFactStore.RefreshAsync(connection, workspaceId, zone.Id, zone, ct);
+        await using (var days = new NpgsqlCommand("SELECT to_regclass('pg_temp.fact_refresh_days') IS NOT NULL", connection))
+        {
+            if ((bool)(await days.ExecuteScalarAsync(ct))!)
+            {
+                await LineFactStore.RefreshAsync(connection, workspaceId, zone.Id, zone, ct);
+                await LineFactStore.ExecuteAsync(connection, "DROP TABLE fact_refresh_days", ct);
+            }
+            else
+            {
+                await LineFactStore.RefreshReturnsAsync(connection, workspaceId, zone, ct);
+            }
+        }
+
         var marked = await LineFactStore.ScalarAsync(connection, "SELECT count(*) FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k", ct);
         await LineFactStore.ExecuteAsync(connection, "DROP TABLE fact_marked", ct);
         await LineFactStore.ExecuteAsync(connection, "SELECT set_config('enable_nestloop', $1, true)", ct, nestloop);

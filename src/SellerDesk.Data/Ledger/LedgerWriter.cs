@@ -441,8 +441,8 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
     }
 
     /// <summary>
-    /// Marks the orders whose facts the staged rows may change: the orders of staged sales lines and returns, the orders
-    /// a pull carries whole and every order with a line of a SKU whose unit costs are staged. Attribution rows mark no
+    /// Marks the orders whose facts the staged rows may change: the orders of staged sales lines and returns (these as
+    /// returns-only marks), the orders a pull carries whole and every order with a line of a SKU whose unit costs are staged. Attribution rows mark no
     /// order: they only ask for the refresh, which finds the days whose attribution changed itself.
     /// </summary>
     private static async Task MarkFactsAsync(
@@ -455,9 +455,16 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
         foreach (var kind in kinds)
         {
             var staging = LedgerTables.For(kind).Staging;
+            if (kind == LedgerFileKind.Returns)
+            {
+                // Returns change their orders' return effects only; alone in a write they are refreshed as such.
+                await OrderFactStore.MarkReturnsAsync(connection, workspaceId, $"SELECT marketplace, order_id FROM {staging} WHERE $1::uuid IS NOT NULL", cancellationToken);
+                continue;
+            }
+
             var sql = kind switch
             {
-                LedgerFileKind.Sales or LedgerFileKind.Returns =>
+                LedgerFileKind.Sales =>
                     $"SELECT marketplace, order_id FROM {staging} WHERE $1::uuid IS NOT NULL",
                 LedgerFileKind.Costs =>
                     $"SELECT s.marketplace, s.order_id FROM sales_lines AS s WHERE s.workspace_id = $1 AND s.sku IN (SELECT sku FROM {staging})",

@@ -13,7 +13,8 @@ namespace SellerDesk.Integration.Tests.Data;
 /// The facts the ledger's writers store (migration 0017) summed in PostgreSQL give exactly the domain's
 /// <see cref="ReportSums.Of"/> of the same ledger held in memory, for several periods and as_of values: after one
 /// write of a whole random ledger, and after the same ledger written piece by piece (attribution rows arriving after
-/// their orders, later orders changing customers' first orders, returns and costs afterwards, restated attribution).
+/// their orders, later orders changing customers' first orders, returns and costs afterwards, restated attribution),
+/// and after returns written alone (which rewrite nothing but their orders' return effects and rollups).
 /// </summary>
 public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
 {
@@ -58,6 +59,51 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
         var restated = ledger.Attribution.Select((a, i) => i % 3 == 0 ? a with { Orders = (a.Orders + 2) % 5 } : a).ToList();
         await _database.WriteLedgerAsync(workspace, new LedgerBatch { Attribution = restated });
         await ExpectSameSumsAsync(workspace, ledger.Sales, ledger.Returns, ledger.Costs, restated, ledger.Spend, ledger.Fees, 8);
+    }
+
+    [Fact]
+    public async Task Returns_written_alone_rewrite_their_orders_return_effects_and_nothing_else_and_the_sums_still_equal_the_domain()
+    {
+        var ledger = Ledger(13);
+        var workspace = await _database.NewWorkspaceAsync("random");
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch
+        {
+            Costs = ledger.Costs, Sales = ledger.Sales, AdSpend = ledger.Spend, Fees = ledger.Fees, Attribution = ledger.Attribution,
+        });
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Returns = [.. ledger.Returns.Where((_, i) => i % 2 == 0)] });
+        var before = await RowVersionsAsync(workspace);
+
+        // The other half, and a third of the first half again with another refund (a restated returns file).
+        var restated = ledger.Returns.Select((r, i) => i % 6 == 0 ? r with { Refund = Math.Round(r.Refund / 2, 2) } : r).ToList();
+        await _database.WriteLedgerAsync(workspace, new LedgerBatch { Returns = restated });
+
+        (await RowVersionsAsync(workspace)).Should().Equal(before, "a write of returns alone rewrites no sale fact, customer fact or claim");
+        await ExpectSameSumsAsync(workspace, ledger.Sales, restated, ledger.Costs, ledger.Attribution, ledger.Spend, ledger.Fees, 13);
+    }
+
+    /// <summary>Every sale fact, customer fact and claim of the workspace with the transaction that wrote it (xmin).</summary>
+    private async Task<List<string>> RowVersionsAsync(Guid workspace)
+    {
+        var rows = new List<string>();
+        foreach (var sql in new[]
+        {
+            "SELECT 'line ' || marketplace || ' ' || order_id || ' ' || line_id || ' ' || xmin::text FROM line_facts WHERE workspace_id = $1",
+            "SELECT 'order ' || marketplace || ' ' || order_id || ' ' || xmin::text FROM customer_order_facts WHERE workspace_id = $1",
+            "SELECT 'claim ' || date || ' ' || marketplace || ' ' || channel || ' ' || sku || ' ' || xmin::text FROM attribution_claims WHERE workspace_id = $1",
+        })
+        {
+            await using var command = _database.DataSource.CreateCommand(sql);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = workspace });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        rows.Should().NotBeEmpty();
+        return rows;
     }
 
     /// <summary>A random ledger; its attribution rows name only marketplaces the ledger accepts them for (not own_store).</summary>
