@@ -20,7 +20,8 @@ namespace SellerDesk.Data.Facts;
 /// <see cref="OrderFactStore.PartSize"/> orders. Then every customer of those orders (before and after) has its
 /// customer facts (first order, cohort, acquisition channel) computed again from all its stored orders, so a changed
 /// acquisition channel reaches the customer's later orders. The cost is proportional to the days touched and their
-/// customers' orders.
+/// customers' orders. A write of returns alone takes <see cref="RefreshReturnsAsync"/> instead: only its orders'
+/// return effects, and its days' rollups (decision 0031).
 /// </remarks>
 internal static class LineFactStore
 {
