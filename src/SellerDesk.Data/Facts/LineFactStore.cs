@@ -110,34 +110,10 @@ internal static class LineFactStore
             """,
             ct,
             workspaceId);
-        foreach (var table in new[] { "line_facts", "line_return_facts" })
+        foreach (var (table, column) in new[] { ("line_facts", "order_date"), ("line_return_facts", "order_date"), ("customer_order_facts", "order_date"), ("attribution_claims", "date") })
         {
-            await ExecuteAsync(
-                connection,
-                $"""
-                DELETE FROM {table} AS t USING lf_days AS d
-                WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
-                """,
-                ct,
-                workspaceId);
+            await DeleteMatchingAsync(connection, workspaceId, table, column, "lf_days", "order_date", ct);
         }
-
-        await ExecuteAsync(
-            connection,
-            """
-            DELETE FROM customer_order_facts AS t USING lf_days AS d
-            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
-            """,
-            ct,
-            workspaceId);
-        await ExecuteAsync(
-            connection,
-            """
-            DELETE FROM attribution_claims AS t USING lf_days AS d
-            WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.date = d.order_date
-            """,
-            ct,
-            workspaceId);
 
         var costs = await CostsAsync(connection, workspaceId, ct);
         var parts = await ScalarAsync(connection, "SELECT coalesce(max(part), -1) FROM lf_orders", ct);
@@ -210,14 +186,7 @@ internal static class LineFactStore
             """,
             ct,
             workspaceId);
-        await ExecuteAsync(
-            connection,
-            """
-            DELETE FROM line_return_facts AS t USING lf_return_orders AS k
-            WHERE t.workspace_id = $1 AND t.marketplace = k.marketplace AND t.order_id = k.order_id
-            """,
-            ct,
-            workspaceId);
+        await DeleteMatchingAsync(connection, workspaceId, "line_return_facts", "order_id", "lf_return_orders", "order_id", ct);
 
         var costs = await CostsAsync(connection, workspaceId, ct);
         var parts = await ScalarAsync(connection, "SELECT coalesce(max(part), -1) FROM lf_return_orders", ct);
@@ -257,14 +226,7 @@ internal static class LineFactStore
         await ExecuteAsync(connection, "ANALYZE lf_roll_set", ct);
         foreach (var table in new[] { "fact_sku_days", "fact_channel_days", "fact_customer_days", "fact_customer_counts" })
         {
-            await ExecuteAsync(
-                connection,
-                $"""
-                DELETE FROM {table} AS t USING lf_roll_set AS d
-                WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.order_date = d.order_date
-                """,
-                ct,
-                workspaceId);
+            await DeleteMatchingAsync(connection, workspaceId, table, "order_date", "lf_roll_set", "order_date", ct);
         }
 
         var columns = EconomicsColumns.List();
@@ -336,15 +298,9 @@ internal static class LineFactStore
     {
         foreach (var (table, date) in new[] { ("fact_channel_totals", "order_date"), ("fact_claim_days", "date") })
         {
-            await ExecuteAsync(
-                connection,
-                $"""
-                DELETE FROM {table} AS t USING lf_roll_set AS d
-                WHERE t.workspace_id = $1 AND t.marketplace = d.marketplace AND t.{date} = d.order_date
-                """,
-                ct,
-                workspaceId);
+            await DeleteMatchingAsync(connection, workspaceId, table, date, "lf_roll_set", "order_date", ct);
         }
+
         await ExecuteAsync(
             connection,
             $"""
@@ -385,14 +341,7 @@ internal static class LineFactStore
             ct);
         foreach (var table in new[] { "fact_sku_months", "fact_customer_months", "fact_customer_count_months" })
         {
-            await ExecuteAsync(
-                connection,
-                $"""
-                DELETE FROM {table} AS t USING lf_roll_months AS m
-                WHERE t.workspace_id = $1 AND t.marketplace = m.marketplace AND t.order_month = m.order_month
-                """,
-                ct,
-                workspaceId);
+            await DeleteMatchingAsync(connection, workspaceId, table, "order_month", "lf_roll_months", "order_month", ct);
         }
 
         const string MonthDays = """
@@ -773,6 +722,20 @@ internal static class LineFactStore
             ct,
             workspaceId);
     }
+
+    /// <summary>
+    /// Deletes the workspace's rows of <paramref name="table"/> whose marketplace and <paramref name="column"/> equal
+    /// those of a row of the temporary table <paramref name="keys"/> (its <c>marketplace</c> and <paramref name="keyColumn"/>).
+    /// </summary>
+    private static Task DeleteMatchingAsync(NpgsqlConnection connection, Guid workspaceId, string table, string column, string keys, string keyColumn, CancellationToken ct) =>
+        ExecuteAsync(
+            connection,
+            $"""
+            DELETE FROM {table} AS t USING {keys} AS k
+            WHERE t.workspace_id = $1 AND t.marketplace = k.marketplace AND t.{column} = k.{keyColumn}
+            """,
+            ct,
+            workspaceId);
 
     private static async Task<UnitCostBook> CostsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
     {
