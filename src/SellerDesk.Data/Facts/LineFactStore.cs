@@ -444,13 +444,7 @@ internal static class LineFactStore
         {
             foreach (var line in lines)
             {
-                copy.StartRow();
-                copy.Write(workspaceId, NpgsqlDbType.Uuid);
-                copy.Write(line.Marketplace, NpgsqlDbType.Text);
-                copy.Write(line.OrderId, NpgsqlDbType.Text);
-                copy.Write(line.LineId, NpgsqlDbType.Text);
-                copy.Write(line.Sku, NpgsqlDbType.Text);
-                copy.Write(line.OrderDate, NpgsqlDbType.Date);
+                WriteLineKey(copy, workspaceId, line);
                 EconomicsColumns.Write(copy, line.Sale);
             }
 
@@ -562,6 +556,18 @@ internal static class LineFactStore
         return returns;
     }
 
+    /// <summary>Starts a row of <c>line_facts</c> or <c>line_return_facts</c> with the line's key columns and order date.</summary>
+    private static void WriteLineKey(NpgsqlBinaryImporter copy, Guid workspaceId, LineFact line)
+    {
+        copy.StartRow();
+        copy.Write(workspaceId, NpgsqlDbType.Uuid);
+        copy.Write(line.Marketplace, NpgsqlDbType.Text);
+        copy.Write(line.OrderId, NpgsqlDbType.Text);
+        copy.Write(line.LineId, NpgsqlDbType.Text);
+        copy.Write(line.Sku, NpgsqlDbType.Text);
+        copy.Write(line.OrderDate, NpgsqlDbType.Date);
+    }
+
     private static async Task WriteReturnEffectsAsync(NpgsqlConnection connection, Guid workspaceId, IReadOnlyList<LineFact> lines, CancellationToken ct)
     {
         if (!lines.Any(l => l.Returns.Count > 0))
@@ -575,13 +581,7 @@ internal static class LineFactStore
         {
             foreach (var effect in line.Returns)
             {
-                copy.StartRow();
-                copy.Write(workspaceId, NpgsqlDbType.Uuid);
-                copy.Write(line.Marketplace, NpgsqlDbType.Text);
-                copy.Write(line.OrderId, NpgsqlDbType.Text);
-                copy.Write(line.LineId, NpgsqlDbType.Text);
-                copy.Write(line.Sku, NpgsqlDbType.Text);
-                copy.Write(line.OrderDate, NpgsqlDbType.Date);
+                WriteLineKey(copy, workspaceId, line);
                 copy.Write(effect.ReturnId, NpgsqlDbType.Text);
                 copy.Write(effect.Date, NpgsqlDbType.Date);
                 EconomicsColumns.Write(copy, effect.Effect);
