@@ -70,9 +70,10 @@ internal static class MachineInfo
         await using var command = new NpgsqlCommand(
             """
             SELECT current_setting('server_version'),
-                   format('shared_buffers=%s work_mem=%s maintenance_work_mem=%s max_wal_size=%s synchronous_commit=%s wal_level=%s',
+                   format('shared_buffers=%s work_mem=%s maintenance_work_mem=%s max_wal_size=%s synchronous_commit=%s wal_level=%s huge_pages=%s',
                           current_setting('shared_buffers'), current_setting('work_mem'), current_setting('maintenance_work_mem'),
-                          current_setting('max_wal_size'), current_setting('synchronous_commit'), current_setting('wal_level'))
+                          current_setting('max_wal_size'), current_setting('synchronous_commit'), current_setting('wal_level'),
+                          current_setting('huge_pages'))
             """,
             connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -87,6 +88,22 @@ internal static class MachineInfo
             ("source", await SourceAsync()),
             ("postgresql", reader.GetString(0) + " (same machine)"),
             ("pg settings", reader.GetString(1)),
+            ("huge pages", HugePages()),
         ];
+    }
+
+    /// <summary>
+    /// The machine's 2 MB pages and how many are taken (/proc/meminfo): PostgreSQL on the same machine maps its shared
+    /// buffers on them when they are reserved (sysctl vm.nr_hugepages) and huge_pages is try or on. Without them every
+    /// new connection's backend pays a page fault per 4 kB of shared buffers it first touches (docs/scaling.md).
+    /// </summary>
+    private static string HugePages()
+    {
+        long Value(string name) => long.Parse(
+            File.ReadLines("/proc/meminfo").First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            CultureInfo.InvariantCulture);
+        var total = Value("HugePages_Total");
+        var taken = total - Value("HugePages_Free") + Value("HugePages_Rsvd");
+        return total == 0 ? "none reserved (vm.nr_hugepages 0): shared buffers on 4 kB pages" : $"{taken} of {total} reserved 2 MB pages in use or reserved";
     }
 }

@@ -383,7 +383,53 @@ internal static class LineFactStore
             """,
             ct,
             workspaceId);
+        await RollUpBlocksAsync(connection, workspaceId, ct);
         await ExecuteAsync(connection, "DROP TABLE lf_roll_months", ct);
+    }
+
+    /// <summary>
+    /// Sums the day blocks (fact_sku_blocks of migration 0028) of every (marketplace, order month) in
+    /// <c>lf_roll_months</c> again: blocks of 4 days from the month's day rows of effects dated on their order day,
+    /// then blocks of 16 from the blocks of 4.
+    /// </summary>
+    private static async Task RollUpBlocksAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
+    {
+        await ExecuteAsync(
+            connection,
+            """
+            DELETE FROM fact_sku_blocks AS b
+            USING lf_roll_months AS m
+            WHERE b.workspace_id = $1 AND b.marketplace = m.marketplace
+              AND b.block_start >= m.order_month AND b.block_start < (m.order_month + interval '1 month')::date
+            """,
+            ct,
+            workspaceId);
+        var columns = EconomicsColumns.List();
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_sku_blocks (workspace_id, marketplace, block_start, block_days, sku, {columns})
+            SELECT $1, r.marketplace, m.order_month + (r.order_date - m.order_month) / 4 * 4, 4, r.sku, {EconomicsColumns.Sums("r")}
+            FROM lf_roll_months AS m
+            JOIN fact_sku_days AS r ON r.workspace_id = $1 AND r.marketplace = m.marketplace
+                                   AND r.order_date >= m.order_month AND r.order_date < (m.order_month + interval '1 month')::date
+            WHERE r.effect_date = r.order_date
+            GROUP BY r.marketplace, m.order_month + (r.order_date - m.order_month) / 4 * 4, r.sku
+            """,
+            ct,
+            workspaceId);
+        await ExecuteAsync(
+            connection,
+            $"""
+            INSERT INTO fact_sku_blocks (workspace_id, marketplace, block_start, block_days, sku, {columns})
+            SELECT $1, b.marketplace, m.order_month + (b.block_start - m.order_month) / 16 * 16, 16, b.sku, {EconomicsColumns.Sums("b")}
+            FROM lf_roll_months AS m
+            JOIN fact_sku_blocks AS b ON b.workspace_id = $1 AND b.marketplace = m.marketplace AND b.block_days = 4
+                                     AND b.block_start >= m.order_month AND b.block_start < (m.order_month + interval '1 month')::date
+            GROUP BY b.marketplace, m.order_month + (b.block_start - m.order_month) / 16 * 16, b.sku
+            """,
+            ct,
+            workspaceId);
     }
 
     private static async Task WriteDaysAsync(NpgsqlConnection connection, Guid workspaceId, TimeZoneInfo zone, UnitCostBook costs, long part, CancellationToken ct)

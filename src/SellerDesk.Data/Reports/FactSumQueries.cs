@@ -51,21 +51,31 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
     // as_of), $6 start, $7 end, $8 cut. Each sums the whole months [$6, $7) with effects before $8 from the month
     // rollups (migration 0026), and from the day rollups the days of a partial first month, the days of a partial last
     // month up to $5, and the effects from $8 up to as_of of the whole months. The parts are disjoint and positive, so
-    // each sum adds the very rows the day rollups alone would.
+    // each sum adds the very rows the day rollups alone would. The SKU sums read the edge days' effects dated on their
+    // order day (always on or before as_of) from the day blocks of migration 0028, $9 their first days and $10 their
+    // sizes, and $11 the single days; the effects dated later from the day rows. (An effect dated from the cut on of an
+    // order of a whole month is dated after its order day.)
     private static readonly string SkusSql = $"""
         SELECT marketplace, sku, {EconomicsColumns.Sums("r")}
         FROM (
             SELECT marketplace, sku, {EconomicsColumns.List()} FROM fact_sku_months
             WHERE workspace_id = $1 AND order_month >= $6 AND order_month < $7 AND effect_month < $8
             UNION ALL
-            SELECT marketplace, sku, {EconomicsColumns.List()} FROM fact_sku_days
-            WHERE workspace_id = $1 AND order_date >= $2 AND order_date < $6 AND order_date <= $5 AND effect_date <= $4
+            SELECT b.marketplace, b.sku, {EconomicsColumns.List("b")}
+            FROM unnest($9::date[], $10::smallint[]) AS k (block_start, block_days)
+            JOIN fact_sku_blocks AS b ON b.workspace_id = $1 AND b.block_start = k.block_start AND b.block_days = k.block_days
             UNION ALL
             SELECT marketplace, sku, {EconomicsColumns.List()} FROM fact_sku_days
-            WHERE workspace_id = $1 AND order_date >= $7 AND order_date <= $5 AND effect_date <= $4
+            WHERE workspace_id = $1 AND order_date = ANY ($11::date[]) AND effect_date = order_date
             UNION ALL
             SELECT marketplace, sku, {EconomicsColumns.List()} FROM fact_sku_days
-            WHERE workspace_id = $1 AND effect_date >= $8 AND effect_date <= $4 AND order_date >= $6 AND order_date < $7
+            WHERE workspace_id = $1 AND effect_date <> order_date AND order_date >= $2 AND order_date < $6 AND order_date <= $5 AND effect_date <= $4
+            UNION ALL
+            SELECT marketplace, sku, {EconomicsColumns.List()} FROM fact_sku_days
+            WHERE workspace_id = $1 AND effect_date <> order_date AND order_date >= $7 AND order_date <= $5 AND effect_date <= $4
+            UNION ALL
+            SELECT marketplace, sku, {EconomicsColumns.List()} FROM fact_sku_days
+            WHERE workspace_id = $1 AND effect_date <> order_date AND effect_date >= $8 AND effect_date <= $4 AND order_date >= $6 AND order_date < $7
         ) AS r
         GROUP BY marketplace, sku
         """;
@@ -134,7 +144,7 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         // Two lanes, each on a connection of its own, so that PostgreSQL sums on two cores at once: the SKU sums (the
         // largest read) in one, the others in turn in the other.
         var skusRead = LaneAsync(async connection => await ReadAsync(
-            connection, SkusSql, workspaceId, period, reads.Parameters, [],
+            connection, SkusSql, workspaceId, period, reads.Parameters, reads.BlockParameters(),
             r => new SkuLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct), ct);
         var othersRead = LaneAsync(async connection =>
         {
@@ -199,7 +209,7 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using (var settings = new NpgsqlCommand("SET work_mem = '64MB'; SET jit = off", connection))
+            await using (var settings = new NpgsqlCommand("SET work_mem = '64MB'; SET jit = off; SET max_parallel_workers_per_gather = 0", connection))
             {
                 await settings.ExecuteNonQueryAsync(ct);
             }
@@ -221,14 +231,16 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
     /// <summary>Rows of <paramref name="sql"/> with $1 workspace, $2 from, $3 to, $4 as_of, then <paramref name="texts"/> (null: SQL NULL).</summary>
     internal static Task<List<T>> ReadAsync<T>(
         NpgsqlConnection connection, string sql, Guid workspaceId, ReportPeriod period, IReadOnlyList<string?> texts, Func<NpgsqlDataReader, T> map, CancellationToken ct) =>
-        ReadAsync(connection, sql, workspaceId, period, [], texts, map, ct);
+        ReadAsync(
+            connection, sql, workspaceId, period, [],
+            [.. texts.Select(text => new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text })], map, ct);
 
     /// <summary>
     /// Rows of <paramref name="sql"/> with $1 workspace, $2 from, $3 to, $4 as_of, then <paramref name="dates"/>, then
-    /// <paramref name="texts"/> (null: SQL NULL).
+    /// <paramref name="more"/>.
     /// </summary>
     private static async Task<List<T>> ReadAsync<T>(
-        NpgsqlConnection connection, string sql, Guid workspaceId, ReportPeriod period, IReadOnlyList<DateOnly> dates, IReadOnlyList<string?> texts,
+        NpgsqlConnection connection, string sql, Guid workspaceId, ReportPeriod period, IReadOnlyList<DateOnly> dates, IReadOnlyList<NpgsqlParameter> more,
         Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         var rows = new List<T>();
@@ -242,9 +254,9 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter { Value = date, NpgsqlDbType = NpgsqlDbType.Date });
         }
 
-        foreach (var text in texts)
+        foreach (var parameter in more)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(parameter);
         }
 
         await using var reader = await command.ExecuteReaderAsync(ct);

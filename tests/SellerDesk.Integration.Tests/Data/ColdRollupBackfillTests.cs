@@ -7,21 +7,22 @@ using SellerDesk.Testing;
 namespace SellerDesk.Integration.Tests.Data;
 
 /// <summary>
-/// Migration 0026 fills its rollups for ledgers written before it from their day rollups. What it fills equals, row
-/// for row and digit for digit, what the facts refresh writes for the same ledger: an installation that upgrades gets
-/// the figures a new one would.
+/// Migrations 0026 and 0028 fill their rollups for ledgers written before them from the day rollups. What each fills
+/// equals, row for row and digit for digit, what the facts refresh writes for the same ledger: an installation that
+/// upgrades gets the figures a new one would.
 /// </summary>
 public sealed class ColdRollupBackfillTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     private const string Marker = "-- Ledgers written before this migration.";
 
-    private static readonly string[] Tables = ["fact_sku_months", "fact_customer_months", "fact_customer_count_months", "fact_channel_totals", "fact_claim_days"];
-
-    [Fact]
-    public async Task The_migrations_backfill_equals_what_the_facts_refresh_writes()
+    [Theory]
+    [InlineData("0026_cold_report_rollups", new[] { "fact_sku_months", "fact_customer_months", "fact_customer_count_months", "fact_channel_totals", "fact_claim_days" })]
+    [InlineData("0028_sku_day_blocks", new[] { "fact_sku_blocks" })]
+    public async Task The_migrations_backfill_equals_what_the_facts_refresh_writes(string migration, string[] tables)
     {
+        ArgumentNullException.ThrowIfNull(tables);
         var ledger = RandomLedger.Generate(13);
-        var workspace = await database.NewWorkspaceAsync("backfill");
+        var workspace = await database.NewWorkspaceAsync("backfill " + migration);
         await database.WriteLedgerAsync(workspace, new LedgerBatch { Sales = ledger.Sales, Costs = ledger.Costs });
         await database.WriteLedgerAsync(workspace, new LedgerBatch
         {
@@ -29,15 +30,15 @@ public sealed class ColdRollupBackfillTests(TestDatabase database) : IClassFixtu
         });
 
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        foreach (var table in Tables)
+        foreach (var table in tables)
         {
             (await CountAsync(connection, $"SELECT count(*) FROM {table}")).Should().BeGreaterThan(0, $"{table} holds the refresh's rows");
             await ExecuteAsync(connection, $"CREATE TEMP TABLE written_{table} AS SELECT * FROM {table}; DELETE FROM {table}");
         }
 
-        await ExecuteAsync(connection, BackfillSql());
+        await ExecuteAsync(connection, BackfillSql(migration));
 
-        foreach (var table in Tables)
+        foreach (var table in tables)
         {
             // As text: the same values with the same decimal places.
             var differences = await CountAsync(
@@ -53,11 +54,11 @@ public sealed class ColdRollupBackfillTests(TestDatabase database) : IClassFixtu
         }
     }
 
-    /// <summary>The statements of migration 0026 after its marker: the backfill of ledgers written before it.</summary>
-    private static string BackfillSql()
+    /// <summary>The statements of the migration after its marker: the backfill of ledgers written before it.</summary>
+    private static string BackfillSql(string migration)
     {
-        using var stream = typeof(Migrator).Assembly.GetManifestResourceStream("SellerDesk.Data.Migrations.0026_cold_report_rollups.sql")
-            ?? throw new InvalidOperationException("Migration 0026 is not embedded.");
+        using var stream = typeof(Migrator).Assembly.GetManifestResourceStream($"SellerDesk.Data.Migrations.{migration}.sql")
+            ?? throw new InvalidOperationException($"Migration {migration} is not embedded.");
         using var reader = new StreamReader(stream);
         var sql = reader.ReadToEnd();
         var start = sql.IndexOf(Marker, StringComparison.Ordinal);
