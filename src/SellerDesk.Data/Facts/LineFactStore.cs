@@ -291,8 +291,8 @@ internal static class LineFactStore
     }
 
     /// <summary>
-    /// Sums fact_channel_totals (every effect of a day's orders per channel) and fact_claim_days (the claims per day)
-    /// of migration 0026 again for every day in <c>lf_roll_set</c>, from the day rollup and the claims just rewritten.
+    /// Sums fact_channel_totals (every effect of a day's orders per channel, with the last effect's date of migration
+    /// 0029) and fact_claim_days (the claims per day) of migration 0026 again for every day in <c>lf_roll_set</c>, from the day rollup and the claims just rewritten.
     /// </summary>
     private static async Task RollUpTotalsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
     {
@@ -304,8 +304,8 @@ internal static class LineFactStore
         await ExecuteAsync(
             connection,
             $"""
-            INSERT INTO fact_channel_totals (workspace_id, marketplace, order_date, channel, {EconomicsColumns.List()})
-            SELECT $1, r.marketplace, r.order_date, r.channel, {EconomicsColumns.Sums("r")}
+            INSERT INTO fact_channel_totals (workspace_id, marketplace, order_date, channel, last_effect, {EconomicsColumns.List()})
+            SELECT $1, r.marketplace, r.order_date, r.channel, max(r.effect_date), {EconomicsColumns.Sums("r")}
             FROM lf_roll_set AS d
             JOIN fact_channel_days AS r ON r.workspace_id = $1 AND r.marketplace = d.marketplace AND r.order_date = d.order_date
             GROUP BY r.marketplace, r.order_date, r.channel

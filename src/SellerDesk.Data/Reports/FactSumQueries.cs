@@ -23,21 +23,21 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
 
     private static readonly SemaphoreSlim Lanes = new(MaxLanes);
 
-    // $1 workspace, $2 from, $3 to, $4 as_of. The channel rollups (migrations 0017, 0026): when no effect of the
-    // period's orders is dated after as_of (as_of today, or after the last return), every effect of those orders per
-    // day and channel (fact_channel_totals); else the day rows with their effects up to as_of (fact_channel_days).
-    // Only one of the two parts reads rows: the other's one-time filter is false.
+    // $1 workspace, $2 from, $3 to, $4 as_of. The channel rollups (migrations 0017, 0026, 0029): every effect of an
+    // order day's orders per channel (fact_channel_totals) where the last of them is dated on or before as_of, else
+    // that order day and channel's day rows with their effects up to as_of (fact_channel_days). The two parts are
+    // disjoint, and a total is the sum of its day rows.
     private static string ChannelRollupSql(string key) => $"""
-        WITH later AS (
-            SELECT EXISTS (SELECT 1 FROM fact_channel_days
-                           WHERE workspace_id = $1 AND effect_date > $4 AND order_date BETWEEN $2 AND $3 AND order_date <= $4) AS found)
         SELECT marketplace, {key}, {EconomicsColumns.Sums("r")}
         FROM (
-            SELECT marketplace, {key}, {EconomicsColumns.List()} FROM fact_channel_totals
-            WHERE workspace_id = $1 AND order_date BETWEEN $2 AND $3 AND order_date <= $4 AND NOT (SELECT found FROM later)
+            SELECT t.marketplace, t.{key}, {EconomicsColumns.List("t")} FROM fact_channel_totals AS t
+            WHERE t.workspace_id = $1 AND t.order_date BETWEEN $2 AND $3 AND t.order_date <= $4 AND t.last_effect <= $4
             UNION ALL
-            SELECT marketplace, {key}, {EconomicsColumns.List()} FROM fact_channel_days
-            WHERE workspace_id = $1 AND order_date BETWEEN $2 AND $3 AND order_date <= $4 AND effect_date <= $4 AND (SELECT found FROM later)
+            SELECT d.marketplace, d.{key}, {EconomicsColumns.List("d")}
+            FROM fact_channel_totals AS t
+            JOIN fact_channel_days AS d ON d.workspace_id = $1 AND d.marketplace = t.marketplace AND d.order_date = t.order_date
+                                       AND d.channel = t.channel AND d.effect_date <= $4
+            WHERE t.workspace_id = $1 AND t.order_date BETWEEN $2 AND $3 AND t.order_date <= $4 AND t.last_effect > $4
         ) AS r
         GROUP BY marketplace, {key}
         """;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using SellerDesk.Data;
 using SellerDesk.Data.Ledger;
@@ -7,7 +8,7 @@ using SellerDesk.Testing;
 namespace SellerDesk.Integration.Tests.Data;
 
 /// <summary>
-/// Migrations 0026 and 0028 fill their rollups for ledgers written before them from the day rollups. What each fills
+/// Migrations 0026, 0028 and 0029 fill their rollups for ledgers written before them from the day rollups. What each fills
 /// equals, row for row and digit for digit, what the facts refresh writes for the same ledger: an installation that
 /// upgrades gets the figures a new one would.
 /// </summary>
@@ -15,14 +16,25 @@ public sealed class ColdRollupBackfillTests(TestDatabase database) : IClassFixtu
 {
     private const string Marker = "-- Ledgers written before this migration.";
 
+    /// <summary>What a ledger written before a migration lacks: the rows of its new tables, or its new column's values.</summary>
+    private const string NoRows = "DELETE FROM {0}";
+
     [Theory]
-    [InlineData("0026_cold_report_rollups", new[] { "fact_sku_months", "fact_customer_months", "fact_customer_count_months", "fact_channel_totals", "fact_claim_days" })]
-    [InlineData("0028_sku_day_blocks", new[] { "fact_sku_blocks" })]
-    public async Task The_migrations_backfill_equals_what_the_facts_refresh_writes(string migration, string[] tables)
+    // A ledger written before 0026 has none of its rows, nor 0029's column: both backfills run, in order.
+    [InlineData(
+        "0026_cold_report_rollups 0029_channel_totals_last_effect",
+        NoRows + "; ALTER TABLE fact_channel_totals ALTER COLUMN last_effect DROP NOT NULL",
+        new[] { "fact_sku_months", "fact_customer_months", "fact_customer_count_months", "fact_channel_totals", "fact_claim_days" })]
+    [InlineData("0028_sku_day_blocks", NoRows, new[] { "fact_sku_blocks" })]
+    [InlineData(
+        "0029_channel_totals_last_effect",
+        "ALTER TABLE {0} ALTER COLUMN last_effect DROP NOT NULL; UPDATE {0} SET last_effect = NULL",
+        new[] { "fact_channel_totals" })]
+    public async Task The_migrations_backfill_equals_what_the_facts_refresh_writes(string migrations, string before, string[] tables)
     {
         ArgumentNullException.ThrowIfNull(tables);
         var ledger = RandomLedger.Generate(13);
-        var workspace = await database.NewWorkspaceAsync("backfill " + migration);
+        var workspace = await database.NewWorkspaceAsync("backfill " + migrations);
         await database.WriteLedgerAsync(workspace, new LedgerBatch { Sales = ledger.Sales, Costs = ledger.Costs });
         await database.WriteLedgerAsync(workspace, new LedgerBatch
         {
@@ -33,10 +45,14 @@ public sealed class ColdRollupBackfillTests(TestDatabase database) : IClassFixtu
         foreach (var table in tables)
         {
             (await CountAsync(connection, $"SELECT count(*) FROM {table}")).Should().BeGreaterThan(0, $"{table} holds the refresh's rows");
-            await ExecuteAsync(connection, $"CREATE TEMP TABLE written_{table} AS SELECT * FROM {table}; DELETE FROM {table}");
+            await ExecuteAsync(connection, $"CREATE TEMP TABLE written_{table} AS SELECT * FROM {table}");
+            await ExecuteAsync(connection, string.Format(CultureInfo.InvariantCulture, before, table));
         }
 
-        await ExecuteAsync(connection, BackfillSql(migration));
+        foreach (var migration in migrations.Split(' '))
+        {
+            await ExecuteAsync(connection, BackfillSql(migration));
+        }
 
         foreach (var table in tables)
         {
