@@ -292,7 +292,8 @@ internal static class LineFactStore
 
     /// <summary>
     /// Sums fact_channel_totals (every effect of a day's orders per channel, with the last effect's date of migration
-    /// 0029) and fact_claim_days (the claims per day) of migration 0026 again for every day in <c>lf_roll_set</c>, from the day rollup and the claims just rewritten.
+    /// 0029) and fact_claim_days (the claims per day) of migration 0026 again for every day in <c>lf_roll_set</c>, from
+    /// the day rollup and the claims just rewritten.
     /// </summary>
     private static async Task RollUpTotalsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
     {
