@@ -15,8 +15,8 @@ namespace SellerDesk.Data.Facts;
 /// <remarks>
 /// Attribution (metrics.md 3.1) is per (marketplace, local date): the outcome for one day depends only on that day's
 /// orders and attribution rows (<see cref="ChannelAttribution"/>). So the unit of work is the day: every (marketplace,
-/// day) a marked order had or has, and every day whose attribution rows differ from the stored claims, is computed
-/// again whole (its orders' line facts, effective channels and claims), in parts of about
+/// day) a marked order had or has, and (when the write changed attribution rows) every day whose attribution rows
+/// differ from the stored claims, is computed again whole (its orders' line facts, effective channels and claims), in parts of about
 /// <see cref="OrderFactStore.PartSize"/> orders. Then every customer of those orders (before and after) has its
 /// customer facts (first order, cohort, acquisition channel) computed again from all its stored orders, so a changed
 /// acquisition channel reaches the customer's later orders. The cost is proportional to the days touched and their
@@ -25,16 +25,28 @@ namespace SellerDesk.Data.Facts;
 /// </remarks>
 internal static class LineFactStore
 {
-    public static async Task RefreshAsync(NpgsqlConnection connection, Guid workspaceId, string zoneName, TimeZoneInfo zone, CancellationToken ct)
+    public static async Task RefreshAsync(NpgsqlConnection connection, Guid workspaceId, string zoneName, TimeZoneInfo zone, bool attributionChanged, CancellationToken ct)
     {
         await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_days, pg_temp.lf_lines, pg_temp.lf_orders, pg_temp.lf_customers", ct);
         await ExecuteAsync(connection, "CREATE TEMP TABLE lf_days (marketplace text COLLATE \"C\" NOT NULL, order_date date NOT NULL) ON COMMIT DROP", ct);
 
-        // The days the marked orders had (stored facts) and have (ledger), and the days whose attribution rows are not
-        // what the stored claims were computed from.
+        // The days the marked orders had (stored facts) and have (ledger), and, when the write changed attribution rows
+        // (OrderFactStore.AttributionChangedAsync), the days whose attribution rows are not what the stored claims were
+        // computed from.
+        var attributionDays = attributionChanged
+            ? """
+              UNION
+              SELECT coalesce(a.marketplace, c.marketplace), coalesce(a.date, c.date)
+              FROM (SELECT date, marketplace, channel, sku, sum(orders)::int AS orders
+                    FROM attribution_rows WHERE workspace_id = $1 GROUP BY date, marketplace, channel, sku) AS a
+              FULL JOIN (SELECT date, marketplace, channel, sku, claimed FROM attribution_claims WHERE workspace_id = $1) AS c
+                  ON c.date = a.date AND c.marketplace = a.marketplace AND c.channel = a.channel AND c.sku = a.sku
+              WHERE a.orders IS DISTINCT FROM c.claimed
+              """
+            : string.Empty;
         await ExecuteAsync(
             connection,
-            """
+            $"""
             INSERT INTO lf_days
             SELECT f.marketplace, f.order_date
             FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k
@@ -43,13 +55,7 @@ internal static class LineFactStore
             SELECT s.marketplace, (s.ordered_at AT TIME ZONE $2)::date
             FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k
             JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = k.marketplace AND s.order_id = k.order_id
-            UNION
-            SELECT coalesce(a.marketplace, c.marketplace), coalesce(a.date, c.date)
-            FROM (SELECT date, marketplace, channel, sku, sum(orders)::int AS orders
-                  FROM attribution_rows WHERE workspace_id = $1 GROUP BY date, marketplace, channel, sku) AS a
-            FULL JOIN (SELECT date, marketplace, channel, sku, claimed FROM attribution_claims WHERE workspace_id = $1) AS c
-                ON c.date = a.date AND c.marketplace = a.marketplace AND c.channel = a.channel AND c.sku = a.sku
-            WHERE a.orders IS DISTINCT FROM c.claimed
+            {attributionDays}
             """,
             ct,
             workspaceId,
@@ -58,22 +64,57 @@ internal static class LineFactStore
         await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_roll_days", ct);
         await ExecuteAsync(connection, "CREATE TEMP TABLE lf_roll_days ON COMMIT DROP AS SELECT marketplace, order_date FROM lf_days", ct);
 
-        // Every line of those days, with the part its day falls in: read from the ledger once, in one scan, so that each
-        // part then reads its lines from this table and not by one index probe per order (1M probes: 20 s at 1M lines).
+        // Every line of those days, with the part its day falls in: read from the ledger once, so that each part then
+        // reads its lines from this table and not by one index probe per order of the part (1M probes: 20 s at 1M
+        // lines). The ledger has no index by date, so a day's lines are found in one of two ways, whichever reads less:
+        // - a write of a few days (a pull, a day's file): by the ledger's key, from the day's orders, which are the
+        //   stored facts' orders of that day and the marked ones (every other order has its facts stored, with its
+        //   day). Its cost is that of the days' orders, not of the ledger (a scan: 0.4 s at 1M lines, 4 s at 10M);
+        // - a write of most of the ledger (a first import): in one scan of the ledger, twice as fast as the probes there.
         // The lines of one order agree on ordered_at (LedgerChecks), so a day holds its orders whole.
-        await ExecuteAsync(
+        var dayOrders = await ScalarAsync(
             connection,
             """
+            SELECT (SELECT count(*) FROM fact_marked)
+                 + (SELECT count(*) FROM lf_days AS d
+                    JOIN customer_order_facts AS f ON f.workspace_id = $1 AND f.order_date = d.order_date AND f.marketplace = d.marketplace)
+            """,
+            ct,
+            workspaceId);
+        var ledgerLines = await ScalarAsync(connection, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'sales_lines'::regclass", ct);
+        var lines = dayOrders * 4 < ledgerLines
+            ? """
+              WITH orders AS (
+                  SELECT f.marketplace, f.order_id
+                  FROM lf_days AS d
+                  JOIN customer_order_facts AS f ON f.workspace_id = $1 AND f.order_date = d.order_date AND f.marketplace = d.marketplace
+                  UNION
+                  SELECT marketplace, order_id FROM fact_marked
+              ),
+              lines AS MATERIALIZED (
+                  SELECT d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
+                         s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
+                  FROM orders AS o
+                  JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = o.marketplace AND s.order_id = o.order_id
+                  JOIN lf_days AS d ON d.marketplace = s.marketplace AND d.order_date = (s.ordered_at AT TIME ZONE $2)::date
+              ),
+              """
+            : """
+              WITH lines AS MATERIALIZED (
+                  SELECT d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
+                         s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
+                  FROM lf_days AS d
+                  JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = d.marketplace
+                      AND s.ordered_at >= (d.order_date::timestamp AT TIME ZONE $2)
+                      AND s.ordered_at < ((d.order_date + 1)::timestamp AT TIME ZONE $2)
+                  WHERE (s.ordered_at AT TIME ZONE $2)::date = d.order_date
+              ),
+              """;
+        await ExecuteAsync(
+            connection,
+            $"""
             CREATE TEMP TABLE lf_lines ON COMMIT DROP AS
-            WITH lines AS MATERIALIZED (
-                SELECT d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
-                       s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
-                FROM lf_days AS d
-                JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = d.marketplace
-                    AND s.ordered_at >= (d.order_date::timestamp AT TIME ZONE $2)
-                    AND s.ordered_at < ((d.order_date + 1)::timestamp AT TIME ZONE $2)
-                WHERE (s.ordered_at AT TIME ZONE $2)::date = d.order_date
-            ),
+            {lines}
             counted AS (
                 SELECT marketplace, order_date, count(DISTINCT order_id) AS n FROM lines GROUP BY marketplace, order_date
             ),
@@ -230,6 +271,14 @@ internal static class LineFactStore
         }
 
         var columns = EconomicsColumns.List();
+
+        // The customer facts of the rolled days' orders, read by day (an order's lines and return effects carry its
+        // order day): a day's rows by index, not by a scan of every customer order fact when the planner expects many lines.
+        const string DayOrders = """
+            SELECT c.marketplace, c.order_id, c.channel, c.first_date, c.acquisition_channel, c.is_first
+            FROM lf_roll_set AS e
+            JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.order_date = e.order_date AND c.marketplace = e.marketplace
+            """;
         var lines = $"""
             SELECT f.marketplace, f.order_id, f.order_date, f.sku, f.order_date AS effect_date, {EconomicsColumns.List("f")}
             FROM lf_roll_set AS d
@@ -255,7 +304,7 @@ internal static class LineFactStore
             INSERT INTO fact_channel_days (workspace_id, marketplace, order_date, channel, effect_date, {columns})
             SELECT $1, l.marketplace, l.order_date, c.channel, l.effect_date, {EconomicsColumns.Sums("l")}
             FROM ({lines}) AS l
-            JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
+            JOIN ({DayOrders}) AS c ON c.marketplace = l.marketplace AND c.order_id = l.order_id
             GROUP BY l.marketplace, l.order_date, c.channel, l.effect_date
             """,
             ct,
@@ -266,7 +315,7 @@ internal static class LineFactStore
             INSERT INTO fact_customer_days (workspace_id, marketplace, order_date, first_date, acquisition_channel, is_first, effect_date, {columns})
             SELECT $1, l.marketplace, l.order_date, c.first_date, c.acquisition_channel, c.is_first, l.effect_date, {EconomicsColumns.Sums("l")}
             FROM ({lines}) AS l
-            JOIN customer_order_facts AS c ON c.workspace_id = $1 AND c.marketplace = l.marketplace AND c.order_id = l.order_id
+            JOIN ({DayOrders}) AS c ON c.marketplace = l.marketplace AND c.order_id = l.order_id
             GROUP BY l.marketplace, l.order_date, c.first_date, c.acquisition_channel, c.is_first, l.effect_date
             """,
             ct,
@@ -329,10 +378,13 @@ internal static class LineFactStore
     /// <summary>
     /// Sums the month rollups (fact_sku_months, fact_customer_months, fact_customer_count_months of migration 0026) of
     /// every (marketplace, order month) with a day in <c>lf_roll_set</c> again from that month's day rollups, which
-    /// <see cref="RollUpAsync"/> has just rewritten: a month is the sum of its days.
+    /// <see cref="RollUpAsync"/> has just rewritten: a month is the sum of its days. The SKU months take the effects
+    /// dated on their order day from the month's two blocks of 16 days (<see cref="RollUpBlocksAsync"/>, rewritten
+    /// first) and only the later effects from the day rows, so a write of one day does not sum its month's day rows.
     /// </summary>
     private static async Task RollUpMonthsAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
     {
+        await RollUpBlocksAsync(connection, workspaceId, ct);
         await ExecuteAsync(
             connection,
             """
@@ -340,6 +392,7 @@ internal static class LineFactStore
             SELECT DISTINCT marketplace, date_trunc('month', order_date)::date AS order_month FROM lf_roll_set
             """,
             ct);
+        await ExecuteAsync(connection, "ANALYZE lf_roll_months", ct);
         foreach (var table in new[] { "fact_sku_months", "fact_customer_months", "fact_customer_count_months" })
         {
             await DeleteMatchingAsync(connection, workspaceId, table, "order_month", "lf_roll_months", "order_month", ct);
@@ -355,9 +408,19 @@ internal static class LineFactStore
             connection,
             $"""
             INSERT INTO fact_sku_months (workspace_id, marketplace, order_month, sku, effect_month, {columns})
-            SELECT $1, r.marketplace, m.order_month, r.sku, date_trunc('month', r.effect_date)::date, {EconomicsColumns.Sums("r")}
-            {string.Format(CultureInfo.InvariantCulture, MonthDays, "fact_sku_days")}
-            GROUP BY r.marketplace, m.order_month, r.sku, date_trunc('month', r.effect_date)
+            SELECT $1, r.marketplace, r.order_month, r.sku, r.effect_month, {EconomicsColumns.Sums("r")}
+            FROM lf_roll_months AS m
+            CROSS JOIN LATERAL (SELECT b.marketplace, m.order_month, b.sku, m.order_month AS effect_month, {EconomicsColumns.List("b")}
+                                FROM fact_sku_blocks AS b
+                                WHERE b.workspace_id = $1 AND b.block_days = 16 AND b.marketplace = m.marketplace
+                                  AND b.block_start >= m.order_month AND b.block_start < (m.order_month + interval '1 month')::date
+                                UNION ALL
+                                SELECT r.marketplace, m.order_month, r.sku, date_trunc('month', r.effect_date)::date, {EconomicsColumns.List("r")}
+                                FROM fact_sku_days AS r
+                                WHERE r.workspace_id = $1 AND r.marketplace = m.marketplace AND r.effect_date <> r.order_date
+                                  AND r.order_date >= m.order_month AND r.order_date < (m.order_month + interval '1 month')::date
+                                OFFSET 0) AS r
+            GROUP BY r.marketplace, r.order_month, r.sku, r.effect_month
             """,
             ct,
             workspaceId);
@@ -384,24 +447,36 @@ internal static class LineFactStore
             """,
             ct,
             workspaceId);
-        await RollUpBlocksAsync(connection, workspaceId, ct);
         await ExecuteAsync(connection, "DROP TABLE lf_roll_months", ct);
     }
 
     /// <summary>
-    /// Sums the day blocks (fact_sku_blocks of migration 0028) of every (marketplace, order month) in
-    /// <c>lf_roll_months</c> again: blocks of 4 days from the month's day rows of effects dated on their order day,
-    /// then blocks of 16 from the blocks of 4.
+    /// Sums the day blocks (fact_sku_blocks of migration 0028) that hold a day of <c>lf_roll_set</c> again: blocks of 4
+    /// days from their day rows of effects dated on their order day, then blocks of 16 from their blocks of 4. A block
+    /// starts on day 1 + k·n of its month and ends at the month's end at the latest, so a write of one day sums 4 days'
+    /// rows and 4 blocks, whatever the month holds.
     /// </summary>
     private static async Task RollUpBlocksAsync(NpgsqlConnection connection, Guid workspaceId, CancellationToken ct)
     {
         await ExecuteAsync(
             connection,
             """
+            CREATE TEMP TABLE lf_roll_blocks ON COMMIT DROP AS
+            SELECT DISTINCT d.marketplace, n.days AS block_days,
+                   m.month + (d.order_date - m.month) / n.days * n.days AS block_start,
+                   least(m.month + (d.order_date - m.month) / n.days * n.days + n.days, (m.month + interval '1 month')::date) AS block_end
+            FROM lf_roll_set AS d
+            CROSS JOIN LATERAL (SELECT date_trunc('month', d.order_date)::date AS month) AS m
+            CROSS JOIN (VALUES (4), (16)) AS n (days)
+            """,
+            ct);
+        await ExecuteAsync(connection, "ANALYZE lf_roll_blocks", ct);
+        await ExecuteAsync(
+            connection,
+            """
             DELETE FROM fact_sku_blocks AS b
-            USING lf_roll_months AS m
-            WHERE b.workspace_id = $1 AND b.marketplace = m.marketplace
-              AND b.block_start >= m.order_month AND b.block_start < (m.order_month + interval '1 month')::date
+            USING lf_roll_blocks AS k
+            WHERE b.workspace_id = $1 AND b.marketplace = k.marketplace AND b.block_start = k.block_start AND b.block_days = k.block_days
             """,
             ct,
             workspaceId);
@@ -410,12 +485,16 @@ internal static class LineFactStore
             connection,
             $"""
             INSERT INTO fact_sku_blocks (workspace_id, marketplace, block_start, block_days, sku, {columns})
-            SELECT $1, r.marketplace, m.order_month + (r.order_date - m.order_month) / 4 * 4, 4, r.sku, {EconomicsColumns.Sums("r")}
-            FROM lf_roll_months AS m
-            JOIN fact_sku_days AS r ON r.workspace_id = $1 AND r.marketplace = m.marketplace
-                                   AND r.order_date >= m.order_month AND r.order_date < (m.order_month + interval '1 month')::date
-            WHERE r.effect_date = r.order_date
-            GROUP BY r.marketplace, m.order_month + (r.order_date - m.order_month) / 4 * 4, r.sku
+            SELECT $1, k.marketplace, k.block_start, 4, r.sku, {EconomicsColumns.Sums("r")}
+            FROM lf_roll_blocks AS k
+            CROSS JOIN LATERAL (SELECT r.sku, {EconomicsColumns.List("r")}
+                                FROM fact_sku_days AS r
+                                WHERE r.workspace_id = $1 AND r.marketplace = k.marketplace
+                                  AND r.order_date >= k.block_start AND r.order_date < k.block_end
+                                  AND r.effect_date = r.order_date
+                                OFFSET 0) AS r
+            WHERE k.block_days = 4
+            GROUP BY k.marketplace, k.block_start, r.sku
             """,
             ct,
             workspaceId);
@@ -423,14 +502,19 @@ internal static class LineFactStore
             connection,
             $"""
             INSERT INTO fact_sku_blocks (workspace_id, marketplace, block_start, block_days, sku, {columns})
-            SELECT $1, b.marketplace, m.order_month + (b.block_start - m.order_month) / 16 * 16, 16, b.sku, {EconomicsColumns.Sums("b")}
-            FROM lf_roll_months AS m
-            JOIN fact_sku_blocks AS b ON b.workspace_id = $1 AND b.marketplace = m.marketplace AND b.block_days = 4
-                                     AND b.block_start >= m.order_month AND b.block_start < (m.order_month + interval '1 month')::date
-            GROUP BY b.marketplace, m.order_month + (b.block_start - m.order_month) / 16 * 16, b.sku
+            SELECT $1, k.marketplace, k.block_start, 16, b.sku, {EconomicsColumns.Sums("b")}
+            FROM lf_roll_blocks AS k
+            CROSS JOIN LATERAL (SELECT b.sku, {EconomicsColumns.List("b")}
+                                FROM fact_sku_blocks AS b
+                                WHERE b.workspace_id = $1 AND b.block_days = 4 AND b.marketplace = k.marketplace
+                                  AND b.block_start >= k.block_start AND b.block_start < k.block_end
+                                OFFSET 0) AS b
+            WHERE k.block_days = 16
+            GROUP BY k.marketplace, k.block_start, b.sku
             """,
             ct,
             workspaceId);
+        await ExecuteAsync(connection, "DROP TABLE lf_roll_blocks", ct);
     }
 
     private static async Task WriteDaysAsync(NpgsqlConnection connection, Guid workspaceId, TimeZoneInfo zone, UnitCostBook costs, long part, CancellationToken ct)
@@ -840,9 +924,14 @@ internal static class LineFactStore
     /// <summary>Fewer rows written than this never trigger <see cref="AnalyzeIfGrownAsync"/>.</summary>
     internal const long AnalyzeRows = 5_000;
 
-    internal static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    internal static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -36,15 +36,26 @@ public static class OrderFactStore
     }
 
     /// <summary>
-    /// Makes the next <see cref="RefreshAsync"/> of this transaction run even when no order is marked: it always computes
-    /// again the days whose attribution rows differ from the claims stored with their facts, so a write of attribution
-    /// rows only asks for it (marking the orders of those days as well would read every one of them twice). Every
-    /// writer but a returns-only one asks for it.
+    /// Makes the next <see cref="RefreshAsync"/> of this transaction compute the marked orders' days whole (not only
+    /// their return effects). Every writer but a returns-only one asks for it.
     /// </summary>
     public static async Task RequestRefreshAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await CreateMarksAsync(connection, ct);
         await LineFactStore.ExecuteAsync(connection, "CREATE TEMP TABLE IF NOT EXISTS fact_refresh_days () ON COMMIT DROP", ct);
+    }
+
+    /// <summary>
+    /// Notes that this transaction adds, changes or deletes attribution rows: the next <see cref="RefreshAsync"/> then
+    /// also computes again every day whose attribution rows differ from the claims stored with its facts, which is
+    /// exactly the days the write changed (marking the orders of those days as well would read every one of them
+    /// twice). That comparison reads every attribution row and claim of the workspace, so a write that leaves
+    /// attribution rows alone (sales, costs) does not ask for it: its cost stays that of its orders' days.
+    /// </summary>
+    public static async Task AttributionChangedAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await RequestRefreshAsync(connection, ct);
+        await LineFactStore.ExecuteAsync(connection, "CREATE TEMP TABLE IF NOT EXISTS fact_attribution_changed () ON COMMIT DROP", ct);
     }
 
     private static Task CreateMarksAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -118,8 +129,14 @@ public static class OrderFactStore
         {
             if ((bool)(await days.ExecuteScalarAsync(ct))!)
             {
-                await LineFactStore.RefreshAsync(connection, workspaceId, zone.Id, zone, ct);
-                await LineFactStore.ExecuteAsync(connection, "DROP TABLE fact_refresh_days", ct);
+                bool attributionChanged;
+                await using (var attribution = new NpgsqlCommand("SELECT to_regclass('pg_temp.fact_attribution_changed') IS NOT NULL", connection))
+                {
+                    attributionChanged = (bool)(await attribution.ExecuteScalarAsync(ct))!;
+                }
+
+                await LineFactStore.RefreshAsync(connection, workspaceId, zone.Id, zone, attributionChanged, ct);
+                await LineFactStore.ExecuteAsync(connection, "DROP TABLE IF EXISTS fact_refresh_days, fact_attribution_changed", ct);
             }
             else
             {
@@ -158,6 +175,7 @@ public static class OrderFactStore
             await LineFactStore.ExecuteAsync(connection, "SET LOCAL enable_nestloop = off", ct);
             await MarkAsync(connection, workspaceId, "SELECT marketplace, order_id FROM sales_lines WHERE workspace_id = $1", ct);
             await MarkAsync(connection, workspaceId, "SELECT marketplace, order_id FROM customer_order_facts WHERE workspace_id = $1", ct);
+            await AttributionChangedAsync(connection, ct);
             await RefreshAsync(connection, workspaceId, ct);
             await LineFactStore.ExecuteAsync(connection, "DELETE FROM order_facts_pending WHERE workspace_id = $1", ct, workspaceId);
             await transaction.CommitAsync(ct);

@@ -478,7 +478,7 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
             {
                 // No order to mark: the refresh itself computes again every day whose attribution rows differ from the
                 // claims stored with its facts (LineFactStore), which is exactly the days these rows change.
-                await OrderFactStore.RequestRefreshAsync(connection, cancellationToken);
+                await OrderFactStore.AttributionChangedAsync(connection, cancellationToken);
             }
         }
 
@@ -497,7 +497,7 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
         NpgsqlConnection connection, Guid workspaceId, LedgerSource source, IReadOnlyList<(string Marketplace, DateOnly Date)> days, CancellationToken cancellationToken)
     {
         // The refresh computes those days again: their attribution rows will differ from the claims of their facts.
-        await OrderFactStore.RequestRefreshAsync(connection, cancellationToken);
+        await OrderFactStore.AttributionChangedAsync(connection, cancellationToken);
         await using var delete = new NpgsqlCommand(
             """
             DELETE FROM attribution_rows AS t
@@ -742,6 +742,7 @@ public sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IReadOnlyC
 
             // Its attribution rows go too: the refresh attributes the orders of their days again without them (metrics.md
             // 3.1), as their rows no longer match the claims stored with the facts.
+            await OrderFactStore.AttributionChangedAsync(session, ct);
             foreach (var table in new[] { "returns", "sales_lines", "ad_spend", "period_fees", "attribution_rows" })
             {
                 changed += await ExecuteAsync(session, $"DELETE FROM {table} WHERE workspace_id = $1 AND source = $2", ct, workspaceId, connectionId);
