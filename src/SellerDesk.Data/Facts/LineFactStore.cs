@@ -921,8 +921,13 @@ internal static class LineFactStore
         }
     }
 
-    /// <summary>Fewer rows written than this never trigger <see cref="AnalyzeIfGrownAsync"/>.</summary>
-    internal const long AnalyzeRows = 5_000;
+    /// <summary>
+    /// Fewer rows written than this never trigger <see cref="AnalyzeIfGrownAsync"/>: below it a plan made for an empty
+    /// table costs less than the ANALYZEs. At 5,000 it did not: a first import of 4,970 lines (about 4,300 orders) into a
+    /// new workspace was planned on "empty" statistics and spent 2.7 s of its 4.6 s reading its own lines back through
+    /// a nested loop, and 0.9 s more in two day rollups (docs/benchmarks.md, "A small first import").
+    /// </summary>
+    internal const long AnalyzeRows = 500;
 
     internal static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)
     {
