@@ -70,7 +70,8 @@ public sealed class ChannelRevenueAndConcentrationTests(SellerDeskApp app)
 
         await channels.Page.Locator("[data-testid=cut-stake-show]").ClickAsync();
         await Address.WaitForAsync(channels.Page, url => url.Contains("verdict=cut", StringComparison.Ordinal));
-        await channels.WaitForFiguresAsync();
+        // The address changes before the grid renders the filtered rows: wait for them, not for any figures.
+        await channels.WaitForRowCountAsync(cut.Count);
         (await channels.RowsAsync()).Should().OnlyContain(r => r.Verdict == "cut");
 
         static string Money(decimal value) =>

@@ -54,12 +54,14 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
     // each sum adds the very rows the day rollups alone would. The SKU sums read the edge days' effects dated on their
     // order day (always on or before as_of) from the day blocks of migration 0028, $9 their first days and $10 their
     // sizes, and $11 the single days; the effects dated later from the day rows. (An effect dated from the cut on of an
-    // order of a whole month is dated after its order day.)
+    // order of a whole month is dated after its order day.) "$6 < $7" drops the month rows' part when the period holds
+    // no whole month: the planner cannot read an empty range of months by a key that starts with the marketplace, and
+    // scanned every month row instead (55 ms at 1M lines for a one-day period).
     private static readonly string SkusSql = $"""
         SELECT marketplace, sku, {EconomicsColumns.Sums("r")}
         FROM (
             SELECT marketplace, sku, {EconomicsColumns.List()} FROM fact_sku_months
-            WHERE workspace_id = $1 AND order_month >= $6 AND order_month < $7 AND effect_month < $8
+            WHERE workspace_id = $1 AND $6 < $7 AND order_month >= $6 AND order_month < $7 AND effect_month < $8
             UNION ALL
             SELECT b.marketplace, b.sku, {EconomicsColumns.List("b")}
             FROM unnest($9::date[], $10::smallint[]) AS k (block_start, block_days)
@@ -88,7 +90,7 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         FROM (
             SELECT marketplace, acquisition_channel, first_month AS first_date, order_month AS order_date, is_first, {EconomicsColumns.List()}
             FROM fact_customer_months
-            WHERE workspace_id = $1 AND first_month >= $6 AND first_month < $7 AND order_month < $8 AND effect_month < $8
+            WHERE workspace_id = $1 AND $6 < $7 AND first_month >= $6 AND first_month < $7 AND order_month < $8 AND effect_month < $8
             UNION ALL
             SELECT marketplace, acquisition_channel, first_date, order_date, is_first, {EconomicsColumns.List()} FROM fact_customer_days
             WHERE workspace_id = $1 AND first_date >= $2 AND first_date < $6 AND first_date <= $5 AND order_date <= $4 AND effect_date <= $4
@@ -112,7 +114,7 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
             SELECT marketplace, acquisition_channel, first_month AS first_date, order_month AS order_date,
                    new_customers, identified_customers, attributed_customers, active_customers
             FROM fact_customer_count_months
-            WHERE workspace_id = $1 AND first_month >= $6 AND first_month < $7 AND order_month < $8
+            WHERE workspace_id = $1 AND $6 < $7 AND first_month >= $6 AND first_month < $7 AND order_month < $8
             UNION ALL
             SELECT marketplace, acquisition_channel, first_date, order_date, new_customers, identified_customers, attributed_customers, active_customers
             FROM fact_customer_counts
@@ -209,7 +211,12 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using (var settings = new NpgsqlCommand("SET work_mem = '64MB'; SET jit = off; SET max_parallel_workers_per_gather = 0", connection))
+            // Sums grouped by sorting, not hashing: the hash aggregate sets up 20 numeric sums for each of thousands of
+            // groups (SKUs, days, cohort months) and took 1.3 to 3 times as long (at 1M lines, a year's SKUs 180 against
+            // 140 ms, its days 52 against 22 ms; docs/benchmarks.md, "Cold keys"). The channel sums, with few groups,
+            // lose 7 ms.
+            await using (var settings = new NpgsqlCommand(
+                "SET work_mem = '64MB'; SET jit = off; SET max_parallel_workers_per_gather = 0; SET enable_hashagg = off", connection))
             {
                 await settings.ExecuteNonQueryAsync(ct);
             }

@@ -10,6 +10,9 @@ public static class Screenshots
     public static async Task SaveAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
+        // A full-page capture of a scrolled page draws the fixed app bar and drawer where the window was, in the middle
+        // of the image: the page is captured from its top, as a user first sees it.
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, name + ".png"), FullPage = true });
     }
 
