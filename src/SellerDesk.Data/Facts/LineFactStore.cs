@@ -82,8 +82,12 @@ internal static class LineFactStore
             ct,
             workspaceId);
         var ledgerLines = await ScalarAsync(connection, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'sales_lines'::regclass", ct);
+        const string DayLineColumns = """
+            d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
+            s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
+            """;
         var lines = dayOrders * 4 < ledgerLines
-            ? """
+            ? $"""
               WITH orders AS (
                   SELECT f.marketplace, f.order_id
                   FROM lf_days AS d
@@ -92,17 +96,15 @@ internal static class LineFactStore
                   SELECT marketplace, order_id FROM fact_marked
               ),
               lines AS MATERIALIZED (
-                  SELECT d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
-                         s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
+                  SELECT {DayLineColumns}
                   FROM orders AS o
                   JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = o.marketplace AND s.order_id = o.order_id
                   JOIN lf_days AS d ON d.marketplace = s.marketplace AND d.order_date = (s.ordered_at AT TIME ZONE $2)::date
               ),
               """
-            : """
+            : $"""
               WITH lines AS MATERIALIZED (
-                  SELECT d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
-                         s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
+                  SELECT {DayLineColumns}
                   FROM lf_days AS d
                   JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = d.marketplace
                       AND s.ordered_at >= (d.order_date::timestamp AT TIME ZONE $2)

@@ -145,17 +145,30 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
 
         // Two lanes, each on a connection of its own, so that PostgreSQL sums on two cores at once: the SKU sums (the
         // largest read) in one, the others in turn in the other.
-        var skusRead = LaneAsync(async connection => await ReadAsync(
-            connection, SkusSql, workspaceId, period, reads.Parameters, reads.BlockParameters(),
-            r => new SkuLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct), ct);
+        // How each read groups its sums (docs/benchmarks.md, "The reads of a cold key"): the hash aggregate sets up 20
+        // numeric sums for each group, and where the rows are about as many as the groups (month rows only, or one
+        // row per order day) sorting them first took a half to a third of the time; where day rows add many rows to
+        // each group (as_of inside a month at 10M lines) hashing was faster.
+        var monthsOnly = reads.MonthsOnly(period.AsOf);
+        var skusRead = LaneAsync(async connection =>
+        {
+            await HashAggregationAsync(connection, !monthsOnly, ct);
+            return await ReadAsync(
+                connection, SkusSql, workspaceId, period, reads.Parameters, reads.BlockParameters(),
+                r => new SkuLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct);
+        }, ct);
         var othersRead = LaneAsync(async connection =>
         {
+            await HashAggregationAsync(connection, false, ct);
             var days = await ReadAsync(connection, DaysSql, workspaceId, period, r => new DayLines(NamePool.Get(r.GetString(0)), r.GetFieldValue<DateOnly>(1), EconomicsColumns.Read(r, 2)), ct);
+            await HashAggregationAsync(connection, true, ct);
             var channels = await ReadAsync(connection, ChannelsSql, workspaceId, period, r => new ChannelOrderLines(NamePool.Get(r.GetString(0)), NamePool.Get(r.GetString(1)), EconomicsColumns.Read(r, 2)), ct);
+            await HashAggregationAsync(connection, !monthsOnly, ct);
             var customerLines = await ReadAsync(
                 connection, CustomerLinesSql, workspaceId, period, reads.Parameters, [],
                 r => (Marketplace: NamePool.Get(r.GetString(0)), Channel: NamePool.Get(r.GetString(1)), Cohort: Month(r, 2), Month: Month(r, 3), First: r.GetBoolean(4), Lines: EconomicsColumns.Read(r, 5)),
                 ct);
+            await HashAggregationAsync(connection, true, ct);
             var customerCounts = await ReadAsync(
                 connection, CustomerCountsSql, workspaceId, period, reads.Parameters, [],
                 r => (Marketplace: NamePool.Get(r.GetString(0)), Channel: NamePool.Get(r.GetString(1)), Cohort: Month(r, 2), Month: Month(r, 3),
@@ -211,12 +224,7 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            // Sums grouped by sorting, not hashing: the hash aggregate sets up 20 numeric sums for each of thousands of
-            // groups (SKUs, days, cohort months) and took 1.3 to 3 times as long (at 1M lines, a year's SKUs 180 against
-            // 140 ms, its days 52 against 22 ms; docs/benchmarks.md, "Cold keys"). The channel sums, with few groups,
-            // lose 7 ms.
-            await using (var settings = new NpgsqlCommand(
-                "SET work_mem = '64MB'; SET jit = off; SET max_parallel_workers_per_gather = 0; SET enable_hashagg = off", connection))
+            await using (var settings = new NpgsqlCommand("SET work_mem = '64MB'; SET jit = off; SET max_parallel_workers_per_gather = 0", connection))
             {
                 await settings.ExecuteNonQueryAsync(ct);
             }
@@ -227,6 +235,12 @@ internal sealed class FactSumQueries(NpgsqlDataSource dataSource)
         {
             Lanes.Release();
         }
+    }
+
+    private static async Task HashAggregationAsync(NpgsqlConnection connection, bool on, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(on ? "SET enable_hashagg = on" : "SET enable_hashagg = off", connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static YearMonth Month(NpgsqlDataReader reader, int column) => YearMonth.Of(reader.GetFieldValue<DateOnly>(column));

@@ -29,6 +29,12 @@ internal sealed record MonthReads(DateOnly From, DateOnly Last, DateOnly Start, 
             : new MonthReads(period.From, last, last.AddDays(1), last.AddDays(1), cut); // no whole month: the days alone
     }
 
+    /// <summary>
+    /// The period is read from the month rows alone: whole months, no edge days, and <paramref name="asOf"/> at a
+    /// month's end (no effects between the cut and as_of read from the days).
+    /// </summary>
+    public bool MonthsOnly(DateOnly asOf) => Start < End && EdgeDays.Count == 0 && Cut == asOf.AddDays(1);
+
     /// <summary>$5 last, $6 start, $7 end, $8 cut.</summary>
     public IReadOnlyList<DateOnly> Parameters => [Last, Start, End, Cut];
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SellerDesk.Data.Reports;
 using SellerDesk.Domain.Reports;
 
@@ -29,6 +30,27 @@ public sealed class MonthReadsTests
                     blocks.Count.Should().BeLessThanOrEqualTo(from.Day == 1 ? 6 : 11, "a run from the 1st is at most 6 reads, any other at most 11");
                 }
             }
+        }
+    }
+
+    [Theory]
+    [InlineData("2025-01-01", "2025-12-31", "2025-12-31", true)]
+    [InlineData("2025-04-01", "2025-06-30", "2025-09-30", true)]
+    [InlineData("2025-11-01", "2025-11-30", "2025-11-30", true)]
+    [InlineData("2025-01-01", "2025-12-31", "2025-12-30", false)] // December's days up to as_of
+    [InlineData("2025-04-01", "2025-06-30", "2025-09-15", false)] // effects from September 1 up to as_of
+    [InlineData("2025-01-02", "2025-03-31", "2025-12-31", false)] // January's days from the 2nd
+    [InlineData("2025-01-01", "2025-01-15", "2025-12-31", false)] // no whole month
+    [InlineData("2025-06-10", "2025-06-10", "2025-12-31", false)]
+    public void Only_a_period_of_whole_months_with_as_of_at_a_month_end_reads_the_month_rows_alone(string from, string to, string asOf, bool monthsOnly)
+    {
+        var period = new ReportPeriod(DateOnly.Parse(from, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture), DateOnly.Parse(asOf, CultureInfo.InvariantCulture));
+        var reads = MonthReads.Of(period);
+
+        reads.MonthsOnly(period.AsOf).Should().Be(monthsOnly);
+        if (monthsOnly)
+        {
+            reads.Blocks.Should().BeEmpty();
         }
     }
 
