@@ -61,7 +61,7 @@ public sealed class SkusPageTests(SellerDeskApp app)
 
         await skus.ChooseMarketplaceAsync("ozon");
         await Address.WaitForAsync(skus.Page, url => url.Contains("marketplace=ozon", StringComparison.Ordinal));
-        await skus.WaitForRowsAsync();
+        await skus.WaitForRowCountAsync(ozon.Count);
         (await skus.RowsAsync()).Select(r => r.Sku).Should().BeEquivalentTo(ozon.Select(r => r.Text("sku")));
         (await skus.UnsplitAsync("ad-spend")).Should().Be((await app.Reports.MarketplacesAsync(TestLedger.Query)).Single(m => m.Text("marketplace") == "ozon").Number("ad_spend"));
 
@@ -87,6 +87,7 @@ public sealed class SkusPageTests(SellerDeskApp app)
         }
         else
         {
+            await skus.WaitForRowCountAsync(losing.Count);
             (await skus.RowsAsync()).Select(r => (r.Marketplace, r.Sku)).Should().BeEquivalentTo(losing);
         }
     }

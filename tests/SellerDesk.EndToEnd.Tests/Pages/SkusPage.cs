@@ -26,6 +26,10 @@ public sealed class SkusPage(IPage page) : AppPage(page)
     public async Task WaitForRowsAsync() =>
         await Page.Locator($"{RowSelector}, [data-testid=empty-state], [data-testid=skus-none]").First.WaitForAsync();
 
+    /// <summary>Waits for <paramref name="count"/> rows: a filter's re-render may follow its address.</summary>
+    public async Task WaitForRowCountAsync(int count) =>
+        await Assertions.Expect(Page.Locator(RowSelector)).ToHaveCountAsync(count);
+
     /// <summary>Waits until every row's SKU contains <paramref name="text"/> (a search's re-render may follow its address).</summary>
     public async Task WaitForSkusContainingAsync(string text) =>
         await Assertions.Expect(Page.Locator(RowSelector).Filter(new() { HasNot = Page.Locator("[data-cell=sku]", new() { HasText = text }) }))
