@@ -924,10 +924,11 @@ internal static class LineFactStore
     }
 
     /// <summary>
-    /// Fewer rows written than this never trigger <see cref="AnalyzeIfGrownAsync"/>: below it a plan made for an empty
-    /// table costs less than the ANALYZEs. At 5,000 it did not: a first import of 4,970 lines (about 4,300 orders) into a
-    /// new workspace was planned on "empty" statistics and spent 2.7 s of its 4.6 s reading its own lines back through
-    /// a nested loop, and 0.9 s more in two day rollups (docs/benchmarks.md, "A small first import").
+    /// Fewer rows written than this never trigger <see cref="AnalyzeIfGrownAsync"/>. At 5,000 a first import of 4,970
+    /// lines (about 4,300 orders) into a new workspace was planned on "empty" statistics and spent 2.7 s of its 4.6 s
+    /// reading its own lines back through a nested loop, and 0.9 s more in two day rollups (docs/benchmarks.md, "A small
+    /// first import"). That plan is quadratic in the write, so below 500 rows it should cost about a hundredth of that
+    /// (estimated, not measured); an ANALYZE of tables this small takes milliseconds.
     /// </summary>
     internal const long AnalyzeRows = 500;
 
