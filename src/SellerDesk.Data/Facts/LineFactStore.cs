@@ -66,12 +66,18 @@ internal static class LineFactStore
 
         // Every line of those days, with the part its day falls in: read from the ledger once, so that each part then
         // reads its lines from this table and not by one index probe per order of the part (1M probes: 20 s at 1M
-        // lines). The ledger has no index by date, so a day's lines are found in one of two ways, whichever reads less:
-        // - a write of a few days (a pull, a day's file): by the ledger's key, from the day's orders, which are the
-        //   stored facts' orders of that day and the marked ones (every other order has its facts stored, with its
-        //   day). Its cost is that of the days' orders, not of the ledger (a scan: 0.4 s at 1M lines, 4 s at 10M);
+        // lines). The ledger's only index by date is a BRIN (migration 0030), so a day's lines are found in one of three
+        // ways, whichever reads less:
+        // - a write of a few days (a pull, a day's file) into a ledger stored about in date order: by the BRIN, from
+        //   the days' time ranges (DayRangesAsync). Its cost is that of the days' heap pages;
+        // - a write of a few days into a ledger stored in another order (the BRIN would point at most of it): by the
+        //   ledger's key, from the day's orders, which are the stored facts' orders of that day and the marked ones
+        //   (every other order has its facts stored, with its day). Its cost is that of the days' orders, not of the
+        //   ledger (a scan: 0.4 s at 1M lines, 4 s at 10M), but at 10M lines the key's pages do not stay in memory:
+        //   7.2 s for 40,192 orders (docs/benchmarks.md);
         // - a write of most of the ledger (a first import): in one scan of the ledger, twice as fast as the probes there.
-        // The lines of one order agree on ordered_at (LedgerChecks), so a day holds its orders whole.
+        // The three give the same lines: those whose (marketplace, local date) is one of lf_days. The lines of one order
+        // agree on ordered_at (LedgerChecks), so a day holds its orders whole.
         var dayOrders = await ScalarAsync(
             connection,
             """
@@ -86,7 +92,21 @@ internal static class LineFactStore
             d.order_date, s.marketplace, s.order_id, s.line_id, s.ordered_at, s.customer_id, s.channel, s.sku,
             s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
             """;
-        var lines = dayOrders * 4 < ledgerLines
+        var fewDays = dayOrders * 4 < ledgerLines;
+        var ranges = fewDays ? await DayRangesAsync(connection, zoneName, ct) : null;
+        var byDate = ranges is null
+            ? string.Empty
+            : string.Join(" OR ", ranges.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"(s.ordered_at >= ${4 + (2 * i)} AND s.ordered_at < ${5 + (2 * i)})")));
+        var lines = ranges is not null
+            ? $"""
+              WITH lines AS MATERIALIZED (
+                  SELECT {DayLineColumns}
+                  FROM sales_lines AS s
+                  JOIN lf_days AS d ON d.marketplace = s.marketplace AND d.order_date = (s.ordered_at AT TIME ZONE $2)::date
+                  WHERE s.workspace_id = $1 AND ({byDate})
+              ),
+              """
+            : fewDays
             ? $"""
               WITH orders AS (
                   SELECT f.marketplace, f.order_id
@@ -112,6 +132,13 @@ internal static class LineFactStore
                   WHERE (s.ordered_at AT TIME ZONE $2)::date = d.order_date
               ),
               """;
+        // By date, the scan of the ranges goes through the BRIN index whatever the planner expects of it (a ledger of a
+        // few thousand lines fits in a few pages, where a scan looks cheaper); the writer's setting is restored after.
+        if (ranges is not null)
+        {
+            await ExecuteAsync(connection, "SELECT set_config('sellerdesk.enable_seqscan', current_setting('enable_seqscan'), true), set_config('enable_seqscan', 'off', true)", ct);
+        }
+
         await ExecuteAsync(
             connection,
             $"""
@@ -129,9 +156,12 @@ internal static class LineFactStore
             FROM lines AS l JOIN parts AS p ON p.marketplace = l.marketplace AND p.order_date = l.order_date
             """,
             ct,
-            workspaceId,
-            zoneName,
-            (long)OrderFactStore.PartSize);
+            [workspaceId, zoneName, (long)OrderFactStore.PartSize, .. (ranges ?? []).SelectMany(r => new object[] { r.From, r.To })]);
+        if (ranges is not null)
+        {
+            await ExecuteAsync(connection, "SELECT set_config('enable_seqscan', current_setting('sellerdesk.enable_seqscan'), true)", ct);
+        }
+
         await ExecuteAsync(connection, "CREATE INDEX ON lf_lines (part)", ct);
         await ExecuteAsync(connection, "ANALYZE lf_lines", ct);
         await ExecuteAsync(
@@ -195,6 +225,61 @@ internal static class LineFactStore
         await RollUpAsync(connection, workspaceId, ct);
         await ExecuteAsync(connection, "DROP TABLE lf_customer_parts, lf_customers, lf_orders, lf_lines, lf_days", ct);
     }
+
+    /// <summary>
+    /// The time ranges of the days in <c>lf_days</c> (consecutive days joined into one range), for reading their lines
+    /// through the BRIN index on <c>sales_lines (ordered_at)</c> (migration 0030); or null when that index would not
+    /// narrow the read: when the ledger's heap is not stored about in date order (the absolute correlation of
+    /// <c>ordered_at</c> with the heap order, from the table's statistics, is under <see cref="DateOrderCorrelation"/>
+    /// or unknown), or when the days form more than <see cref="MaxDayRanges"/> ranges. The ranges are the days'
+    /// midnights in the workspace's zone, passed as values so that the planner can estimate each range's lines.
+    /// </summary>
+    internal static async Task<List<(DateTime From, DateTime To)>?> DayRangesAsync(NpgsqlConnection connection, string zoneName, CancellationToken ct)
+    {
+        await using (var statistics = new NpgsqlCommand(
+            """
+            SELECT coalesce(max(abs(correlation)), 0)
+            FROM pg_stats
+            WHERE schemaname = current_schema() AND tablename = 'sales_lines' AND attname = 'ordered_at'
+            """,
+            connection))
+        {
+            if (Convert.ToDouble(await statistics.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) < DateOrderCorrelation)
+            {
+                return null;
+            }
+        }
+
+        var ranges = new List<(DateTime From, DateTime To)>();
+        await using var read = new NpgsqlCommand(
+            """
+            SELECT (min(order_date)::timestamp AT TIME ZONE $1), ((max(order_date) + 1)::timestamp AT TIME ZONE $1)
+            FROM (SELECT order_date, order_date - (row_number() OVER (ORDER BY order_date))::int AS run
+                  FROM (SELECT DISTINCT order_date FROM lf_days) AS d) AS r
+            GROUP BY run
+            ORDER BY 1
+            """,
+            connection);
+        read.Parameters.Add(new NpgsqlParameter { Value = zoneName });
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ranges.Add((reader.GetDateTime(0), reader.GetDateTime(1)));
+        }
+
+        return ranges.Count is > 0 and <= MaxDayRanges ? ranges : null;
+    }
+
+    /// <summary>
+    /// The least absolute correlation of <c>sales_lines.ordered_at</c> with the heap order at which a few days' lines are
+    /// read through the BRIN index: a ledger written by daily pulls, or imported from files sorted by date, is near 1
+    /// (the 10M-line benchmark ledger 0.9999999); a ledger imported in another order is near 0, and its days' lines
+    /// would lie on most of its pages.
+    /// </summary>
+    internal const double DateOrderCorrelation = 0.9;
+
+    /// <summary>More runs of consecutive days than this are read by key: each range is one more BRIN scan in the plan.</summary>
+    internal const int MaxDayRanges = 16;
 
     /// <summary>
     /// The refresh of a write that changed returns only (<see cref="OrderFactStore.MarkReturnsAsync"/>). A line's sale

@@ -107,13 +107,29 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
     }
 
     /// <summary>A random ledger; its attribution rows name only marketplaces the ledger accepts them for (not own_store).</summary>
-    private static RandomLedger Ledger(int seed)
+    internal static RandomLedger Ledger(int seed, int orders = 300)
     {
-        var ledger = RandomLedger.Generate(seed);
+        var ledger = RandomLedger.Generate(seed, orders);
         return ledger with { Attribution = [.. ledger.Attribution.Where(a => a.Marketplace != "own_store")] };
     }
 
-    private async Task ExpectSameSumsAsync(
+    private Task ExpectSameSumsAsync(
+        Guid workspace,
+        IReadOnlyList<SaleLine> sales,
+        IReadOnlyList<ReturnEvent> returns,
+        IReadOnlyList<UnitCost> costs,
+        IReadOnlyList<AttributionRow> attribution,
+        IReadOnlyList<AdSpend> spend,
+        IReadOnlyList<PeriodFee> fees,
+        int seed) => ExpectSameSumsAsync(_database, workspace, sales, returns, costs, attribution, spend, fees, seed);
+
+    /// <summary>
+    /// The stored facts of <paramref name="workspace"/> summed by <see cref="ReportQueries.LoadSumsAsync"/> equal the
+    /// domain's <see cref="ReportSums.Of"/> of the given ledger, for the whole span, the month rollups' periods and
+    /// random ones.
+    /// </summary>
+    internal static async Task ExpectSameSumsAsync(
+        TestDatabase database,
         Guid workspace,
         IReadOnlyList<SaleLine> sales,
         IReadOnlyList<ReturnEvent> returns,
@@ -124,7 +140,7 @@ public sealed class StoredFactsMatchTheDomainTests : IClassFixture<TestDatabase>
         int seed)
     {
         var facts = EconomicsFacts.Build(sales, returns, costs, attribution, RandomLedger.Moscow);
-        var queries = new ReportQueries(_database.DataSource);
+        var queries = new ReportQueries(database.DataSource);
         var random = new Random(seed);
         List<ReportPeriod> periods =
         [
