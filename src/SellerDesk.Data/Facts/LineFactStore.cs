@@ -69,9 +69,11 @@ internal static class LineFactStore
         // lines). The ledger's only index by date is a BRIN (migration 0030), so a day's lines are found in one of three
         // ways, whichever reads less:
         // - a write of a few days (a pull, a day's file) into a ledger stored about in date order: by the BRIN, from
-        //   the days' time ranges (DayRangesAsync). Its cost is that of the days' heap pages;
-        // - a write of a few days into a ledger stored in another order (the BRIN would point at most of it): by the
-        //   ledger's key, from the day's orders, which are the stored facts' orders of that day and the marked ones
+        //   the days' time ranges (DayRangesAsync). Its cost is that of the days' heap pages, which hold every
+        //   workspace's lines of those days;
+        // - a write of a few days into a ledger stored in another order (the BRIN would point at most of it), or where
+        //   the days' lines are mostly other workspaces' (the range would read many more lines than the days'
+        //   orders): by the ledger's key, from the day's orders, which are the stored facts' orders of that day and the marked ones
         //   (every other order has its facts stored, with its day). Its cost is that of the days' orders, not of the
         //   ledger (a scan: 0.4 s at 1M lines, 4 s at 10M), but at 10M lines the key's pages do not stay in memory:
         //   7.2 s for 40,192 orders (docs/benchmarks.md);
@@ -93,7 +95,7 @@ internal static class LineFactStore
             s.quantity, s.revenue, s.commission, s.logistics, s.acquiring, s.other_fees
             """;
         var fewDays = dayOrders * 4 < ledgerLines;
-        var ranges = fewDays ? await DayRangesAsync(connection, zoneName, ct) : null;
+        var ranges = fewDays ? await DayRangesAsync(connection, zoneName, dayOrders, ct) : null;
         var byDate = ranges is null
             ? string.Empty
             : string.Join(" OR ", ranges.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"(s.ordered_at >= ${4 + (2 * i)} AND s.ordered_at < ${5 + (2 * i)})")));
@@ -228,13 +230,19 @@ internal static class LineFactStore
 
     /// <summary>
     /// The time ranges of the days in <c>lf_days</c> (consecutive days joined into one range), for reading their lines
-    /// through the BRIN index on <c>sales_lines (ordered_at)</c> (migration 0030); or null when that index would not
-    /// narrow the read: when the ledger's heap is not stored about in date order (the absolute correlation of
-    /// <c>ordered_at</c> with the heap order, from the table's statistics, is under <see cref="DateOrderCorrelation"/>
-    /// or unknown), or when the days form more than <see cref="MaxDayRanges"/> ranges. The ranges are the days'
-    /// midnights in the workspace's zone, passed as values so that the planner can estimate each range's lines.
+    /// through the BRIN index on <c>sales_lines (ordered_at)</c> (migration 0030); or null when that read would not be
+    /// the smaller one:
+    /// - the ledger's heap is not stored about in date order: the absolute correlation of <c>ordered_at</c> with the
+    ///   heap order, from the table's statistics, is under <see cref="DateOrderCorrelation"/> or unknown (the BRIN
+    ///   would point at most pages);
+    /// - the days form more than <see cref="MaxDayRanges"/> ranges;
+    /// - the planner expects the ranges to hold more than <see cref="RangeLinesPerOrder"/> lines (of every workspace)
+    ///   per order of the days (<paramref name="dayOrders"/>): in a database of many workspaces a day's pages hold
+    ///   mostly other workspaces' lines, and reading them costs more than this workspace's orders by key.
+    /// The ranges are the days' midnights in the workspace's zone, passed as values so that the planner can estimate
+    /// each range's lines.
     /// </summary>
-    internal static async Task<List<(DateTime From, DateTime To)>?> DayRangesAsync(NpgsqlConnection connection, string zoneName, CancellationToken ct)
+    internal static async Task<List<(DateTime From, DateTime To)>?> DayRangesAsync(NpgsqlConnection connection, string zoneName, long dayOrders, CancellationToken ct)
     {
         await using (var statistics = new NpgsqlCommand(
             """
@@ -267,8 +275,34 @@ internal static class LineFactStore
             ranges.Add((reader.GetDateTime(0), reader.GetDateTime(1)));
         }
 
-        return ranges.Count is > 0 and <= MaxDayRanges ? ranges : null;
+        await reader.CloseAsync();
+        if (ranges.Count is 0 or > MaxDayRanges)
+        {
+            return null;
+        }
+
+        await using var explain = new NpgsqlCommand(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM sales_lines AS s WHERE "
+                + string.Join(" OR ", ranges.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"(s.ordered_at >= ${1 + (2 * i)} AND s.ordered_at < ${2 + (2 * i)})"))),
+            connection);
+        foreach (var (from, to) in ranges)
+        {
+            explain.Parameters.Add(new NpgsqlParameter { Value = from });
+            explain.Parameters.Add(new NpgsqlParameter { Value = to });
+        }
+
+        using var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(ct))!);
+        var rangeLines = plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+        return rangeLines <= RangeLinesPerOrder * Math.Max(dayOrders, 1) ? ranges : null;
     }
+
+    /// <summary>
+    /// The most lines (of every workspace) the days' ranges may hold per order of the days for them to be read by date.
+    /// A line read in a range is one of a run of heap pages; an order read by key is an index descent and a heap page
+    /// of its own. On the 10M-line ledger the 45,286 lines of a day's range took 80 ms by date and its 40,192 orders
+    /// 3.6 s by key (docs/benchmarks.md), forty times as long; 20 leaves room for a heap that is only roughly in order.
+    /// </summary>
+    internal const double RangeLinesPerOrder = 20;
 
     /// <summary>
     /// The least absolute correlation of <c>sales_lines.ordered_at</c> with the heap order at which a few days' lines are

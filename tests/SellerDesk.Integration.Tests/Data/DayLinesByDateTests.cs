@@ -11,8 +11,9 @@ namespace SellerDesk.Integration.Tests.Data;
 /// <summary>
 /// The facts refresh reads the lines of the days a write touched through the BRIN index on <c>sales_lines
 /// (ordered_at)</c> (migration 0030) when the ledger is stored about in date order, and by the ledger's key when it is
-/// not (<see cref="LineFactStore.DayRangesAsync"/>, which gives the days' time ranges, or none). Either way the stored
-/// facts are the domain's. That a write read through the BRIN is taken from PostgreSQL's own count of its scans.
+/// not, or when the days' ranges would read many more lines than the days' orders (<see cref="LineFactStore.DayRangesAsync"/>,
+/// which gives the days' time ranges, or none). Either way the stored facts are the domain's. That a write read through
+/// the BRIN is taken from PostgreSQL's own count of its scans.
 /// </summary>
 public sealed class DayLinesByDateTests : IClassFixture<TestDatabase>
 {
@@ -34,14 +35,21 @@ public sealed class DayLinesByDateTests : IClassFixture<TestDatabase>
 
         var restated = await RestateADayAsync(inOrder, ledger.Sales);
         restated.ScansAfter.Should().BeGreaterThan(restated.ScansBefore, "a day of a ledger stored in date order is read by date");
-        (await RangesAsync(new DateOnly(2026, 1, 10), new DateOnly(2026, 1, 11), new DateOnly(2026, 1, 20))).Should().Equal(
+        (await RangesAsync(dayOrders: 50, new DateOnly(2026, 1, 10), new DateOnly(2026, 1, 11), new DateOnly(2026, 1, 20))).Should().Equal(
             [(new DateTime(2026, 1, 9, 21, 0, 0, DateTimeKind.Utc), new DateTime(2026, 1, 11, 21, 0, 0, DateTimeKind.Utc)),
              (new DateTime(2026, 1, 19, 21, 0, 0, DateTimeKind.Utc), new DateTime(2026, 1, 20, 21, 0, 0, DateTimeKind.Utc))],
             "consecutive days are one range, from midnight to midnight in Moscow");
+
+        // Twenty days hold about 200 lines of this ledger (900 orders of 1-3 lines in 180 days): more than 20 for one
+        // order, fewer than 20 for each of 50.
+        var twentyDays = Enumerable.Range(0, 20).Select(i => new DateOnly(2026, 1, 1).AddDays(i)).ToArray();
+        (await RangesAsync(dayOrders: 1, twentyDays)).Should().BeNull("the ranges would read more lines than the days' orders are worth");
+        (await RangesAsync(dayOrders: 50, twentyDays)).Should().HaveCount(1);
         await StoredFactsMatchTheDomainTests.ExpectSameSumsAsync(
             _database, inOrder, restated.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, ledger.Spend, ledger.Fees, 41);
 
-        // The same ledger twice more in shuffled batches: most of the heap is now out of date order.
+        // The same ledger three times more, in batches of 30 days shuffled twice and once from the last: most of the
+        // heap is now out of date order.
         foreach (var seed in new[] { 42, 43 })
         {
             var shuffled = new Random(seed);
@@ -54,7 +62,7 @@ public sealed class DayLinesByDateTests : IClassFixture<TestDatabase>
         (await CorrelationAsync()).Should().BeLessThan(0.9, "most of the ledger was written out of date order");
 
         var byKey = await RestateADayAsync(outOfOrder, ledger.Sales);
-        (await RangesAsync(new DateOnly(2026, 1, 10))).Should().BeNull("a ledger out of date order is read by key");
+        (await RangesAsync(dayOrders: 50, new DateOnly(2026, 1, 10))).Should().BeNull("a ledger out of date order is read by key");
         byKey.ScansAfter.Should().Be(byKey.ScansBefore, "nor through the date index");
         await StoredFactsMatchTheDomainTests.ExpectSameSumsAsync(
             _database, outOfOrder, byKey.Sales, ledger.Returns, ledger.Costs, ledger.Attribution, ledger.Spend, ledger.Fees, 44);
@@ -125,8 +133,11 @@ public sealed class DayLinesByDateTests : IClassFixture<TestDatabase>
         return scans;
     }
 
-    /// <summary>What the refresh would read by date for these days (all of one marketplace), in a transaction rolled back.</summary>
-    private async Task<List<(DateTime From, DateTime To)>?> RangesAsync(params DateOnly[] days)
+    /// <summary>
+    /// What the refresh would read by date for these days (all of one marketplace) with <paramref name="dayOrders"/>
+    /// orders, in a transaction rolled back.
+    /// </summary>
+    private async Task<List<(DateTime From, DateTime To)>?> RangesAsync(long dayOrders, params DateOnly[] days)
     {
         await using var connection = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -137,7 +148,7 @@ public sealed class DayLinesByDateTests : IClassFixture<TestDatabase>
             await create.ExecuteNonQueryAsync();
         }
 
-        var ranges = await LineFactStore.DayRangesAsync(connection, "Europe/Moscow", CancellationToken.None);
+        var ranges = await LineFactStore.DayRangesAsync(connection, "Europe/Moscow", dayOrders, CancellationToken.None);
         await transaction.RollbackAsync();
         return ranges;
     }
