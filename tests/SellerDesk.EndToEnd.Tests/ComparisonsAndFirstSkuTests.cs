@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Playwright;
 using SellerDesk.EndToEnd.Tests.Infrastructure;
 using SellerDesk.EndToEnd.Tests.Pages;
 
@@ -67,7 +68,11 @@ public sealed class ComparisonsAndFirstSkuTests(SellerDeskApp app)
         await overview.OpenAsync(TestLedger.Query);
         await overview.Chart.WaitForAsync();
         (await overview.Page.Locator("[data-testid=chart-grain]").GetAttributeAsync("data-grain")).Should().Be("week");
-        var weeks = await overview.Page.Locator("[data-testid=margin-chart] .mud-charts-xaxis text").AllTextContentsAsync();
+        var labels = overview.Page.Locator("[data-testid=margin-chart] .mud-charts-xaxis text");
+
+        // The chart writes its axis labels in a render after its bars (2 of 5 runs read none on 2026-12-07).
+        await labels.First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var weeks = await labels.AllTextContentsAsync();
         // 14 weekly bars (1 January 2026 is a Thursday: 1–4 January, 12 whole weeks, 30–31 March), labelled every other
         // one so that at most twelve labels are written and they do not run into each other on a phone.
         weeks.Select(t => t.Trim()).Should().Equal("1 янв.", "12 янв.", "26 янв.", "9 февр.", "23 февр.", "9 мар.", "23 мар.");
@@ -75,7 +80,8 @@ public sealed class ComparisonsAndFirstSkuTests(SellerDeskApp app)
         await overview.OpenAsync($"from=2025-04-01&to={TestLedger.To}&as_of={TestLedger.AsOf}");
         await overview.Chart.WaitForAsync();
         (await overview.Page.Locator("[data-testid=chart-grain]").GetAttributeAsync("data-grain")).Should().Be("month");
-        var months = await overview.Page.Locator("[data-testid=margin-chart] .mud-charts-xaxis text").AllTextContentsAsync();
+        await labels.Filter(new() { HasTextString = "2026" }).First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var months = await labels.AllTextContentsAsync();
         months.Select(t => t.Trim()).TakeLast(3).Should().Equal("янв. 2026", "февр. 2026", "март 2026");
         await Screenshots.SaveAsync(overview.Page, "comparisons-chart-by-month");
     }

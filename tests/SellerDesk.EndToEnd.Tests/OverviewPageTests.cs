@@ -76,7 +76,9 @@ public sealed class OverviewPageTests(SellerDeskApp app)
         await overview.Chart.WaitForAsync();
         var legend = await overview.Page.Locator("[data-testid=chart-legend] li").AllTextContentsAsync();
         legend.Select(t => t.Trim()).Should().Equal("Свой магазин", "Ozon", "Wildberries");
-        var months = await overview.Page.Locator("[data-testid=margin-chart] .mud-charts-xaxis text").AllTextContentsAsync();
+        var labels = overview.Page.Locator("[data-testid=margin-chart] .mud-charts-xaxis text");
+        await labels.First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var months = await labels.AllTextContentsAsync();
         months.Select(t => t.Trim()).Should().Equal("сент. 2025", "окт. 2025", "нояб. 2025", "дек. 2025", "янв. 2026", "февр. 2026", "март 2026");
         await Screenshots.SaveAsync(overview.Page, "overview-chart");
     }

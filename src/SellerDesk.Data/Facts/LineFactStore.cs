@@ -73,10 +73,10 @@ internal static class LineFactStore
         //   workspace's lines of those days;
         // - a write of a few days into a ledger stored in another order (the BRIN would point at most of it), or where
         //   the days' lines are mostly other workspaces' (the range would read many more lines than the days'
-        //   orders): by the ledger's key, from the day's orders, which are the stored facts' orders of that day and the marked ones
-        //   (every other order has its facts stored, with its day). Its cost is that of the days' orders, not of the
-        //   ledger (a scan: 0.4 s at 1M lines, 4 s at 10M), but at 10M lines the key's pages do not stay in memory:
-        //   7.2 s for 40,192 orders (docs/benchmarks.md);
+        //   orders): by the ledger's key, from the day's orders, which are the stored facts' orders of that day and
+        //   the marked ones (every other order has its facts stored, with its day). Its cost is that of the days'
+        //   orders, not of the ledger (a scan: 0.4 s at 1M lines, 4 s at 10M), but at 10M lines the key's pages do
+        //   not stay in memory: 7.2 s for 40,192 orders (docs/benchmarks.md);
         // - a write of most of the ledger (a first import): in one scan of the ledger, twice as fast as the probes there.
         // The three give the same lines: those whose (marketplace, local date) is one of lf_days. The lines of one order
         // agree on ordered_at (LedgerChecks), so a day holds its orders whole.
@@ -96,16 +96,13 @@ internal static class LineFactStore
             """;
         var fewDays = dayOrders * 4 < ledgerLines;
         var ranges = fewDays ? await DayRangesAsync(connection, zoneName, dayOrders, ct) : null;
-        var byDate = ranges is null
-            ? string.Empty
-            : string.Join(" OR ", ranges.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"(s.ordered_at >= ${4 + (2 * i)} AND s.ordered_at < ${5 + (2 * i)})")));
         var lines = ranges is not null
             ? $"""
               WITH lines AS MATERIALIZED (
                   SELECT {DayLineColumns}
                   FROM sales_lines AS s
                   JOIN lf_days AS d ON d.marketplace = s.marketplace AND d.order_date = (s.ordered_at AT TIME ZONE $2)::date
-                  WHERE s.workspace_id = $1 AND ({byDate})
+                  WHERE s.workspace_id = $1 AND ({InRanges(ranges.Count, 4)})
               ),
               """
             : fewDays
@@ -281,10 +278,7 @@ internal static class LineFactStore
             return null;
         }
 
-        await using var explain = new NpgsqlCommand(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM sales_lines AS s WHERE "
-                + string.Join(" OR ", ranges.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"(s.ordered_at >= ${1 + (2 * i)} AND s.ordered_at < ${2 + (2 * i)})"))),
-            connection);
+        await using var explain = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM sales_lines AS s WHERE {InRanges(ranges.Count, 1)}", connection);
         foreach (var (from, to) in ranges)
         {
             explain.Parameters.Add(new NpgsqlParameter { Value = from });
@@ -295,6 +289,14 @@ internal static class LineFactStore
         var rangeLines = plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
         return rangeLines <= RangeLinesPerOrder * Math.Max(dayOrders, 1) ? ranges : null;
     }
+
+    /// <summary>
+    /// <c>s.ordered_at</c> in any of <paramref name="count"/> ranges given as parameters from <c>$first</c> on, each
+    /// range's start and end in turn.
+    /// </summary>
+    private static string InRanges(int count, int first) =>
+        string.Join(" OR ", Enumerable.Range(0, count).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"(s.ordered_at >= ${first + (2 * i)} AND s.ordered_at < ${first + 1 + (2 * i)})")));
 
     /// <summary>
     /// The most lines (of every workspace) the days' ranges may hold per order of the days for them to be read by date.
