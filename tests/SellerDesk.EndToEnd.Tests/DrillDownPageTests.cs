@@ -64,8 +64,8 @@ public sealed class DrillDownPageTests(SellerDeskApp app)
         await page.GotoAsync("channels?" + TestLedger.Query);
 
         // Clicked while the Channels page's circuit was still starting, the enhanced navigation left the drill-down
-        // page without a circuit of its own, showing its loading state (3 of 6 runs on 2026-12-07; noted in issue 11's
-        // note as a product problem left open).
+        // page without a circuit of its own, showing its loading state (about half the runs on 2026-12-07; noted in
+        // issue 11's note as a product problem left open).
         await new ChannelsPage(page).WaitUntilInteractiveAsync();
         var link = page.Locator($"a[data-drill=ltv_to_date][href$='marketplace={row.Text("marketplace")}&channel={row.Text("channel")}']");
         await link.First.ClickAsync();
