@@ -27,7 +27,7 @@ internal static class LineFactStore
 {
     public static async Task RefreshAsync(NpgsqlConnection connection, Guid workspaceId, string zoneName, TimeZoneInfo zone, bool attributionChanged, CancellationToken ct)
     {
-        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_days, pg_temp.lf_lines, pg_temp.lf_orders, pg_temp.lf_customers", ct);
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_days, pg_temp.lf_lines, pg_temp.lf_parts, pg_temp.lf_orders, pg_temp.lf_customers", ct);
         await ExecuteAsync(connection, "CREATE TEMP TABLE lf_days (marketplace text COLLATE \"C\" NOT NULL, order_date date NOT NULL) ON COMMIT DROP", ct);
 
         // The days the marked orders had (stored facts) and have (ledger), and, when the write changed attribution rows
@@ -64,7 +64,7 @@ internal static class LineFactStore
         await ExecuteAsync(connection, "DROP TABLE IF EXISTS pg_temp.lf_roll_days", ct);
         await ExecuteAsync(connection, "CREATE TEMP TABLE lf_roll_days ON COMMIT DROP AS SELECT marketplace, order_date FROM lf_days", ct);
 
-        // Every line of those days, with the part its day falls in: read from the ledger once, so that each part then
+        // Every line of those days: read from the ledger once, so that each part (WritePartsAsync) then
         // reads its lines from this table and not by one index probe per order of the part (1M probes: 20 s at 1M
         // lines). The ledger's only index by date is a BRIN (migration 0030), so a day's lines are found in one of three
         // ways, whichever reads less:
@@ -98,12 +98,12 @@ internal static class LineFactStore
         var ranges = fewDays ? await DayRangesAsync(connection, zoneName, dayOrders, ct) : null;
         var lines = ranges is not null
             ? $"""
-              WITH lines AS MATERIALIZED (
+              WITH lines AS (
                   SELECT {DayLineColumns}
                   FROM sales_lines AS s
                   JOIN lf_days AS d ON d.marketplace = s.marketplace AND d.order_date = (s.ordered_at AT TIME ZONE $2)::date
-                  WHERE s.workspace_id = $1 AND ({InRanges(ranges.Count, 4)})
-              ),
+                  WHERE s.workspace_id = $1 AND ({InRanges(ranges.Count, 3)})
+              )
               """
             : fewDays
             ? $"""
@@ -114,58 +114,51 @@ internal static class LineFactStore
                   UNION
                   SELECT marketplace, order_id FROM fact_marked
               ),
-              lines AS MATERIALIZED (
+              lines AS (
                   SELECT {DayLineColumns}
                   FROM orders AS o
                   JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = o.marketplace AND s.order_id = o.order_id
                   JOIN lf_days AS d ON d.marketplace = s.marketplace AND d.order_date = (s.ordered_at AT TIME ZONE $2)::date
-              ),
+              )
               """
             : $"""
-              WITH lines AS MATERIALIZED (
+              WITH lines AS (
                   SELECT {DayLineColumns}
                   FROM lf_days AS d
                   JOIN sales_lines AS s ON s.workspace_id = $1 AND s.marketplace = d.marketplace
                       AND s.ordered_at >= (d.order_date::timestamp AT TIME ZONE $2)
                       AND s.ordered_at < ((d.order_date + 1)::timestamp AT TIME ZONE $2)
                   WHERE (s.ordered_at AT TIME ZONE $2)::date = d.order_date
-              ),
+              )
               """;
         // By date, the scan of the ranges goes through the BRIN index whatever the planner expects of it (a ledger of a
         // few thousand lines fits in a few pages, where a scan looks cheaper); the writer's setting is restored after.
-        if (ranges is not null)
-        {
-            await ExecuteAsync(connection, "SELECT set_config('sellerdesk.enable_seqscan', current_setting('enable_seqscan'), true), set_config('enable_seqscan', 'off', true)", ct);
-        }
+        var seqscan = ranges is null ? null : await SetSettingAsync(connection, "enable_seqscan", "off", ct);
 
         await ExecuteAsync(
             connection,
             $"""
             CREATE TEMP TABLE lf_lines ON COMMIT DROP AS
             {lines}
-            counted AS (
-                SELECT marketplace, order_date, count(DISTINCT order_id) AS n FROM lines GROUP BY marketplace, order_date
-            ),
-            parts AS (
-                SELECT marketplace, order_date,
-                       floor((sum(n) OVER (ORDER BY order_date, marketplace ROWS UNBOUNDED PRECEDING) - n) / $3)::bigint AS part
-                FROM counted
-            )
-            SELECT p.part, l.*
-            FROM lines AS l JOIN parts AS p ON p.marketplace = l.marketplace AND p.order_date = l.order_date
+            SELECT * FROM lines
             """,
             ct,
-            [workspaceId, zoneName, (long)OrderFactStore.PartSize, .. (ranges ?? []).SelectMany(r => new object[] { r.From, r.To })]);
-        if (ranges is not null)
+            [workspaceId, zoneName, .. (ranges ?? []).SelectMany(r => new object[] { r.From, r.To })]);
+        if (seqscan is not null)
         {
-            await ExecuteAsync(connection, "SELECT set_config('enable_seqscan', current_setting('sellerdesk.enable_seqscan'), true)", ct);
+            await RestoreSettingAsync(connection, "enable_seqscan", seqscan, ct);
         }
 
-        await ExecuteAsync(connection, "CREATE INDEX ON lf_lines (part)", ct);
+        await WritePartsAsync(connection, ct);
+        await ExecuteAsync(connection, "CREATE INDEX ON lf_lines (order_date, marketplace)", ct);
         await ExecuteAsync(connection, "ANALYZE lf_lines", ct);
         await ExecuteAsync(
             connection,
-            "CREATE TEMP TABLE lf_orders ON COMMIT DROP AS SELECT DISTINCT marketplace, order_id, order_date, part FROM lf_lines",
+            """
+            CREATE TEMP TABLE lf_orders ON COMMIT DROP AS
+            SELECT DISTINCT l.marketplace, l.order_id, l.order_date, p.part
+            FROM lf_lines AS l JOIN lf_parts AS p ON p.marketplace = l.marketplace AND p.order_date = l.order_date
+            """,
             ct);
         await ExecuteAsync(connection, "CREATE INDEX ON lf_orders (part)", ct);
         await ExecuteAsync(connection, "ANALYZE lf_orders", ct);
@@ -188,7 +181,7 @@ internal static class LineFactStore
         }
 
         var costs = await CostsAsync(connection, workspaceId, ct);
-        var parts = await ScalarAsync(connection, "SELECT coalesce(max(part), -1) FROM lf_orders", ct);
+        var parts = await ScalarAsync(connection, "SELECT coalesce(max(part), -1) FROM lf_parts", ct);
         for (long part = 0; part <= parts; part++)
         {
             await WriteDaysAsync(connection, workspaceId, zone, costs, part, ct);
@@ -222,7 +215,72 @@ internal static class LineFactStore
         }
 
         await RollUpAsync(connection, workspaceId, ct);
-        await ExecuteAsync(connection, "DROP TABLE lf_customer_parts, lf_customers, lf_orders, lf_lines, lf_days", ct);
+        await ExecuteAsync(connection, "DROP TABLE lf_customer_parts, lf_customers, lf_orders, lf_parts, lf_lines, lf_days", ct);
+    }
+
+    /// <summary>
+    /// Splits the (marketplace, day)s of <c>lf_lines</c> into parts (<c>lf_parts</c>) of at most
+    /// <see cref="OrderFactStore.PartSize"/> orders, in date order, a (marketplace, day) whole (attribution is per day):
+    /// a part is closed before the next day would take it over the size. A part thus holds more orders only when a
+    /// single day does, so the memory of computing a part follows the busiest day, not the ledger's size. (Parts cut at
+    /// fixed multiples of the size took a whole day past the cut: up to 53,000 orders at 10M lines against 21,000 at
+    /// 1M, when a Wildberries day had up to 33,000 orders; docs/benchmarks.md.)
+    /// </summary>
+    private static async Task WritePartsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var days = new List<(string Marketplace, DateOnly Date, long Orders)>();
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT marketplace, order_date, count(DISTINCT order_id)
+            FROM lf_lines
+            GROUP BY marketplace, order_date
+            ORDER BY order_date, marketplace
+            """,
+            connection))
+        {
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                days.Add((reader.GetString(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt64(2)));
+            }
+        }
+
+        await ExecuteAsync(connection, "CREATE TEMP TABLE lf_parts (marketplace text, order_date date, part bigint) ON COMMIT DROP", ct);
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY lf_parts (marketplace, order_date, part) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (marketplace, date, part) in Parts(days, OrderFactStore.PartSize))
+            {
+                copy.StartRow();
+                copy.Write(marketplace, NpgsqlDbType.Text);
+                copy.Write(date, NpgsqlDbType.Date);
+                copy.Write(part, NpgsqlDbType.Bigint);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await ExecuteAsync(connection, "CREATE INDEX ON lf_parts (part)", ct);
+        await ExecuteAsync(connection, "ANALYZE lf_parts", ct);
+    }
+
+    /// <summary>
+    /// The part of each day of <paramref name="days"/> (in the order given): a new part starts when the day would take
+    /// the current one over <paramref name="size"/> orders; a day larger than that is a part of its own.
+    /// </summary>
+    internal static IEnumerable<(string Marketplace, DateOnly Date, long Part)> Parts(IEnumerable<(string Marketplace, DateOnly Date, long Orders)> days, long size)
+    {
+        long part = 0, filled = 0;
+        foreach (var (marketplace, date, orders) in days)
+        {
+            if (filled > 0 && filled + orders > size)
+            {
+                part++;
+                filled = 0;
+            }
+
+            filled += orders;
+            yield return (marketplace, date, part);
+        }
     }
 
     /// <summary>
@@ -645,10 +703,11 @@ internal static class LineFactStore
         var sales = await ReadSalesAsync(
             connection,
             """
-            SELECT marketplace, order_id, line_id, ordered_at, customer_id, channel, sku, quantity,
-                   revenue, commission, logistics, acquiring, other_fees
-            FROM lf_lines
-            WHERE part = $2 AND $1::uuid IS NOT NULL
+            SELECT l.marketplace, l.order_id, l.line_id, l.ordered_at, l.customer_id, l.channel, l.sku, l.quantity,
+                   l.revenue, l.commission, l.logistics, l.acquiring, l.other_fees
+            FROM lf_parts AS p
+            JOIN lf_lines AS l ON l.order_date = p.order_date AND l.marketplace = p.marketplace
+            WHERE p.part = $2 AND $1::uuid IS NOT NULL
             """,
             workspaceId,
             part,
@@ -665,8 +724,9 @@ internal static class LineFactStore
         await using (var read = new NpgsqlCommand(
             """
             SELECT a.date, a.marketplace, a.channel, a.sku, sum(a.orders)::int
-            FROM (SELECT DISTINCT marketplace, order_date FROM lf_orders WHERE part = $2) AS d
+            FROM lf_parts AS d
             JOIN attribution_rows AS a ON a.workspace_id = $1 AND a.marketplace = d.marketplace AND a.date = d.order_date
+            WHERE d.part = $2
             GROUP BY a.date, a.marketplace, a.channel, a.sku
             """,
             connection))
@@ -1029,17 +1089,9 @@ internal static class LineFactStore
             {
                 // A 3,000-row sample (statistics target 10) is enough for the join estimates and reads a tenth of the
                 // pages a default ANALYZE would.
-                await using var analyze = new NpgsqlBatch(connection)
-                {
-                    BatchCommands =
-                    {
-                        new NpgsqlBatchCommand("SELECT set_config('sellerdesk.statistics_target', current_setting('default_statistics_target'), true)"),
-                        new NpgsqlBatchCommand("SET LOCAL default_statistics_target = 10"),
-                        new NpgsqlBatchCommand($"ANALYZE {table}"),
-                        new NpgsqlBatchCommand("SELECT set_config('default_statistics_target', current_setting('sellerdesk.statistics_target'), true)"),
-                    },
-                };
-                await analyze.ExecuteNonQueryAsync(ct);
+                var target = await SetSettingAsync(connection, "default_statistics_target", "10", ct);
+                await ExecuteAsync(connection, $"ANALYZE {table}", ct);
+                await RestoreSettingAsync(connection, "default_statistics_target", target, ct);
             }
         }
     }
@@ -1074,4 +1126,27 @@ internal static class LineFactStore
 
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// Sets the planner setting <paramref name="name"/> to <paramref name="value"/> for the rest of the transaction and
+    /// returns the value it had, for <see cref="RestoreSettingAsync"/> after the statements that need it: the writer's
+    /// own settings (a bulk write turns nested loops off) then hold again for its next statements. Not restored on an
+    /// error: the transaction's rollback drops a transaction-local setting anyway.
+    /// </summary>
+    internal static async Task<string> SetSettingAsync(NpgsqlConnection connection, string name, string value, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT current_setting($1)") { Parameters = { new NpgsqlParameter { Value = name } } },
+                new NpgsqlBatchCommand("SELECT set_config($1, $2, true)") { Parameters = { new NpgsqlParameter { Value = name }, new NpgsqlParameter { Value = value } } },
+            },
+        };
+        return (string)(await batch.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Gives <paramref name="name"/> back the value <see cref="SetSettingAsync"/> returned, for the rest of the transaction.</summary>
+    internal static Task RestoreSettingAsync(NpgsqlConnection connection, string name, string value, CancellationToken ct) =>
+        ExecuteAsync(connection, "SELECT set_config($1, $2, true)", ct, name, value);
 }

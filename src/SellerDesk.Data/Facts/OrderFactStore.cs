@@ -108,13 +108,7 @@ public static class OrderFactStore
         }
 
         // Bulk writes turn nested loops off for their merge (LedgerImporter); the parts need index lookups.
-        string nestloop;
-        await using (var setting = new NpgsqlCommand("SELECT current_setting('enable_nestloop')", connection))
-        {
-            nestloop = (string)(await setting.ExecuteScalarAsync(ct))!;
-        }
-
-        await LineFactStore.ExecuteAsync(connection, "SET LOCAL enable_nestloop = on", ct);
+        var nestloop = await LineFactStore.SetSettingAsync(connection, "enable_nestloop", "on", ct);
         await LineFactStore.ExecuteAsync(connection, "ANALYZE fact_marked", ct);
 
         // The writer may have just bulk-loaded the ledger the refresh reads by key.
@@ -146,7 +140,7 @@ public static class OrderFactStore
 
         var marked = await LineFactStore.ScalarAsync(connection, "SELECT count(*) FROM (SELECT DISTINCT marketplace, order_id FROM fact_marked) AS k", ct);
         await LineFactStore.ExecuteAsync(connection, "DROP TABLE fact_marked", ct);
-        await LineFactStore.ExecuteAsync(connection, "SELECT set_config('enable_nestloop', $1, true)", ct, nestloop);
+        await LineFactStore.RestoreSettingAsync(connection, "enable_nestloop", nestloop, ct);
         return marked;
     }
 
