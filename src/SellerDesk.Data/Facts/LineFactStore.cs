@@ -223,8 +223,8 @@ internal static class LineFactStore
     /// <see cref="OrderFactStore.PartSize"/> orders, in date order, a (marketplace, day) whole (attribution is per day):
     /// a part is closed before the next day would take it over the size. A part thus holds more orders only when a
     /// single day does, so the memory of computing a part follows the busiest day, not the ledger's size. (Parts cut at
-    /// fixed multiples of the size took a whole day past the cut: up to 53,000 orders at 10M lines against 21,000 at
-    /// 1M, when a Wildberries day had up to 33,000 orders; docs/benchmarks.md.)
+    /// fixed multiples of the size took a whole day past the cut: up to 43,019 orders at 10M lines against 21,113 at
+    /// 1M; now 32,646, the busiest Wildberries day, against 19,993; docs/benchmarks.md.)
     /// </summary>
     private static async Task WritePartsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
@@ -744,28 +744,43 @@ internal static class LineFactStore
         var days = orders.Select(o => (o.Marketplace, o.LocalDate)).ToHashSet();
         rows = [.. rows.Where(r => days.Contains((r.Marketplace, r.Date)))];
         var attributed = ChannelAttribution.Attribute(orders, rows, DateOnly.MaxValue);
-        // Written in key order: each index page a part touches is then visited once, not once per row.
-        var lines = LineFact.Build(sales, returns, costs, zone)
-            .OrderBy(l => l.Marketplace, StringComparer.Ordinal).ThenBy(l => l.OrderId, StringComparer.Ordinal).ThenBy(l => l.LineId, StringComparer.Ordinal)
-            .ToList();
         var customers = CustomerOrder.Build(orders, attributed)
             .OrderBy(c => c.Marketplace, StringComparer.Ordinal).ThenBy(c => c.OrderId, StringComparer.Ordinal)
             .ToList();
         var byOrder = orders.ToDictionary(o => (o.Marketplace, o.OrderId));
 
+        // Written in key order: each index page a part touches is then visited once, not once per row. The line facts
+        // (twenty amounts each) are computed a few thousand lines at a time as they are written, so that only the
+        // returned lines' facts are held for the whole part: a part's memory is then mostly its sales lines.
+        sales.Sort(static (a, b) =>
+        {
+            var byMarketplace = string.CompareOrdinal(a.Marketplace, b.Marketplace);
+            var byOrderId = byMarketplace != 0 ? byMarketplace : string.CompareOrdinal(a.OrderId, b.OrderId);
+            return byOrderId != 0 ? byOrderId : string.CompareOrdinal(a.LineId, b.LineId);
+        });
+        var returnsByOrder = returns.ToLookup(r => (r.Marketplace, r.OrderId));
+        var returned = new List<LineFact>();
         await using (var copy = await connection.BeginBinaryImportAsync(
             $"COPY line_facts (workspace_id, marketplace, order_id, line_id, sku, order_date, {EconomicsColumns.List()}) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var line in lines)
+            foreach (var chunk in WholeOrders(sales, LinesAtATime))
             {
-                WriteLineKey(copy, workspaceId, line);
-                EconomicsColumns.Write(copy, line.Sale);
+                var chunkReturns = chunk.Select(s => (s.Marketplace, s.OrderId)).Distinct().SelectMany(k => returnsByOrder[k]);
+                foreach (var line in LineFact.Build(chunk, chunkReturns, costs, zone))
+                {
+                    WriteLineKey(copy, workspaceId, line);
+                    EconomicsColumns.Write(copy, line.Sale);
+                    if (line.Returns.Count > 0)
+                    {
+                        returned.Add(line);
+                    }
+                }
             }
 
             await copy.CompleteAsync(ct);
         }
 
-        await WriteReturnEffectsAsync(connection, workspaceId, lines, ct);
+        await WriteReturnEffectsAsync(connection, workspaceId, returned, ct);
 
         // The customer facts among the part's orders; customers with a buyer id are computed again from all their
         // orders afterwards (lf_customers).
@@ -824,6 +839,27 @@ internal static class LineFactStore
         }
 
         await WriteClaimsAsync(connection, workspaceId, attributed.Claims, ct);
+    }
+
+    /// <summary>Line facts computed at a time while a part is written (<see cref="WholeOrders"/>).</summary>
+    internal const int LinesAtATime = 4_096;
+
+    /// <summary>
+    /// <paramref name="sales"/> (sorted by order) in consecutive runs of at least <paramref name="lines"/> lines, each
+    /// ending at the end of an order (the last run may be shorter): an order's lines and returns are computed together.
+    /// </summary>
+    internal static IEnumerable<List<SaleLine>> WholeOrders(List<SaleLine> sales, int lines)
+    {
+        var start = 0;
+        for (var i = 1; i <= sales.Count; i++)
+        {
+            if (i == sales.Count
+                || (i - start >= lines && (sales[i].Marketplace, sales[i].OrderId) != (sales[i - 1].Marketplace, sales[i - 1].OrderId)))
+            {
+                yield return sales.GetRange(start, i - start);
+                start = i;
+            }
+        }
     }
 
     private static async Task<List<SaleLine>> ReadSalesAsync(NpgsqlConnection connection, string sql, Guid workspaceId, long part, CancellationToken ct)

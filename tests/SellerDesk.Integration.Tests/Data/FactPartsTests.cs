@@ -36,9 +36,26 @@ public sealed class FactPartsTests : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public void A_parts_line_facts_are_computed_a_few_lines_at_a_time_each_order_whole()
+    {
+        var sales = StoredFactsMatchTheDomainTests.Ledger(52, orders: 400).Sales
+            .OrderBy(s => s.Marketplace, StringComparer.Ordinal).ThenBy(s => s.OrderId, StringComparer.Ordinal).ThenBy(s => s.LineId, StringComparer.Ordinal)
+            .ToList();
+
+        var chunks = LineFactStore.WholeOrders(sales, lines: 50).ToList();
+
+        chunks.SelectMany(c => c).Should().Equal(sales, "every line once, in the order given");
+        chunks.Should().HaveCountGreaterThan(5);
+        chunks.SkipLast(1).Should().OnlyContain(c => c.Count >= 50);
+        chunks.SkipLast(1).Should().OnlyContain(c => c.Count < 50 + 10, "a run ends with the order it reached its size in");
+        chunks.SelectMany(c => c.Select(s => (s.Marketplace, s.OrderId)).Distinct()).Should().OnlyHaveUniqueItems("no order is split between runs");
+        LineFactStore.WholeOrders([], lines: 50).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_write_of_more_orders_than_a_part_stores_the_domains_facts()
     {
-        // 45,000 orders in 180 days: three parts of at most 20,000 orders.
+        // 45,000 orders in 180 days: three parts of at most 20,000 orders, each written LinesAtATime lines at a time.
         var ledger = StoredFactsMatchTheDomainTests.Ledger(51, orders: 45_000);
         ledger.Sales.Select(s => (s.Marketplace, s.OrderId)).Distinct().Count().Should().BeGreaterThan(2 * OrderFactStore.PartSize);
         var workspace = await _database.NewWorkspaceAsync("parts");
