@@ -224,7 +224,7 @@ internal static class LineFactStore
     /// a part is closed before the next day would take it over the size. A part thus holds more orders only when a
     /// single day does, so the memory of computing a part follows the busiest day, not the ledger's size. (Parts cut at
     /// fixed multiples of the size took a whole day past the cut: up to 43,019 orders at 10M lines against 21,113 at
-    /// 1M; now 32,646, the busiest Wildberries day, against 19,993; docs/benchmarks.md.)
+    /// 1M; now 32,646, the busiest day alone, against 19,993; docs/benchmarks.md.)
     /// </summary>
     private static async Task WritePartsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
